@@ -1,0 +1,256 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Polly;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Streams.Client;
+
+/// <summary>
+/// Typed async client of the gateway protocol. Idempotent calls retry on UNAVAILABLE; writes do not
+/// (a retried write could duplicate events: callers recover through transactions instead).
+/// </summary>
+public sealed class GatewayClient : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly PravegaGateway.PravegaGatewayClient _rpc;
+    private readonly ResiliencePipeline _retry;
+    private readonly GatewayClientOptions _options;
+
+    public GatewayClient(GatewayClientOptions options)
+    {
+        _options = options;
+        _channel = GrpcChannel.ForAddress(options.Endpoint, ChannelOptions(options));
+        _rpc = new PravegaGateway.PravegaGatewayClient(_channel);
+        _retry = TransientRetry.Create(options.MaxRetryAttempts);
+    }
+
+    public GatewayClient(string endpoint) : this(new GatewayClientOptions { Endpoint = new Uri(endpoint) }) { }
+
+    public Uri Endpoint => _options.Endpoint;
+
+    /// <summary>The generated stub, for RPCs this wrapper does not cover.</summary>
+    public PravegaGateway.PravegaGatewayClient Raw => _rpc;
+
+    private static GrpcChannelOptions ChannelOptions(GatewayClientOptions options)
+    {
+        var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true };
+        if (options.TrustedCertificateFile is { } pem)
+        {
+            var trusted = X509CertificateLoader.LoadCertificateFromFile(pem);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
+                errors == System.Net.Security.SslPolicyErrors.None ||
+                (cert is not null && TrustsChain(trusted, cert));
+        }
+        var channel = new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = 16 * 1024 * 1024,
+            MaxSendMessageSize = 16 * 1024 * 1024,
+        };
+        if (options.AuthToken is { Length: > 0 } token)
+        {
+            channel.Credentials = ChannelCredentials.Create(
+                options.Endpoint.Scheme == Uri.UriSchemeHttps ? ChannelCredentials.SecureSsl : ChannelCredentials.Insecure,
+                CallCredentials.FromInterceptor((_, metadata) =>
+                {
+                    metadata.Add("Authorization", $"Bearer {token}");
+                    return Task.CompletedTask;
+                }));
+            channel.UnsafeUseInsecureChannelCallCredentials = options.Endpoint.Scheme != Uri.UriSchemeHttps;
+        }
+        return channel;
+    }
+
+    private static bool TrustsChain(X509Certificate2 trusted, X509Certificate cert)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(trusted);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(new X509Certificate2(cert));
+    }
+
+    private CallOptions Call(CancellationToken ct) => new(deadline: DateTime.UtcNow + _options.CallTimeout, cancellationToken: ct);
+
+    private Task<T> Retry<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
+        _retry.ExecuteAsync(async token => await call(token).ConfigureAwait(false), ct).AsTask();
+
+    // ---- scopes and streams ----
+
+    public Task<bool> CreateScopeAsync(string scope, CancellationToken ct = default) =>
+        Retry(async t => (await _rpc.CreateScopeAsync(new CreateScopeRequest { Scope = scope }, Call(t))).Created, ct);
+
+    /// <summary>Creates the stream with a fixed number of segments; false when it already existed.</summary>
+    public Task<bool> CreateStreamAsync(StreamName stream, int segments = 1, RetentionPolicy? retention = null, CancellationToken ct = default) =>
+        Retry(async t => (await _rpc.CreateStreamAsync(new CreateStreamRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            ScalingPolicy = new ScalingPolicy { ScaleType = ScalingPolicy.Types.ScalingPolicyType.FixedNumSegments, MinNumSegments = segments },
+            RetentionPolicy = retention,
+        }, Call(t))).Created, ct);
+
+    /// <summary>Creates the scope and the stream when missing.</summary>
+    public async Task EnsureStreamAsync(StreamName stream, int segments = 1, CancellationToken ct = default)
+    {
+        await CreateScopeAsync(stream.Scope, ct).ConfigureAwait(false);
+        await CreateStreamAsync(stream, segments, null, ct).ConfigureAwait(false);
+    }
+
+    public Task<IReadOnlyList<string>> ListScopesAsync(CancellationToken ct = default) =>
+        Retry<IReadOnlyList<string>>(async t => (await _rpc.ListScopesAsync(new ListScopesRequest(), Call(t))).Scopes.ToList(), ct);
+
+    public Task<IReadOnlyList<StreamName>> ListStreamsAsync(string scope, CancellationToken ct = default) =>
+        Retry<IReadOnlyList<StreamName>>(async t =>
+        {
+            using var call = _rpc.ListStreams(new ListStreamsRequest { Scope = scope }, Call(t));
+            var result = new List<StreamName>();
+            await foreach (var item in call.ResponseStream.ReadAllAsync(t)) result.Add(new StreamName(item.Scope, item.Stream));
+            return result;
+        }, ct);
+
+    public Task<StreamBounds> GetStreamInfoAsync(StreamName stream, CancellationToken ct = default) =>
+        Retry(async t =>
+        {
+            var info = await _rpc.GetStreamInfoAsync(new GetStreamInfoRequest { Scope = stream.Scope, Stream = stream.Stream }, Call(t));
+            return new StreamBounds(info.HeadStreamCut, info.TailStreamCut);
+        }, ct);
+
+    public Task<bool> TruncateStreamAsync(StreamName stream, StreamCut cut, CancellationToken ct = default) =>
+        Retry(async t => (await _rpc.TruncateStreamAsync(new TruncateStreamRequest { Scope = stream.Scope, Stream = stream.Stream, StreamCut = cut }, Call(t))).Truncated, ct);
+
+    public Task DeleteStreamAsync(StreamName stream, CancellationToken ct = default) =>
+        Retry(async t => await _rpc.DeleteStreamAsync(new DeleteStreamRequest { Scope = stream.Scope, Stream = stream.Stream }, Call(t)), ct);
+
+    // ---- reading ----
+
+    /// <summary>
+    /// Reads events from <paramref name="from"/> (null = head). With <paramref name="to"/> set the read ends there;
+    /// without it, it tails the stream until cancelled. Not retried: resume from the last event's <see cref="StreamEvent.CutAfter"/>.
+    /// </summary>
+    public async IAsyncEnumerable<StreamEvent> ReadEventsAsync(StreamName stream, StreamCut? from = null, StreamCut? to = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        using var call = _rpc.ReadEvents(new ReadEventsRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            FromStreamCut = from ?? new StreamCut(),
+            ToStreamCut = to ?? new StreamCut(),
+        }, cancellationToken: ct);
+        await foreach (var e in call.ResponseStream.ReadAllAsync(ct).ConfigureAwait(false))
+            yield return new StreamEvent(e.Event.Memory, e.StreamCut, e.EventPointer);
+    }
+
+    /// <summary>Reads everything between two cuts (from null = head, to null = current tail) and returns.</summary>
+    public async IAsyncEnumerable<StreamEvent> ReadRangeAsync(StreamName stream, StreamCut? from = null, StreamCut? to = null,
+        [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        to ??= (await GetStreamInfoAsync(stream, ct).ConfigureAwait(false)).Tail;
+        await foreach (var e in ReadEventsAsync(stream, from, to, ct).ConfigureAwait(false)) yield return e;
+    }
+
+    public Task<ReadOnlyMemory<byte>> FetchEventAsync(StreamName stream, EventPointer pointer, CancellationToken ct = default) =>
+        Retry(async t => (await _rpc.FetchEventAsync(new FetchEventRequest { Scope = stream.Scope, Stream = stream.Stream, EventPointer = pointer }, Call(t))).Event.Memory, ct);
+
+    // ---- writing ----
+
+    /// <summary>Non-transactional (or single-transaction) append through the compatible WriteEvents RPC.</summary>
+    public async Task WriteEventsAsync(StreamName stream, IEnumerable<OutgoingEvent> events, bool useTransaction = false, CancellationToken ct = default)
+    {
+        using var call = _rpc.WriteEvents(cancellationToken: ct);
+        var first = true;
+        foreach (var e in events)
+        {
+            await call.RequestStream.WriteAsync(new WriteEventsRequest
+            {
+                Scope = first ? stream.Scope : "",
+                Stream = first ? stream.Stream : "",
+                UseTransaction = useTransaction,
+                RoutingKey = e.RoutingKey,
+                Event = UnsafeByteOperations.UnsafeWrap(e.Data),
+            }, ct).ConfigureAwait(false);
+            first = false;
+        }
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        await call.ResponseAsync.ConfigureAwait(false);
+    }
+
+    // ---- explicit transactions ----
+
+    /// <summary>Opens a transaction; it aborts unless committed or pinged within <paramref name="lease"/>.</summary>
+    public Task<string> BeginTransactionAsync(StreamName stream, TimeSpan lease, CancellationToken ct = default) =>
+        Transactional(() => Retry(async t => (await _rpc.BeginTransactionAsync(new BeginTransactionRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            LeaseMs = (long)lease.TotalMilliseconds,
+        }, Call(t))).TxnId, ct));
+
+    /// <summary>Writes events into an open transaction; returns once they are durable on the gateway.</summary>
+    public Task<long> WriteTransactionEventsAsync(StreamName stream, string txnId, IEnumerable<OutgoingEvent> events, CancellationToken ct = default) =>
+        Transactional(async () =>
+        {
+            using var call = _rpc.WriteTransactionEvents(cancellationToken: ct);
+            foreach (var e in events)
+            {
+                await call.RequestStream.WriteAsync(new WriteTransactionEventsRequest
+                {
+                    Scope = stream.Scope,
+                    Stream = stream.Stream,
+                    TxnId = txnId,
+                    RoutingKey = e.RoutingKey,
+                    Event = UnsafeByteOperations.UnsafeWrap(e.Data),
+                }, ct).ConfigureAwait(false);
+            }
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
+        });
+
+    /// <summary>Commits (idempotent: a committed transaction answers Committed again). Aborted → FAILED_PRECONDITION.</summary>
+    public Task<TransactionState> CommitTransactionAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
+        TxnCall((r, o) => _rpc.CommitTransactionAsync(r, o), stream, txnId, ct);
+
+    public Task<TransactionState> AbortTransactionAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
+        TxnCall((r, o) => _rpc.AbortTransactionAsync(r, o), stream, txnId, ct);
+
+    /// <summary>Status of a transaction; Unknown when the gateway has never heard of it (or forgot it).</summary>
+    public Task<TransactionState> GetTransactionStatusAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
+        TxnCall((r, o) => _rpc.GetTransactionStatusAsync(r, o), stream, txnId, ct);
+
+    public Task<TransactionState> PingTransactionAsync(StreamName stream, string txnId, TimeSpan lease, CancellationToken ct = default) =>
+        Transactional(() => Retry(async t => (TransactionState)(await _rpc.PingTransactionAsync(new PingTransactionRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            TxnId = txnId,
+            LeaseMs = (long)lease.TotalMilliseconds,
+        }, Call(t))).Status, ct));
+
+    private Task<TransactionState> TxnCall(Func<TransactionRequest, CallOptions, AsyncUnaryCall<TransactionStatusResponse>> rpc,
+        StreamName stream, string txnId, CancellationToken ct) =>
+        Transactional(() => Retry(async t => (TransactionState)(await rpc(new TransactionRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            TxnId = txnId,
+        }, Call(t))).Status, ct));
+
+    private async Task<T> Transactional<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            throw new TransactionsNotSupportedException(_options.Endpoint.ToString(), e);
+        }
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

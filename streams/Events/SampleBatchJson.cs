@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SensorStream.Streams.Events;
+
+/// <summary>
+/// The wire form of a <see cref="SampleBatch"/>: one JSON object of parallel arrays, e.g.
+/// <c>{"SensorId":"nic-eth0","FirstSequence":0,"Interface":"eth0","TimestampNanos":[…],"RxBytes":[…]}</c>.
+/// Floating-point values are always written with a '.' or exponent so that readers can tell a double
+/// column from an integer column without a schema.
+/// </summary>
+public static class SampleBatchJson
+{
+    /// <summary>Events must fit the gateway's 1 MiB limit.</summary>
+    public const int MaxEventBytes = 1024 * 1024;
+
+    public static byte[] Serialize(SampleBatch batch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64 + batch.Count * 24 * (1 + batch.LongColumns.Count + batch.DoubleColumns.Count));
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString(SampleBatch.SensorIdField, batch.SensorId);
+            json.WriteNumber(SampleBatch.FirstSequenceField, batch.FirstSequence);
+            foreach (var (name, value) in batch.Scalars) json.WriteString(name, value);
+            WriteLongs(json, SampleBatch.TimestampField, batch.TimestampNanos);
+            foreach (var (name, values) in batch.LongColumns) WriteLongs(json, name, values);
+            foreach (var (name, values) in batch.DoubleColumns) WriteDoubles(json, name, values);
+            json.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteLongs(Utf8JsonWriter json, string name, long[] values)
+    {
+        json.WriteStartArray(name);
+        foreach (var v in values) json.WriteNumberValue(v);
+        json.WriteEndArray();
+    }
+
+    private static void WriteDoubles(Utf8JsonWriter json, string name, double[] values)
+    {
+        Span<byte> text = stackalloc byte[40];
+        json.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            if (!double.IsFinite(v)) throw new ArgumentException($"column '{name}' holds {v}, which JSON cannot carry", name);
+            v.TryFormat(text, out var n, "R", CultureInfo.InvariantCulture);
+            if (text[..n].IndexOfAny(".eE"u8) < 0)
+            {
+                ".0"u8.CopyTo(text[n..]);
+                n += 2;
+            }
+            json.WriteRawValue(text[..n], skipInputValidation: true);
+        }
+        json.WriteEndArray();
+    }
+
+    /// <summary>Parses an event; throws <see cref="FormatException"/> naming what is wrong.</summary>
+    public static SampleBatch Deserialize(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(utf8);
+            return Read(ref reader);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"event is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    private static SampleBatch Read(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) throw new FormatException("event is not a JSON object");
+        string? sensorId = null;
+        long? firstSequence = null;
+        long[]? timestamps = null;
+        var scalars = new List<KeyValuePair<string, string>>();
+        var columns = new List<(string Name, List<string> Raw, bool IsDouble)>();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case SampleBatch.SensorIdField:
+                    sensorId = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new FormatException("SensorId must be a string");
+                    break;
+                case SampleBatch.FirstSequenceField:
+                    firstSequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seq) ? seq : throw new FormatException("FirstSequence must be an integer");
+                    break;
+                default:
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        var (raw, isDouble) = ReadNumberArray(ref reader, name);
+                        if (name == SampleBatch.TimestampField)
+                        {
+                            if (isDouble) throw new FormatException("TimestampNanos must hold integers");
+                            timestamps = raw.Select(r => long.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+                        }
+                        else columns.Add((name, raw, isDouble));
+                    }
+                    else if (reader.TokenType == JsonTokenType.String) scalars.Add(new(name, reader.GetString()!));
+                    else if (reader.TokenType == JsonTokenType.Number) scalars.Add(new(name, Encoding.UTF8.GetString(reader.ValueSpan)));
+                    else reader.Skip();
+                    break;
+            }
+        }
+        if (sensorId is null) throw new FormatException("event has no SensorId");
+        if (firstSequence is null) throw new FormatException("event has no FirstSequence");
+        if (timestamps is null) throw new FormatException("event has no TimestampNanos array");
+        var batch = new SampleBatch(sensorId, firstSequence.Value, timestamps);
+        foreach (var (name, value) in scalars) batch.WithScalar(name, value);
+        foreach (var (name, raw, isDouble) in columns)
+        {
+            if (raw.Count != timestamps.Length)
+                throw new FormatException($"column '{name}' has {raw.Count} values but TimestampNanos has {timestamps.Length}");
+            if (isDouble) batch.WithColumn(name, raw.Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray());
+            else batch.WithColumn(name, raw.Select(r => long.Parse(r, CultureInfo.InvariantCulture)).ToArray());
+        }
+        return batch;
+    }
+
+    private static (List<string> Raw, bool IsDouble) ReadNumberArray(ref Utf8JsonReader reader, string name)
+    {
+        var raw = new List<string>();
+        var isDouble = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number) throw new FormatException($"array '{name}' must hold numbers only");
+            var text = Encoding.ASCII.GetString(reader.ValueSpan);
+            isDouble |= text.AsSpan().IndexOfAny(".eE") >= 0;
+            raw.Add(text);
+        }
+        return (raw, isDouble);
+    }
+}

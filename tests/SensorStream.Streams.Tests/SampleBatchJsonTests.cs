@@ -1,0 +1,55 @@
+using System.Text;
+using SensorStream.Streams.Events;
+
+namespace SensorStream.Streams.Tests;
+
+public class SampleBatchJsonTests
+{
+    [Fact]
+    public void Round_trips_every_field_and_keeps_column_types()
+    {
+        var batch = new SampleBatch("nic-eth0", 42, [1_000_000_000_000, 1_000_001_000_000])
+            .WithScalar("Interface", "eth0")
+            .WithColumn("RxBytes", new long[] { 10, 20 })
+            .WithColumn("X", new[] { 1.0, -9.81 });
+        var json = SampleBatchJson.Serialize(batch);
+        Assert.Equal(
+            """{"SensorId":"nic-eth0","FirstSequence":42,"Interface":"eth0","TimestampNanos":[1000000000000,1000001000000],"RxBytes":[10,20],"X":[1.0,-9.81]}""",
+            Encoding.UTF8.GetString(json));
+
+        var back = SampleBatchJson.Deserialize(json);
+        Assert.Equal("nic-eth0", back.SensorId);
+        Assert.Equal(42, back.FirstSequence);
+        Assert.Equal(44, back.NextSequence);
+        Assert.Equal("eth0", back.Scalar("Interface"));
+        Assert.Equal(new long[] { 10, 20 }, back.LongColumn("RxBytes"));
+        Assert.Equal(new[] { 1.0, -9.81 }, back.DoubleColumn("X"));
+        Assert.Null(back.LongColumn("X"));
+    }
+
+    [Theory]
+    [InlineData("[]", "not a JSON object")]
+    [InlineData("""{"FirstSequence":1,"TimestampNanos":[]}""", "no SensorId")]
+    [InlineData("""{"SensorId":"a","TimestampNanos":[]}""", "no FirstSequence")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0}""", "no TimestampNanos")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1],"X":[1.0,2.0]}""", "column 'X' has 2 values")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1],"X":["a"]}""", "must hold numbers")]
+    [InlineData("""{"SensorId":"a",""", "not valid JSON")]
+    public void Rejects_malformed_events_saying_why(string json, string reason)
+    {
+        var e = Assert.Throws<FormatException>(() => SampleBatchJson.Deserialize(Encoding.UTF8.GetBytes(json)));
+        Assert.Contains(reason, e.Message);
+    }
+
+    [Fact]
+    public void Rejects_columns_of_the_wrong_length() =>
+        Assert.Throws<ArgumentException>(() => new SampleBatch("s", 0, [1, 2]).WithColumn("V", new[] { 1.0 }));
+
+    [Fact]
+    public void Flatten_orders_columns_fixed()
+    {
+        var batch = new SampleBatch("s", 5, [1]).WithScalar("RemoteAddr", "h").WithColumn("Z", new[] { 0.5 }).WithColumn("TxBytes", new long[] { 3 });
+        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "TxBytes", "Z", "RemoteAddr"], Flatten.ColumnNames(batch));
+        Assert.Equal(5, Flatten.Sequence(batch, 0));
+    }
+}

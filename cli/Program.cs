@@ -1,0 +1,12 @@
+using SensorStream.Cli.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("sensorstream");
+    config.AddCommand<TailCommand>("tail").WithExample("tail", "sensorstream/sensors", "--from-head", "--count", "5");
+    config.AddCommand<VerifyCommand>("verify").WithExample("verify", "sensorstream/sensors");
+    config.AddCommand<PlotCommand>("plot").WithExample("plot", "sensorstream/sensors", "--to", "traffic.png");
+});
+return await app.RunAsync(args);

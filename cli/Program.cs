@@ -5,6 +5,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("sensorstream");
+    config.AddCommand<RunCommand>("run").WithExample("run", "--duration", "60s");
     config.AddCommand<TailCommand>("tail").WithExample("tail", "sensorstream/sensors", "--from-head", "--count", "5");
     config.AddCommand<VerifyCommand>("verify").WithExample("verify", "sensorstream/sensors");
     config.AddCommand<PlotCommand>("plot").WithExample("plot", "sensorstream/sensors", "--to", "traffic.png");

@@ -1,0 +1,208 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using Azure.Storage.Blobs;
+using SensorStream.Cli.Exports;
+using SensorStream.Cli.Local;
+using SensorStream.Cli.Monitoring;
+using SensorStream.Cli.Processes;
+using SensorStream.Cli.Reading;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Verification;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace SensorStream.Cli.Commands;
+
+/// <summary>The one command: the whole pipeline locally, a live view, and (with --duration) a verified summary.</summary>
+[Description("Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.")]
+public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--duration <TIME>")]
+        [Description("Run for this long (e.g. 60s, 5m), then stop, wait for the cloud to catch up, verify and print a summary.")]
+        public string? Duration { get; init; }
+
+        [CommandOption("--data-dir <DIR>")]
+        [Description("Folder for all local data (Azurite, gateway, SQLite queue, logs). A second run reuses it.")]
+        [DefaultValue(".sensorstream")]
+        public string DataDir { get; init; } = ".sensorstream";
+
+        [CommandOption("--sensor <SPEC>")]
+        [Description("Sensor to sample, repeatable: nic:<interface>, synthetic:<id>, mpu6050:<bus>:<address>, csv:<dir>. " +
+                     "Default: the default route's NIC and synthetic:demo.")]
+        public string[] Sensors { get; init; } = [];
+
+        [CommandOption("--rate <HZ>")]
+        [DefaultValue(1000)]
+        public int Rate { get; init; } = 1000;
+
+        [CommandOption("--batch <N>")]
+        [Description("Samples per event.")]
+        [DefaultValue(1000)]
+        public int Batch { get; init; } = 1000;
+
+        [CommandOption("--stream <SCOPE/STREAM>")]
+        [DefaultValue("sensorstream/sensors")]
+        public string Stream { get; init; } = "sensorstream/sensors";
+
+        [CommandOption("--plain")]
+        [Description("Print progress lines instead of the live view (automatic when output is not a terminal).")]
+        public bool Plain { get; init; }
+
+        public TimeSpan? ParsedDuration => DurationText.TryParse(Duration, out var d) ? d : null;
+
+        public override ValidationResult Validate()
+        {
+            if (Duration is not null && ParsedDuration is null)
+                return ValidationResult.Error($"--duration: '{Duration}' is not a duration (examples: 60s, 5m, 1h)");
+            if (Rate is < 1 or > 10_000) return ValidationResult.Error($"--rate: {Rate} Hz is outside 1..10000");
+            if (Batch is < 1 or > 100_000) return ValidationResult.Error($"--batch: {Batch} is outside 1..100000");
+            try { StreamName.Parse(Stream); }
+            catch (Exception e) when (e is FormatException or ArgumentException) { return ValidationResult.Error($"--stream: {e.Message}"); }
+            return ValidationResult.Success();
+        }
+    }
+
+    public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+
+        var options = new PipelineOptions(Path.GetFullPath(settings.DataDir), ResolveSensors(settings), settings.Rate, settings.Batch,
+            StreamName.Parse(settings.Stream));
+        var plain = settings.Plain || Console.IsOutputRedirected;
+        var layout = RepoLayout.Discover();
+
+        LocalPipeline pipeline;
+        try
+        {
+            pipeline = plain
+                ? await LocalPipeline.StartAsync(options, layout, m => Console.WriteLine($"[sensorstream] {m}"), stop.Token)
+                : await AnsiConsole.Status().StartAsync("starting", async s =>
+                    await LocalPipeline.StartAsync(options, layout, m => s.Status(Markup.Escape(m)), stop.Token));
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            Console.Error.WriteLine($"sensorstream run: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+
+        await using (pipeline)
+        {
+            Console.WriteLine($"[sensorstream] running: gateway {pipeline.State.Gateway}, data in {options.DataDir}, logs in {options.LogDir}");
+            using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(pipeline.State.Gateway) });
+            var blobs = new BlobServiceClient(pipeline.Azurite.ConnectionString);
+            await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
+
+            Console.WriteLine("[sensorstream] stopping the edge collector (it flushes its open batch and commits its queue)");
+            await pipeline.StopEdgeAsync();
+            if (settings.ParsedDuration is null) return 0;
+            return await SummarizeAsync(pipeline, gateway, blobs, options.Stream, ct);
+        }
+    }
+
+    private static IReadOnlyList<string> ResolveSensors(Settings settings)
+    {
+        if (settings.Sensors.Length > 0) return settings.Sensors;
+        var nic = DefaultInterface.Find();
+        return nic is null ? ["synthetic:demo"] : [$"nic:{nic}", "synthetic:demo"];
+    }
+
+    private static async Task MonitorAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, TimeSpan? duration,
+        bool plain, CancellationToken stop)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var view = new LiveView(pipeline.Options.Stream.ToString(), pipeline.Processes);
+        var started = DateTime.UtcNow;
+        using var period = new PeriodicTimer(TimeSpan.FromSeconds(1));
+
+        async Task<bool> TickAsync(Action<PipelineSnapshot, TimeSpan> show)
+        {
+            var elapsed = DateTime.UtcNow - started;
+            if (stop.IsCancellationRequested || (duration is { } d && elapsed >= d)) return false;
+            var failed = pipeline.Processes.FirstOrDefault(p => p.HasExited);
+            if (failed is not null)
+            {
+                Console.Error.WriteLine($"[sensorstream] {failed.Name} exited with code {failed.ExitCode}; see {failed.LogFile}\n{failed.RecentOutput}");
+                return false;
+            }
+            var snapshot = await PipelineSnapshot.CollectAsync(gateway, pipeline.Options.Stream, blobs, pipeline.State.MetricsPort, http, stop);
+            show(snapshot, elapsed);
+            try { return await period.WaitForNextTickAsync(stop); }
+            catch (OperationCanceledException) { return false; }
+        }
+
+        try
+        {
+            if (plain)
+            {
+                var lastPrint = TimeSpan.MinValue;
+                while (await TickAsync((s, e) =>
+                       {
+                           if (e - lastPrint < TimeSpan.FromSeconds(10)) return;
+                           lastPrint = e;
+                           Console.WriteLine($"[sensorstream] {e:mm\\:ss} samples {s.Edge(EdgeMetricNames.Samples):N0}, queue {s.Edge(EdgeMetricNames.QueueDepth):N0} events, " +
+                                             $"txns {s.Edge(EdgeMetricNames.CommittedTransactions):N0}, stream tail {s.StreamTailBytes:N0} B, " +
+                                             $"exports {s.CsvFiles} CSV / {s.ParquetFiles} Parquet");
+                       })) { }
+            }
+            else
+            {
+                await AnsiConsole.Live(new Markup("starting…")).StartAsync(async live =>
+                {
+                    while (await TickAsync((s, e) => { live.UpdateTarget(view.Render(s, e, duration)); live.Refresh(); })) { }
+                });
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+    }
+
+    /// <summary>Verifies the stream, waits for the exports to hold every sample, prints the summary; 0 only when all is exact.</summary>
+    private static async Task<int> SummarizeAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, StreamName stream,
+        CancellationToken ct)
+    {
+        var streamAudit = new SequenceAudit();
+        long events = 0, undecodable = 0;
+        await foreach (var e in StreamBatches.ReadAllAsync(gateway, stream, ct))
+        {
+            events++;
+            if (e.Batch is null) undecodable++;
+            else streamAudit.Add(e.Batch.SensorId, e.Batch.FirstSequence, e.Batch.Count);
+        }
+        VerifyReport.Print($"stream {stream}", events, undecodable, streamAudit);
+
+        Console.WriteLine("[sensorstream] waiting for the cloud host to mirror and export everything (up to 3 minutes)");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        (SequenceAudit Audit, int Files) csv, parquet;
+        while (true)
+        {
+            csv = await ExportAudit.AuditAsync(blobs, "csv", stream, ct);
+            parquet = await ExportAudit.AuditAsync(blobs, "parquet", stream, ct);
+            var caughtUp = csv.Audit.SameSamplesAs(streamAudit) && parquet.Audit.SameSamplesAs(streamAudit);
+            if (caughtUp || DateTime.UtcNow > deadline || pipeline.Cloud is { HasExited: true }) break;
+            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+        }
+        VerifyReport.Print($"exports csv ({csv.Files} files)", csv.Files, 0, csv.Audit);
+        VerifyReport.Print($"exports parquet ({parquet.Files} files)", parquet.Files, 0, parquet.Audit);
+
+        var complete = csv.Audit.SameSamplesAs(streamAudit) && parquet.Audit.SameSamplesAs(streamAudit);
+        var ok = streamAudit.Samples > 0 && streamAudit.Clean && undecodable == 0 && csv.Audit.Clean && parquet.Audit.Clean && complete;
+        var root = pipeline.Options.DataDir;
+        Console.WriteLine();
+        Console.WriteLine("summary:");
+        Console.WriteLine($"  samples collected: {streamAudit.Samples:N0} from {streamAudit.Sensors.Count} sensors in {events:N0} events");
+        Console.WriteLine($"  files exported:    {csv.Files} CSV + {parquet.Files} Parquet in container '{ExportAudit.Container}' (Azurite data in {Path.Combine(root, "azurite")})");
+        Console.WriteLine($"  logs:              {pipeline.Options.LogDir}");
+        Console.WriteLine($"verify: {(ok ? "OK" : "FAILED")}: {streamAudit.Gaps + csv.Audit.Gaps + parquet.Audit.Gaps} gaps, " +
+                          $"{streamAudit.Duplicates + csv.Audit.Duplicates + parquet.Audit.Duplicates} duplicates" +
+                          (complete ? "" : "; the exports do not yet hold every sample of the stream"));
+        return ok ? 0 : 1;
+    }
+}

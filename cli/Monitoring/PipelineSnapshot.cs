@@ -1,0 +1,70 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SensorStream.Cli.Exports;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.Cli.Monitoring;
+
+/// <summary>The numbers the live view and `status` show, gathered from each component; a part that cannot be read is null.</summary>
+public sealed record PipelineSnapshot(
+    DateTimeOffset At,
+    IReadOnlyList<MetricSample>? EdgeMetrics,
+    long? StreamTailBytes,
+    long? StreamHeadBytes,
+    int? CsvFiles,
+    int? ParquetFiles,
+    IReadOnlyDictionary<string, string> Errors)
+{
+    public static async Task<PipelineSnapshot> CollectAsync(GatewayClient gateway, StreamName stream, BlobServiceClient? blobs,
+        int? metricsPort, HttpClient http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string>();
+        IReadOnlyList<MetricSample>? metrics = null;
+        long? tail = null, head = null;
+        int? csv = null, parquet = null;
+        if (metricsPort is { } port)
+        {
+            try { metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", ct)); }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { errors["edge"] = e.Message; }
+        }
+        try
+        {
+            var info = await gateway.GetStreamInfoAsync(stream, ct);
+            tail = info.Tail.Cut.Values.Sum();
+            head = info.Head.Cut.Values.Sum();
+        }
+        catch (Grpc.Core.RpcException e) { errors["gateway"] = e.Status.Detail; }
+        if (blobs is not null)
+        {
+            try
+            {
+                csv = await CountAsync(blobs, ExportAudit.Prefix("csv", stream), ct);
+                parquet = await CountAsync(blobs, ExportAudit.Prefix("parquet", stream), ct);
+            }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
+        }
+        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, errors);
+    }
+
+    private static async Task<int> CountAsync(BlobServiceClient blobs, string prefix, CancellationToken ct)
+    {
+        var container = blobs.GetBlobContainerClient(ExportAudit.Container);
+        if (!await container.ExistsAsync(ct)) return 0;
+        var n = 0;
+        await foreach (var _ in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct)) n++;
+        return n;
+    }
+
+    /// <summary>Sum of a metric over all label sets (null when the edge exposes no such metric).</summary>
+    public double? Edge(string name, string? sensor = null)
+    {
+        var matches = EdgeMetrics?.Where(m => m.Name == name && (sensor is null || SensorOf(m) == sensor)).ToList();
+        return matches is { Count: > 0 } ? matches.Sum(m => m.Value) : null;
+    }
+
+    public IReadOnlyList<string> Sensors =>
+        EdgeMetrics?.Select(SensorOf).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList() ?? [];
+
+    private static string? SensorOf(MetricSample m) => m.Label("sensor") ?? m.Label("sensor_id");
+}

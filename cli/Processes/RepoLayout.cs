@@ -1,0 +1,42 @@
+using System.Reflection;
+
+namespace SensorStream.Cli.Processes;
+
+/// <summary>Where the repository and the built components are (the CLI runs the components from their build output).</summary>
+public sealed class RepoLayout(string root, string configuration)
+{
+    public string Root { get; } = root;
+
+    public string Configuration { get; } = configuration;
+
+    public static RepoLayout Discover()
+    {
+        var configuration = typeof(RepoLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln"))) return new RepoLayout(dir.FullName, configuration);
+        }
+        throw new InvalidOperationException("cannot find the SensorStream repository (a folder holding Serverless.sln) above " +
+                                            $"{AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
+    }
+
+    /// <summary>The built dll of a component, e.g. ("gateway", "SensorStream.Gateway").</summary>
+    public string Component(string folder, string assembly)
+    {
+        var path = Path.Combine(Root, folder, "bin", Configuration, "net10.0", assembly + ".dll");
+        if (!File.Exists(path))
+            throw new InvalidOperationException($"{assembly}.dll is not built ({path}); run `dotnet build Serverless.sln -c {Configuration}` first");
+        return path;
+    }
+
+    public string Azurite
+    {
+        get
+        {
+            var path = Path.Combine(Root, "node_modules", ".bin", "azurite");
+            if (!File.Exists(path)) throw new InvalidOperationException($"Azurite is not installed ({path}); run `npm ci` in {Root} first");
+            return path;
+        }
+    }
+}

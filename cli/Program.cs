@@ -6,6 +6,8 @@ app.Configure(config =>
 {
     config.SetApplicationName("sensorstream");
     config.AddCommand<RunCommand>("run").WithExample("run", "--duration", "60s");
+    config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");
+    config.AddBranch("export", export => export.AddCommand<ExportGetCommand>("get").WithExample("export", "get", "sensorstream/sensors", "--to", "exports"));
     config.AddCommand<TailCommand>("tail").WithExample("tail", "sensorstream/sensors", "--from-head", "--count", "5");
     config.AddCommand<VerifyCommand>("verify").WithExample("verify", "sensorstream/sensors");
     config.AddCommand<PlotCommand>("plot").WithExample("plot", "sensorstream/sensors", "--to", "traffic.png");

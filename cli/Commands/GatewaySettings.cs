@@ -18,7 +18,7 @@ public class GatewaySettings : CommandSettings
     [Description("File holding the gateway's bearer token (env SENSORSTREAM_GATEWAY_TOKEN_FILE).")]
     public string? TokenFile { get; init; }
 
-    public string ResolvedGateway => Gateway ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY") ?? DefaultEndpoint;
+    public virtual string ResolvedGateway => Gateway ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY") ?? DefaultEndpoint;
 
     public override ValidationResult Validate()
     {

@@ -1,3 +1,4 @@
+using SensorStream.Cli;
 using SensorStream.Cli.Commands;
 using Spectre.Console.Cli;
 
@@ -5,6 +6,7 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("sensorstream");
+    config.SetExceptionHandler((e, _) => CliErrors.Report(e));
     config.AddCommand<RunCommand>("run").WithExample("run", "--duration", "60s");
     config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");
     config.AddBranch("export", export => export.AddCommand<ExportGetCommand>("get").WithExample("export", "get", "sensorstream/sensors", "--to", "exports"));

@@ -30,8 +30,12 @@ public class GatewaySettings : CommandSettings
         return ValidationResult.Success();
     }
 
+    /// <summary>The endpoint of the last client created, so errors can name it.</summary>
+    public static string? LastEndpoint { get; private set; }
+
     public GatewayClient CreateClient()
     {
+        LastEndpoint = ResolvedGateway;
         var tokenFile = TokenFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_TOKEN_FILE");
         return new GatewayClient(new GatewayClientOptions
         {

@@ -102,7 +102,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
 
             Console.WriteLine("[sensorstream] stopping the edge collector (it flushes its open batch and commits its queue)");
-            await pipeline.StopEdgeAsync();
+            await pipeline.StopComponentAsync(LocalPipeline.EdgeName);
             if (settings.ParsedDuration is null) return 0;
             return await SummarizeAsync(pipeline, gateway, blobs, options.Stream, ct);
         }

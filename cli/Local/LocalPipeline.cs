@@ -7,37 +7,62 @@ namespace SensorStream.Cli.Local;
 
 /// <summary>
 /// Azurite, the gateway, the cloud host (mirror + export) and the edge collector as real processes on loopback,
-/// with all their data under one folder. Started in dependency order and stopped in reverse, edge first so it can flush.
+/// with all their data under one folder. Started in dependency order and stopped in reverse, edge first so it can
+/// flush. Each component can be killed and started again on the same ports and data (the chaos harness does).
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
 {
-    private readonly List<ChildProcess> _started = [];
+    public const string AzuriteName = "azurite";
+    public const string GatewayName = "gateway";
+    public const string CloudName = "cloud";
+    public const string EdgeName = "edge";
 
-    public required PipelineOptions Options { get; init; }
+    /// <summary>Start order; stop order is the reverse.</summary>
+    public static readonly IReadOnlyList<string> Order = [AzuriteName, GatewayName, CloudName, EdgeName];
 
-    public required RunState State { get; init; }
+    private readonly Dictionary<string, ChildProcess> _running = new();
+    private readonly RepoLayout _layout;
+    private readonly Action<string> _progress;
 
-    public required AzuriteEndpoints Azurite { get; init; }
+    private LocalPipeline(PipelineOptions options, RunState state, AzuriteEndpoints azurite, RepoLayout layout, Action<string> progress)
+    {
+        Options = options;
+        State = state;
+        Azurite = azurite;
+        _layout = layout;
+        _progress = progress;
+    }
 
-    public ChildProcess? Edge { get; private set; }
+    public PipelineOptions Options { get; }
 
-    public ChildProcess? Cloud { get; private set; }
+    public RunState State { get; }
 
-    public IReadOnlyList<ChildProcess> Processes => _started;
+    public AzuriteEndpoints Azurite { get; }
+
+    /// <summary>Extra environment for the cloud host (e.g. schedules), on top of the defaults.</summary>
+    public Dictionary<string, string> CloudEnvironment { get; } = new()
+    {
+        ["MIRROR_SCHEDULE"] = "*/5 * * * * *",
+        ["EXPORT_SCHEDULE"] = "*/5 * * * * *",
+        ["EXPORT_IDLE_FLUSH_SECONDS"] = "5",
+    };
+
+    public ChildProcess? Edge => _running.GetValueOrDefault(EdgeName);
+
+    public ChildProcess? Cloud => _running.GetValueOrDefault(CloudName);
+
+    public IReadOnlyList<ChildProcess> Processes => Order.Where(_running.ContainsKey).Select(n => _running[n]).ToList();
 
     public static async Task<LocalPipeline> StartAsync(PipelineOptions options, RepoLayout layout, Action<string> progress, CancellationToken ct)
     {
         Directory.CreateDirectory(options.DataDir);
         var azurite = new AzuriteEndpoints(FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var gatewayUrl = $"http://127.0.0.1:{FreePort.Next()}";
-        var state = new RunState(gatewayUrl, azurite.ConnectionString, options.Stream.ToString(), FreePort.Next(), Environment.ProcessId);
-        var pipeline = new LocalPipeline { Options = options, State = state, Azurite = azurite };
+        var state = new RunState($"http://127.0.0.1:{FreePort.Next()}", azurite.ConnectionString, options.Stream.ToString(), FreePort.Next(),
+            Environment.ProcessId);
+        var pipeline = new LocalPipeline(options, state, azurite, layout, progress);
         try
         {
-            await pipeline.StartAzuriteAsync(layout, progress, ct);
-            await pipeline.StartGatewayAsync(layout, progress, ct);
-            pipeline.StartCloud(layout, progress);
-            await pipeline.StartEdgeAsync(layout, progress, ct);
+            foreach (var name in Order) await pipeline.StartComponentAsync(name, ct);
             state.Save(options.DataDir);
             return pipeline;
         }
@@ -48,81 +73,108 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
     }
 
-    private async Task StartAzuriteAsync(RepoLayout layout, Action<string> progress, CancellationToken ct)
+    /// <summary>Starts (or restarts) one component and waits until it answers.</summary>
+    public async Task StartComponentAsync(string name, CancellationToken ct)
     {
-        progress("starting Azurite (Blob Storage emulator)");
+        if (_running.TryGetValue(name, out var old))
+        {
+            if (!old.HasExited) throw new InvalidOperationException($"{name} is already running");
+            await old.DisposeAsync();
+        }
+        switch (name)
+        {
+            case AzuriteName: await StartAzuriteAsync(ct); break;
+            case GatewayName: await StartGatewayAsync(ct); break;
+            case CloudName: StartCloud(); break;
+            case EdgeName: await StartEdgeAsync(ct); break;
+            default: throw new ArgumentException($"unknown component '{name}'", nameof(name));
+        }
+    }
+
+    /// <summary>kill -9: the component gets no chance to flush (a crash or power cut).</summary>
+    public void Kill(string name)
+    {
+        if (_running.TryGetValue(name, out var p)) p.Kill();
+    }
+
+    /// <summary>SIGTERM with a grace period (a clean stop).</summary>
+    public Task StopComponentAsync(string name) =>
+        _running.TryGetValue(name, out var p) ? p.StopAsync(TimeSpan.FromSeconds(30)) : Task.CompletedTask;
+
+    public bool IsRunning(string name) => _running.TryGetValue(name, out var p) && !p.HasExited;
+
+    private async Task StartAzuriteAsync(CancellationToken ct)
+    {
+        _progress("starting Azurite (Blob Storage emulator)");
         var location = Path.Combine(Options.DataDir, "azurite");
         Directory.CreateDirectory(location);
-        var process = Track(ChildProcess.Start("azurite", layout.Azurite,
+        var process = Track(AzuriteName, ChildProcess.Start(AzuriteName, _layout.Azurite,
         [
             "--silent", "--skipApiVersionCheck", "--disableTelemetry", "--loose", "--location", location,
-            "--blobHost", "127.0.0.1", "--blobPort", Azurite.BlobPort.ToString(CultureInfo.InvariantCulture),
-            "--queueHost", "127.0.0.1", "--queuePort", Azurite.QueuePort.ToString(CultureInfo.InvariantCulture),
-            "--tableHost", "127.0.0.1", "--tablePort", Azurite.TablePort.ToString(CultureInfo.InvariantCulture),
+            "--blobHost", "127.0.0.1", "--blobPort", Port(Azurite.BlobPort),
+            "--queueHost", "127.0.0.1", "--queuePort", Port(Azurite.QueuePort),
+            "--tableHost", "127.0.0.1", "--tablePort", Port(Azurite.TablePort),
         ], Options.LogDir));
         var blobs = new BlobServiceClient(Azurite.ConnectionString);
         await Readiness.WaitAsync(process, async t => { await blobs.GetPropertiesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
     }
 
-    private async Task StartGatewayAsync(RepoLayout layout, Action<string> progress, CancellationToken ct)
+    private async Task StartGatewayAsync(CancellationToken ct)
     {
-        progress("starting the stream gateway");
-        var process = Track(ChildProcess.Start("gateway", "dotnet",
-            [layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway],
+        _progress("starting the stream gateway");
+        var process = Track(GatewayName, ChildProcess.Start(GatewayName, "dotnet",
+            [_layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway],
             Options.LogDir));
         using var client = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(State.Gateway), MaxRetryAttempts = 0 });
         await Readiness.WaitAsync(process, async t => { await client.ListScopesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
         await client.EnsureStreamAsync(Options.Stream, ct: ct);
     }
 
-    private void StartCloud(RepoLayout layout, Action<string> progress)
+    private void StartCloud()
     {
-        progress("starting the cloud host (mirror + export, no Functions Core Tools needed)");
-        Cloud = Track(ChildProcess.Start("cloud", "dotnet", [layout.Component("functions", "SensorStream.Functions"), "local"], Options.LogDir,
-            new Dictionary<string, string>
-            {
-                ["AzureWebJobsStorage"] = Azurite.ConnectionString,
-                ["GATEWAY_ENDPOINT"] = State.Gateway,
-                ["MIRROR_STREAMS"] = Options.Stream.ToString(),
-                ["MIRROR_SCHEDULE"] = "*/5 * * * * *",
-                ["EXPORT_SCHEDULE"] = "*/5 * * * * *",
-                ["EXPORT_IDLE_FLUSH_SECONDS"] = "5",
-            }, workingDirectory: layout.Root));
+        _progress("starting the cloud host (mirror + export, no Functions Core Tools needed)");
+        var environment = new Dictionary<string, string>(CloudEnvironment)
+        {
+            ["AzureWebJobsStorage"] = Azurite.ConnectionString,
+            ["GATEWAY_ENDPOINT"] = State.Gateway,
+            ["MIRROR_STREAMS"] = Options.Stream.ToString(),
+        };
+        Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions", "SensorStream.Functions"), "local"],
+            Options.LogDir, environment, workingDirectory: _layout.Root));
     }
 
-    private async Task StartEdgeAsync(RepoLayout layout, Action<string> progress, CancellationToken ct)
+    private async Task StartEdgeAsync(CancellationToken ct)
     {
-        progress($"starting the edge collector ({string.Join(", ", Options.Sensors)} at {Options.RateHz} Hz)");
+        _progress($"starting the edge collector ({string.Join(", ", Options.Sensors)} at {Options.RateHz} Hz)");
         var edgeDir = Path.Combine(Options.DataDir, "edge");
         Directory.CreateDirectory(edgeDir);
         var args = new List<string>
         {
-            layout.Component("edge-module", "SensorStream.EdgeModule"),
+            _layout.Component("edge-module", "SensorStream.EdgeModule"),
             "--gateway", State.Gateway, "--scope", Options.Stream.Scope, "--stream", Options.Stream.Stream,
             "--db", Path.Combine(edgeDir, "queue.db"),
-            "--rate", Options.RateHz.ToString(CultureInfo.InvariantCulture), "--batch", Options.Batch.ToString(CultureInfo.InvariantCulture),
-            "--metrics-port", State.MetricsPort.ToString(CultureInfo.InvariantCulture),
+            "--rate", Port(Options.RateHz), "--batch", Port(Options.Batch),
+            "--metrics-port", Port(State.MetricsPort),
         };
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
-        Edge = Track(ChildProcess.Start("edge", "dotnet", args, Options.LogDir));
+        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir));
         using var http = new HttpClient();
-        await Readiness.WaitAsync(Edge, async t =>
+        await Readiness.WaitAsync(process, async t =>
             (await http.GetAsync($"http://127.0.0.1:{State.MetricsPort}/metrics", t)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), ct);
     }
 
-    private ChildProcess Track(ChildProcess process)
+    private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private ChildProcess Track(string name, ChildProcess process)
     {
-        _started.Add(process);
+        _running[name] = process;
         return process;
     }
 
-    /// <summary>Stops the collector with SIGTERM so it flushes its open batch and commits what is queued.</summary>
-    public Task StopEdgeAsync() => Edge?.StopAsync(TimeSpan.FromSeconds(30)) ?? Task.CompletedTask;
-
     public async ValueTask DisposeAsync()
     {
-        for (var i = _started.Count - 1; i >= 0; i--) await _started[i].DisposeAsync();
-        _started.Clear();
+        foreach (var name in Order.Reverse())
+            if (_running.Remove(name, out var p)) await p.DisposeAsync();
         var runFile = Path.Combine(Options.DataDir, RunState.FileName);
         if (File.Exists(runFile)) File.Delete(runFile);
     }

@@ -86,6 +86,15 @@ public sealed class ChildProcess : IAsyncDisposable
         lock (_gate) return _tail.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>SIGKILL now (no flush): a crash or a power cut.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        Capture($"[sensorstream] {Name} killed with SIGKILL");
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     /// <summary>SIGTERM, wait up to <paramref name="grace"/>, then SIGKILL.</summary>
     public async Task StopAsync(TimeSpan grace)
     {

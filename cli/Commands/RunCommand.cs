@@ -5,10 +5,8 @@ using SensorStream.Cli.Exports;
 using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using SensorStream.Cli.Processes;
-using SensorStream.Cli.Reading;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
-using SensorStream.Streams.Verification;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -168,41 +166,20 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     private static async Task<int> SummarizeAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, StreamName stream,
         CancellationToken ct)
     {
-        var streamAudit = new SequenceAudit();
-        long events = 0, undecodable = 0;
-        await foreach (var e in StreamBatches.ReadAllAsync(gateway, stream, ct))
-        {
-            events++;
-            if (e.Batch is null) undecodable++;
-            else streamAudit.Add(e.Batch.SensorId, e.Batch.FirstSequence, e.Batch.Count);
-        }
-        VerifyReport.Print($"stream {stream}", events, undecodable, streamAudit);
-
-        Console.WriteLine("[sensorstream] waiting for the cloud host to mirror and export everything (up to 3 minutes)");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        (SequenceAudit Audit, int Files) csv, parquet;
-        while (true)
-        {
-            csv = await ExportAudit.AuditAsync(blobs, "csv", stream, ct);
-            parquet = await ExportAudit.AuditAsync(blobs, "parquet", stream, ct);
-            var caughtUp = csv.Audit.SameSamplesAs(streamAudit) && parquet.Audit.SameSamplesAs(streamAudit);
-            if (caughtUp || DateTime.UtcNow > deadline || pipeline.Cloud is { HasExited: true }) break;
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
-        }
-        VerifyReport.Print($"exports csv ({csv.Files} files)", csv.Files, 0, csv.Audit);
-        VerifyReport.Print($"exports parquet ({parquet.Files} files)", parquet.Files, 0, parquet.Audit);
-
-        var complete = csv.Audit.SameSamplesAs(streamAudit) && parquet.Audit.SameSamplesAs(streamAudit);
-        var ok = streamAudit.Samples > 0 && streamAudit.Clean && undecodable == 0 && csv.Audit.Clean && parquet.Audit.Clean && complete;
-        var root = pipeline.Options.DataDir;
+        Console.WriteLine("[sensorstream] verifying the stream and waiting for the cloud host to export everything (up to 3 minutes)");
+        var audit = await PipelineVerification.RunAsync(gateway, blobs, stream, TimeSpan.FromMinutes(3),
+            () => pipeline.Cloud is { HasExited: false }, ct);
+        VerifyReport.Print($"stream {stream}", audit.Events, audit.Undecodable, audit.Stream);
+        VerifyReport.Print($"exports csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
+        VerifyReport.Print($"exports parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
         Console.WriteLine();
         Console.WriteLine("summary:");
-        Console.WriteLine($"  samples collected: {streamAudit.Samples:N0} from {streamAudit.Sensors.Count} sensors in {events:N0} events");
-        Console.WriteLine($"  files exported:    {csv.Files} CSV + {parquet.Files} Parquet in container '{ExportAudit.Container}' (Azurite data in {Path.Combine(root, "azurite")})");
+        Console.WriteLine($"  samples collected: {audit.Stream.Samples:N0} from {audit.Stream.Sensors.Count} sensors in {audit.Events:N0} events");
+        Console.WriteLine($"  files exported:    {audit.CsvFiles} CSV + {audit.ParquetFiles} Parquet in container '{ExportAudit.Container}' " +
+                          $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `sensorstream export get {stream} --to DIR` downloads them)");
         Console.WriteLine($"  logs:              {pipeline.Options.LogDir}");
-        Console.WriteLine($"verify: {(ok ? "OK" : "FAILED")}: {streamAudit.Gaps + csv.Audit.Gaps + parquet.Audit.Gaps} gaps, " +
-                          $"{streamAudit.Duplicates + csv.Audit.Duplicates + parquet.Audit.Duplicates} duplicates" +
-                          (complete ? "" : "; the exports do not yet hold every sample of the stream"));
-        return ok ? 0 : 1;
+        Console.WriteLine($"verify: {(audit.Clean ? "OK" : "FAILED")}: {audit.Gaps} gaps, {audit.Duplicates} duplicates" +
+                          (audit.ExportsComplete ? "" : "; the exports do not hold every sample of the stream"));
+        return audit.Clean ? 0 : 1;
     }
 }

@@ -39,8 +39,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public AzuriteEndpoints Azurite { get; }
 
-    /// <summary>Extra environment for the cloud host (e.g. schedules), on top of the defaults.</summary>
-    public Dictionary<string, string> CloudEnvironment { get; } = new()
+    /// <summary>Local defaults for the cloud host: short schedules so a short run exports before it ends.</summary>
+    private static readonly IReadOnlyDictionary<string, string> CloudDefaults = new Dictionary<string, string>
     {
         ["MIRROR_SCHEDULE"] = "*/5 * * * * *",
         ["EXPORT_SCHEDULE"] = "*/5 * * * * *",
@@ -133,12 +133,13 @@ public sealed class LocalPipeline : IAsyncDisposable
     private void StartCloud()
     {
         _progress("starting the cloud host (mirror + export, no Functions Core Tools needed)");
-        var environment = new Dictionary<string, string>(CloudEnvironment)
+        var environment = new Dictionary<string, string>(CloudDefaults)
         {
             ["AzureWebJobsStorage"] = Azurite.ConnectionString,
             ["GATEWAY_ENDPOINT"] = State.Gateway,
             ["MIRROR_STREAMS"] = Options.Stream.ToString(),
         };
+        foreach (var (key, value) in Options.CloudSettings) environment[key] = value;
         Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions", "SensorStream.Functions"), "local"],
             Options.LogDir, environment, workingDirectory: _layout.Root));
     }

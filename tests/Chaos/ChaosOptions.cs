@@ -1,0 +1,48 @@
+using System.Globalization;
+using SensorStream.Cli.Commands;
+
+namespace SensorStream.Chaos;
+
+/// <summary>Command line of the chaos harness.</summary>
+public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int RateHz, int Batch, TimeSpan MeanFaultInterval, string DataDir, bool KeepData)
+{
+    public const string Usage =
+        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data]";
+
+    public static ChaosOptions Parse(string[] args)
+    {
+        var duration = TimeSpan.FromSeconds(120);
+        var seed = 1;
+        var sensors = 3;
+        var rate = 1000;
+        var batch = 100;
+        var every = TimeSpan.FromSeconds(5);
+        string? dataDir = null;
+        var keep = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--duration": duration = Time(Value(), "--duration"); break;
+                case "--seed": seed = Int(Value(), "--seed", int.MinValue); break;
+                case "--sensors": sensors = Int(Value(), "--sensors", 1); break;
+                case "--rate": rate = Int(Value(), "--rate", 1); break;
+                case "--batch": batch = Int(Value(), "--batch", 1); break;
+                case "--fault-every": every = Time(Value(), "--fault-every"); break;
+                case "--data-dir": dataDir = Value(); break;
+                case "--keep-data": keep = true; break;
+                default: throw new ArgumentException($"unknown argument '{args[i]}'");
+            }
+        }
+        dataDir ??= Path.Combine(Path.GetTempPath(), $"sensorstream-chaos-{seed}-{Environment.ProcessId}");
+        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep);
+    }
+
+    private static TimeSpan Time(string text, string name) =>
+        DurationText.TryParse(text, out var t) ? t : throw new ArgumentException($"{name}: '{text}' is not a duration (e.g. 120s, 5m)");
+
+    private static int Int(string text, string name, int min) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min
+            ? n : throw new ArgumentException($"{name}: '{text}' must be an integer ≥ {min}");
+}

@@ -1,0 +1,18 @@
+namespace SensorStream.Chaos;
+
+/// <summary>The faults the harness injects.</summary>
+public enum FaultKind
+{
+    /// <summary>kill -9 of the edge collector, restarted after a pause.</summary>
+    KillEdge,
+    /// <summary>kill -9 of the gateway (mid-transaction), restarted after a pause.</summary>
+    KillGateway,
+    /// <summary>kill -9 of the cloud host (mid-mirror or mid-export), restarted after a pause.</summary>
+    KillCloud,
+    /// <summary>The gateway stopped cleanly and kept away for a few seconds: the edge buffers, the cloud retries.</summary>
+    GatewayOutage,
+    /// <summary>Azurite killed and restarted (on its persisted data).</summary>
+    RestartAzurite,
+    /// <summary>Every process killed at once, then all restarted: a power cut.</summary>
+    PowerCut,
+}

@@ -1,0 +1,172 @@
+using Microsoft.Extensions.Logging;
+using SensorStream.EdgeModule.Configuration;
+using SensorStream.EdgeModule.Import;
+using SensorStream.EdgeModule.Metrics;
+using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Sampling;
+using SensorStream.EdgeModule.Sensors;
+using SensorStream.EdgeModule.Transactions;
+using SensorStream.Streams.Client;
+
+namespace SensorStream.EdgeModule;
+
+/// <summary>
+/// One running configuration: queue, sampler, queue writer, CSV importers and coordinator, started and
+/// stopped in dependency order. <see cref="Collector"/> replaces the run when the configuration changes.
+/// </summary>
+internal sealed class CollectorRun
+{
+    private readonly EdgeSettings _settings;
+    private readonly ILoggerFactory _loggers;
+    private readonly EventQueue _queue;
+    private readonly GatewayClient _gateway;
+    private readonly TransactionCoordinator _coordinator;
+    private readonly List<ISensor> _sensors;
+    private readonly Sampler? _sampler;
+    private readonly QueueWriter _writer;
+    private readonly List<CsvDirectoryImporter> _importers;
+    private readonly CancellationTokenSource _importStop = new();
+    private readonly CancellationTokenSource _coordinatorStop = new();
+    private readonly List<Task> _importerTasks = [];
+    private Task _coordinatorTask = Task.CompletedTask;
+
+    public CollectorRun(EdgeSettings settings, ILoggerFactory loggers, CollectorDependencies dependencies)
+    {
+        _settings = settings;
+        _loggers = loggers;
+        var log = loggers.CreateLogger<Collector>();
+        _queue = EventQueue.Open(settings.Db, new QueueOptions
+        {
+            MaxBytes = settings.MaxQueueMb * 1024 * 1024,
+            FullPolicy = settings.QueueFull,
+        }, loggers.CreateLogger<EventQueue>());
+        _sensors = [];
+        try
+        {
+            foreach (var spec in settings.Sensors.Where(SensorFactory.IsSampled)) _sensors.Add(dependencies.Sensors.Create(spec));
+            _gateway = new GatewayClient(new GatewayClientOptions
+            {
+                Endpoint = settings.Gateway!,
+                AuthToken = settings.GatewayToken,
+                MaxRetryAttempts = 0, // the coordinator's own back-off handles every failure
+                CallTimeout = TimeSpan.FromSeconds(15),
+            });
+        }
+        catch
+        {
+            foreach (var s in _sensors) s.Dispose();
+            _queue.Dispose();
+            throw;
+        }
+        _coordinator = new TransactionCoordinator(_queue, _gateway, settings.StreamName, new CoordinatorOptions
+        {
+            MaxEventsPerTransaction = settings.TxnMaxEvents,
+            Lease = settings.TxnLease,
+            RetryMaxDelay = settings.RetryMaxDelay,
+        }, dependencies.Faults, loggers.CreateLogger<TransactionCoordinator>());
+        _writer = new QueueWriter(_queue, loggers.CreateLogger<QueueWriter>());
+        if (_sensors.Count > 0)
+        {
+            _sampler = new Sampler(new SamplerOptions
+            {
+                RateHz = settings.Rate,
+                BatchSize = settings.Batch,
+                FlushInterval = settings.FlushInterval,
+                Spin = settings.Spin,
+            }, _sensors, _queue.NextSequences(), _writer.Post, loggers.CreateLogger<Sampler>());
+        }
+        _importers = settings.Sensors.Where(s => s.Kind == "csv")
+            .Select(s => new CsvDirectoryImporter(s.Arguments[0], _queue, settings.Batch, settings.CsvStableTime, loggers.CreateLogger<CsvDirectoryImporter>()))
+            .ToList();
+        log.LogInformation("Collector: {Sensors} sampled sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
+            _sensors.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),
+            _queue.Stats().Events, _queue.Stats().PendingTransactions);
+    }
+
+    public void Start()
+    {
+        _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
+        foreach (var importer in _importers)
+            _importerTasks.Add(Task.Run(() => RunImporterAsync(importer, _importStop.Token)));
+        _sampler?.Start();
+    }
+
+    private async Task RunImporterAsync(CsvDirectoryImporter importer, CancellationToken ct)
+    {
+        try
+        {
+            await importer.RunAsync(_settings.CsvPollInterval, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    /// <summary>Emits the open batches now and waits (up to <paramref name="timeout"/>) until everything queued is committed.</summary>
+    public async Task<FlushResult> FlushAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (_sampler is not null) await _sampler.FlushAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
+        while (_writer.Backlog > 0 && !ct.IsCancellationRequested) await Task.Yield();
+        var drained = await _coordinator.WaitUntilDrainedAsync(timeout, ct).ConfigureAwait(false);
+        return new FlushResult(drained, _queue.Stats().Events);
+    }
+
+    /// <summary>
+    /// Clean shutdown: stop sampling and keep the open batches, store them, ship the queue for up to the
+    /// shutdown timeout, then stop. A transaction cut short stays pending and is recovered at the next start.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_sampler is not null) await _sampler.StopAsync().ConfigureAwait(false);
+        _importStop.Cancel();
+        await Task.WhenAll(_importerTasks).ConfigureAwait(false);
+        await _writer.CompleteAsync().ConfigureAwait(false);
+        var drained = await _coordinator.WaitUntilDrainedAsync(_settings.ShutdownTimeout, CancellationToken.None).ConfigureAwait(false);
+        _coordinatorStop.Cancel();
+        await _coordinatorTask.ConfigureAwait(false);
+        var stats = _queue.Stats();
+        _loggers.CreateLogger<Collector>().LogInformation(
+            drained ? "Collector stopped: queue drained" : "Collector stopped with {Events} events queued and {Pending} transactions pending (shipped at the next start)",
+            stats.Events, stats.PendingTransactions);
+        _sampler?.Dispose();
+        foreach (var s in _sensors) s.Dispose();
+        _gateway.Dispose();
+        _queue.Dispose();
+    }
+
+    public CollectorMetrics Metrics()
+    {
+        var sampler = _sampler?.Stats;
+        var sensors = _sampler?.SensorCount ?? 0;
+        var queue = _queue.Stats();
+        var c = _coordinator.Stats;
+        var now = DateTimeOffset.UtcNow;
+        return new CollectorMetrics
+        {
+            At = now,
+            Sensors = sensors + _importers.Count,
+            SamplesPerSecond = sampler?.SamplesLastSecond ?? 0,
+            SamplesTotal = sampler?.Samples ?? 0,
+            LateSamples = (sampler?.LateTicks ?? 0) * sensors,
+            MissedSamples = (sampler?.MissedTicks ?? 0) * sensors,
+            LatenessP50Micros = (sampler?.Lateness.QuantileNanos(0.50) ?? 0) / 1000.0,
+            LatenessP99Micros = (sampler?.Lateness.QuantileNanos(0.99) ?? 0) / 1000.0,
+            LatenessMaxMicros = (sampler?.Lateness.MaxNanos ?? 0) / 1000.0,
+            SensorReadErrors = sampler?.ReadErrors ?? 0,
+            QueueEvents = queue.Events,
+            QueueBytes = queue.Bytes,
+            PendingTransactions = queue.PendingTransactions,
+            BacklogAgeSeconds = queue.OldestCreatedUnixNanos is { } oldest ? Math.Max(0, (EventQueue.UnixNanosNow() - oldest) / 1e9) : 0,
+            RejectedSamples = queue.RejectedSamples,
+            DroppedSamples = queue.DroppedSamples,
+            CommittedTransactions = c.CommittedTransactions,
+            CommittedEvents = c.CommittedEvents,
+            CommittedSamples = c.CommittedSamples,
+            RecoveredTransactions = c.RecoveredTransactions,
+            RewrittenTransactions = c.RewrittenTransactions,
+            GatewayErrors = c.Errors,
+            GatewayAvailable = c.GatewayAvailable,
+            LastGatewayError = c.LastError,
+            CsvFilesImported = _importers.Sum(i => i.FilesImported),
+            CsvRowsQuarantined = _importers.Sum(i => i.RowsQuarantined),
+        };
+    }
+}

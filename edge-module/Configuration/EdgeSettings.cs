@@ -1,0 +1,44 @@
+using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Sensors;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.EdgeModule.Configuration;
+
+/// <summary>
+/// Everything the collector is configured with. Built by <see cref="SettingsLoader"/> from flags, environment
+/// variables and appsettings.json (see <see cref="SettingsCatalog"/> for names and defaults), or by the IoT Edge
+/// integration with <c>with</c>-expressions; <see cref="Validate"/> before use.
+/// </summary>
+public sealed record EdgeSettings
+{
+    public Uri? Gateway { get; init; }
+    public string? GatewayToken { get; init; }
+    public string Scope { get; init; } = "";
+    public string Stream { get; init; } = "";
+    public string Db { get; init; } = "sensorstream-edge.db";
+    public IReadOnlyList<SensorSpec> Sensors { get; init; } = [];
+    public double Rate { get; init; } = 1000;
+    public int Batch { get; init; } = 1000;
+    public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Spin { get; init; } = TimeSpan.Zero;
+    public long MaxQueueMb { get; init; } = 1024;
+    public QueueFullPolicy QueueFull { get; init; } = QueueFullPolicy.Reject;
+    public int TxnMaxEvents { get; init; } = 100;
+    public TimeSpan TxnLease { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public int MetricsPort { get; init; }
+    public string MetricsHost { get; init; } = "localhost";
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan CsvStableTime { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CsvPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    public StreamName StreamName => new(Scope, Stream);
+
+    /// <summary>Throws <see cref="SettingsException"/> naming the first invalid setting.</summary>
+    public EdgeSettings Validate()
+    {
+        SettingsValidation.Validate(this);
+        return this;
+    }
+}

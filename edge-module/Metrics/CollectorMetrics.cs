@@ -1,0 +1,50 @@
+namespace SensorStream.EdgeModule.Metrics;
+
+/// <summary>A point-in-time view of the collector, for logs, the Prometheus endpoint and the IoT Edge status method.</summary>
+public sealed record CollectorMetrics
+{
+    public DateTimeOffset At { get; init; }
+    public int Sensors { get; init; }
+
+    /// <summary>Samples recorded in the last complete second, all sensors.</summary>
+    public long SamplesPerSecond { get; init; }
+    public long SamplesTotal { get; init; }
+
+    /// <summary>Samples taken more than half a period after their deadline.</summary>
+    public long LateSamples { get; init; }
+
+    /// <summary>Samples never taken because the loop fell a whole period or more behind.</summary>
+    public long MissedSamples { get; init; }
+    public double LatenessP50Micros { get; init; }
+    public double LatenessP99Micros { get; init; }
+    public double LatenessMaxMicros { get; init; }
+    public long SensorReadErrors { get; init; }
+
+    public long QueueEvents { get; init; }
+    public long QueueBytes { get; init; }
+    public long PendingTransactions { get; init; }
+
+    /// <summary>Age of the oldest queued event (0 when the queue is empty).</summary>
+    public double BacklogAgeSeconds { get; init; }
+    public long RejectedSamples { get; init; }
+    public long DroppedSamples { get; init; }
+
+    public long CommittedTransactions { get; init; }
+    public long CommittedEvents { get; init; }
+    public long CommittedSamples { get; init; }
+    public long RecoveredTransactions { get; init; }
+    public long RewrittenTransactions { get; init; }
+    public long GatewayErrors { get; init; }
+    public bool GatewayAvailable { get; init; }
+    public string? LastGatewayError { get; init; }
+
+    public long CsvFilesImported { get; init; }
+    public long CsvRowsQuarantined { get; init; }
+
+    public override string ToString() =>
+        $"samples/s={SamplesPerSecond} total={SamplesTotal} late={LateSamples} missed={MissedSamples} " +
+        $"lateness p50={LatenessP50Micros:F0}µs p99={LatenessP99Micros:F0}µs max={LatenessMaxMicros:F0}µs " +
+        $"queue={QueueEvents} events/{QueueBytes} B pending={PendingTransactions} backlog={BacklogAgeSeconds:F1}s " +
+        $"rejected={RejectedSamples} dropped={DroppedSamples} committed={CommittedTransactions} txns/{CommittedSamples} samples " +
+        $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors}";
+}

@@ -1,0 +1,88 @@
+namespace SensorStream.EdgeModule.Queue;
+
+/// <summary>The coordinator's side of the queue: reading events and the pending-transaction bookkeeping of the two-phase commit.</summary>
+public sealed partial class EventQueue
+{
+    /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="maxEvents"/> and (beyond the first) <paramref name="maxBytes"/>.</summary>
+    public IReadOnlyList<QueuedEvent> ReadAfter(long afterId, int maxEvents, long maxBytes)
+    {
+        lock (_gate)
+        {
+            var result = new List<QueuedEvent>();
+            long bytes = 0;
+            using var command = _db.CreateCommand();
+            command.CommandText = "SELECT Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data FROM Events WHERE Id > $a ORDER BY Id LIMIT $n";
+            command.Parameters.AddWithValue("$a", afterId);
+            command.Parameters.AddWithValue("$n", maxEvents);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var e = ReadEvent(reader);
+                if (result.Count > 0 && bytes + e.Data.Length > maxBytes) break;
+                bytes += e.Data.Length;
+                result.Add(e);
+            }
+            return result;
+        }
+    }
+
+    /// <summary>The events of a pending transaction, in id order.</summary>
+    public IReadOnlyList<QueuedEvent> ReadRange(long firstId, long lastId)
+    {
+        lock (_gate)
+            return Query(_db, "SELECT Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data FROM Events WHERE Id BETWEEN $a AND $b ORDER BY Id",
+                null, ReadEvent, ("$a", firstId), ("$b", lastId));
+    }
+
+    private static QueuedEvent ReadEvent(Microsoft.Data.Sqlite.SqliteDataReader r) =>
+        new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt32(3), r.GetInt64(4), (byte[])r.GetValue(5));
+
+    /// <summary>Pending transactions in the order their events were queued (recovery must keep that order).</summary>
+    public IReadOnlyList<PendingTransaction> Pending()
+    {
+        lock (_gate)
+            return Query(_db, "SELECT TxnId, FirstId, LastId FROM PendingTransactions ORDER BY FirstId", null,
+                r => new PendingTransaction(r.GetString(0), r.GetInt64(1), r.GetInt64(2)));
+    }
+
+    /// <summary>Step b: records (T, a, b) as pending in one SQL transaction.</summary>
+    public void RecordPending(PendingTransaction pending)
+    {
+        lock (_gate)
+        {
+            using var txn = _db.BeginTransaction();
+            Execute(txn, "INSERT INTO PendingTransactions(TxnId, FirstId, LastId) VALUES ($t, $a, $b)",
+                ("$t", pending.TxnId), ("$a", pending.FirstId), ("$b", pending.LastId));
+            txn.Commit();
+        }
+    }
+
+    /// <summary>Recovery of an aborted/unknown transaction: the same events now live in <paramref name="replacement"/> (one SQL transaction).</summary>
+    public void ReplacePending(string oldTxnId, PendingTransaction replacement)
+    {
+        lock (_gate)
+        {
+            using var txn = _db.BeginTransaction();
+            Execute(txn, "DELETE FROM PendingTransactions WHERE TxnId = $t", ("$t", oldTxnId));
+            Execute(txn, "INSERT INTO PendingTransactions(TxnId, FirstId, LastId) VALUES ($t, $a, $b)",
+                ("$t", replacement.TxnId), ("$a", replacement.FirstId), ("$b", replacement.LastId));
+            txn.Commit();
+        }
+    }
+
+    /// <summary>Step d: the transaction is known committed; deletes its events and its pending row in one SQL transaction.</summary>
+    public void Complete(PendingTransaction pending)
+    {
+        lock (_gate)
+        {
+            using var txn = _db.BeginTransaction();
+            var (count, bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events WHERE Id BETWEEN $a AND $b", txn,
+                r => (r.GetInt64(0), r.GetInt64(1)), ("$a", pending.FirstId), ("$b", pending.LastId)).Single();
+            Execute(txn, "DELETE FROM Events WHERE Id BETWEEN $a AND $b", ("$a", pending.FirstId), ("$b", pending.LastId));
+            Execute(txn, "DELETE FROM PendingTransactions WHERE TxnId = $t", ("$t", pending.TxnId));
+            txn.Commit();
+            _events -= count;
+            _bytes -= bytes;
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using SensorStream.Streams.Events;
+
+namespace SensorStream.EdgeModule.Queue;
+
+/// <summary>
+/// The durable SQLite queue between the sampler and the transaction coordinator. Each event is stored in
+/// its own SQL transaction together with its sensor's next sequence number, so after a crash the sampler
+/// continues exactly after the last durable sample. The size bound applies the configured policy, and
+/// every refused or dropped sample range is recorded in <c>Losses</c>: data is never lost silently.
+/// One connection, serialized by a lock: SQLite has a single writer anyway and every call is short.
+/// </summary>
+public sealed partial class EventQueue : IDisposable
+{
+    public const string RejectedReason = "rejected: queue full";
+    public const string DroppedReason = "dropped-oldest: queue full";
+
+    private readonly SqliteConnection _db;
+    private readonly QueueOptions _options;
+    private readonly ILogger _log;
+    private readonly Lock _gate = new();
+    private long _events;
+    private long _bytes;
+    private long _lastId;
+    private long _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples;
+    private readonly FullQueueReporter _fullReporter;
+
+    private EventQueue(SqliteConnection db, QueueOptions options, ILogger log)
+    {
+        _db = db;
+        _options = options;
+        _log = log;
+        _fullReporter = new FullQueueReporter(log, options);
+        (_events, _bytes) = Query(db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();
+        _lastId = Query(db, "SELECT seq FROM sqlite_sequence WHERE name = 'Events'", null, r => r.GetInt64(0)).FirstOrDefault();
+        foreach (var (reason, events, samples) in Query(db, "SELECT Reason, COUNT(*), SUM(SampleCount) FROM Losses GROUP BY Reason", null,
+                     r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2))))
+        {
+            if (reason == RejectedReason) (_rejectedEvents, _rejectedSamples) = (events, samples);
+            if (reason == DroppedReason) (_droppedEvents, _droppedSamples) = (events, samples);
+        }
+    }
+
+    public static EventQueue Open(string path, QueueOptions options, ILogger log) =>
+        new(QueueDatabase.OpenOrRecover(path, log), options, log);
+
+    /// <summary>Raised (set) whenever an event is accepted.</summary>
+    public QueueSignal Arrived { get; } = new();
+
+    public QueueOptions Options => _options;
+
+    /// <summary>Per sensor, the sequence its next sample gets: one past the last durable (or recorded-as-lost) sample.</summary>
+    public IReadOnlyDictionary<string, long> NextSequences()
+    {
+        lock (_gate)
+            return Query(_db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
+                .ToDictionary(x => x.Item1, x => x.Item2);
+    }
+
+    /// <summary>Stores one event (one SQL transaction), applying the size bound.</summary>
+    public EnqueueOutcome Enqueue(SampleBatch batch) => EnqueueAll([batch], file: null);
+
+    /// <summary>
+    /// Stores all events of one imported file and marks the file imported, in ONE SQL transaction: the file is
+    /// either wholly queued and recorded, or not at all. A full queue refuses the file (it is retried later:
+    /// back-pressure on files instead of loss).
+    /// </summary>
+    public EnqueueOutcome EnqueueFile(IReadOnlyList<SampleBatch> batches, ImportedFile file) => EnqueueAll(batches, file);
+
+    private EnqueueOutcome EnqueueAll(IReadOnlyList<SampleBatch> batches, ImportedFile? file)
+    {
+        var encoded = batches.Select(b => (Batch: b, Data: SampleBatchJson.Serialize(b))).ToList();
+        foreach (var (b, data) in encoded)
+            if (data.Length > SampleBatchJson.MaxEventBytes)
+                throw new ArgumentException($"event of {b.SensorId} at sequence {b.FirstSequence} is {data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower --batch");
+        var size = encoded.Sum(e => (long)e.Data.Length);
+        var now = UnixNanosNow();
+        var outcome = EnqueueOutcome.Accepted;
+        lock (_gate)
+        {
+            using var txn = _db.BeginTransaction();
+            if (_bytes + size > _options.MaxBytes)
+            {
+                if (file is not null || _options.FullPolicy == QueueFullPolicy.Reject || !DropOldest(txn, size, now))
+                {
+                    if (file is null) RecordRejection(txn, encoded[0].Batch, now);
+                    txn.Commit();
+                    if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Batch.Count);
+                    _fullReporter.Refused(file is null ? encoded[0].Batch.Count : 0, _bytes, file?.Path);
+                    return EnqueueOutcome.Rejected;
+                }
+                outcome = EnqueueOutcome.AcceptedAfterDrop;
+            }
+            long lastId = _lastId;
+            foreach (var (b, data) in encoded)
+            {
+                lastId = Query(_db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data) VALUES ($k, $s, $n, $t, $d) RETURNING Id",
+                    txn, r => r.GetInt64(0), ("$k", b.SensorId), ("$s", b.FirstSequence), ("$n", b.Count), ("$t", now), ("$d", data)).Single();
+                SetNextSequence(txn, b.SensorId, b.NextSequence);
+            }
+            if (file is not null)
+                Execute(txn, "INSERT INTO ImportedFiles(Path, Length, LastWriteUnixNanos, Rows, BadRows, ImportedUnixNanos) VALUES ($p, $l, $w, $r, $b, $t)",
+                    ("$p", file.Path), ("$l", file.Length), ("$w", file.LastWriteUnixNanos), ("$r", file.Rows), ("$b", file.BadRows), ("$t", now));
+            txn.Commit();
+            _lastId = lastId;
+            _events += encoded.Count;
+            _bytes += size;
+            _fullReporter.Accepted(outcome == EnqueueOutcome.AcceptedAfterDrop);
+        }
+        Arrived.Set();
+        return outcome;
+    }
+
+    private void RecordRejection(SqliteTransaction txn, SampleBatch batch, long now)
+    {
+        // The samples keep their sequence numbers (the gap is explicit and explained in Losses).
+        Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",
+            ("$k", batch.SensorId), ("$s", batch.FirstSequence), ("$n", batch.Count), ("$r", RejectedReason), ("$t", now));
+        SetNextSequence(txn, batch.SensorId, batch.NextSequence);
+    }
+
+    /// <summary>Deletes the oldest events outside any pending transaction until <paramref name="needed"/> bytes fit; false if they cannot.</summary>
+    private bool DropOldest(SqliteTransaction txn, long needed, long now)
+    {
+        var floor = Query(_db, "SELECT IFNULL(MAX(LastId), 0) FROM PendingTransactions", txn, r => r.GetInt64(0)).Single();
+        var victims = new List<(long Id, string Key, long Seq, int Count, long Bytes)>();
+        var bytes = _bytes;
+        using (var command = _db.CreateCommand())
+        {
+            command.Transaction = txn;
+            command.CommandText = "SELECT Id, RoutingKey, FirstSequence, SampleCount, length(Data) FROM Events WHERE Id > $floor ORDER BY Id";
+            command.Parameters.AddWithValue("$floor", floor);
+            using var reader = command.ExecuteReader();
+            while (bytes + needed > _options.MaxBytes && reader.Read())
+            {
+                victims.Add((reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt64(4)));
+                bytes -= reader.GetInt64(4);
+            }
+        }
+        if (bytes + needed > _options.MaxBytes) return false;
+        foreach (var v in victims)
+        {
+            Execute(txn, "DELETE FROM Events WHERE Id = $id", ("$id", v.Id));
+            Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",
+                ("$k", v.Key), ("$s", v.Seq), ("$n", v.Count), ("$r", DroppedReason), ("$t", now));
+        }
+        _events -= victims.Count;
+        _bytes = bytes;
+        _droppedEvents += victims.Count;
+        _droppedSamples += victims.Sum(v => (long)v.Count);
+        _fullReporter.Dropped(victims.Count, victims.Sum(v => (long)v.Count));
+        return true;
+    }
+
+    private void SetNextSequence(SqliteTransaction txn, string sensorId, long next) =>
+        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                     "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)",
+            ("$k", sensorId), ("$n", next));
+
+    /// <summary>Id of the newest event ever queued (0 before the first).</summary>
+    public long LastEventId
+    {
+        get { lock (_gate) return _lastId; }
+    }
+
+    /// <summary>Id of the oldest event still queued, or null when the queue is empty.</summary>
+    public long? OldestEventId()
+    {
+        lock (_gate) return Query(_db, "SELECT MIN(Id) FROM Events", null, r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0)).Single();
+    }
+
+    public QueueStats Stats()
+    {
+        lock (_gate)
+        {
+            var oldest = Query(_db, "SELECT CreatedUnixNanos FROM Events ORDER BY Id LIMIT 1", null, r => (long?)r.GetInt64(0)).FirstOrDefault();
+            var pending = Query(_db, "SELECT COUNT(*) FROM PendingTransactions", null, r => r.GetInt64(0)).Single();
+            return new QueueStats(_events, _bytes, oldest, pending, _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples);
+        }
+    }
+
+    public IReadOnlyList<Loss> Losses()
+    {
+        lock (_gate)
+            return Query(_db, "SELECT SensorId, FirstSequence, SampleCount, Reason FROM Losses ORDER BY Id", null,
+                r => new Loss(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3)));
+    }
+
+    /// <summary>True when this exact file (path, length, last write time) was already queued.</summary>
+    public bool IsImported(string path, long length, long lastWriteUnixNanos)
+    {
+        lock (_gate)
+            return Query(_db, "SELECT 1 FROM ImportedFiles WHERE Path = $p AND Length = $l AND LastWriteUnixNanos = $w", null, r => true,
+                ("$p", path), ("$l", length), ("$w", lastWriteUnixNanos)).Count > 0;
+    }
+
+    internal static long UnixNanosNow() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+
+    public void Dispose()
+    {
+        lock (_gate) _db.Dispose();
+    }
+}

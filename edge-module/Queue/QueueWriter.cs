@@ -1,0 +1,58 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SensorStream.Streams.Events;
+
+namespace SensorStream.EdgeModule.Queue;
+
+/// <summary>
+/// Hands batches from the sampling thread to the SQLite queue: the sampler only ever does a non-blocking
+/// channel write, so an fsync or a full disk never delays a deadline.
+/// </summary>
+public sealed class QueueWriter
+{
+    private readonly Channel<SampleBatch> _channel = Channel.CreateUnbounded<SampleBatch>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EventQueue _queue;
+    private readonly ILogger _log;
+    private readonly Task _run;
+
+    public QueueWriter(EventQueue queue, ILogger log)
+    {
+        _queue = queue;
+        _log = log;
+        _run = Task.Run(RunAsync);
+    }
+
+    /// <summary>Never blocks (called on the sampling thread).</summary>
+    public void Post(SampleBatch batch) => _channel.Writer.TryWrite(batch);
+
+    /// <summary>Batches handed over but not yet stored.</summary>
+    public int Backlog => _channel.Reader.Count;
+
+    /// <summary>Stores what was posted, then ends.</summary>
+    public Task CompleteAsync()
+    {
+        _channel.Writer.TryComplete();
+        return _run;
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var batch in _channel.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            while (true)
+            {
+                try
+                {
+                    _queue.Enqueue(batch);
+                    break;
+                }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
+                {
+                    // Disk trouble: keep the batch in memory and retry; samples are only lost if the process dies meanwhile.
+                    _log.LogError("Queue write of {Sensor} at sequence {Sequence} failed, retrying in 1 s: {Error}", batch.SensorId, batch.FirstSequence, e.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using SensorStream.EdgeModule.Sensors;
+using SensorStream.Streams.Events;
+
+namespace SensorStream.EdgeModule.Sampling;
+
+/// <summary>
+/// The batch a sensor is filling: parallel arrays sized for a full batch, numbered from the sensor's next
+/// sequence. <see cref="TakeBatch"/> hands the samples over as a <see cref="SampleBatch"/> and starts a new one.
+/// </summary>
+internal sealed class OpenBatch
+{
+    private readonly ISensor _sensor;
+    private readonly int _capacity;
+    private long[] _timestamps;
+    private long[][] _longs;
+    private double[][] _doubles;
+    private readonly long[] _longRow;
+    private readonly double[] _doubleRow;
+
+    public OpenBatch(ISensor sensor, int capacity, long firstSequence)
+    {
+        _sensor = sensor;
+        _capacity = capacity;
+        NextSequence = firstSequence;
+        _longRow = new long[sensor.Shape.LongColumns.Count];
+        _doubleRow = new double[sensor.Shape.DoubleColumns.Count];
+        (_timestamps, _longs, _doubles) = Allocate();
+    }
+
+    public ISensor Sensor => _sensor;
+
+    public int Count { get; private set; }
+
+    /// <summary>Sequence the next sample gets.</summary>
+    public long NextSequence { get; private set; }
+
+    /// <summary>Monotonic time of the first sample in the batch (for the flush interval).</summary>
+    public long OpenedAtNanos { get; private set; }
+
+    public bool IsFull => Count == _capacity;
+
+    /// <summary>Reads the sensor into the batch; false (and nothing recorded) when the read threw.</summary>
+    public bool TryAdd(long timestampNanos, long monotonicNanos, out Exception? error)
+    {
+        try
+        {
+            _sensor.Read(NextSequence, _longRow, _doubleRow);
+        }
+        catch (Exception e)
+        {
+            error = e;
+            return false;
+        }
+        if (Count == 0) OpenedAtNanos = monotonicNanos;
+        _timestamps[Count] = timestampNanos;
+        for (var c = 0; c < _longRow.Length; c++) _longs[c][Count] = _longRow[c];
+        for (var c = 0; c < _doubleRow.Length; c++) _doubles[c][Count] = _doubleRow[c];
+        Count++;
+        NextSequence++;
+        error = null;
+        return true;
+    }
+
+    public SampleBatch TakeBatch()
+    {
+        var n = Count;
+        var batch = new SampleBatch(_sensor.SensorId, NextSequence - n, Trim(_timestamps, n));
+        var shape = _sensor.Shape;
+        foreach (var (name, value) in shape.Scalars) batch.WithScalar(name, value);
+        for (var c = 0; c < _longs.Length; c++) batch.WithColumn(shape.LongColumns[c], Trim(_longs[c], n));
+        for (var c = 0; c < _doubles.Length; c++) batch.WithColumn(shape.DoubleColumns[c], Trim(_doubles[c], n));
+        (_timestamps, _longs, _doubles) = Allocate();
+        Count = 0;
+        return batch;
+    }
+
+    private static T[] Trim<T>(T[] values, int n) => n == values.Length ? values : values[..n];
+
+    private (long[], long[][], double[][]) Allocate() => (
+        new long[_capacity],
+        _sensor.Shape.LongColumns.Select(_ => new long[_capacity]).ToArray(),
+        _sensor.Shape.DoubleColumns.Select(_ => new double[_capacity]).ToArray());
+}

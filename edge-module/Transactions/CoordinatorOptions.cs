@@ -1,0 +1,21 @@
+namespace SensorStream.EdgeModule.Transactions;
+
+public sealed record CoordinatorOptions
+{
+    /// <summary>Most queued events per stream transaction.</summary>
+    public int MaxEventsPerTransaction { get; init; } = 100;
+
+    /// <summary>Most event bytes per stream transaction (beyond its first event).</summary>
+    public long MaxBytesPerTransaction { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>An uncommitted stream transaction aborts on the gateway after this long (recovery then rewrites it).</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>First back-off after a failure; doubles (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
+    public TimeSpan RetryFirstDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the coordinator waits for new events before looking again (events also wake it at once).</summary>
+    public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(1);
+}

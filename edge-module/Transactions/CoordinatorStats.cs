@@ -1,0 +1,45 @@
+namespace SensorStream.EdgeModule.Transactions;
+
+/// <summary>What the coordinator has done (updated by its loop, read by metrics).</summary>
+public sealed class CoordinatorStats
+{
+    private long _committedTransactions, _committedEvents, _committedSamples, _recovered, _rewritten, _errors;
+    private volatile string? _lastError;
+    private volatile bool _gatewayAvailable;
+
+    public long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
+    public long CommittedEvents => Interlocked.Read(ref _committedEvents);
+    public long CommittedSamples => Interlocked.Read(ref _committedSamples);
+
+    /// <summary>Pending transactions found open/committing/committed at recovery and finished.</summary>
+    public long RecoveredTransactions => Interlocked.Read(ref _recovered);
+
+    /// <summary>Pending transactions found aborted/unknown and rewritten into a new transaction.</summary>
+    public long RewrittenTransactions => Interlocked.Read(ref _rewritten);
+
+    /// <summary>Failed attempts (gateway unreachable, RPC errors, ...), each followed by a back-off.</summary>
+    public long Errors => Interlocked.Read(ref _errors);
+
+    public string? LastError => _lastError;
+
+    public bool GatewayAvailable => _gatewayAvailable;
+
+    internal void Committed(int events, long samples)
+    {
+        Interlocked.Increment(ref _committedTransactions);
+        Interlocked.Add(ref _committedEvents, events);
+        Interlocked.Add(ref _committedSamples, samples);
+        _gatewayAvailable = true;
+    }
+
+    internal void Recovered() => Interlocked.Increment(ref _recovered);
+    internal void Rewritten() => Interlocked.Increment(ref _rewritten);
+    internal void Reachable() => _gatewayAvailable = true;
+
+    internal void Failed(string error)
+    {
+        Interlocked.Increment(ref _errors);
+        _lastError = error;
+        _gatewayAvailable = false;
+    }
+}

@@ -1,0 +1,26 @@
+namespace SensorStream.EdgeModule.Transactions;
+
+/// <summary>The points of the two-phase commit where a crash or a fault can be injected (tests).</summary>
+public enum CoordinatorStep
+{
+    AfterBegin,
+    AfterWrite,
+    AfterPending,
+    AfterCommit,
+    AfterDelete,
+    /// <summary>Recovery: an aborted/unknown transaction's events were written to a new transaction and the pending row replaced.</summary>
+    AfterRewrite,
+}
+
+/// <summary>Called at every <see cref="CoordinatorStep"/>; the default does nothing.</summary>
+public interface ICoordinatorFaults
+{
+    void At(CoordinatorStep step);
+}
+
+public sealed class NoFaults : ICoordinatorFaults
+{
+    public static readonly NoFaults Instance = new();
+
+    public void At(CoordinatorStep step) { }
+}

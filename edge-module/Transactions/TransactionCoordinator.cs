@@ -1,0 +1,244 @@
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+using SensorStream.EdgeModule.Queue;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.EdgeModule.Transactions;
+
+/// <summary>
+/// Ships the SQLite queue into the stream exactly once (DESIGN.md §3):
+/// a. begin stream transaction T and write the next queued events a..b into it;
+/// b. in ONE SQL transaction record (T, a, b) as pending;
+/// c. commit T on the gateway;
+/// d. in ONE SQL transaction delete events a..b and the pending row.
+/// Every cycle starts with recovery: each pending (T, a, b), in queue order, is resolved by T's status —
+/// open/committing → commit then d; committed → d; aborted/unknown → rewrite a..b in a new transaction.
+/// Events leave the queue only once their transaction is known committed. One transaction is in flight at
+/// a time and events go in id order, so each routing key's events commit in order. Any failure backs off
+/// (Polly: capped exponential with jitter) and the next attempt starts with recovery again.
+/// </summary>
+public sealed class TransactionCoordinator
+{
+    private readonly EventQueue _queue;
+    private readonly GatewayClient _gateway;
+    private readonly StreamName _stream;
+    private readonly CoordinatorOptions _options;
+    private readonly ICoordinatorFaults _faults;
+    private readonly ILogger _log;
+    private readonly ResiliencePipeline _retry;
+    private readonly SemaphoreSlim _cycle = new(1, 1);
+    private readonly Lock _waitersGate = new();
+    private List<(TaskCompletionSource Done, long ThroughId)> _drainWaiters = [];
+    private bool _streamEnsured;
+    private DateTime? _outageSince;
+    private DateTime _lastOutageLog;
+
+    public TransactionCoordinator(EventQueue queue, GatewayClient gateway, StreamName stream, CoordinatorOptions options,
+        ICoordinatorFaults faults, ILogger log)
+    {
+        _queue = queue;
+        _gateway = gateway;
+        _stream = stream;
+        _options = options;
+        _faults = faults;
+        _log = log;
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = args => ValueTask.FromResult(
+                    args.Outcome.Exception is { } e && e is not TransactionsNotSupportedException && !args.Context.CancellationToken.IsCancellationRequested),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryFirstDelay,
+                MaxDelay = options.RetryMaxDelay,
+                OnRetry = args =>
+                {
+                    ReportFailure(args.Outcome.Exception!, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    public CoordinatorStats Stats { get; } = new();
+
+    /// <summary>Ships until cancelled: drains the queue, then waits for new events (or the idle poll) and repeats.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await _retry.ExecuteAsync(async t => await ShipUntilIdleAsync(t).ConfigureAwait(false), ct).ConfigureAwait(false);
+                await _queue.Arrived.WaitAsync(_options.IdlePoll, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (TransactionsNotSupportedException e)
+            {
+                _log.LogCritical("{Error} Events stay queued; sampling continues.", e.Message);
+                Stats.Failed(e.Message);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Completes once the coordinator has found the queue empty after this call (everything queued before it
+    /// is committed), or false when <paramref name="timeout"/> passes first.
+    /// </summary>
+    public async Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waitersGate) _drainWaiters.Add((waiter, _queue.LastEventId));
+        _queue.Arrived.Set();
+        try
+        {
+            await waiter.Task.WaitAsync(timeout, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One cycle at a time: recovery, then transactions until the queue is empty.</summary>
+    private async Task ShipUntilIdleAsync(CancellationToken ct)
+    {
+        await _cycle.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await EnsureStreamAsync(ct).ConfigureAwait(false);
+            foreach (var pending in _queue.Pending()) await ResolveAsync(pending, ct).ConfigureAwait(false);
+            while (await ShipNextAsync(ct).ConfigureAwait(false)) { }
+            GatewayBack();
+            NotifyDrainWaiters();
+        }
+        finally
+        {
+            _cycle.Release();
+        }
+    }
+
+    private async Task EnsureStreamAsync(CancellationToken ct)
+    {
+        if (_streamEnsured) return;
+        await _gateway.EnsureStreamAsync(_stream, ct: ct).ConfigureAwait(false);
+        _streamEnsured = true;
+        Stats.Reachable();
+    }
+
+    /// <summary>Steps a–d for the next queued events; false when the queue is empty.</summary>
+    private async Task<bool> ShipNextAsync(CancellationToken ct)
+    {
+        var events = _queue.ReadAfter(0, _options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction);
+        if (events.Count == 0) return false;
+        var txn = await WriteInNewTransactionAsync(events, ct).ConfigureAwait(false);
+        var pending = new PendingTransaction(txn, events[0].Id, events[^1].Id);
+        _queue.RecordPending(pending);
+        _faults.At(CoordinatorStep.AfterPending);
+        await CommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<string> WriteInNewTransactionAsync(IReadOnlyList<QueuedEvent> events, CancellationToken ct)
+    {
+        var txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
+        _faults.At(CoordinatorStep.AfterBegin);
+        var written = await _gateway.WriteTransactionEventsAsync(_stream, txn, events.Select(e => new OutgoingEvent(e.RoutingKey, e.Data)), ct)
+            .ConfigureAwait(false);
+        if (written != events.Count)
+            throw new InvalidOperationException($"gateway acknowledged {written} of {events.Count} events written to transaction {txn}");
+        _faults.At(CoordinatorStep.AfterWrite);
+        return txn;
+    }
+
+    private async Task CommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
+    {
+        var state = await _gateway.CommitTransactionAsync(_stream, pending.TxnId, ct).ConfigureAwait(false);
+        // Committing is the gateway's promise to finish the commit; anything else is not committed (recovery rewrites it).
+        if (state is not (TransactionState.Committed or TransactionState.Committing))
+            throw new InvalidOperationException($"commit of transaction {pending.TxnId} answered {state}");
+        _faults.At(CoordinatorStep.AfterCommit);
+        Complete(pending, events);
+    }
+
+    private void Complete(PendingTransaction pending, IReadOnlyList<QueuedEvent> events)
+    {
+        _queue.Complete(pending);
+        _faults.At(CoordinatorStep.AfterDelete);
+        Stats.Committed(events.Count, events.Sum(e => (long)e.SampleCount));
+    }
+
+    /// <summary>Recovery of one pending transaction, by the gateway's word on its status.</summary>
+    private async Task ResolveAsync(PendingTransaction pending, CancellationToken ct)
+    {
+        var events = _queue.ReadRange(pending.FirstId, pending.LastId);
+        var state = await _gateway.GetTransactionStatusAsync(_stream, pending.TxnId, ct).ConfigureAwait(false);
+        _log.LogInformation("Recovery: transaction {Txn} (events {First}..{Last}) is {State}", pending.TxnId, pending.FirstId, pending.LastId, state);
+        switch (state)
+        {
+            case TransactionState.Open or TransactionState.Committing:
+                await CommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+                Stats.Recovered();
+                break;
+            case TransactionState.Committed:
+                Complete(pending, events);
+                Stats.Recovered();
+                break;
+            default: // Aborting, Aborted, Unknown: the events are not in the stream and never will be through T.
+                var txn = await WriteInNewTransactionAsync(events, ct).ConfigureAwait(false);
+                var replacement = pending with { TxnId = txn };
+                _queue.ReplacePending(pending.TxnId, replacement);
+                _faults.At(CoordinatorStep.AfterRewrite);
+                Stats.Rewritten();
+                await CommitAndCompleteAsync(replacement, events, ct).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>Completes the waiters whose events (ids up to the newest at their call) have all left the queue.</summary>
+    private void NotifyDrainWaiters()
+    {
+        var oldest = _queue.OldestEventId() ?? long.MaxValue;
+        lock (_waitersGate)
+        {
+            foreach (var w in _drainWaiters.Where(w => w.ThroughId < oldest)) w.Done.TrySetResult();
+            _drainWaiters.RemoveAll(w => w.ThroughId < oldest);
+        }
+    }
+
+    private void ReportFailure(Exception error, TimeSpan retryIn)
+    {
+        var message = error is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : error.Message;
+        Stats.Failed(message);
+        var now = DateTime.UtcNow;
+        if (_outageSince is null)
+        {
+            _outageSince = now;
+            _lastOutageLog = now;
+            _log.LogWarning("Gateway {Endpoint} failed ({Error}); events stay queued, retrying with back-off (next in {Delay} ms)",
+                _gateway.Endpoint, message, (int)retryIn.TotalMilliseconds);
+        }
+        else if (now - _lastOutageLog >= TimeSpan.FromSeconds(10))
+        {
+            _lastOutageLog = now;
+            _log.LogWarning("Gateway {Endpoint} still failing after {Seconds:F0} s ({Error}); {Events} events queued",
+                _gateway.Endpoint, (now - _outageSince.Value).TotalSeconds, message, _queue.Stats().Events);
+        }
+    }
+
+    private void GatewayBack()
+    {
+        Stats.Reachable();
+        if (_outageSince is not { } since) return;
+        _outageSince = null;
+        _log.LogInformation("Gateway {Endpoint} reachable again after {Seconds:F1} s", _gateway.Endpoint, (DateTime.UtcNow - since).TotalSeconds);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Streams.BlobStreams;
+
+/// <summary>
+/// The cloud copy of one stream: numbered, immutable chunk blobs. A chunk is created with If-None-Match <c>*</c>, so
+/// chunk N+1 exists at most once whoever races to write it; its metadata carries the source cut it ends at, so the
+/// data and the mirror's checkpoint are committed by that one write.
+/// </summary>
+public sealed class BlobStream
+{
+    private readonly BlobContainerClient _container;
+
+    internal BlobStream(BlobContainerClient container, StreamName name)
+    {
+        _container = container;
+        Name = name;
+    }
+
+    public StreamName Name { get; }
+
+    /// <summary>Metadata of chunk <paramref name="seq"/>, or null when it does not exist (yet).</summary>
+    public async Task<ChunkInfo?> GetChunkInfoAsync(long seq, CancellationToken ct = default)
+    {
+        try
+        {
+            var props = (await _container.GetBlobClient(BlobStreamLayout.ChunkName(Name, seq)).GetPropertiesAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
+            return ChunkInfo.FromMetadata(seq, props.Metadata, props.ContentLength, props.LastModified);
+        }
+        catch (RequestFailedException e) when (BlobConditions.NotFound(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Chunk <paramref name="seq"/> with its events, or null when it does not exist (yet).</summary>
+    public async Task<Chunk?> ReadChunkAsync(long seq, CancellationToken ct = default)
+    {
+        var name = BlobStreamLayout.ChunkName(Name, seq);
+        try
+        {
+            var result = (await _container.GetBlobClient(name).DownloadContentAsync(ct).ConfigureAwait(false)).Value;
+            var info = ChunkInfo.FromMetadata(seq, result.Details.Metadata, result.Details.ContentLength, result.Details.LastModified);
+            var events = ChunkCodec.Decode(result.Content.ToMemory(), name);
+            if (events.Count != info.EventCount)
+                throw new InvalidDataException($"{name} holds {events.Count} events but its metadata says {info.EventCount}");
+            return new Chunk(info, events);
+        }
+        catch (RequestFailedException e) when (BlobConditions.NotFound(e))
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads chunks in order from <paramref name="fromSeq"/> until the first one that does not exist.</summary>
+    public async IAsyncEnumerable<Chunk> ReadFromAsync(long fromSeq, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        for (var seq = fromSeq; ; seq++)
+        {
+            var chunk = await ReadChunkAsync(seq, ct).ConfigureAwait(false);
+            if (chunk is null) yield break;
+            yield return chunk;
+        }
+    }
+
+    /// <summary>
+    /// The last chunk, or null for an empty stream. Starts at the hint (which may lag: it is written after the chunk)
+    /// and probes forward until a chunk is missing, so the answer never depends on the hint being current.
+    /// </summary>
+    public async Task<ChunkInfo?> FindLastAsync(CancellationToken ct = default)
+    {
+        var (hint, _) = await ReadHintAsync(ct).ConfigureAwait(false);
+        var last = hint is { } h ? await GetChunkInfoAsync(h, ct).ConfigureAwait(false) : null;
+        if (last is null)
+        {
+            var listed = await ListLastSeqAsync(ct).ConfigureAwait(false);
+            if (listed is not { } seq) return null;
+            last = await GetChunkInfoAsync(seq, ct).ConfigureAwait(false) ?? throw new InvalidDataException($"chunk {seq} was listed but is gone");
+        }
+        while (await GetChunkInfoAsync(last.Seq + 1, ct).ConfigureAwait(false) is { } next) last = next;
+        return last;
+    }
+
+    /// <summary>
+    /// Commits the chunk after <paramref name="previous"/> (null: the first chunk) holding <paramref name="events"/>,
+    /// ending at <paramref name="endCut"/>. Throws <see cref="ChunkConflictException"/> when another writer created
+    /// that chunk first; the caller's events are then not part of the stream.
+    /// </summary>
+    public async Task<ChunkInfo> AppendAsync(ChunkInfo? previous, IReadOnlyList<ReadOnlyMemory<byte>> events, StreamCut endCut, CancellationToken ct = default)
+    {
+        if (events.Count == 0) throw new ArgumentException("a chunk holds at least one event", nameof(events));
+        var seq = (previous?.Seq ?? -1) + 1;
+        var firstEvent = previous?.NextEvent ?? 0;
+        var name = BlobStreamLayout.ChunkName(Name, seq);
+        var body = ChunkCodec.Encode(events);
+        try
+        {
+            var response = await _container.GetBlobClient(name).UploadAsync(new BinaryData(body), new BlobUploadOptions
+            {
+                Conditions = BlobConditions.CreateOnly,
+                Metadata = ChunkInfo.Metadata(firstEvent, events.Count, endCut),
+            }, ct).ConfigureAwait(false);
+            return new ChunkInfo(seq, firstEvent, events.Count, endCut, body.Length, response.Value.LastModified);
+        }
+        catch (RequestFailedException e) when (BlobConditions.LostRace(e))
+        {
+            throw new ChunkConflictException(name, e);
+        }
+    }
+
+    /// <summary>Moves the hint forward to <paramref name="seq"/> (never back). Losing a race here is harmless: the hint is only a starting point.</summary>
+    public async Task AdvanceHintAsync(long seq, CancellationToken ct = default)
+    {
+        var (hint, etag) = await ReadHintAsync(ct).ConfigureAwait(false);
+        if (hint >= seq) return;
+        try
+        {
+            await _container.GetBlobClient(BlobStreamLayout.HintName(Name)).UploadAsync(
+                BinaryData.FromString(seq.ToString(CultureInfo.InvariantCulture)),
+                new BlobUploadOptions { Conditions = BlobConditions.Replacing(etag) }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (BlobConditions.LostRace(e))
+        {
+            // Someone else moved it (they only move it forward).
+        }
+    }
+
+    private async Task<(long? Seq, ETag? ETag)> ReadHintAsync(CancellationToken ct)
+    {
+        try
+        {
+            var result = (await _container.GetBlobClient(BlobStreamLayout.HintName(Name)).DownloadContentAsync(ct).ConfigureAwait(false)).Value;
+            return long.TryParse(result.Content.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seq)
+                ? (seq, result.Details.ETag)
+                : (null, result.Details.ETag);
+        }
+        catch (RequestFailedException e) when (BlobConditions.NotFound(e))
+        {
+            return (null, null);
+        }
+    }
+
+    /// <summary>The slow path, used only when there is no usable hint: list every chunk name of the stream.</summary>
+    private async Task<long?> ListLastSeqAsync(CancellationToken ct)
+    {
+        long? last = null;
+        await foreach (var item in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, BlobStreamLayout.Prefix(Name), ct).ConfigureAwait(false))
+            if (BlobStreamLayout.TryParseChunk(item.Name, out var seq) && seq > (last ?? -1)) last = seq;
+        return last;
+    }
+}

@@ -1,0 +1,170 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using SensorStream.Streams.BlobStreams;
+using SensorStream.Streams.Mirroring;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.Streams.Exporting;
+
+/// <summary>
+/// Blob stream → CSV and Parquet files, exactly once. One step: (1) read the checkpoint; (2) plan a chunk range and
+/// record it as pending (ETag) — or take the pending range an earlier attempt recorded; (3) quarantine bad events and
+/// write every file of the range create-only under names derived from the range; (4) mark the range done (ETag).
+/// A crash anywhere leaves either nothing recorded (re-planned from the same position) or a pending range whose
+/// files are written again under the same names (409 = already there), so each row lands in exactly one file per format.
+/// </summary>
+public sealed class Exporter
+{
+    public static class Points
+    {
+        public const string AfterReadCheckpoint = "export.after-read-checkpoint";
+        public const string AfterRecordPlan = "export.after-record-plan";
+        public const string AfterDeadLetters = "export.after-dead-letters";
+        public const string AfterFile = "export.after-file";
+        public const string BeforeDone = "export.before-done";
+    }
+
+    private readonly BlobStreamStore _streams;
+    private readonly ContainerGate _exports;
+    private readonly ContainerGate _checkpoints;
+    private readonly DeadLetters _deadLetters;
+    private readonly ExportOptions _options;
+    private readonly ExportPlanner _planner;
+
+    public Exporter(BlobStreamStore streams, ExportOptions options)
+    {
+        _streams = streams;
+        _options = options;
+        _planner = new ExportPlanner(options);
+        _exports = new ContainerGate(streams.Service.GetBlobContainerClient(ExportLayout.Container));
+        _checkpoints = new ContainerGate(streams.Service.GetBlobContainerClient(ExportLayout.CheckpointContainer));
+        _deadLetters = new DeadLetters(_exports);
+    }
+
+    public CheckpointBlob<ExportCheckpoint> Checkpoint(StreamName stream) => new(_checkpoints, ExportLayout.CheckpointName(stream));
+
+    public async Task<StepResult> StepAsync(StreamName stream, CancellationToken ct = default)
+    {
+        var blob = await _streams.OpenAsync(stream, ct).ConfigureAwait(false);
+        var checkpoint = Checkpoint(stream);
+        var read = await checkpoint.ReadAsync(new ExportCheckpoint(), ct).ConfigureAwait(false);
+        _options.Probe?.Invoke(Points.AfterReadCheckpoint);
+
+        if (read.Value.Pending is { } pending)
+        {
+            var chunks = await ReadRangeAsync(blob, pending, ct).ConfigureAwait(false);
+            return await WriteAndFinishAsync(stream, checkpoint, read, pending, chunks, more: true, ct).ConfigureAwait(false);
+        }
+
+        var (taken, full) = await GatherAsync(blob, read.Value.NextChunk, ct).ConfigureAwait(false);
+        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow());
+        if (plan.Decision != PlanDecision.Export) return StepResult.Idle(plan.Reason);
+        var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, plan.Reason);
+        var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range }, ct).ConfigureAwait(false);
+        if (recorded is null) return StepResult.Lost("another exporter recorded a plan first");
+        _options.Probe?.Invoke(Points.AfterRecordPlan);
+        return await WriteAndFinishAsync(stream, checkpoint, recorded, range, taken, full, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Consecutive chunks from <paramref name="next"/> that fit one file, and whether one more exists that did not fit.</summary>
+    private async Task<(List<ParsedChunk> Taken, bool Full)> GatherAsync(BlobStream blob, long next, CancellationToken ct)
+    {
+        var taken = new List<ParsedChunk>();
+        var summaries = new List<ChunkSummary>();
+        for (var seq = next; ; seq++)
+        {
+            if (summaries.Count >= _options.MaxChunksPerFile) return (taken, true);
+            var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false);
+            if (chunk is null) return (taken, false);
+            var parsed = ParsedChunk.Parse(chunk);
+            if (!_planner.Fits(summaries, parsed.Summary)) return (taken, true);
+            taken.Add(parsed);
+            summaries.Add(parsed.Summary);
+        }
+    }
+
+    private static async Task<List<ParsedChunk>> ReadRangeAsync(BlobStream blob, ExportRange range, CancellationToken ct)
+    {
+        var chunks = new List<ParsedChunk>();
+        for (var seq = range.FromChunk; seq <= range.ToChunk; seq++)
+        {
+            var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false)
+                        ?? throw new InvalidDataException($"chunk {seq} of the pending export range {range.FromChunk}..{range.ToChunk} of {blob.Name} is missing");
+            chunks.Add(ParsedChunk.Parse(chunk));
+        }
+        return chunks;
+    }
+
+    private async Task<StepResult> WriteAndFinishAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, CancellationToken ct)
+    {
+        var batches = chunks.SelectMany(c => c.Batches).ToList();
+        var (table, rejected) = ExportTableBuilder.Build(batches);
+        var bad = chunks.SelectMany(c => c.Bad).Concat(rejected.Select(r => Locate(chunks, r))).ToList();
+        foreach (var b in bad) await _deadLetters.WriteAsync(stream, b, ct).ConfigureAwait(false);
+        _options.Probe?.Invoke(Points.AfterDeadLetters);
+
+        var files = 0;
+        foreach (var (hour, rows) in table.ByHour())
+        {
+            foreach (var format in _options.Formats)
+            {
+                await WriteFileAsync(ExportLayout.FileName(format, stream, hour, range.FromChunk, range.ToChunk), format, rows, ct).ConfigureAwait(false);
+                files++;
+                _options.Probe?.Invoke(Points.AfterFile);
+            }
+        }
+        _options.Probe?.Invoke(Points.BeforeDone);
+
+        var events = chunks.Sum(c => (long)c.Info.EventCount);
+        var done = await checkpoint.TryReplaceAsync(recorded, recorded.Value with
+        {
+            NextChunk = range.ToChunk + 1,
+            Pending = null,
+            EventsExported = recorded.Value.EventsExported + events,
+            RowsExported = recorded.Value.RowsExported + table.RowCount,
+            FilesWritten = recorded.Value.FilesWritten + files,
+            DeadLettered = recorded.Value.DeadLettered + bad.Count,
+        }, ct).ConfigureAwait(false);
+        if (done is null) return StepResult.Lost("another exporter finished the range first");
+        return new StepResult(StepOutcome.Progress, events, chunks.Sum(c => c.Info.ContentLength), more,
+            $"chunks {range.FromChunk}..{range.ToChunk}: {table.RowCount} rows in {files} files, {bad.Count} dead-lettered ({range.Reason})");
+    }
+
+    /// <summary>Maps a rejected batch (index into the range's accepted batches) back to its chunk and event.</summary>
+    private static BadEvent Locate(List<ParsedChunk> chunks, ExportTableBuilder.Rejected rejected)
+    {
+        var i = rejected.Index;
+        foreach (var chunk in chunks)
+        {
+            if (i < chunk.Batches.Count)
+            {
+                var index = chunk.BatchIndexes[i];
+                return new BadEvent(chunk.Info.Seq, index, rejected.Reason, chunk.Events[index]);
+            }
+            i -= chunk.Batches.Count;
+        }
+        throw new InvalidOperationException($"rejected batch {rejected.Index} is not in the range");
+    }
+
+    private async Task WriteFileAsync(string name, ExportFormat format, ExportTable rows, CancellationToken ct)
+    {
+        using var content = new MemoryStream();
+        if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, ct).ConfigureAwait(false);
+        else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, ct).ConfigureAwait(false);
+        content.Position = 0;
+        var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
+            {
+                Conditions = BlobConditions.CreateOnly,
+                HttpHeaders = new BlobHttpHeaders { ContentType = format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet" },
+            }, ct).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (BlobConditions.LostRace(e))
+        {
+            // Written by an earlier attempt at this very range: same rows, same name. Keep that one.
+        }
+    }
+}

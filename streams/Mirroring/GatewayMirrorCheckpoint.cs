@@ -1,0 +1,21 @@
+namespace SensorStream.Streams.Mirroring;
+
+/// <summary>
+/// Checkpoint of a gateway → gateway mirror, kept in a blob replaced by ETag. <see cref="SourceCut"/> is where the
+/// next read starts; <see cref="Pending"/> names a target transaction that holds the events up to its
+/// <see cref="PendingTransaction.EndCut"/> and was recorded before its commit (record first, then commit).
+/// Cuts are <see cref="BlobStreams.StreamCutCodec"/> text.
+/// </summary>
+public sealed record GatewayMirrorCheckpoint
+{
+    public string? SourceCut { get; init; }
+
+    public PendingTransaction? Pending { get; init; }
+
+    public long EventsCommitted { get; init; }
+
+    public long TransactionsCommitted { get; init; }
+}
+
+/// <summary>A target transaction whose events are all written; it still has to be committed.</summary>
+public sealed record PendingTransaction(string TxnId, string EndCut, int Events, long Bytes);

@@ -21,6 +21,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     public static readonly IReadOnlyList<string> Order = [AzuriteName, GatewayName, CloudName, EdgeName];
 
     private readonly Dictionary<string, ChildProcess> _running = new();
+    private readonly object _gate = new(); // a monitor (e.g. a resource sampler) may read while a component restarts
     private readonly RepoLayout _layout;
     private readonly Action<string> _progress;
 
@@ -51,7 +52,10 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public ChildProcess? Cloud => _running.GetValueOrDefault(CloudName);
 
-    public IReadOnlyList<ChildProcess> Processes => Order.Where(_running.ContainsKey).Select(n => _running[n]).ToList();
+    public IReadOnlyList<ChildProcess> Processes
+    {
+        get { lock (_gate) return Order.Where(_running.ContainsKey).Select(n => _running[n]).ToList(); }
+    }
 
     public static async Task<LocalPipeline> StartAsync(PipelineOptions options, RepoLayout layout, Action<string> progress, CancellationToken ct)
     {
@@ -168,14 +172,18 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private ChildProcess Track(string name, ChildProcess process)
     {
-        _running[name] = process;
+        lock (_gate) _running[name] = process;
         return process;
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var name in Order.Reverse())
-            if (_running.Remove(name, out var p)) await p.DisposeAsync();
+        {
+            ChildProcess? p;
+            lock (_gate) _running.Remove(name, out p);
+            if (p is not null) await p.DisposeAsync();
+        }
         var runFile = Path.Combine(Options.DataDir, RunState.FileName);
         if (File.Exists(runFile)) File.Delete(runFile);
     }

@@ -38,7 +38,14 @@ int exitCode;
 await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, RepoLayout.Discover(), Log, stop.Token))
 {
     var injector = new FaultInjector(pipeline, Log);
+    var resources = new ResourceSampler(pipeline);
     var started = DateTime.UtcNow;
+    using var sampling = new PeriodicTimer(TimeSpan.FromSeconds(5));
+    var sampler = Task.Run(async () =>
+    {
+        try { do resources.Sample(); while (await sampling.WaitForNextTickAsync(stop.Token)); }
+        catch (OperationCanceledException) { }
+    });
     foreach (var fault in schedule)
     {
         var wait = fault.At - (DateTime.UtcNow - started);
@@ -62,6 +69,11 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     VerifyReport.Print("stream", audit.Events, audit.Undecodable, audit.Stream);
     VerifyReport.Print($"csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
     VerifyReport.Print($"parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
+    sampling.Dispose();
+    await sampler;
+    resources.Sample(); // after the drain: the edge queue should be back to (nearly) empty
+    Console.WriteLine("memory (RSS) and disk over the run:");
+    Console.WriteLine(resources.Table());
     var ok = audit.Clean && startsAtZero;
     Console.WriteLine($"chaos: {(ok ? "PASSED" : "FAILED")}: {audit.Stream.Samples} samples, {audit.Gaps} gaps, {audit.Duplicates} duplicates, " +
                       $"exports complete: {audit.ExportsComplete}, every sensor from sequence 0: {startsAtZero}");

@@ -37,7 +37,7 @@ internal sealed class CollectorRun
         var log = loggers.CreateLogger<Collector>();
         _queue = EventQueue.Open(settings.Db, new QueueOptions
         {
-            MaxBytes = settings.MaxQueueMb * 1024 * 1024,
+            MaxBytes = (long)(settings.MaxQueueMb * 1024 * 1024),
             FullPolicy = settings.QueueFull,
         }, loggers.CreateLogger<EventQueue>());
         _sensors = [];

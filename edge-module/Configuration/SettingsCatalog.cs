@@ -23,7 +23,7 @@ public static class SettingsCatalog
         Text("Batch", "--batch", "1000", "samples per event", (s, v) => s with { Batch = ParseInt(v) }),
         Text("FlushInterval", "--flush-interval", "1s", "an open batch older than this is queued anyway (bounds power-cut loss)", (s, v) => s with { FlushInterval = ParseDuration(v) }),
         Text("Spin", "--spin", "0ms", "busy-wait before each deadline for µs precision (CPU cost)", (s, v) => s with { Spin = ParseDuration(v) }),
-        Text("MaxQueueMb", "--max-queue-mb", "1024", "bound on queued event bytes (MiB)", (s, v) => s with { MaxQueueMb = ParseInt(v) }),
+        Text("MaxQueueMb", "--max-queue-mb", "1024", "bound on queued event bytes (MiB, fractions allowed)", (s, v) => s with { MaxQueueMb = ParseDouble(v) }),
         Text("QueueFull", "--queue-full", "reject", "policy when the queue is full: reject | drop-oldest", (s, v) => s with { QueueFull = ParsePolicy(v) }),
         Text("TxnMaxEvents", "--txn-max-events", "100", "most events per stream transaction", (s, v) => s with { TxnMaxEvents = ParseInt(v) }),
         Text("TxnLease", "--txn-lease", "60s", "lease of a stream transaction (unpinged → aborted → rewritten)", (s, v) => s with { TxnLease = ParseDuration(v) }),

@@ -31,7 +31,7 @@ internal static class SettingsValidation
         Require(s.Batch >= 1 && s.Batch <= maxBatch, "Batch", $"must be between 1 and {maxBatch} samples (events must fit 1 MiB), got {s.Batch}");
         Require(s.FlushInterval >= TimeSpan.FromMilliseconds(10), "FlushInterval", "must be at least 10ms");
         Require(s.Spin >= TimeSpan.Zero && s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");
-        Require(s.MaxQueueMb >= 1, "MaxQueueMb", $"must be at least 1, got {s.MaxQueueMb}");
+        Require(s.MaxQueueMb >= 0.01, "MaxQueueMb", $"must be at least 0.01 MiB, got {s.MaxQueueMb}");
         Require(s.TxnMaxEvents is >= 1 and <= 10_000, "TxnMaxEvents", $"must be between 1 and 10000, got {s.TxnMaxEvents}");
         Require(s.TxnLease >= TimeSpan.FromSeconds(1), "TxnLease", "must be at least 1s");
         Require(s.RetryMaxDelay >= TimeSpan.FromMilliseconds(100), "RetryMaxDelay", "must be at least 100ms");

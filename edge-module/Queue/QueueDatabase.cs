@@ -83,6 +83,7 @@ internal static class QueueDatabase
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = false, // a pooled handle would keep the file open after Dispose (and block moving it aside)
+            DefaultTimeout = 2, // seconds of BUSY retries: only another process holding the database can cause them
         }.ToString());
         connection.Open();
         try

@@ -26,7 +26,7 @@ public sealed class LatencyHistogram
         if (nanos > _maxNanos) Volatile.Write(ref _maxNanos, nanos);
     }
 
-    /// <summary>Upper bound (ns) of the bucket holding quantile <paramref name="q"/> (0..1); 0 when empty.</summary>
+    /// <summary>Upper bound (ns) of the bucket holding quantile <paramref name="q"/> (0..1), at most the maximum; 0 when empty.</summary>
     public long QuantileNanos(double q)
     {
         var total = Count;
@@ -36,7 +36,7 @@ public sealed class LatencyHistogram
         for (var i = 0; i < _counts.Length; i++)
         {
             seen += Volatile.Read(ref _counts[i]);
-            if (seen >= rank) return BucketUpperNanos(i);
+            if (seen >= rank) return Math.Min(BucketUpperNanos(i), MaxNanos);
         }
         return MaxNanos;
     }

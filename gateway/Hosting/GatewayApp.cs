@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SensorStream.Gateway.Service;
+using SensorStream.Gateway.Storage;
+
+namespace SensorStream.Gateway.Hosting;
+
+/// <summary>Builds the gateway web application (Kestrel, gRPC service, health, auth, upkeep) from settings.</summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(GatewaySettings settings, string[] args, Action<ILoggingBuilder>? logging = null)
+    {
+        SettingsCatalog.Check(settings);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        logging?.Invoke(builder.Logging);
+        builder.WebHost.UseUrls(settings.Urls);
+        var certificate = settings.TlsCert is null ? null : TlsCertificate.Load(settings);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC needs HTTP/2; on plain http that means h2c (prior knowledge), so HTTP/1 is switched off.
+            kestrel.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2);
+            if (certificate is not null) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        var token = settings.AuthTokenFile is null ? null : File.ReadAllText(settings.AuthTokenFile).Trim();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(new ExpectedToken(token));
+        builder.Services.AddSingleton(sp => GatewayStore.Open(new StoreOptions
+        {
+            DataDirectory = settings.DataDir,
+            DefaultLeaseMs = settings.DefaultLeaseMs,
+            MaxLeaseMs = settings.MaxLeaseMs,
+            MaxEventBytes = settings.MaxEventBytes,
+            CheckpointInterval = TimeSpan.FromMilliseconds(settings.CheckpointIntervalMs),
+        }, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddGrpc(grpc =>
+        {
+            // Above the event limit, so an oversized event reaches the service and gets a clear INVALID_ARGUMENT.
+            grpc.MaxReceiveMessageSize = Math.Max(16 * 1024 * 1024, settings.MaxEventBytes + 64 * 1024);
+            grpc.MaxSendMessageSize = null;
+            grpc.Interceptors.Add<BearerTokenInterceptor>(); // outermost: nothing runs for an unauthenticated call
+            grpc.Interceptors.Add<StoreErrorInterceptor>();
+        });
+        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => HealthCheckResult.Healthy());
+        builder.Services.AddHostedService<MaintenanceLoop>();
+
+        var app = builder.Build();
+        try
+        {
+            app.Services.GetRequiredService<GatewayStore>(); // recover before listening
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationError($"setting --data-dir (GATEWAY_DATA_DIR): cannot use '{settings.DataDir}': {e.Message}");
+        }
+        app.MapGrpcService<PravegaGatewayService>();
+        app.MapGrpcHealthChecksService();
+        return app;
+    }
+
+    /// <summary>The addresses Kestrel actually bound (port 0 resolved).</summary>
+    public static IReadOnlyList<Uri> Addresses(WebApplication app) =>
+        app.Urls.Select(u => new Uri(u.Replace("0.0.0.0", "127.0.0.1").Replace("[::]", "127.0.0.1"))).ToList();
+
+    public static void LogListening(WebApplication app, GatewaySettings settings)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SensorStream.Gateway");
+        foreach (var url in app.Urls)
+            log.LogInformation("Listening on {Address} (data dir {DataDir}, tls {Tls}, auth {Auth})", url, settings.DataDir,
+                settings.TlsCert is null ? "off" : "on", settings.AuthTokenFile is null ? "off" : "on");
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Configuration;
+
+namespace SensorStream.Gateway.Hosting;
+
+/// <summary>The executable: settings from command line, GATEWAY_* environment and appsettings.json; runs until SIGTERM/Ctrl-C.</summary>
+public static class GatewayHost
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        GatewaySettings settings;
+        try
+        {
+            SettingsCatalog.CheckArguments(args);
+            var config = new ConfigurationBuilder()
+                .SetBasePath(AppContext.BaseDirectory)
+                .AddJsonFile("appsettings.json", optional: true)
+                .AddEnvironmentVariables("ASPNETCORE_")
+                .AddInMemoryCollection(SettingsCatalog.FromEnvironment())
+                .AddCommandLine(args, SettingsCatalog.SwitchMappings())
+                .Build();
+            settings = SettingsCatalog.Read(config);
+            app = GatewayApp.Build(settings, args);
+        }
+        catch (ConfigurationError e)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return 2;
+        }
+        catch (InvalidDataException e)
+        {
+            await Console.Error.WriteLineAsync("error: the data directory is damaged: " + e.Message).ConfigureAwait(false);
+            return 3;
+        }
+        await using (app.ConfigureAwait(false))
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            GatewayApp.LogListening(app, settings);
+            // Returns after SIGTERM/Ctrl-C: Kestrel stops accepting, in-flight calls (and their fsyncs) finish, then the
+            // store drains its commit pipelines and checkpoints when the container disposes it.
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,25 @@
+namespace SensorStream.Gateway.Hosting;
+
+/// <summary>Everything the gateway server is configured with (see <see cref="SettingsCatalog"/> for flags, env vars, defaults).</summary>
+public sealed record GatewaySettings
+{
+    public required string DataDir { get; init; }
+
+    /// <summary>Semicolon-separated listen URLs; http = HTTP/2 without TLS (h2c), https needs <see cref="TlsCert"/>.</summary>
+    public string Urls { get; init; } = SettingsCatalog.DefaultUrls;
+
+    /// <summary>PEM certificate (with <see cref="TlsKey"/>) or a PKCS#12 (.pfx/.p12) file.</summary>
+    public string? TlsCert { get; init; }
+    public string? TlsKey { get; init; }
+    public string? TlsPassword { get; init; }
+
+    /// <summary>File holding the bearer token every call must carry; none = no authentication.</summary>
+    public string? AuthTokenFile { get; init; }
+
+    public long DefaultLeaseMs { get; init; } = 120_000;
+    public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
+    public int MaxEventBytes { get; init; } = 1024 * 1024;
+    public long RetentionIntervalMs { get; init; } = 10_000;
+    public long MaintenanceIntervalMs { get; init; } = 100;
+    public long CheckpointIntervalMs { get; init; } = 2_000;
+}

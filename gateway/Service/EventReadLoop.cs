@@ -1,0 +1,70 @@
+using System.Runtime.CompilerServices;
+using SensorStream.Gateway.Storage;
+
+namespace SensorStream.Gateway.Service;
+
+/// <summary>
+/// Reads a stream's committed events between cuts, a batch per segment in turn (order holds per segment, hence per
+/// routing key). Each event comes with the per-segment positions right after it: a resumable cut. Without an end cut
+/// it tails: when every segment is caught up it waits for the stream's append signal (no polling).
+/// </summary>
+public static class EventReadLoop
+{
+    private const int BatchBytes = 256 * 1024;
+
+    public static async IAsyncEnumerable<(SegmentRecord Record, long[] After)> ReadAsync(
+        StreamStore stream, long[] from, long[]? to, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var positions = (long[])from.Clone();
+        var batch = new List<SegmentRecord>();
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var appended = stream.Appended.Next; // taken before looking, so a publish in between wakes us
+            var limits = to ?? stream.Tails();
+            var progressed = false;
+            for (var s = 0; s < positions.Length; s++)
+            {
+                if (!ReadSegmentBatch(stream, s, positions, limits[s], batch)) continue;
+                progressed = true;
+                foreach (var record in batch)
+                {
+                    positions[s] = record.NextOffset;
+                    yield return (record, (long[])positions.Clone());
+                }
+            }
+            if (progressed) continue;
+            if (to is not null) yield break;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, stream.Closed);
+            try
+            {
+                await appended.WaitAsync(stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new StoreException(StoreError.Unavailable, $"stream {stream} was closed (deleted, or the gateway is shutting down)");
+            }
+        }
+    }
+
+    /// <summary>Reads the next batch of one segment into <paramref name="batch"/>; false when it has nothing before its limit.</summary>
+    private static bool ReadSegmentBatch(StreamStore stream, int s, long[] positions, long limit, List<SegmentRecord> batch)
+    {
+        batch.Clear();
+        var head = stream.Heads()[s];
+        if (positions[s] < head) positions[s] = head; // retention or truncation moved past this reader
+        if (positions[s] >= limit) return false;
+        try
+        {
+            stream.Segments[s].ReadRecords(positions[s], limit, BatchBytes, batch);
+        }
+        catch (StoreException) when (stream.Heads()[s] > positions[s])
+        {
+            // The head moved while we read and its space was released under us: continue from the new head.
+            batch.Clear();
+            positions[s] = stream.Heads()[s];
+            return positions[s] < limit && ReadSegmentBatch(stream, s, positions, limit, batch);
+        }
+        return batch.Count > 0;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using Google.Protobuf;
+using Grpc.Core;
+using SensorStream.Gateway.Storage;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Gateway.Service;
+
+// Reading: ReadEvents, BatchReadEvents, FetchEvent.
+public sealed partial class PravegaGatewayService
+{
+    /// <summary>
+    /// Events between the cuts; without to_stream_cut it tails until cancelled. timeout_ms is accepted for wire
+    /// compatibility (it is the public gateway's internal poll interval) and not needed here: readers are woken on append.
+    /// </summary>
+    public override async Task ReadEvents(ReadEventsRequest request, IServerStreamWriter<ReadEventsResponse> responseStream, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var (from, to) = Range(stream, request.FromStreamCut, request.ToStreamCut);
+        await foreach (var (record, after) in EventReadLoop.ReadAsync(stream, from, to, context.CancellationToken).ConfigureAwait(false))
+        {
+            var cut = StreamCutCodec.Encode(stream, after);
+            await responseStream.WriteAsync(new ReadEventsResponse
+            {
+                Event = UnsafeByteOperations.UnsafeWrap(record.Event),
+                Position = new Position { Bytes = ByteString.CopyFrom(Encoding.UTF8.GetBytes(cut.Text)), Description = cut.Description },
+                EventPointer = EventPointerCodec.Encode(record),
+                StreamCut = cut,
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override async Task BatchReadEvents(BatchReadEventsRequest request, IServerStreamWriter<BatchReadEventsResponse> responseStream, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var (from, to) = Range(stream, request.FromStreamCut, request.ToStreamCut);
+        await foreach (var (record, _) in EventReadLoop.ReadAsync(stream, from, to ?? stream.Tails(), context.CancellationToken).ConfigureAwait(false))
+        {
+            await responseStream.WriteAsync(new BatchReadEventsResponse
+            {
+                Event = UnsafeByteOperations.UnsafeWrap(record.Event),
+                SegmentId = record.Segment,
+                Offset = record.Offset,
+            }, context.CancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public override Task<FetchEventResponse> FetchEvent(FetchEventRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var (segment, offset, size) = EventPointerCodec.Decode(request.EventPointer);
+        if (segment >= stream.SegmentCount)
+            throw new StoreException(StoreError.InvalidArgument, $"event_pointer names segment {segment}; stream {stream} has {stream.SegmentCount}");
+        if (offset < stream.Heads()[segment])
+            throw new StoreException(StoreError.NotFound, $"the event at {request.EventPointer.Description} was removed by retention or truncation");
+        if (offset + size > stream.Segments[segment].End)
+            throw new StoreException(StoreError.InvalidArgument, $"event_pointer ({request.EventPointer.Description}) is beyond the tail of segment {segment}");
+        var record = stream.Segments[segment].ReadRecord(offset, size);
+        return Task.FromResult(new FetchEventResponse { Event = UnsafeByteOperations.UnsafeWrap(record.Event) });
+    }
+
+    /// <summary>From (default head, never before it) and optional end offsets, checked against the stream's bounds.</summary>
+    private static (long[] From, long[]? To) Range(StreamStore stream, StreamCut? fromCut, StreamCut? toCut)
+    {
+        var heads = stream.Heads();
+        var tails = stream.Tails();
+        var from = StreamCutCodec.Decode(stream, fromCut, "from_stream_cut") ?? heads;
+        var to = StreamCutCodec.Decode(stream, toCut, "to_stream_cut");
+        for (var s = 0; s < from.Length; s++)
+        {
+            from[s] = Math.Max(from[s], heads[s]);
+            if (from[s] > tails[s])
+                throw new StoreException(StoreError.InvalidArgument, $"from_stream_cut offset {from[s]} of segment {s} is beyond the tail ({tails[s]})");
+            if (to is null) continue;
+            if (to[s] > tails[s])
+                throw new StoreException(StoreError.InvalidArgument, $"to_stream_cut offset {to[s]} of segment {s} is beyond the tail ({tails[s]})");
+            if (to[s] < from[s] && to[s] >= heads[s])
+                throw new StoreException(StoreError.InvalidArgument, $"to_stream_cut is before from_stream_cut in segment {s} ({to[s]} < {from[s]})");
+            to[s] = Math.Max(to[s], from[s]);
+        }
+        return (from, to);
+    }
+}

@@ -1,0 +1,44 @@
+using Grpc.Core;
+using SensorStream.Gateway.Transactions;
+using SensorStream.Streams.Protocol;
+using WireStatus = SensorStream.Streams.Protocol.TransactionStatusResponse.Types.Status;
+
+namespace SensorStream.Gateway.Service;
+
+// Explicit transactions (SensorStream additions to the protocol).
+public sealed partial class PravegaGatewayService
+{
+    public override Task<BeginTransactionResponse> BeginTransaction(BeginTransactionRequest request, ServerCallContext context)
+    {
+        var txn = store.Stream(request.Scope, request.Stream).Begin(request.LeaseMs);
+        return Task.FromResult(new BeginTransactionResponse { TxnId = txn.Id });
+    }
+
+    /// <summary>Idempotent: a committed transaction answers COMMITTED again; an aborted or expired one fails with FAILED_PRECONDITION.</summary>
+    public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context) =>
+        Reply(await store.Stream(request.Scope, request.Stream).CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));
+
+    public override async Task<TransactionStatusResponse> AbortTransaction(TransactionRequest request, ServerCallContext context) =>
+        Reply(await store.Stream(request.Scope, request.Stream).AbortAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));
+
+    /// <summary>UNKNOWN (not an error) for a transaction this stream never had or has forgotten (only aborted ones are forgotten).</summary>
+    public override Task<TransactionStatusResponse> GetTransactionStatus(TransactionRequest request, ServerCallContext context)
+    {
+        var phase = store.Stream(request.Scope, request.Stream).Status(request.TxnId);
+        return Task.FromResult(phase is { } p ? Reply(p) : new TransactionStatusResponse { Status = WireStatus.Unknown });
+    }
+
+    public override Task<TransactionStatusResponse> PingTransaction(PingTransactionRequest request, ServerCallContext context) =>
+        Task.FromResult(Reply(store.Stream(request.Scope, request.Stream).Ping(request.TxnId, request.LeaseMs)));
+
+    private static TransactionStatusResponse Reply(TransactionPhase phase) => new()
+    {
+        Status = phase switch
+        {
+            TransactionPhase.Open => WireStatus.Open,
+            TransactionPhase.Committing => WireStatus.Committing,
+            TransactionPhase.Committed => WireStatus.Committed,
+            _ => WireStatus.Aborted,
+        },
+    };
+}

@@ -1,0 +1,74 @@
+using Grpc.Core;
+using SensorStream.Gateway.Storage;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Gateway.Service;
+
+/// <summary>
+/// The gRPC surface: the pravega-grpc-gateway protocol plus explicit transactions, over <see cref="GatewayStore"/>.
+/// Split by area: scopes and streams, reads, writes, transactions.
+/// </summary>
+public sealed partial class PravegaGatewayService(GatewayStore store) : PravegaGateway.PravegaGatewayBase
+{
+    public override async Task<CreateScopeResponse> CreateScope(CreateScopeRequest request, ServerCallContext context) =>
+        new() { Created = await store.CreateScopeAsync(request.Scope).ConfigureAwait(false) };
+
+    public override Task<ListScopesResponse> ListScopes(ListScopesRequest request, ServerCallContext context)
+    {
+        var response = new ListScopesResponse();
+        response.Scopes.AddRange(store.Scopes());
+        return Task.FromResult(response);
+    }
+
+    public override async Task<CreateStreamResponse> CreateStream(CreateStreamRequest request, ServerCallContext context)
+    {
+        var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
+        var config = new StreamConfig(SegmentsOf(request.ScalingPolicy), kind, param);
+        return new() { Created = await store.CreateStreamAsync(request.Scope, request.Stream, config).ConfigureAwait(false) };
+    }
+
+    public override Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        if (request.ScalingPolicy is { } scaling && SegmentsOf(scaling) != stream.SegmentCount && scaling.MinNumSegments != 0)
+            throw new StoreException(StoreError.InvalidArgument,
+                $"stream {stream} has a fixed {stream.SegmentCount} segment(s); min_num_segments {scaling.MinNumSegments} would change it, which this gateway does not do");
+        var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
+        stream.UpdateRetention(kind, param);
+        return Task.FromResult(new UpdateStreamResponse { Updated = true });
+    }
+
+    public override Task<TruncateStreamResponse> TruncateStream(TruncateStreamRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var cut = StreamCutCodec.Decode(stream, request.StreamCut, "stream_cut")
+                  ?? throw new StoreException(StoreError.InvalidArgument, "stream_cut is empty: TruncateStream needs a cut");
+        stream.Truncate(cut);
+        return Task.FromResult(new TruncateStreamResponse { Truncated = true });
+    }
+
+    public override async Task<DeleteStreamResponse> DeleteStream(DeleteStreamRequest request, ServerCallContext context)
+    {
+        await store.DeleteStreamAsync(request.Scope, request.Stream).ConfigureAwait(false);
+        return new DeleteStreamResponse();
+    }
+
+    public override async Task ListStreams(ListStreamsRequest request, IServerStreamWriter<ListStreamsResponse> responseStream, ServerCallContext context)
+    {
+        foreach (var name in store.StreamsOf(request.Scope))
+            await responseStream.WriteAsync(new ListStreamsResponse { Scope = request.Scope, Stream = name }, context.CancellationToken).ConfigureAwait(false);
+    }
+
+    public override Task<GetStreamInfoResponse> GetStreamInfo(GetStreamInfoRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        return Task.FromResult(new GetStreamInfoResponse
+        {
+            HeadStreamCut = StreamCutCodec.Encode(stream, stream.Heads()),
+            TailStreamCut = StreamCutCodec.Encode(stream, stream.Tails()),
+        });
+    }
+
+    /// <summary>Segments are fixed: min_num_segments (at least 1) for every scaling type — this gateway does not auto-scale.</summary>
+    private static int SegmentsOf(ScalingPolicy? policy) => Math.Max(1, policy?.MinNumSegments ?? 1);
+}

@@ -1,0 +1,56 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// The durability primitives: fsync of directories (so that created, renamed and deleted names survive a power cut)
+/// and atomic replacement of small metadata files.
+/// </summary>
+public static class DurableFiles
+{
+    /// <summary>fsync a directory. On Windows, NTFS metadata is journaled and directories cannot be opened for flushing.</summary>
+    public static void SyncDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var fd = Open(path, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"open({path}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"fsync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically and durably (temp file, fsync, rename, fsync dir).</summary>
+    public static void WriteAtomically(string path, string content)
+    {
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(Encoding.UTF8.GetBytes(content));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    /// <summary>Creates a directory and makes its name durable in the parent.</summary>
+    public static void CreateDirectory(string path)
+    {
+        Directory.CreateDirectory(path);
+        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar))!);
+    }
+
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static extern int Close(int fd);
+}

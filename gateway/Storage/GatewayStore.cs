@@ -1,0 +1,201 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// All scopes and streams under the data directory: <c>{data}/scopes/{scope}/{stream}/</c>. Names are checked with
+/// <see cref="NameRules"/> before they touch the file system, so no request can reach outside the data directory.
+/// </summary>
+public sealed class GatewayStore : IAsyncDisposable
+{
+    private readonly StoreOptions _options;
+    private readonly ILoggerFactory _logs;
+    private readonly ILogger _log;
+    private readonly string _scopesDirectory;
+    private readonly string _trashDirectory;
+    private readonly ConcurrentDictionary<string, byte> _scopes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Scope, string Stream), StreamStore> _streams = new();
+    private readonly SemaphoreSlim _layoutLock = new(1, 1);
+    private FileStream? _directoryLock;
+
+    private GatewayStore(StoreOptions options, ILoggerFactory logs)
+    {
+        _options = options;
+        _logs = logs;
+        _log = logs.CreateLogger<GatewayStore>();
+        _scopesDirectory = Path.Combine(options.DataDirectory, "scopes");
+        _trashDirectory = Path.Combine(options.DataDirectory, "trash");
+    }
+
+    public StoreOptions Options => _options;
+
+    /// <summary>Opens (and recovers) every stream under the data directory.</summary>
+    public static GatewayStore Open(StoreOptions options, ILoggerFactory logs)
+    {
+        var store = new GatewayStore(options, logs);
+        Directory.CreateDirectory(store._scopesDirectory);
+        store._directoryLock = LockDirectory(options.DataDirectory);
+        if (Directory.Exists(store._trashDirectory)) Directory.Delete(store._trashDirectory, recursive: true);
+        foreach (var scopeDir in Directory.EnumerateDirectories(store._scopesDirectory))
+        {
+            var scope = Path.GetFileName(scopeDir);
+            if (NameRules.Problem(scope, "scope") is not null) continue;
+            store._scopes[scope] = 0;
+            foreach (var streamDir in Directory.EnumerateDirectories(scopeDir))
+            {
+                var stream = Path.GetFileName(streamDir);
+                if (NameRules.Problem(stream, "stream") is not null) continue;
+                var paths = new StreamPaths(streamDir);
+                if (!File.Exists(paths.ConfigFile))
+                {
+                    store._log.LogWarning("Removing {Dir}: its creation never finished", streamDir);
+                    Directory.Delete(streamDir, recursive: true);
+                    continue;
+                }
+                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, options, logs.CreateLogger($"Stream {scope}/{stream}"));
+            }
+        }
+        store._log.LogInformation("Opened {Scopes} scope(s) and {Streams} stream(s) in {Dir}", store._scopes.Count, store._streams.Count, options.DataDirectory);
+        return store;
+    }
+
+    public IReadOnlyList<string> Scopes() => [.. _scopes.Keys.Order(StringComparer.Ordinal)];
+
+    public IReadOnlyList<string> StreamsOf(string scope)
+    {
+        CheckScope(scope);
+        return [.. _streams.Keys.Where(k => k.Scope == scope).Select(k => k.Stream).Order(StringComparer.Ordinal)];
+    }
+
+    public IEnumerable<StreamStore> AllStreams() => _streams.Values;
+
+    /// <summary>False when the scope already existed.</summary>
+    public async Task<bool> CreateScopeAsync(string scope)
+    {
+        Validate(scope, "scope");
+        await _layoutLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_scopes.ContainsKey(scope)) return false;
+            DurableFiles.CreateDirectory(Path.Combine(_scopesDirectory, scope));
+            _scopes[scope] = 0;
+            return true;
+        }
+        finally
+        {
+            _layoutLock.Release();
+        }
+    }
+
+    /// <summary>False when the stream already existed (its configuration is left as it is).</summary>
+    public async Task<bool> CreateStreamAsync(string scope, string stream, StreamConfig config)
+    {
+        Validate(scope, "scope");
+        Validate(stream, "stream");
+        if (config.Segments is < 1 or > 1024)
+            throw new StoreException(StoreError.InvalidArgument, $"segment count {config.Segments} is out of range (1..1024)");
+        await _layoutLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            CheckScope(scope);
+            if (_streams.ContainsKey((scope, stream))) return false;
+            var paths = new StreamPaths(Path.Combine(_scopesDirectory, scope, stream));
+            _streams[(scope, stream)] = StreamStore.Create(scope, stream, paths, config, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
+            return true;
+        }
+        finally
+        {
+            _layoutLock.Release();
+        }
+    }
+
+    /// <summary>The stream, or NOT_FOUND (INVALID_ARGUMENT for a bad name).</summary>
+    public StreamStore Stream(string scope, string stream)
+    {
+        Validate(scope, "scope");
+        Validate(stream, "stream");
+        if (_streams.TryGetValue((scope, stream), out var store)) return store;
+        CheckScope(scope);
+        throw new StoreException(StoreError.NotFound, $"stream {scope}/{stream} does not exist");
+    }
+
+    /// <summary>Deletes the stream and its data; open transactions on it are gone, tailing readers end.</summary>
+    public async Task DeleteStreamAsync(string scope, string stream)
+    {
+        var store = Stream(scope, stream);
+        await _layoutLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_streams.TryRemove((scope, stream), out _)) return;
+            store.MarkDeleted();
+            await store.DisposeAsync().ConfigureAwait(false);
+            // Rename first (atomic), delete after: a crash in between leaves only trash, never half a stream.
+            Directory.CreateDirectory(_trashDirectory);
+            var trash = Path.Combine(_trashDirectory, Guid.NewGuid().ToString("N"));
+            Directory.Move(store.Paths.Directory, trash);
+            DurableFiles.SyncDirectory(Path.Combine(_scopesDirectory, scope));
+            Directory.Delete(trash, recursive: true);
+        }
+        finally
+        {
+            _layoutLock.Release();
+        }
+    }
+
+    /// <summary>One round of background upkeep: lease expiry, retention, due checkpoints.</summary>
+    public async Task MaintainAsync(bool retention)
+    {
+        foreach (var stream in _streams.Values)
+        {
+            try
+            {
+                stream.ExpireLeases();
+                if (retention) stream.EnforceRetention();
+                await stream.CheckpointIfDueAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or StoreException or ObjectDisposedException)
+            {
+                _log.LogWarning(e, "Upkeep of {Stream} failed; retried next round", stream);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One gateway per data directory: two would interleave appends. An exclusive open is an advisory lock on Unix
+    /// (.NET takes flock), released by the kernel even when the process is killed.
+    /// </summary>
+    private static FileStream LockDirectory(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, "gateway.lock");
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"{dataDirectory} is in use by another gateway process ({e.Message})", e);
+        }
+    }
+
+    private void CheckScope(string scope)
+    {
+        Validate(scope, "scope");
+        if (!_scopes.ContainsKey(scope)) throw new StoreException(StoreError.NotFound, $"scope {scope} does not exist");
+    }
+
+    private static void Validate(string name, string what)
+    {
+        if (NameRules.Problem(name, what) is { } problem) throw new StoreException(StoreError.InvalidArgument, problem);
+    }
+
+    /// <summary>Finishes queued commits and checkpoints every stream.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var stream in _streams.Values) await stream.DisposeAsync().ConfigureAwait(false);
+        _streams.Clear();
+        _directoryLock?.Dispose();
+        _directoryLock = null;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Buffers.Binary;
+using Microsoft.Win32.SafeHandles;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// One segment's append-only file. Only the stream's commit pipeline writes it (positional writes at the offsets the
+/// commit log recorded); readers see bytes up to <see cref="End"/>, which the pipeline publishes after a commit is
+/// durable and its data written. Positional reads and writes on one handle are thread-safe.
+/// </summary>
+public sealed class SegmentFile : IDisposable
+{
+    private readonly SafeFileHandle _file;
+    private long _end;
+    private int _dirty;
+
+    private SegmentFile(int id, string path, SafeFileHandle file, long end)
+    {
+        Id = id;
+        Path = path;
+        _file = file;
+        _end = end;
+    }
+
+    public int Id { get; }
+    public string Path { get; }
+
+    /// <summary>Offset just after the last committed, readable event.</summary>
+    public long End => Volatile.Read(ref _end);
+
+    public long FileLength => RandomAccess.GetLength(_file);
+
+    internal SafeFileHandle Handle => _file;
+
+    public static SegmentFile Open(int id, string path)
+    {
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        return new SegmentFile(id, path, file, RandomAccess.GetLength(file));
+    }
+
+    /// <summary>Cuts the file to <paramref name="length"/> (recovery: drops what the last checkpoint does not cover).</summary>
+    internal void Truncate(long length)
+    {
+        RandomAccess.SetLength(_file, length);
+        Volatile.Write(ref _end, length);
+    }
+
+    internal void Write(long offset, ReadOnlySpan<byte> data)
+    {
+        RandomAccess.Write(_file, data, offset);
+        Volatile.Write(ref _dirty, 1);
+    }
+
+    internal void Publish(long end) => Volatile.Write(ref _end, end);
+
+    /// <summary>fsync when something was written since the last call.</summary>
+    internal void FlushIfDirty()
+    {
+        if (Interlocked.Exchange(ref _dirty, 0) == 1) RandomAccess.FlushToDisk(_file);
+    }
+
+    /// <summary>Reads the header of the record at <paramref name="offset"/>: its frame size and commit time.</summary>
+    public (int FrameSize, long TimestampMs) ReadHeader(long offset)
+    {
+        Span<byte> header = stackalloc byte[SegmentRecord.Overhead];
+        if (FrameScanner.ReadFully(_file, header, offset) < header.Length) throw NotARecord(offset);
+        var payload = RecordFrame.PayloadLength(header);
+        if (payload < SegmentRecord.TimestampSize) throw NotARecord(offset);
+        return (RecordFrame.Size(payload), BinaryPrimitives.ReadInt64LittleEndian(header[RecordFrame.HeaderSize..]));
+    }
+
+    /// <summary>Reads and verifies one record (FetchEvent).</summary>
+    public SegmentRecord ReadRecord(long offset, int frameSize)
+    {
+        var frame = new byte[frameSize];
+        if (FrameScanner.ReadFully(_file, frame, offset) < frameSize || !RecordFrame.IsValid(frame)) throw NotARecord(offset);
+        return Decode(frame, offset);
+    }
+
+    /// <summary>
+    /// Reads whole records from <paramref name="from"/> up to <paramref name="limit"/>, about <paramref name="maxBytes"/>
+    /// at a time (at least one record), into <paramref name="into"/>; returns the offset after the last one read.
+    /// </summary>
+    public long ReadRecords(long from, long limit, int maxBytes, List<SegmentRecord> into)
+    {
+        if (from >= limit) return from;
+        var block = new byte[(int)Math.Min(maxBytes, limit - from)];
+        var read = FrameScanner.ReadFully(_file, block, from);
+        var position = 0;
+        while (position + RecordFrame.HeaderSize <= read)
+        {
+            var payload = RecordFrame.PayloadLength(block.AsSpan(position));
+            if (payload < SegmentRecord.TimestampSize) throw NotARecord(from + position);
+            var size = RecordFrame.Size(payload);
+            if (from + position + size > limit) throw NotARecord(from + position);
+            if (position + size > read)
+            {
+                if (position > 0) break; // the next call starts at this record
+                into.Add(ReadRecord(from, size)); // a record larger than the block
+                return from + size;
+            }
+            var frame = block.AsMemory(position, size);
+            if (!RecordFrame.IsValid(frame.Span)) throw NotARecord(from + position);
+            into.Add(Decode(frame, from + position));
+            position += size;
+        }
+        if (position == 0 && read > 0) throw NotARecord(from);
+        return from + position;
+    }
+
+    private SegmentRecord Decode(ReadOnlyMemory<byte> frame, long offset) =>
+        new(Id, offset, frame.Length,
+            BinaryPrimitives.ReadInt64LittleEndian(frame.Span[RecordFrame.HeaderSize..]),
+            frame[SegmentRecord.Overhead..]);
+
+    private StoreException NotARecord(long offset) =>
+        new(StoreError.InvalidArgument, $"offset {offset} of segment {Id} is not the start of an event (a stream cut or event pointer from elsewhere?)");
+
+    public void Dispose() => _file.Dispose();
+}

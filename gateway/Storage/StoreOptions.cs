@@ -1,0 +1,28 @@
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>Tunables of the store (the server fills them from its settings).</summary>
+public sealed record StoreOptions
+{
+    public required string DataDirectory { get; init; }
+
+    /// <summary>Lease of a transaction begun with lease_ms = 0.</summary>
+    public long DefaultLeaseMs { get; init; } = 120_000;
+
+    /// <summary>Longest lease a client may ask for.</summary>
+    public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
+
+    /// <summary>Largest event accepted (the public pravega-grpc-gateway's limit).</summary>
+    public int MaxEventBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>Checkpoint (fsync segments, let go of merged transaction files) after this many merged bytes…</summary>
+    public long CheckpointBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>…or this long after the first merge since the last checkpoint.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the status of an aborted transaction is remembered in memory (committed ones are kept on disk).</summary>
+    public TimeSpan AbortedStatusMemory { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Milliseconds since the Unix epoch; replaceable in tests.</summary>
+    public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,20 @@
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// Where one stream lives under the data directory: <c>scopes/{scope}/{stream}/</c>. Scope and stream names are
+/// validated with NameRules before they get here, so each is one safe path component.
+/// </summary>
+public sealed record StreamPaths(string Directory)
+{
+    public string ConfigFile => Path.Combine(Directory, "stream.json");
+    public string HeadFile => Path.Combine(Directory, "head.json");
+    public string CheckpointFile => Path.Combine(Directory, "checkpoint.json");
+    public string CommitLogFile => Path.Combine(Directory, "commits.log");
+    public string SegmentsDirectory => Path.Combine(Directory, "segments");
+    public string TransactionsDirectory => Path.Combine(Directory, "txns");
+
+    public string SegmentFile(int segment) => Path.Combine(SegmentsDirectory, $"{segment}.seg");
+    public string TransactionFile(string txnId) => Path.Combine(TransactionsDirectory, txnId + TransactionFileExtension);
+
+    public const string TransactionFileExtension = ".txn";
+}

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Logging;
+
+namespace SensorStream.Gateway.Storage;
+
+// Moving the head: TruncateStream and retention by time or size.
+public sealed partial class StreamStore
+{
+    /// <summary>Moves the head to <paramref name="cut"/> (never backwards). Offsets must be event boundaries within the stream.</summary>
+    public void Truncate(long[] cut)
+    {
+        var tails = Tails();
+        for (var s = 0; s < cut.Length; s++)
+        {
+            if (cut[s] > tails[s])
+                throw new StoreException(StoreError.InvalidArgument, $"stream cut offset {cut[s]} of segment {s} is beyond the tail ({tails[s]})");
+            if (cut[s] < tails[s]) _segments[s].ReadHeader(cut[s]); // throws when not an event boundary
+        }
+        MoveHead(cut);
+    }
+
+    /// <summary>Applies the stream's retention policy: drops the oldest events past the age or size limit.</summary>
+    public void EnforceRetention()
+    {
+        var config = Config;
+        if (config.Retention == RetentionKind.None || config.RetentionParam <= 0) return;
+        var heads = Heads();
+        var tails = Tails();
+        var moved = false;
+        if (config.Retention == RetentionKind.Time)
+        {
+            var cutoff = _options.Clock() - config.RetentionParam;
+            for (var s = 0; s < heads.Length; s++)
+                while (heads[s] < tails[s])
+                {
+                    var (size, timestamp) = _segments[s].ReadHeader(heads[s]);
+                    if (timestamp >= cutoff) break;
+                    heads[s] += size;
+                    moved = true;
+                }
+        }
+        else
+        {
+            var total = 0L;
+            for (var s = 0; s < heads.Length; s++) total += tails[s] - heads[s];
+            while (total > config.RetentionParam)
+            {
+                // Drop the oldest event of the stream (segments age together, by commit time).
+                var oldest = -1;
+                var oldestTime = long.MaxValue;
+                var oldestSize = 0;
+                for (var s = 0; s < heads.Length; s++)
+                {
+                    if (heads[s] >= tails[s]) continue;
+                    var (size, timestamp) = _segments[s].ReadHeader(heads[s]);
+                    if (timestamp < oldestTime) (oldest, oldestTime, oldestSize) = (s, timestamp, size);
+                }
+                if (oldest < 0) break;
+                heads[oldest] += oldestSize;
+                total -= oldestSize;
+                moved = true;
+            }
+        }
+        if (moved) MoveHead(heads);
+    }
+
+    private void MoveHead(long[] cut)
+    {
+        long[] heads;
+        lock (_headLock)
+        {
+            heads = (long[])_heads.Clone();
+            var changed = false;
+            for (var s = 0; s < heads.Length; s++)
+                if (cut[s] > heads[s]) (heads[s], changed) = (cut[s], true);
+            if (!changed) return;
+            HeadOffsets.Save(Paths.HeadFile, heads);
+            _heads = heads;
+        }
+        _log.LogDebug("{Stream}: head moved to {Head}", this, string.Join(",", heads));
+        for (var s = 0; s < heads.Length; s++) SpaceReclaimer.ReleaseBefore(_segments[s], heads[s]);
+    }
+}

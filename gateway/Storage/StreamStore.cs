@@ -1,0 +1,252 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using SensorStream.Gateway.Transactions;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// One stream: its segments, head, transactions and commit pipeline. Writes go to transaction files; commits go
+/// through one pipeline per stream (group commit: every commit waiting when the pipeline wakes shares one commit-log
+/// fsync), then are merged into the segments and published to readers.
+/// </summary>
+public sealed partial class StreamStore : IAsyncDisposable
+{
+    private readonly StoreOptions _options;
+    private readonly ILogger _log;
+    private readonly SegmentFile[] _segments;
+    private readonly CommitLog _commitLog;
+    private readonly ConcurrentDictionary<string, Transaction> _open = new();
+    private readonly ConcurrentDictionary<string, long> _committed = new();
+    private readonly ConcurrentDictionary<string, long> _aborted = new();
+    private readonly Channel<Transaction> _commits = Channel.CreateUnbounded<Transaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Lock _headLock = new();
+    private long[] _heads;
+    private StreamConfig _config;
+    private Task _pipeline = Task.CompletedTask;
+
+    private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
+        CommitLog commitLog, long[] heads, StoreOptions options, ILogger log)
+    {
+        Scope = scope;
+        Stream = stream;
+        Paths = paths;
+        _config = config;
+        _segments = segments;
+        _commitLog = commitLog;
+        _heads = heads;
+        _options = options;
+        _log = log;
+        _writtenEnds = segments.Select(s => s.End).ToArray();
+    }
+
+    public string Scope { get; }
+    public string Stream { get; }
+    public StreamPaths Paths { get; }
+    public StreamConfig Config => Volatile.Read(ref _config);
+    public int SegmentCount => _segments.Length;
+    public IReadOnlyList<SegmentFile> Segments => _segments;
+    public AppendSignal Appended { get; } = new();
+
+    /// <summary>Cancelled when the stream is deleted or the store shuts down: tailing readers end.</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public override string ToString() => $"{Scope}/{Stream}";
+
+    // ---- bounds ----
+
+    public long[] Heads()
+    {
+        lock (_headLock) return (long[])_heads.Clone();
+    }
+
+    public long[] Tails() => _segments.Select(s => s.End).ToArray();
+
+    public void UpdateRetention(RetentionKind kind, long param)
+    {
+        var updated = Config with { Retention = kind, RetentionParam = param };
+        updated.Save(Paths.ConfigFile);
+        Volatile.Write(ref _config, updated);
+    }
+
+    // ---- transactions ----
+
+    public Transaction Begin(long leaseMs)
+    {
+        ThrowIfClosed();
+        var lease = leaseMs == 0 ? _options.DefaultLeaseMs : leaseMs;
+        if (lease < 0 || lease > _options.MaxLeaseMs)
+            throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
+        var id = Guid.NewGuid().ToString("N");
+        var file = TransactionFile.Create(Paths.TransactionFile(id));
+        var txn = new Transaction(id, file, _segments.Length, lease, _options.Clock());
+        _open[id] = txn;
+        return txn;
+    }
+
+    /// <summary>Durably appends events to an open transaction; returns how many were written.</summary>
+    public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct)
+    {
+        var txn = FindOpen(txnId, "write to");
+        var routed = new List<(int, ReadOnlyMemory<byte>)>(events.Count);
+        foreach (var (key, evt) in events) routed.Add((SegmentRouter.SegmentOf(key, _segments.Length), evt));
+        await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            EnsureStillOpen(txn, "write to");
+            // Blocking file I/O off the request thread pool's hot path is not worth a hop: pwrite + fsync is the whole job.
+            txn.AddEvents(txn.File.Append(routed));
+            return events.Count;
+        }
+        finally
+        {
+            txn.Gate.Release();
+        }
+    }
+
+    /// <summary>Commits (idempotent). Returns once the events are durable and visible to readers.</summary>
+    public async Task<TransactionPhase> CommitAsync(string txnId, CancellationToken ct)
+    {
+        if (_committed.ContainsKey(txnId)) return TransactionPhase.Committed;
+        var txn = FindOpen(txnId, "commit");
+        TaskCompletionSource commit;
+        await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            switch (txn.Phase)
+            {
+                case TransactionPhase.Committed:
+                    return TransactionPhase.Committed;
+                case TransactionPhase.Committing:
+                    commit = txn.Commit!;
+                    break;
+                default:
+                    EnsureStillOpen(txn, "commit");
+                    ThrowIfClosed();
+                    commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    txn.Commit = commit;
+                    txn.Phase = TransactionPhase.Committing;
+                    if (!_commits.Writer.TryWrite(txn))
+                    {
+                        txn.Phase = TransactionPhase.Open;
+                        throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+                    }
+                    break;
+            }
+        }
+        finally
+        {
+            txn.Gate.Release();
+        }
+        // Not cancelled with the caller: a commit that reached the pipeline completes anyway.
+        await commit.Task.ConfigureAwait(false);
+        return TransactionPhase.Committed;
+    }
+
+    public async Task<TransactionPhase> AbortAsync(string txnId, CancellationToken ct)
+    {
+        if (_committed.ContainsKey(txnId))
+            throw new StoreException(StoreError.FailedPrecondition, $"transaction {txnId} is already committed and cannot be aborted");
+        if (_aborted.ContainsKey(txnId)) return TransactionPhase.Aborted;
+        if (!_open.TryGetValue(txnId, out var txn)) throw UnknownTransaction(txnId);
+        await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            switch (txn.Phase)
+            {
+                case TransactionPhase.Aborted: return TransactionPhase.Aborted;
+                case TransactionPhase.Open:
+                    AbortLocked(txn, "aborted by the client");
+                    return TransactionPhase.Aborted;
+                default:
+                    throw new StoreException(StoreError.FailedPrecondition, $"transaction {txnId} is {txn.Phase} and cannot be aborted");
+            }
+        }
+        finally
+        {
+            txn.Gate.Release();
+        }
+    }
+
+    /// <summary>Status for GetTransactionStatus: null when this stream never had (or has forgotten) the transaction.</summary>
+    public TransactionPhase? Status(string txnId)
+    {
+        if (_committed.ContainsKey(txnId)) return TransactionPhase.Committed;
+        if (_open.TryGetValue(txnId, out var txn)) return txn.Phase;
+        if (_aborted.ContainsKey(txnId)) return TransactionPhase.Aborted;
+        return null;
+    }
+
+    /// <summary>Renews the lease of an open transaction; answers the status of a finished one.</summary>
+    public TransactionPhase Ping(string txnId, long leaseMs)
+    {
+        if (Status(txnId) is not { } phase) throw UnknownTransaction(txnId);
+        if (phase != TransactionPhase.Open || !_open.TryGetValue(txnId, out var txn)) return phase;
+        var lease = leaseMs == 0 ? txn.LeaseMs : leaseMs;
+        if (lease < 0 || lease > _options.MaxLeaseMs)
+            throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 to keep the lease)");
+        txn.Renew(lease, _options.Clock());
+        return txn.Phase;
+    }
+
+    /// <summary>Aborts open transactions whose lease ran out; forgets old aborted statuses.</summary>
+    public void ExpireLeases()
+    {
+        var now = _options.Clock();
+        foreach (var txn in _open.Values)
+        {
+            if (txn.Phase != TransactionPhase.Open || !txn.IsExpired(now)) continue;
+            if (!txn.Gate.Wait(0)) continue; // busy: a write or commit holds it; try again next round
+            try
+            {
+                if (txn.Phase == TransactionPhase.Open && txn.IsExpired(now))
+                    AbortLocked(txn, $"lease of {txn.LeaseMs} ms expired");
+            }
+            finally
+            {
+                txn.Gate.Release();
+            }
+        }
+        var forgetBefore = now - (long)_options.AbortedStatusMemory.TotalMilliseconds;
+        foreach (var (id, at) in _aborted)
+            if (at < forgetBefore) _aborted.TryRemove(id, out _);
+    }
+
+    private void AbortLocked(Transaction txn, string reason)
+    {
+        txn.Phase = TransactionPhase.Aborted;
+        _aborted[txn.Id] = _options.Clock();
+        _open.TryRemove(txn.Id, out _);
+        txn.File.Delete();
+        _log.LogInformation("Transaction {Txn} on {Stream} aborted: {Reason}", txn.Id, this, reason);
+    }
+
+    private Transaction FindOpen(string txnId, string action)
+    {
+        ThrowIfClosed();
+        if (_open.TryGetValue(txnId, out var txn)) return txn;
+        if (_committed.ContainsKey(txnId))
+            throw new StoreException(StoreError.FailedPrecondition, $"cannot {action} transaction {txnId}: it is already committed");
+        if (_aborted.ContainsKey(txnId))
+            throw new StoreException(StoreError.FailedPrecondition, $"cannot {action} transaction {txnId}: it was aborted (or its lease expired)");
+        throw UnknownTransaction(txnId);
+    }
+
+    private void EnsureStillOpen(Transaction txn, string action)
+    {
+        if (txn.Phase == TransactionPhase.Open && txn.IsExpired(_options.Clock()))
+            AbortLocked(txn, $"lease of {txn.LeaseMs} ms expired");
+        if (txn.Phase != TransactionPhase.Open)
+            throw new StoreException(StoreError.FailedPrecondition,
+                $"cannot {action} transaction {txn.Id}: it is {(txn.Phase == TransactionPhase.Aborted ? "aborted (or its lease expired)" : txn.Phase.ToString().ToLowerInvariant())}");
+    }
+
+    private StoreException UnknownTransaction(string txnId) =>
+        new(StoreError.NotFound, $"transaction {txnId} does not exist on stream {this}");
+
+    private void ThrowIfClosed()
+    {
+        if (_closed.IsCancellationRequested) throw new StoreException(StoreError.Unavailable, $"stream {this} is closed");
+    }
+}

@@ -33,10 +33,12 @@ public sealed class ExportPlanner(ExportOptions options)
     /// <param name="taken">Consecutive chunks from the export position that fit in one file.</param>
     /// <param name="full">A further chunk exists that did not fit.</param>
     /// <param name="now">The current time.</param>
-    public ExportPlan Decide(IReadOnlyList<ChunkSummary> taken, bool full, DateTimeOffset now)
+    /// <param name="flushNow">A manual trigger: export what is buffered now.</param>
+    public ExportPlan Decide(IReadOnlyList<ChunkSummary> taken, bool full, DateTimeOffset now, bool flushNow = false)
     {
         if (taken.Count == 0) return new(PlanDecision.Nothing, "no chunk to export");
         if (full) return new(PlanDecision.Export, "file full");
+        if (flushNow) return new(PlanDecision.Export, "flush requested");
         if (taken.Count >= options.MaxChunksPerFile) return new(PlanDecision.Export, "chunk limit");
         var oldest = now - taken[0].Created;
         if (oldest >= options.RollAfter) return new(PlanDecision.Export, $"roll time ({oldest.TotalSeconds:F0} s buffered)");

@@ -43,7 +43,10 @@ public sealed class Exporter
 
     public CheckpointBlob<ExportCheckpoint> Checkpoint(StreamName stream) => new(_checkpoints, ExportLayout.CheckpointName(stream));
 
-    public async Task<StepResult> StepAsync(StreamName stream, CancellationToken ct = default)
+    /// <param name="stream">The stream whose blob copy to export.</param>
+    /// <param name="flushNow">Export what is buffered without waiting for the roll or idle-flush time (a manual trigger).</param>
+    /// <param name="ct">Cancels the step; a cancelled step is like a crash: the next one finishes or redoes it.</param>
+    public async Task<StepResult> StepAsync(StreamName stream, bool flushNow = false, CancellationToken ct = default)
     {
         var blob = await _streams.OpenAsync(stream, ct).ConfigureAwait(false);
         var checkpoint = Checkpoint(stream);
@@ -57,7 +60,7 @@ public sealed class Exporter
         }
 
         var (taken, full) = await GatherAsync(blob, read.Value.NextChunk, ct).ConfigureAwait(false);
-        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow());
+        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow(), flushNow);
         if (plan.Decision != PlanDecision.Export) return StepResult.Idle(plan.Reason);
         var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, plan.Reason);
         var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range }, ct).ConfigureAwait(false);

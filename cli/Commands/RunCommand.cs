@@ -118,6 +118,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var view = new LiveView(pipeline.Options.Stream.ToString(), pipeline.Processes);
+        await using var watcher = new StreamWatcher(gateway, pipeline.Options.Stream);
+        watcher.Start();
         var started = DateTime.UtcNow;
         using var period = new PeriodicTimer(TimeSpan.FromSeconds(1));
 
@@ -131,7 +133,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 Console.Error.WriteLine($"[sensorstream] {failed.Name} exited with code {failed.ExitCode}; see {failed.LogFile}\n{failed.RecentOutput}");
                 return false;
             }
-            var snapshot = await PipelineSnapshot.CollectAsync(gateway, pipeline.Options.Stream, blobs, pipeline.State.MetricsPort, http, stop);
+            var snapshot = await PipelineSnapshot.CollectAsync(gateway, pipeline.Options.Stream, blobs, pipeline.State.MetricsPort, http, stop, watcher);
             show(snapshot, elapsed);
             try { return await period.WaitForNextTickAsync(stop); }
             catch (OperationCanceledException) { return false; }

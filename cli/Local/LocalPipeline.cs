@@ -165,7 +165,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir));
         using var http = new HttpClient();
         await Readiness.WaitAsync(process, async t =>
-            (await http.GetAsync($"http://127.0.0.1:{State.MetricsPort}/metrics", t)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), ct);
+            (await http.GetAsync($"http://localhost:{State.MetricsPort}/metrics", t)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), ct);
     }
 
     private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);

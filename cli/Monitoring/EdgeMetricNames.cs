@@ -1,12 +1,28 @@
 namespace SensorStream.Cli.Monitoring;
 
-/// <summary>Names of the edge collector's Prometheus metrics the CLI shows (OpenTelemetry exporter naming).</summary>
+/// <summary>
+/// Prometheus names of the edge collector's metrics (meter SensorStream.Edge, instruments sensorstream.edge.*, as the
+/// OpenTelemetry exporter renders them: dots to underscores, counters with _total, byte gauges with _bytes).
+/// </summary>
 public static class EdgeMetricNames
 {
-    public const string Samples = "sensorstream_samples_total";
-    public const string LateSamples = "sensorstream_samples_late_total";
-    public const string MissedSamples = "sensorstream_samples_missed_total";
-    public const string QueueDepth = "sensorstream_queue_events";
-    public const string QueueBytes = "sensorstream_queue_bytes";
-    public const string CommittedTransactions = "sensorstream_transactions_committed_total";
+    public const string Samples = "sensorstream_edge_samples_total";
+    public const string SamplesPerSecond = "sensorstream_edge_samples_per_second";
+    public const string LateSamples = "sensorstream_edge_late_samples_total";
+    public const string MissedSamples = "sensorstream_edge_missed_samples_total";
+    public const string LatenessP99 = "sensorstream_edge_lateness_p99";
+    public const string QueueDepth = "sensorstream_edge_queue_events";
+    public const string QueueBytes = "sensorstream_edge_queue_bytes";
+    public const string BacklogAge = "sensorstream_edge_backlog_age";
+    public const string CommittedTransactions = "sensorstream_edge_committed_transactions_total";
+    public const string CommittedSamples = "sensorstream_edge_committed_samples_total";
+    public const string GatewayErrors = "sensorstream_edge_gateway_errors_total";
+
+    /// <summary>The value of <paramref name="name"/>, tolerant of exporter versions that add or omit a unit suffix.</summary>
+    public static double? Find(IReadOnlyList<MetricSample>? metrics, string name)
+    {
+        if (metrics is null) return null;
+        var matches = metrics.Where(m => m.Name == name || m.Name.StartsWith(name + "_", StringComparison.Ordinal)).ToList();
+        return matches.Count > 0 ? matches.Sum(m => m.Value) : null;
+    }
 }

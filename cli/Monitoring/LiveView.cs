@@ -5,48 +5,54 @@ using Spectre.Console.Rendering;
 
 namespace SensorStream.Cli.Monitoring;
 
-/// <summary>Renders snapshots as the live dashboard: per-sensor rates, queue, transactions, stream and export progress.</summary>
+/// <summary>Renders snapshots as the live dashboard: per-sensor rates, sampling quality, queue, transactions, stream and exports.</summary>
 public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processes)
 {
     private PipelineSnapshot? _previous;
 
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration)
     {
-        var sensors = new Table().Title("sensors").AddColumns("sensor", "samples/s", "samples", "late", "missed");
-        foreach (var id in now.Sensors)
+        var sensors = new Table().Title("sensors (committed into the stream)").AddColumns("sensor", "samples/s", "samples", "last sequence");
+        foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var rate = Rate(now, EdgeMetricNames.Samples, id);
-            sensors.AddRow(Markup.Escape(id), Fmt(rate, "0"), Fmt(now.Edge(EdgeMetricNames.Samples, id)),
-                Fmt(now.Edge(EdgeMetricNames.LateSamples, id)), Fmt(now.Edge(EdgeMetricNames.MissedSamples, id)));
+            var before = _previous?.StreamSensors.GetValueOrDefault(id);
+            var seconds = _previous is null ? 0 : (now.At - _previous.At).TotalSeconds;
+            double? rate = before is null || seconds <= 0 ? null : (progress.Samples - before.Samples) / seconds;
+            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence));
         }
-        if (now.Sensors.Count == 0) sensors.AddRow("[grey]waiting for the collector's metrics…[/]", "", "", "", "");
+        if (now.StreamSensors.Count == 0) sensors.AddRow("[grey]waiting for the first committed events…[/]", "", "", "");
 
         var pipeline = new Table().Title("pipeline").AddColumns("stage", "value");
-        pipeline.AddRow("SQLite queue", $"{Fmt(now.Edge(EdgeMetricNames.QueueDepth))} events, {Bytes(now.Edge(EdgeMetricNames.QueueBytes))}");
-        pipeline.AddRow("committed transactions", Fmt(now.Edge(EdgeMetricNames.CommittedTransactions)));
+        pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +
+                                    $"{Fmt(now.Edge(EdgeMetricNames.LateSamples))} late, {Fmt(now.Edge(EdgeMetricNames.MissedSamples))} missed, " +
+                                    $"p99 lateness {Fmt(now.Edge(EdgeMetricNames.LatenessP99), "N0")} µs");
+        pipeline.AddRow("SQLite queue", $"{Fmt(now.Edge(EdgeMetricNames.QueueDepth))} events, {Bytes(now.Edge(EdgeMetricNames.QueueBytes))}, " +
+                                        $"oldest {Fmt(now.Edge(EdgeMetricNames.BacklogAge), "0.0")} s");
+        pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeMetricNames.CommittedTransactions))} " +
+                                                  $"({Fmt(now.Edge(EdgeMetricNames.CommittedSamples))} samples, {Fmt(now.Edge(EdgeMetricNames.GatewayErrors))} gateway errors)");
         pipeline.AddRow($"stream {Markup.Escape(stream)}", $"tail {Bytes(now.StreamTailBytes)}, head {Bytes(now.StreamHeadBytes)}");
         pipeline.AddRow("exported files", $"{Fmt(now.CsvFiles)} CSV, {Fmt(now.ParquetFiles)} Parquet");
         foreach (var (part, error) in now.Errors) pipeline.AddRow($"[red]{part}[/]", Markup.Escape(error));
 
-        var components = new Table().Title("processes").AddColumns("component", "state", "log");
-        foreach (var p in processes)
-            components.AddRow(p.Name, p.HasExited ? $"[red]exited {p.ExitCode}[/]" : "[green]running[/]", Markup.Escape(p.LogFile));
-
-        _previous = now;
+        var rows = new List<IRenderable>();
         var clock = duration is { } d ? $"{elapsed:mm\\:ss} of {d:mm\\:ss}" : $"{elapsed:hh\\:mm\\:ss} (Ctrl-C stops)";
-        return new Rows(new Markup($"[bold]SensorStream[/] local pipeline — {clock}"), sensors, pipeline, components);
-    }
-
-    private double? Rate(PipelineSnapshot now, string metric, string sensor)
-    {
-        if (_previous is null) return null;
-        var a = _previous.Edge(metric, sensor);
-        var b = now.Edge(metric, sensor);
-        var seconds = (now.At - _previous.At).TotalSeconds;
-        return a is null || b is null || seconds <= 0 ? null : (b - a) / seconds;
+        rows.Add(new Markup($"[bold]SensorStream[/] local pipeline — {clock}"));
+        rows.Add(sensors);
+        rows.Add(pipeline);
+        if (processes.Count > 0)
+        {
+            var components = new Table().Title("processes").AddColumns("component", "state", "log");
+            foreach (var p in processes)
+                components.AddRow(p.Name, p.HasExited ? $"[red]exited {p.ExitCode}[/]" : "[green]running[/]", Markup.Escape(p.LogFile));
+            rows.Add(components);
+        }
+        _previous = now;
+        return new Rows(rows);
     }
 
     private static string Fmt(double? v, string format = "N0") => v is null ? "–" : v.Value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Fmt(long? v) => v?.ToString("N0", CultureInfo.InvariantCulture) ?? "–";
 
     private static string Fmt(int? v) => v?.ToString(CultureInfo.InvariantCulture) ?? "–";
 

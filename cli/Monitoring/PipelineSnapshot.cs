@@ -14,10 +14,11 @@ public sealed record PipelineSnapshot(
     long? StreamHeadBytes,
     int? CsvFiles,
     int? ParquetFiles,
+    IReadOnlyDictionary<string, SensorProgress> StreamSensors,
     IReadOnlyDictionary<string, string> Errors)
 {
     public static async Task<PipelineSnapshot> CollectAsync(GatewayClient gateway, StreamName stream, BlobServiceClient? blobs,
-        int? metricsPort, HttpClient http, CancellationToken ct)
+        int? metricsPort, HttpClient http, CancellationToken ct, StreamWatcher? watcher = null)
     {
         var errors = new Dictionary<string, string>();
         IReadOnlyList<MetricSample>? metrics = null;
@@ -25,7 +26,8 @@ public sealed record PipelineSnapshot(
         int? csv = null, parquet = null;
         if (metricsPort is { } port)
         {
-            try { metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics", ct)); }
+            // "localhost", not 127.0.0.1: the collector's HTTP listener matches the host name it was bound to.
+            try { metrics = PrometheusText.Parse(await http.GetStringAsync($"http://localhost:{port}/metrics", ct)); }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { errors["edge"] = e.Message; }
         }
         try
@@ -44,7 +46,8 @@ public sealed record PipelineSnapshot(
             }
             catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
         }
-        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, errors);
+        var sensors = watcher?.Sensors.ToDictionary() ?? new Dictionary<string, SensorProgress>();
+        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, sensors, errors);
     }
 
     private static async Task<int> CountAsync(BlobServiceClient blobs, string prefix, CancellationToken ct)
@@ -56,15 +59,6 @@ public sealed record PipelineSnapshot(
         return n;
     }
 
-    /// <summary>Sum of a metric over all label sets (null when the edge exposes no such metric).</summary>
-    public double? Edge(string name, string? sensor = null)
-    {
-        var matches = EdgeMetrics?.Where(m => m.Name == name && (sensor is null || SensorOf(m) == sensor)).ToList();
-        return matches is { Count: > 0 } ? matches.Sum(m => m.Value) : null;
-    }
-
-    public IReadOnlyList<string> Sensors =>
-        EdgeMetrics?.Select(SensorOf).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList() ?? [];
-
-    private static string? SensorOf(MetricSample m) => m.Label("sensor") ?? m.Label("sensor_id");
+    /// <summary>A collector metric (null when the collector is not exposing it).</summary>
+    public double? Edge(string name) => EdgeMetricNames.Find(EdgeMetrics, name);
 }

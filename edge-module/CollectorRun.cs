@@ -104,7 +104,7 @@ internal sealed class CollectorRun
     public async Task<FlushResult> FlushAsync(TimeSpan timeout, CancellationToken ct)
     {
         if (_sampler is not null) await _sampler.FlushAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
-        while (_writer.Backlog > 0 && !ct.IsCancellationRequested) await Task.Yield();
+        await _writer.WhenStoredAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
         var drained = await _coordinator.WaitUntilDrainedAsync(timeout, ct).ConfigureAwait(false);
         return new FlushResult(drained, _queue.Stats().Events);
     }

@@ -3,6 +3,26 @@ namespace SensorStream.EdgeModule.Queue;
 /// <summary>The coordinator's side of the queue: reading events and the pending-transaction bookkeeping of the two-phase commit.</summary>
 public sealed partial class EventQueue
 {
+    /// <summary>
+    /// The oldest queued events for a new stream transaction, reserved: drop-oldest never deletes them while
+    /// they are being written (they would reach the stream and also be recorded as lost). Pending rows protect
+    /// them from <see cref="RecordPending"/> on; <see cref="ReleaseReservation"/> when the write fails before that.
+    /// </summary>
+    public IReadOnlyList<QueuedEvent> ReserveForTransaction(int maxEvents, long maxBytes)
+    {
+        lock (_gate)
+        {
+            var events = ReadAfter(0, maxEvents, maxBytes);
+            _reservedThrough = events.Count > 0 ? events[^1].Id : 0;
+            return events;
+        }
+    }
+
+    public void ReleaseReservation()
+    {
+        lock (_gate) _reservedThrough = 0;
+    }
+
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="maxEvents"/> and (beyond the first) <paramref name="maxBytes"/>.</summary>
     public IReadOnlyList<QueuedEvent> ReadAfter(long afterId, int maxEvents, long maxBytes)
     {
@@ -54,6 +74,7 @@ public sealed partial class EventQueue
             Execute(txn, "INSERT INTO PendingTransactions(TxnId, FirstId, LastId) VALUES ($t, $a, $b)",
                 ("$t", pending.TxnId), ("$a", pending.FirstId), ("$b", pending.LastId));
             txn.Commit();
+            _reservedThrough = 0; // the pending row protects them now
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class EventQueue : IDisposable
     private long _events;
     private long _bytes;
     private long _lastId;
+    private long _reservedThrough;
     private long _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples;
     private readonly FullQueueReporter _fullReporter;
 
@@ -120,10 +121,10 @@ public sealed partial class EventQueue : IDisposable
         SetNextSequence(txn, batch.SensorId, batch.NextSequence);
     }
 
-    /// <summary>Deletes the oldest events outside any pending transaction until <paramref name="needed"/> bytes fit; false if they cannot.</summary>
+    /// <summary>Deletes the oldest events outside any pending or reserved transaction until <paramref name="needed"/> bytes fit; false if they cannot.</summary>
     private bool DropOldest(SqliteTransaction txn, long needed, long now)
     {
-        var floor = Query(_db, "SELECT IFNULL(MAX(LastId), 0) FROM PendingTransactions", txn, r => r.GetInt64(0)).Single();
+        var floor = Math.Max(_reservedThrough, Query(_db, "SELECT IFNULL(MAX(LastId), 0) FROM PendingTransactions", txn, r => r.GetInt64(0)).Single());
         var victims = new List<(long Id, string Key, long Seq, int Count, long Bytes)>();
         var bytes = _bytes;
         using (var command = _db.CreateCommand())

@@ -14,6 +14,10 @@ public sealed class QueueWriter
     private readonly EventQueue _queue;
     private readonly ILogger _log;
     private readonly Task _run;
+    private readonly Lock _gate = new();
+    private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
+    private long _posted;
+    private long _stored;
 
     public QueueWriter(EventQueue queue, ILogger log)
     {
@@ -23,10 +27,34 @@ public sealed class QueueWriter
     }
 
     /// <summary>Never blocks (called on the sampling thread).</summary>
-    public void Post(SampleBatch batch) => _channel.Writer.TryWrite(batch);
+    public void Post(SampleBatch batch)
+    {
+        Interlocked.Increment(ref _posted);
+        _channel.Writer.TryWrite(batch);
+    }
 
-    /// <summary>Batches handed over but not yet stored.</summary>
-    public int Backlog => _channel.Reader.Count;
+    /// <summary>Completes once every batch posted before the call has been offered to the queue.</summary>
+    public Task WhenStoredAsync()
+    {
+        var target = Interlocked.Read(ref _posted);
+        lock (_gate)
+        {
+            if (_stored >= target) return Task.CompletedTask;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((target, done));
+            return done.Task;
+        }
+    }
+
+    private void Stored()
+    {
+        lock (_gate)
+        {
+            _stored++;
+            foreach (var w in _waiters.Where(w => w.Target <= _stored)) w.Done.TrySetResult();
+            _waiters.RemoveAll(w => w.Target <= _stored);
+        }
+    }
 
     /// <summary>Stores what was posted, then ends.</summary>
     public Task CompleteAsync()
@@ -44,6 +72,7 @@ public sealed class QueueWriter
                 try
                 {
                     _queue.Enqueue(batch);
+                    Stored();
                     break;
                 }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)

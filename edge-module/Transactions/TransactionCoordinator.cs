@@ -137,13 +137,25 @@ public sealed class TransactionCoordinator
     /// <summary>Steps a–d for the next queued events; false when the queue is empty.</summary>
     private async Task<bool> ShipNextAsync(CancellationToken ct)
     {
-        var events = _queue.ReadAfter(0, _options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction);
-        if (events.Count == 0) return false;
-        var txn = await WriteInNewTransactionAsync(events, ct).ConfigureAwait(false);
-        var pending = new PendingTransaction(txn, events[0].Id, events[^1].Id);
-        _queue.RecordPending(pending);
-        _faults.At(CoordinatorStep.AfterPending);
-        await CommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+        if (_queue.OldestEventId() is null) return false;
+        var txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
+        _faults.At(CoordinatorStep.AfterBegin);
+        // Reserved only once the transaction exists: during an outage drop-oldest may still drop the oldest events.
+        var events = _queue.ReserveForTransaction(_options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction);
+        if (events.Count == 0) return false; // the empty transaction just expires on the gateway
+        try
+        {
+            await WriteAsync(txn, events, ct).ConfigureAwait(false);
+            var pending = new PendingTransaction(txn, events[0].Id, events[^1].Id);
+            _queue.RecordPending(pending);
+            _faults.At(CoordinatorStep.AfterPending);
+            await CommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _queue.ReleaseReservation();
+            throw;
+        }
         return true;
     }
 
@@ -151,12 +163,17 @@ public sealed class TransactionCoordinator
     {
         var txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
         _faults.At(CoordinatorStep.AfterBegin);
+        await WriteAsync(txn, events, ct).ConfigureAwait(false);
+        return txn;
+    }
+
+    private async Task WriteAsync(string txn, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
+    {
         var written = await _gateway.WriteTransactionEventsAsync(_stream, txn, events.Select(e => new OutgoingEvent(e.RoutingKey, e.Data)), ct)
             .ConfigureAwait(false);
         if (written != events.Count)
             throw new InvalidOperationException($"gateway acknowledged {written} of {events.Count} events written to transaction {txn}");
         _faults.At(CoordinatorStep.AfterWrite);
-        return txn;
     }
 
     private async Task CommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)

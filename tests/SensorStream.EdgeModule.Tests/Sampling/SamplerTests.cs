@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using SensorStream.EdgeModule.Sampling;
+using SensorStream.EdgeModule.Sensors;
+using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Events;
+
+namespace SensorStream.EdgeModule.Tests.Sampling;
+
+public sealed class SamplerTests
+{
+    private static (Sampler Sampler, ConcurrentQueue<SampleBatch> Batches) Start(SamplerOptions options, IReadOnlyDictionary<string, long> next, params ISensor[] sensors)
+    {
+        var batches = new ConcurrentQueue<SampleBatch>();
+        var sampler = new Sampler(options, sensors, next, batches.Enqueue, NullLogger.Instance);
+        sampler.Start();
+        return (sampler, batches);
+    }
+
+    [Fact]
+    public async Task Full_batches_chain_by_sequence_from_the_given_start_and_carry_every_column()
+    {
+        var (sampler, batches) = Start(new SamplerOptions { RateHz = 1000, BatchSize = 50, FlushInterval = TimeSpan.FromMinutes(1) },
+            new Dictionary<string, long> { ["a"] = 1234 }, new SyntheticSensor("a"), new SyntheticSensor("b"));
+        await Poll.UntilAsync(() => batches.Count(b => b.SensorId == "a") >= 6, TimeSpan.FromSeconds(10), "six batches of sensor a");
+        await sampler.StopAsync();
+        sampler.Dispose();
+
+        foreach (var (sensor, start) in new[] { ("a", 1234L), ("b", 0L) })
+        {
+            var mine = batches.Where(b => b.SensorId == sensor).ToList();
+            var next = start;
+            foreach (var batch in mine)
+            {
+                Assert.Equal(next, batch.FirstSequence);
+                // Each sample holds its own sequence and the deterministic value for it.
+                Assert.Equal(Enumerable.Range(0, batch.Count).Select(i => batch.FirstSequence + i), batch.LongColumn("Sample"));
+                Assert.Equal(batch.LongColumn("Sample")!.Select(SyntheticSensor.ValueAt), batch.DoubleColumn("Value"));
+                Assert.True(batch.TimestampNanos.Zip(batch.TimestampNanos.Skip(1)).All(p => p.First < p.Second), "timestamps increase");
+                next = batch.NextSequence;
+            }
+            // All but the last (flushed at stop) are full.
+            Assert.All(mine.SkipLast(1), b => Assert.Equal(50, b.Count));
+            Assert.Equal(sampler.Stats.Samples, batches.Sum(b => (long)b.Count));
+        }
+        // Both sensors are read at the same deadlines: their timestamps are identical.
+        Assert.Equal(batches.Where(b => b.SensorId == "a").SelectMany(b => b.TimestampNanos), batches.Where(b => b.SensorId == "b").SelectMany(b => b.TimestampNanos));
+    }
+
+    [Fact]
+    public async Task Flush_interval_emits_partial_batches()
+    {
+        var (sampler, batches) = Start(new SamplerOptions { RateHz = 1000, BatchSize = 1000, FlushInterval = TimeSpan.FromMilliseconds(50) },
+            new Dictionary<string, long>(), new SyntheticSensor("a"));
+        await Poll.UntilAsync(() => batches.Count >= 3, TimeSpan.FromSeconds(10), "three flushed batches");
+        await sampler.StopAsync();
+        sampler.Dispose();
+
+        var list = batches.ToList();
+        Assert.All(list.Take(3), b => Assert.InRange(b.Count, 1, 200));
+        for (var i = 1; i < list.Count; i++) Assert.Equal(list[i - 1].NextSequence, list[i].FirstSequence);
+    }
+
+    [Fact]
+    public async Task Flush_now_hands_over_the_open_batch()
+    {
+        var (sampler, batches) = Start(new SamplerOptions { RateHz = 1000, BatchSize = 1000, FlushInterval = TimeSpan.FromMinutes(1) },
+            new Dictionary<string, long>(), new SyntheticSensor("a"));
+        await Poll.UntilAsync(() => sampler.Stats.Samples >= 20, TimeSpan.FromSeconds(10), "20 samples");
+        await sampler.FlushAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Single(batches);
+        await sampler.StopAsync();
+        sampler.Dispose();
+        Assert.Equal(sampler.Stats.Samples, batches.Sum(b => (long)b.Count));
+    }
+
+    [Fact]
+    public async Task A_failing_sensor_is_counted_and_skipped_without_stopping_the_others()
+    {
+        var (sampler, batches) = Start(new SamplerOptions { RateHz = 1000, BatchSize = 10, FlushInterval = TimeSpan.FromMinutes(1) },
+            new Dictionary<string, long>(), new FailingSensor(), new SyntheticSensor("ok"));
+        await Poll.UntilAsync(() => batches.Count >= 3, TimeSpan.FromSeconds(10), "batches of the healthy sensor");
+        await sampler.StopAsync();
+        sampler.Dispose();
+        Assert.All(batches, b => Assert.Equal("ok", b.SensorId));
+        Assert.True(sampler.Stats.ReadErrors >= 30);
+    }
+
+    [Fact]
+    public void Histogram_quantiles_follow_recorded_values()
+    {
+        var h = new LatencyHistogram();
+        for (var i = 1; i <= 1000; i++) h.Record(i * 1000L); // 1..1000 µs
+        // Buckets are 1 µs wide and report their upper bound.
+        Assert.Equal(501_000, h.QuantileNanos(0.5));
+        Assert.Equal(991_000, h.QuantileNanos(0.99));
+        Assert.Equal(1_000_000, h.MaxNanos);
+        h.Record(50_000_000); // 50 ms lands in a coarse bucket
+        Assert.Equal(50_000_000, h.MaxNanos);
+        Assert.Equal(50_000_000, h.QuantileNanos(1.0));
+    }
+
+    private sealed class FailingSensor : ISensor
+    {
+        public string SensorId => "broken";
+        public SensorShape Shape { get; } = new([], ["V"], []);
+        public void Read(long sequence, Span<long> longs, Span<double> doubles) => throw new IOException("bus error");
+        public void Dispose() { }
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SensorStream.EdgeModule.Queue;
+
+namespace SensorStream.EdgeModule.Tests.Support;
+
+/// <summary>Looks into a collector's queue database after the collector has exited.</summary>
+public static class QueueFile
+{
+    public static (QueueStats Stats, IReadOnlyDictionary<string, long> Next, IReadOnlyList<PendingTransaction> Pending, IReadOnlyList<Loss> Losses) Inspect(string path)
+    {
+        using var queue = EventQueue.Open(path, new QueueOptions(), NullLogger.Instance);
+        return (queue.Stats(), queue.NextSequences(), queue.Pending(), queue.Losses());
+    }
+}

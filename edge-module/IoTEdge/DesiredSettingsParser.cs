@@ -1,0 +1,168 @@
+using System.Text.Json;
+
+namespace SensorStream.EdgeModule.IoTEdge;
+
+/// <summary>
+/// Validates the module twin's desired properties into <see cref="DesiredSettings"/>. Each bad or unknown
+/// property is refused on its own, with a reason under its name, and keeps its previously accepted value, so one
+/// typo in the cloud never stops a running collector or resets the rest of its configuration.
+/// </summary>
+public static class DesiredSettingsParser
+{
+    public const string SensorsName = "sensors";
+    public const string RateHzName = "rateHz";
+    public const string BatchSizeName = "batchSize";
+    public const string FlushIntervalMsName = "flushIntervalMs";
+    public const string StreamName = "stream";
+    public const string LimitsName = "limits";
+    public const string MaxQueueBytesName = "maxQueueBytes";
+    public const string HealthIntervalSecondsName = "healthIntervalSeconds";
+
+    public const int MaxSensors = 64;
+    public const double MaxRateHz = 10_000;
+    public const int MaxBatchSize = 1_000_000;
+    public const int MinFlushIntervalMs = 10, MaxFlushIntervalMs = 600_000;
+    public const long MinQueueBytes = 1024 * 1024;
+    public const int MinHealthIntervalSeconds = 10, MaxHealthIntervalSeconds = 3600;
+
+    /// <summary>Every property path this parser accepts (nested ones as <c>parent/child</c>).</summary>
+    public static readonly IReadOnlyList<string> KnownProperties =
+    [
+        SensorsName, RateHzName, BatchSizeName, FlushIntervalMsName, StreamName,
+        $"{LimitsName}/{MaxQueueBytesName}", HealthIntervalSecondsName,
+    ];
+
+    /// <param name="desired">The whole desired-properties document (metadata members starting with <c>$</c> are skipped).</param>
+    /// <param name="previous">The settings accepted before, kept for properties refused now.</param>
+    public static (DesiredSettings Settings, Dictionary<string, string> Errors) Parse(JsonElement desired, DesiredSettings? previous = null)
+    {
+        previous ??= new DesiredSettings();
+        var errors = new Dictionary<string, string>(StringComparer.Ordinal);
+        var settings = new DesiredSettings();
+        if (desired.ValueKind != JsonValueKind.Object)
+        {
+            errors["$"] = "desired properties are not a JSON object";
+            return (previous, errors);
+        }
+
+        foreach (var property in desired.EnumerateObject())
+        {
+            var value = property.Value;
+            // Twin metadata ($version, $metadata) is not configuration; a null is a deleted property.
+            if (property.Name.StartsWith('$') || value.ValueKind == JsonValueKind.Null) continue;
+            switch (property.Name)
+            {
+                case SensorsName:
+                    settings = Take(settings, previous, errors, SensorsName, ParseSensors(value), (s, v) => s with { Sensors = v }, p => p.Sensors);
+                    break;
+                case RateHzName:
+                    settings = Take(settings, previous, errors, RateHzName, ParseRate(value), (s, v) => s with { RateHz = v }, p => p.RateHz);
+                    break;
+                case BatchSizeName:
+                    settings = Take(settings, previous, errors, BatchSizeName, ParseInt(value, 1, MaxBatchSize), (s, v) => s with { BatchSize = v }, p => p.BatchSize);
+                    break;
+                case FlushIntervalMsName:
+                    settings = Take(settings, previous, errors, FlushIntervalMsName, ParseInt(value, MinFlushIntervalMs, MaxFlushIntervalMs), (s, v) => s with { FlushIntervalMs = v }, p => p.FlushIntervalMs);
+                    break;
+                case StreamName:
+                    settings = Take(settings, previous, errors, StreamName, ParseStream(value), (s, v) => s with { Stream = v }, p => p.Stream);
+                    break;
+                case HealthIntervalSecondsName:
+                    settings = Take(settings, previous, errors, HealthIntervalSecondsName, ParseInt(value, MinHealthIntervalSeconds, MaxHealthIntervalSeconds), (s, v) => s with { HealthIntervalSeconds = v }, p => p.HealthIntervalSeconds);
+                    break;
+                case LimitsName:
+                    settings = ParseLimits(value, settings, previous, errors);
+                    break;
+                default:
+                    errors[property.Name] = "unknown property (known: " + string.Join(", ", KnownProperties) + ")";
+                    break;
+            }
+        }
+        return (settings, errors);
+    }
+
+    private static DesiredSettings ParseLimits(JsonElement value, DesiredSettings settings, DesiredSettings previous, Dictionary<string, string> errors)
+    {
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors[LimitsName] = "must be an object";
+            return settings with { MaxQueueBytes = previous.MaxQueueBytes };
+        }
+        foreach (var limit in value.EnumerateObject())
+        {
+            if (limit.Name.StartsWith('$') || limit.Value.ValueKind == JsonValueKind.Null) continue;
+            var path = $"{LimitsName}/{limit.Name}";
+            if (limit.Name == MaxQueueBytesName)
+                settings = Take(settings, previous, errors, path, ParseLong(limit.Value, MinQueueBytes, long.MaxValue), (s, v) => s with { MaxQueueBytes = v }, p => p.MaxQueueBytes);
+            else
+                errors[path] = "unknown property (known: " + string.Join(", ", KnownProperties) + ")";
+        }
+        return settings;
+    }
+
+    private static DesiredSettings Take<T>(DesiredSettings settings, DesiredSettings previous, Dictionary<string, string> errors, string path,
+        Result<T> parsed, Func<DesiredSettings, T?, DesiredSettings> set, Func<DesiredSettings, T?> old)
+    {
+        if (parsed.Error is null) return set(settings, parsed.Value);
+        errors[path] = parsed.Error;
+        return set(settings, old(previous));
+    }
+
+    private readonly record struct Result<T>(T? Value, string? Error)
+    {
+        public static implicit operator Result<T>(T value) => new(value, null);
+        public static Result<T> Fail(string error) => new(default, error);
+    }
+
+    private static Result<IReadOnlyList<string>> ParseSensors(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array) return Result<IReadOnlyList<string>>.Fail("must be an array of sensor specs like \"nic:eth0\"");
+        var specs = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String) return Result<IReadOnlyList<string>>.Fail("every entry must be a string");
+            var spec = item.GetString()!.Trim();
+            var colon = spec.IndexOf(':');
+            if (colon <= 0 || colon == spec.Length - 1) return Result<IReadOnlyList<string>>.Fail($"'{spec}' is not kind:arguments");
+            if (specs.Contains(spec, StringComparer.OrdinalIgnoreCase)) return Result<IReadOnlyList<string>>.Fail($"'{spec}' is listed twice");
+            specs.Add(spec);
+        }
+        if (specs.Count == 0) return Result<IReadOnlyList<string>>.Fail("must list at least one sensor");
+        if (specs.Count > MaxSensors) return Result<IReadOnlyList<string>>.Fail($"at most {MaxSensors} sensors");
+        return new Result<IReadOnlyList<string>>(specs, null);
+    }
+
+    private static Result<double?> ParseRate(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var rate)) return Result<double?>.Fail("must be a number");
+        if (!(rate > 0 && rate <= MaxRateHz)) return Result<double?>.Fail($"must be > 0 and ≤ {MaxRateHz}");
+        return rate;
+    }
+
+    private static Result<int?> ParseInt(JsonElement value, int min, int max)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number)) return Result<int?>.Fail("must be an integer");
+        if (number < min || number > max) return Result<int?>.Fail($"must be between {min} and {max}");
+        return number;
+    }
+
+    private static Result<long?> ParseLong(JsonElement value, long min, long max)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number)) return Result<long?>.Fail("must be an integer");
+        if (number < min || number > max) return Result<long?>.Fail($"must be at least {min}");
+        return number;
+    }
+
+    private static Result<string> ParseStream(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String) return Result<string>.Fail("must be a string 'scope/stream'");
+        try
+        {
+            return Streams.Naming.StreamName.Parse(value.GetString()!).ToString();
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return Result<string>.Fail(e.Message);
+        }
+    }
+}

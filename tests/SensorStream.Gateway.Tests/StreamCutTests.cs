@@ -1,0 +1,106 @@
+using Grpc.Core;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>Stream cuts round-trip exactly; per-event cuts resume right after their event; pointers fetch; tails wake.</summary>
+public sealed class StreamCutTests
+{
+    private static readonly StreamName Stream = new("cuts", "s");
+
+    private static async Task CommitAsync(GatewayClient client, IEnumerable<OutgoingEvent> events)
+    {
+        var txn = await client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await client.WriteTransactionEventsAsync(Stream, txn, events);
+        await client.CommitTransactionAsync(Stream, txn);
+    }
+
+    [Fact]
+    public async Task Per_event_cuts_resume_after_their_event_and_tail_cut_bounds_a_read()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream, segments: 3);
+        var empty = await gw.Client.GetStreamInfoAsync(Stream);
+        Assert.Equal(empty.Head.Text, empty.Tail.Text);
+        Assert.Equal([0L, 0L, 0L], empty.Tail.Cut.OrderBy(kv => kv.Key).Select(kv => kv.Value));
+
+        await CommitAsync(gw.Client, Enumerable.Range(0, 30).Select(i => Events.Make("k" + i % 7, i)));
+        var middle = await gw.Client.GetStreamInfoAsync(Stream);
+        await CommitAsync(gw.Client, Enumerable.Range(30, 10).Select(i => Events.Make("k" + i % 7, i)));
+
+        // The tail cut taken after 30 events, handed back as text, bounds a read to exactly those 30.
+        var first = await gw.Client.ReadEventsAsync(Stream, null, new StreamCut { Text = middle.Tail.Text }).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i).Order(), first.Select(e => Events.Parse(e.Data).Sequence).Order());
+
+        // Resuming from the cut after each event yields exactly the rest.
+        var all = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        Assert.Equal(40, all.Count);
+        for (var k = 0; k < all.Count; k += 7)
+        {
+            var rest = await gw.Client.ReadRangeAsync(Stream, new StreamCut { Text = all[k].CutAfter.Text }).ToListAsync();
+            Assert.Equal(all.Skip(k + 1).Select(e => Events.Text(e.Data)).Order(), rest.Select(e => Events.Text(e.Data)).Order());
+        }
+        Assert.Equal((await gw.Client.GetStreamInfoAsync(Stream)).Tail.Text, all[^1].CutAfter.Text);
+
+        // The map form of a cut means the same as its text.
+        var byMap = new StreamCut();
+        byMap.Cut.Add(middle.Tail.Cut);
+        Assert.Equal(30, (await gw.Client.ReadEventsAsync(Stream, null, byMap).ToListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Foreign_or_garbled_cuts_are_invalid_arguments()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var other = new StreamName("cuts", "other");
+        await gw.Client.CreateStreamAsync(other);
+        var otherTail = (await gw.Client.GetStreamInfoAsync(other)).Tail;
+
+        var foreign = await Assert.ThrowsAsync<RpcException>(() => gw.Client.ReadEventsAsync(Stream, otherTail, otherTail).ToListAsync().AsTask());
+        Assert.Equal(StatusCode.InvalidArgument, foreign.StatusCode);
+        Assert.Contains("cuts/other", foreign.Status.Detail);
+        var garbled = await Assert.ThrowsAsync<RpcException>(() => gw.Client.ReadEventsAsync(Stream, new StreamCut { Text = "not a cut!" }, null).ToListAsync().AsTask());
+        Assert.Equal(StatusCode.InvalidArgument, garbled.StatusCode);
+        Assert.Contains("from_stream_cut", garbled.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Event_pointers_fetch_the_same_bytes_and_batch_read_reports_positions()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream, segments: 2);
+        await CommitAsync(gw.Client, Enumerable.Range(0, 10).Select(i => new OutgoingEvent("k" + i, Events.Blob(100 + i * 1000, i))));
+        var all = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        foreach (var e in all)
+            Assert.Equal(e.Data.ToArray(), (await gw.Client.FetchEventAsync(Stream, e.Pointer)).ToArray());
+
+        using var batch = gw.Client.Raw.BatchReadEvents(new BatchReadEventsRequest { Scope = Stream.Scope, Stream = Stream.Stream });
+        var items = await batch.ResponseStream.ReadAllAsync().ToListAsync();
+        Assert.Equal(all.Select(e => e.Data.ToArray()).OrderBy(Convert.ToBase64String), items.Select(i => i.Event.ToByteArray()).OrderBy(Convert.ToBase64String));
+        Assert.All(items.GroupBy(i => i.SegmentId), g => Assert.Equal(0, g.First().Offset));
+    }
+
+    [Fact]
+    public async Task Unbounded_read_tails_new_commits_until_cancelled()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream, segments: 2);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new List<string>();
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var e in gw.Client.ReadEventsAsync(Stream, ct: cts.Token))
+            {
+                received.Add(Events.Text(e.Data));
+                if (received.Count == 6) return;
+            }
+        });
+        for (var i = 0; i < 3; i++) await CommitAsync(gw.Client, [Events.Make("a", 2 * i), Events.Make("b", 2 * i + 1)]);
+        await reader.WaitAsync(cts.Token);
+        Assert.Equal(6, received.Count);
+        Assert.Equal(["a|0|", "a|2|", "a|4|"], received.Where(r => r.StartsWith('a')));
+    }
+}

@@ -1,0 +1,152 @@
+using Grpc.Core;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>Explicit transactions: atomic visibility, idempotent commit, abort, leases, status across restarts.</summary>
+public sealed class TransactionTests
+{
+    private static readonly StreamName Stream = new("txn", "s");
+
+    [Fact]
+    public async Task Events_are_invisible_until_commit_then_all_appear_in_order()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream, segments: 3);
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        var written = await gw.Client.WriteTransactionEventsAsync(Stream, txn, Enumerable.Range(0, 50).Select(i => Events.Make("k" + i % 5, i)));
+        Assert.Equal(50, written);
+        Assert.Equal(TransactionState.Open, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+        Assert.Empty(await gw.Client.ReadRangeAsync(Stream).ToListAsync());
+
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+        var read = (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Parse(e.Data)).ToList();
+        Assert.Equal(50, read.Count);
+        foreach (var group in read.GroupBy(e => e.Key))
+            Assert.Equal(Enumerable.Range(0, 50).Where(i => "k" + i % 5 == group.Key).Select(i => (long)i), group.Select(e => e.Sequence));
+    }
+
+    [Fact]
+    public async Task Commit_is_idempotent_and_events_appear_once()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 1), Events.Make("a", 2)]);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+        Assert.Equal(TransactionState.Committed, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+        Assert.Equal(["a|1|", "a|2|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+
+        var write = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 3)]));
+        Assert.Equal(StatusCode.FailedPrecondition, write.StatusCode);
+    }
+
+    [Fact]
+    public async Task Aborted_transaction_is_never_visible_and_cannot_commit()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 1)]);
+        Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
+        Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
+        Assert.Equal(TransactionState.Aborted, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+        var commit = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CommitTransactionAsync(Stream, txn));
+        Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
+        var write = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 2)]));
+        Assert.Equal(StatusCode.FailedPrecondition, write.StatusCode);
+
+        // A later committed transaction shows only its own events.
+        var other = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await gw.Client.WriteTransactionEventsAsync(Stream, other, [Events.Make("b", 1)]);
+        await gw.Client.CommitTransactionAsync(Stream, other);
+        Assert.Equal(["b|1|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(gw.DataDir, "scopes", "txn", "s", "txns"), txn + "*"));
+    }
+
+    [Fact]
+    public async Task Expired_lease_aborts_and_ping_keeps_a_transaction_open()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var pinged = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMilliseconds(300));
+        Assert.Equal(TransactionState.Open, await gw.Client.PingTransactionAsync(Stream, pinged, TimeSpan.FromMinutes(5)));
+        var expiring = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMilliseconds(300));
+        await gw.Client.WriteTransactionEventsAsync(Stream, expiring, [Events.Make("x", 1)]);
+
+        await Poll.UntilAsync(() => gw.Client.GetTransactionStatusAsync(Stream, expiring), s => s == TransactionState.Aborted,
+            TimeSpan.FromSeconds(15), "status of the transaction whose lease expired");
+        // It was begun after the pinged one with the same lease, so the pinged one's original lease has run out too.
+        Assert.Equal(TransactionState.Open, await gw.Client.GetTransactionStatusAsync(Stream, pinged));
+        var commit = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CommitTransactionAsync(Stream, expiring));
+        Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, pinged));
+        Assert.Empty(await gw.Client.ReadRangeAsync(Stream).ToListAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_transactions_and_streams()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var unknown = Guid.NewGuid().ToString("N");
+        Assert.Equal(TransactionState.Unknown, await gw.Client.GetTransactionStatusAsync(Stream, unknown));
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.CommitTransactionAsync(Stream, unknown))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.AbortTransactionAsync(Stream, unknown))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() =>
+            gw.Client.WriteTransactionEventsAsync(Stream, unknown, [Events.Make("a", 1)]))).StatusCode);
+        var missing = new StreamName("txn", "missing");
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.BeginTransactionAsync(missing, TimeSpan.FromMinutes(1)))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.GetTransactionStatusAsync(missing, unknown))).StatusCode);
+    }
+
+    [Fact]
+    public async Task Committed_status_and_open_transactions_survive_a_restart()
+    {
+        var gw = await TestGateway.StartAsync();
+        try
+        {
+            await gw.Client.EnsureStreamAsync(Stream, segments: 2);
+            var committed = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            await gw.Client.WriteTransactionEventsAsync(Stream, committed, [Events.Make("a", 1)]);
+            await gw.Client.CommitTransactionAsync(Stream, committed);
+            var open = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            await gw.Client.WriteTransactionEventsAsync(Stream, open, [Events.Make("b", 1), Events.Make("b", 2)]);
+
+            gw = await gw.RestartAsync();
+
+            Assert.Equal(TransactionState.Committed, await gw.Client.GetTransactionStatusAsync(Stream, committed));
+            Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, committed));
+            Assert.Equal(TransactionState.Open, await gw.Client.GetTransactionStatusAsync(Stream, open));
+            Assert.Equal(["a|1|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+            Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, open));
+            Assert.Equal(["a|1|", "b|1|", "b|2|"],
+                (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)).Order());
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Compatible_WriteEvents_with_transactions_commits_at_commit_flags_and_at_the_end()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        using var call = gw.Client.Raw.WriteEvents();
+        await call.RequestStream.WriteAsync(new() { Scope = "txn", Stream = "s", UseTransaction = true, RoutingKey = "k", Event = Google.Protobuf.ByteString.CopyFromUtf8("1") });
+        await call.RequestStream.WriteAsync(new() { UseTransaction = true, RoutingKey = "k", Event = Google.Protobuf.ByteString.CopyFromUtf8("2"), Commit = true });
+        // The first two are committed while the call is still open.
+        await Poll.UntilAsync(async () => (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Count, n => n == 2, TimeSpan.FromSeconds(10), "events visible");
+        await call.RequestStream.WriteAsync(new() { UseTransaction = true, RoutingKey = "k", Event = Google.Protobuf.ByteString.CopyFromUtf8("3") });
+        await call.RequestStream.CompleteAsync();
+        await call.ResponseAsync;
+        Assert.Equal(["1", "2", "3"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+
+        await gw.Client.WriteEventsAsync(Stream, [Events.Make("n", 1), Events.Make("n", 2)]);
+        Assert.Equal(5, (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Count);
+    }
+}

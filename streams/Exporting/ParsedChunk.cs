@@ -13,9 +13,6 @@ public sealed record BadEvent(long Chunk, int Index, string Reason, ReadOnlyMemo
 public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<byte>> Events, IReadOnlyList<SampleBatch> Batches,
     IReadOnlyList<int> BatchIndexes, IReadOnlyList<BadEvent> Bad)
 {
-    /// <summary>Event time must give a real calendar hour for the Hive partition.</summary>
-    private static readonly long MaxTimestampNanos = (DateTime.MaxValue - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerHour * TimeSpan.TicksPerHour * 100 - 1;
-
     public long Rows => Batches.Sum(b => (long)b.Count);
 
     public ChunkSummary Summary => new(Info.Seq, Rows, Info.ContentLength, Info.Created);
@@ -31,8 +28,9 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
             try
             {
                 var batch = SampleBatchJson.Deserialize(data.Span);
+                // Event time names the Hive partition; any non-negative long of ns (up to 2262) is a valid UTC hour.
                 foreach (var t in batch.TimestampNanos)
-                    if (t < 0 || t > MaxTimestampNanos) throw new FormatException($"TimestampNanos holds {t}, which is not a time since 1970");
+                    if (t < 0) throw new FormatException($"TimestampNanos holds {t}, which is before 1970");
                 batches.Add(batch);
                 indexes.Add(i);
             }

@@ -9,11 +9,14 @@ public sealed partial class StreamStore
     public void Truncate(long[] cut)
     {
         var tails = Tails();
+        var heads = Heads();
         for (var s = 0; s < cut.Length; s++)
         {
             if (cut[s] > tails[s])
                 throw new StoreException(StoreError.InvalidArgument, $"stream cut offset {cut[s]} of segment {s} is beyond the tail ({tails[s]})");
-            if (cut[s] < tails[s]) _segments[s].ReadHeader(cut[s]); // throws when not an event boundary
+            // Offsets at or before the head change nothing (and their bytes may already be released).
+            if (cut[s] > heads[s] && cut[s] < tails[s])
+                _segments[s].ReadRecord(cut[s], _segments[s].ReadHeader(cut[s]).FrameSize); // throws unless an intact event starts there
         }
         MoveHead(cut);
     }

@@ -1,0 +1,94 @@
+using Grpc.Core;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>Names, sizes and existence: clear errors, nothing half-written, nothing outside the data directory.</summary>
+public sealed class ValidationTests
+{
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    [InlineData("has space")]
+    [InlineData("back\\slash")]
+    public async Task Bad_names_are_invalid_arguments_naming_the_name(string bad)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var scope = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CreateScopeAsync(bad));
+        Assert.Equal(StatusCode.InvalidArgument, scope.StatusCode);
+        Assert.Contains($"'{bad}'", scope.Status.Detail);
+        await gw.Client.CreateScopeAsync("ok");
+        var stream = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CreateStreamAsync(new StreamName("ok", bad)));
+        Assert.Equal(StatusCode.InvalidArgument, stream.StatusCode);
+        Assert.Contains($"'{bad}'", stream.Status.Detail);
+        Assert.Equal(["ok"], Directory.GetDirectories(Path.Combine(gw.DataDir, "scopes")).Select(Path.GetFileName));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(gw.DataDir, "scopes", "ok")));
+    }
+
+    [Fact]
+    public async Task Creating_twice_answers_false_and_unknown_things_are_not_found()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        Assert.True(await gw.Client.CreateScopeAsync("sc"));
+        Assert.False(await gw.Client.CreateScopeAsync("sc"));
+        Assert.True(await gw.Client.CreateStreamAsync(new StreamName("sc", "st"), 2));
+        Assert.False(await gw.Client.CreateStreamAsync(new StreamName("sc", "st"), 2));
+        Assert.Equal(["sc"], await gw.Client.ListScopesAsync());
+        Assert.Equal([new StreamName("sc", "st")], await gw.Client.ListStreamsAsync("sc"));
+
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.CreateStreamAsync(new StreamName("nosuch", "st")))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.GetStreamInfoAsync(new StreamName("sc", "nosuch")))).StatusCode);
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.ListStreamsAsync("nosuch"))).StatusCode);
+
+        await gw.Client.DeleteStreamAsync(new StreamName("sc", "st"));
+        Assert.Empty(await gw.Client.ListStreamsAsync("sc"));
+        Assert.Equal(StatusCode.NotFound, (await Assert.ThrowsAsync<RpcException>(() => gw.Client.GetStreamInfoAsync(new StreamName("sc", "st")))).StatusCode);
+        Assert.True(await gw.Client.CreateStreamAsync(new StreamName("sc", "st"), 1));
+    }
+
+    [Fact]
+    public async Task Update_changes_retention_but_not_the_segment_count()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var name = new StreamName("up", "s");
+        await gw.Client.EnsureStreamAsync(name, 2);
+        var ok = await gw.Client.Raw.UpdateStreamAsync(new UpdateStreamRequest
+        {
+            Scope = "up", Stream = "s",
+            RetentionPolicy = new RetentionPolicy { RetentionType = RetentionPolicy.Types.RetentionPolicyType.Size, RetentionParam = 1 << 20 },
+        });
+        Assert.True(ok.Updated);
+        var scaling = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client.Raw.UpdateStreamAsync(new UpdateStreamRequest
+        {
+            Scope = "up", Stream = "s", ScalingPolicy = new ScalingPolicy { MinNumSegments = 5 },
+        }));
+        Assert.Equal(StatusCode.InvalidArgument, scaling.StatusCode);
+    }
+
+    [Fact]
+    public async Task Oversized_event_fails_the_request_and_writes_nothing_of_it()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var name = new StreamName("big", "s");
+        await gw.Client.EnsureStreamAsync(name);
+        var txn = await gw.Client.BeginTransactionAsync(name, TimeSpan.FromMinutes(1));
+        OutgoingEvent[] request = [Events.Make("k", 1), new("k", new byte[1024 * 1024]), new("k", new byte[1024 * 1024 + 1])];
+        var error = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteTransactionEventsAsync(name, txn, request));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("event 2", error.Status.Detail);
+        Assert.Equal(0, new FileInfo(Path.Combine(gw.DataDir, "scopes", "big", "s", "txns", txn + ".txn")).Length);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(name, txn));
+        Assert.Empty(await gw.Client.ReadRangeAsync(name).ToListAsync());
+
+        // The compatible WriteEvents: same rule.
+        var compat = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteEventsAsync(name, request));
+        Assert.Equal(StatusCode.InvalidArgument, compat.StatusCode);
+        Assert.Empty(await gw.Client.ReadRangeAsync(name).ToListAsync());
+
+        // Exactly 1 MiB is fine.
+        await gw.Client.WriteEventsAsync(name, [new OutgoingEvent("k", Events.Blob(1024 * 1024, 7))]);
+        Assert.Equal(Events.Blob(1024 * 1024, 7), (await gw.Client.ReadRangeAsync(name).ToListAsync()).Single().Data.ToArray());
+    }
+}

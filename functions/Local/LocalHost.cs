@@ -18,10 +18,11 @@ public static class LocalHost
         var builder = Host.CreateApplicationBuilder(args);
         LocalSettingsFile.AddAsLowestPrecedence(builder.Configuration);
         builder.Services.AddSensorStreamCloud(builder.Configuration);
+        // AddSingleton, not AddHostedService: the three jobs share one implementation type, which AddHostedService dedupes (and rejects).
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddHostedService(sp => Job(sp, "mirror", s => s.MirrorSchedule, (steps, stream, ct) => steps.MirrorAsync(stream, ct), sel => sel.MirrorStreamsAsync, steps => steps.CanMirror));
-        builder.Services.AddHostedService(sp => Job(sp, "forward", s => s.MirrorSchedule, (steps, stream, ct) => steps.ForwardAsync(stream, ct), sel => sel.MirrorStreamsAsync, steps => steps.CanForward));
-        builder.Services.AddHostedService(sp => Job(sp, "export", s => s.ExportSchedule, (steps, stream, ct) => steps.ExportAsync(stream, false, ct), sel => sel.ExportStreamsAsync, _ => true));
+        builder.Services.AddSingleton<IHostedService>(sp => Job(sp, "mirror", s => s.MirrorSchedule, (steps, stream, ct) => steps.MirrorAsync(stream, ct), sel => sel.MirrorStreamsAsync, steps => steps.CanMirror));
+        builder.Services.AddSingleton<IHostedService>(sp => Job(sp, "forward", s => s.MirrorSchedule, (steps, stream, ct) => steps.ForwardAsync(stream, ct), sel => sel.MirrorStreamsAsync, steps => steps.CanForward));
+        builder.Services.AddSingleton<IHostedService>(sp => Job(sp, "export", s => s.ExportSchedule, (steps, stream, ct) => steps.ExportAsync(stream, false, ct), sel => sel.ExportStreamsAsync, _ => true));
         using var host = builder.Build();
         var settings = host.Services.GetRequiredService<CloudSettings>();
         host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("local").LogInformation(

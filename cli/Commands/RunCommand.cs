@@ -143,10 +143,10 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         {
             if (plain)
             {
-                var lastPrint = TimeSpan.MinValue;
+                TimeSpan? lastPrint = null;
                 while (await TickAsync((s, e) =>
                        {
-                           if (e - lastPrint < TimeSpan.FromSeconds(10)) return;
+                           if (lastPrint is { } last && e - last < TimeSpan.FromSeconds(10)) return;
                            lastPrint = e;
                            Console.WriteLine($"[sensorstream] {e:mm\\:ss} samples {s.Edge(EdgeMetricNames.Samples):N0}, queue {s.Edge(EdgeMetricNames.QueueDepth):N0} events, " +
                                              $"txns {s.Edge(EdgeMetricNames.CommittedTransactions):N0}, stream tail {s.StreamTailBytes:N0} B, " +

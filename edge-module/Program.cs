@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using SensorStream.EdgeModule;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Hosting;
+using SensorStream.EdgeModule.IoTEdge.Hosting;
 using SensorStream.EdgeModule.Metrics;
 using SensorStream.EdgeModule.Transactions;
 
@@ -41,6 +42,7 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(sp => new Collector(settings, sp.GetRequiredService<ILoggerFactory>(), new CollectorDependencies { Faults = faults }));
 builder.Services.AddHostedService<CollectorService>();
 builder.Services.AddHostedService<MetricsLogService>();
+builder.Services.AddIoTEdgeWhenPresent(); // module twin, direct methods, health: only under IoT Edge or with EdgeHubConnectionString
 if (settings.MetricsPort > 0)
 {
     builder.Services.AddSingleton(sp => new EdgeMeter(sp.GetRequiredService<Collector>().GetMetrics));

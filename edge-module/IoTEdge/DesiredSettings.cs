@@ -23,8 +23,11 @@ public sealed record DesiredSettings
     /// <summary><c>stream</c>: the target stream, <c>scope/stream</c>.</summary>
     public string? Stream { get; init; }
 
-    /// <summary><c>limits.maxQueueBytes</c>: bound on the bytes of events queued on the device.</summary>
-    public long? MaxQueueBytes { get; init; }
+    /// <summary><c>limits.maxQueueMb</c>: bound on the MiB of events queued on the device.</summary>
+    public double? MaxQueueMb { get; init; }
+
+    /// <summary><c>limits.queueFull</c>: what a full queue does, <c>reject</c> (new samples) or <c>drop-oldest</c>.</summary>
+    public string? QueueFull { get; init; }
 
     /// <summary><c>healthIntervalSeconds</c>: how often the health message goes upstream (the IoT Edge client's own setting).</summary>
     public int? HealthIntervalSeconds { get; init; }
@@ -38,7 +41,13 @@ public sealed record DesiredSettings
         if (BatchSize is { } batch) json[DesiredSettingsParser.BatchSizeName] = batch;
         if (FlushIntervalMs is { } flush) json[DesiredSettingsParser.FlushIntervalMsName] = flush;
         if (Stream is not null) json[DesiredSettingsParser.StreamName] = Stream;
-        if (MaxQueueBytes is { } maxQueue) json[DesiredSettingsParser.LimitsName] = new JsonObject { [DesiredSettingsParser.MaxQueueBytesName] = maxQueue };
+        if (MaxQueueMb is not null || QueueFull is not null)
+        {
+            var limits = new JsonObject();
+            if (MaxQueueMb is { } maxQueue) limits[DesiredSettingsParser.MaxQueueMbName] = maxQueue;
+            if (QueueFull is not null) limits[DesiredSettingsParser.QueueFullName] = QueueFull;
+            json[DesiredSettingsParser.LimitsName] = limits;
+        }
         if (HealthIntervalSeconds is { } health) json[DesiredSettingsParser.HealthIntervalSecondsName] = health;
         return json;
     }

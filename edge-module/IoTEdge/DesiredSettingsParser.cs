@@ -15,21 +15,23 @@ public static class DesiredSettingsParser
     public const string FlushIntervalMsName = "flushIntervalMs";
     public const string StreamName = "stream";
     public const string LimitsName = "limits";
-    public const string MaxQueueBytesName = "maxQueueBytes";
+    public const string MaxQueueMbName = "maxQueueMb";
+    public const string QueueFullName = "queueFull";
     public const string HealthIntervalSecondsName = "healthIntervalSeconds";
 
     public const int MaxSensors = 64;
-    public const double MaxRateHz = 10_000;
+    public const double MaxRateHz = 20_000;
     public const int MaxBatchSize = 1_000_000;
     public const int MinFlushIntervalMs = 10, MaxFlushIntervalMs = 600_000;
-    public const long MinQueueBytes = 1024 * 1024;
+    public const double MinQueueMb = 0.01;
+    public static readonly IReadOnlyList<string> QueueFullPolicies = ["reject", "drop-oldest"];
     public const int MinHealthIntervalSeconds = 10, MaxHealthIntervalSeconds = 3600;
 
     /// <summary>Every property path this parser accepts (nested ones as <c>parent/child</c>).</summary>
     public static readonly IReadOnlyList<string> KnownProperties =
     [
         SensorsName, RateHzName, BatchSizeName, FlushIntervalMsName, StreamName,
-        $"{LimitsName}/{MaxQueueBytesName}", HealthIntervalSecondsName,
+        $"{LimitsName}/{MaxQueueMbName}", $"{LimitsName}/{QueueFullName}", HealthIntervalSecondsName,
     ];
 
     /// <param name="desired">The whole desired-properties document (metadata members starting with <c>$</c> are skipped).</param>
@@ -74,7 +76,7 @@ public static class DesiredSettingsParser
                     settings = ParseLimits(value, settings, previous, errors);
                     break;
                 default:
-                    errors[property.Name] = "unknown property (known: " + string.Join(", ", KnownProperties) + ")";
+                    settings = Unknown(settings, errors, property.Name);
                     break;
             }
         }
@@ -86,17 +88,25 @@ public static class DesiredSettingsParser
         if (value.ValueKind != JsonValueKind.Object)
         {
             errors[LimitsName] = "must be an object";
-            return settings with { MaxQueueBytes = previous.MaxQueueBytes };
+            return settings with { MaxQueueMb = previous.MaxQueueMb, QueueFull = previous.QueueFull };
         }
         foreach (var limit in value.EnumerateObject())
         {
             if (limit.Name.StartsWith('$') || limit.Value.ValueKind == JsonValueKind.Null) continue;
             var path = $"{LimitsName}/{limit.Name}";
-            if (limit.Name == MaxQueueBytesName)
-                settings = Take(settings, previous, errors, path, ParseLong(limit.Value, MinQueueBytes, long.MaxValue), (s, v) => s with { MaxQueueBytes = v }, p => p.MaxQueueBytes);
-            else
-                errors[path] = "unknown property (known: " + string.Join(", ", KnownProperties) + ")";
+            settings = limit.Name switch
+            {
+                MaxQueueMbName => Take(settings, previous, errors, path, ParseQueueMb(limit.Value), (s, v) => s with { MaxQueueMb = v }, p => p.MaxQueueMb),
+                QueueFullName => Take(settings, previous, errors, path, ParseQueueFull(limit.Value), (s, v) => s with { QueueFull = v }, p => p.QueueFull),
+                _ => Unknown(settings, errors, path),
+            };
         }
+        return settings;
+    }
+
+    private static DesiredSettings Unknown(DesiredSettings settings, Dictionary<string, string> errors, string path)
+    {
+        errors[path] = "unknown property (known: " + string.Join(", ", KnownProperties) + ")";
         return settings;
     }
 
@@ -146,11 +156,19 @@ public static class DesiredSettingsParser
         return number;
     }
 
-    private static Result<long?> ParseLong(JsonElement value, long min, long max)
+    private static Result<double?> ParseQueueMb(JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out var number)) return Result<long?>.Fail("must be an integer");
-        if (number < min || number > max) return Result<long?>.Fail($"must be at least {min}");
-        return number;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var mb)) return Result<double?>.Fail("must be a number of MiB");
+        if (!(mb >= MinQueueMb && double.IsFinite(mb))) return Result<double?>.Fail($"must be at least {MinQueueMb} MiB");
+        return mb;
+    }
+
+    private static Result<string> ParseQueueFull(JsonElement value)
+    {
+        var policy = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim().ToLowerInvariant() : null;
+        return policy is not null && QueueFullPolicies.Contains(policy)
+            ? new Result<string>(policy, null)
+            : Result<string>.Fail("must be one of " + string.Join(", ", QueueFullPolicies));
     }
 
     private static Result<string> ParseStream(JsonElement value)

@@ -16,7 +16,7 @@ public sealed class DesiredSettingsParserTests
     {
         var (settings, errors) = Parse("""
             {"sensors":["nic:eth0","mpu6050:1:0x68","csv:/data/in"],"rateHz":1000,"batchSize":500,"flushIntervalMs":250,
-             "stream":"plant1/line-a","limits":{"maxQueueBytes":1073741824},"healthIntervalSeconds":60,
+             "stream":"plant1/line-a","limits":{"maxQueueMb":512.5,"queueFull":"drop-oldest"},"healthIntervalSeconds":60,
              "$version":4,"$metadata":{"$lastUpdated":"2026-01-01T00:00:00Z"}}
             """);
         Assert.Empty(errors);
@@ -25,7 +25,8 @@ public sealed class DesiredSettingsParserTests
         Assert.Equal(500, settings.BatchSize);
         Assert.Equal(250, settings.FlushIntervalMs);
         Assert.Equal("plant1/line-a", settings.Stream);
-        Assert.Equal(1L << 30, settings.MaxQueueBytes);
+        Assert.Equal(512.5, settings.MaxQueueMb);
+        Assert.Equal("drop-oldest", settings.QueueFull);
         Assert.Equal(60, settings.HealthIntervalSeconds);
     }
 
@@ -35,13 +36,14 @@ public sealed class DesiredSettingsParserTests
     [InlineData("""{"sensors":["nic"]}""", "sensors", "not kind:arguments")]
     [InlineData("""{"sensors":["nic:eth0","NIC:eth0"]}""", "sensors", "listed twice")]
     [InlineData("""{"rateHz":"fast"}""", "rateHz", "must be a number")]
-    [InlineData("""{"rateHz":20000}""", "rateHz", "≤ 10000")]
+    [InlineData("""{"rateHz":20001}""", "rateHz", "≤ 20000")]
     [InlineData("""{"batchSize":0}""", "batchSize", "between 1 and")]
     [InlineData("""{"batchSize":1.5}""", "batchSize", "integer")]
     [InlineData("""{"flushIntervalMs":5}""", "flushIntervalMs", "between 10 and")]
     [InlineData("""{"stream":"no-slash"}""", "stream", "scope/stream")]
     [InlineData("""{"stream":"a/b c"}""", "stream", "contains ' '")]
-    [InlineData("""{"limits":{"maxQueueBytes":1000}}""", "limits/maxQueueBytes", "at least 1048576")]
+    [InlineData("""{"limits":{"maxQueueMb":0}}""", "limits/maxQueueMb", "at least 0.01 MiB")]
+    [InlineData("""{"limits":{"queueFull":"block"}}""", "limits/queueFull", "reject, drop-oldest")]
     [InlineData("""{"limits":{"maxEvents":1}}""", "limits/maxEvents", "unknown property")]
     [InlineData("""{"limits":3}""", "limits", "must be an object")]
     [InlineData("""{"healthIntervalSeconds":1}""", "healthIntervalSeconds", "between 10 and 3600")]
@@ -75,7 +77,7 @@ public sealed class DesiredSettingsParserTests
     [Fact]
     public void Settings_round_trip_through_their_twin_json()
     {
-        var settings = new DesiredSettings { Sensors = ["nic:eth0"], RateHz = 100, BatchSize = 10, FlushIntervalMs = 100, Stream = "s/t", MaxQueueBytes = 2 << 20, HealthIntervalSeconds = 30 };
+        var settings = new DesiredSettings { Sensors = ["nic:eth0"], RateHz = 100, BatchSize = 10, FlushIntervalMs = 100, Stream = "s/t", MaxQueueMb = 2.5, QueueFull = "reject", HealthIntervalSeconds = 30 };
         using var doc = JsonDocument.Parse(settings.ToJson().ToJsonString());
         var (parsed, errors) = DesiredSettingsParser.Parse(doc.RootElement);
         Assert.Empty(errors);

@@ -37,22 +37,27 @@ public sealed class EdgeHubConnectionTests
     [Fact]
     public async Task Without_edgeHub_the_client_waits_and_connects_once_it_appears_and_again_after_a_restart()
     {
-        await using var rig = await EdgeRig.StartAsync(startBroker: false);
+        // The fake edgeHub subscribes just after the broker starts; a client that is quicker gets no twin answer,
+        // times out (1 s here) and reconnects: so connection counts are "at least", and the twin round trip is
+        // what proves the link works.
+        await using var rig = await EdgeRig.StartAsync(o => o with { OperationTimeout = TimeSpan.FromSeconds(1) }, startBroker: false);
         await Poll.UntilAsync(() => rig.Client.LastError is not null, "a failed connection attempt");
         Assert.False(rig.Client.IsConnected);
+        Assert.Equal(0, rig.Client.ConnectionCount);
         Assert.False(rig.RunTask.IsCompleted);
 
         await rig.StartBrokerAsync();
-        await Poll.UntilAsync(() => rig.Client.ConnectionCount == 1 && rig.Client.IsConnected, "the first connection");
         await rig.Hub!.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
+        var before = rig.Client.ConnectionCount;
+        Assert.True(before >= 1);
 
         await rig.StopBrokerAsync();
         await Poll.UntilAsync(() => !rig.Client.IsConnected, "the client to notice the broker is gone");
         await rig.StartBrokerAsync();
-        await Poll.UntilAsync(() => rig.Client.ConnectionCount == 2 && rig.Client.IsConnected, "the reconnection");
+        await rig.Hub!.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
 
-        var status = await rig.Hub!.InvokeMethodAsync(DirectMethods.Status);
+        var status = await rig.Hub.InvokeMethodAsync(DirectMethods.Status);
         Assert.Equal(200, status.Status);
-        Assert.Equal(2, status.Payload!["connection"]!["connectionCount"]!.GetValue<int>());
+        Assert.True(status.Payload!["connection"]!["connectionCount"]!.GetValue<int>() > before);
     }
 }

@@ -28,9 +28,9 @@ public sealed class ProtocolPiecesTests
     [Fact]
     public void Merge_patch_merges_objects_deletes_nulls_and_replaces_arrays()
     {
-        var target = JsonNode.Parse("""{"a":1,"limits":{"maxQueueBytes":5,"x":1},"sensors":["a:1","b:2"]}""")!.AsObject();
+        var target = JsonNode.Parse("""{"a":1,"limits":{"maxQueueMb":5,"x":1},"sensors":["a:1","b:2"]}""")!.AsObject();
         JsonMergePatch.Apply(target, JsonNode.Parse("""{"a":null,"limits":{"x":null,"y":2},"sensors":["c:3"]}""")!.AsObject());
-        Assert.Equal("""{"limits":{"maxQueueBytes":5,"y":2},"sensors":["c:3"]}""", target.ToJsonString());
+        Assert.Equal("""{"limits":{"maxQueueMb":5,"y":2},"sensors":["c:3"]}""", target.ToJsonString());
     }
 
     [Fact]
@@ -38,9 +38,9 @@ public sealed class ProtocolPiecesTests
     {
         var reported = new ReportedProperties();
         var now = DateTimeOffset.UnixEpoch;
-        reported.AfterApply(1, new JsonObject(), new Dictionary<string, string> { ["rateHz"] = "bad", ["limits/maxQueueBytes"] = "small" }, now);
+        reported.AfterApply(1, new JsonObject(), new Dictionary<string, string> { ["rateHz"] = "bad", ["limits/maxQueueMb"] = "small" }, now);
         var second = reported.AfterApply(2, new JsonObject(), new Dictionary<string, string> { ["rateHz"] = "still bad" }, now);
-        Assert.Equal("""{"limits/maxQueueBytes":null,"rateHz":"still bad"}""", second["configStatus"]!["errors"]!.ToJsonString());
+        Assert.Equal("""{"limits/maxQueueMb":null,"rateHz":"still bad"}""", second["configStatus"]!["errors"]!.ToJsonString());
         var third = reported.AfterApply(3, new JsonObject(), new Dictionary<string, string>(), now);
         Assert.Equal("""{"rateHz":null}""", third["configStatus"]!["errors"]!.ToJsonString());
         var fourth = reported.AfterApply(4, new JsonObject(), new Dictionary<string, string>(), now);

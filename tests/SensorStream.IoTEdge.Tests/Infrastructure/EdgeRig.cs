@@ -77,7 +77,7 @@ public sealed class EdgeRig : IAsyncDisposable
             [FakeEdgeHub.UserName] = _hubPassword,
         };
         Broker = await Mosquitto.StartAsync(users, _tls, Port);
-        Hub = await FakeEdgeHub.ConnectAsync(Port, _hubPassword);
+        Hub = await FakeEdgeHub.ConnectAsync(Port, _hubPassword, _tls is not null);
     }
 
     public async Task StopBrokerAsync()

@@ -50,15 +50,17 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         _replier = Task.Run(ReplyLoopAsync);
     }
 
-    public static async Task<FakeEdgeHub> ConnectAsync(int port, string password)
+    public static async Task<FakeEdgeHub> ConnectAsync(int port, string password, bool tls)
     {
         var mqtt = new MqttClientFactory().CreateMqttClient();
         var hub = new FakeEdgeHub(mqtt);
-        await mqtt.ConnectAsync(new MqttClientOptionsBuilder()
+        var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId("fake-edgehub-" + Guid.NewGuid().ToString("N")[..8])
-            .WithCredentials(UserName, password)
-            .Build());
+            .WithCredentials(UserName, password);
+        // The test's own side of the broker: it knows the certificate is the test CA's, so it skips the check.
+        if (tls) options.WithTlsOptions(o => o.UseTls().WithCertificateValidationHandler(_ => true));
+        await mqtt.ConnectAsync(options.Build());
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter("$iothub/twin/GET/#", MqttQualityOfServiceLevel.AtLeastOnce)
             .WithTopicFilter("$iothub/twin/PATCH/properties/reported/#", MqttQualityOfServiceLevel.AtLeastOnce)

@@ -55,7 +55,13 @@ public sealed class Mosquitto : IAsyncDisposable
             .AppendLine("log_type all")
             .AppendLine("connection_messages true");
         if (tls is not null)
-            config.AppendLine($"cafile {tls.CaFile}").AppendLine($"certfile {tls.CertFile}").AppendLine($"keyfile {tls.KeyFile}");
+        {
+            // Copied next to the config so they get the same permissions.
+            string Copy(string file, string name) { var to = Path.Combine(dir.FullName, name); File.Copy(file, to); return to; }
+            config.AppendLine($"cafile {Copy(tls.CaFile, "ca.pem")}")
+                .AppendLine($"certfile {Copy(tls.CertFile, "server.pem")}")
+                .AppendLine($"keyfile {Copy(tls.KeyFile, "server.key")}");
+        }
         var configFile = Path.Combine(dir.FullName, "mosquitto.conf");
         await File.WriteAllTextAsync(configFile, config.ToString());
         if (!OperatingSystem.IsWindows())

@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The IoT Edge client's tests drive its internal pieces (connection, twin) directly.
+[assembly: InternalsVisibleTo("SensorStream.IoTEdge.Tests")]

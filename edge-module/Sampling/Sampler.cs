@@ -58,6 +58,8 @@ public sealed class Sampler : IDisposable
     {
         try
         {
+            if (!SamplingThreadPriority.TryRaise())
+                _log.LogDebug("Sampling thread keeps the default scheduling priority (no CAP_SYS_NICE)");
             Loop();
         }
         catch (Exception e)

@@ -1,0 +1,28 @@
+using System.Globalization;
+
+namespace SensorStream.Benchmarks.Edge;
+
+/// <summary>
+/// <c>edge [sampler|capacity|queue|drain] [--seconds N]</c>: the edge collector's benchmarks. Every number is
+/// printed next to the raw limit measured in the same run (ratio), never as a bare time.
+/// </summary>
+public static class EdgeBenchmarks
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var seconds = Option(args, "--seconds", 20);
+        var backlogSeconds = Option(args, "--backlog-seconds", 3600);
+        if (which is "sampler" or "all") SamplerBenchmark.Run(TimeSpan.FromSeconds(seconds));
+        if (which is "capacity" or "all") SensorCapacityBenchmark.Run(TimeSpan.FromSeconds(Math.Min(seconds, 5)));
+        if (which is "queue" or "all") QueueIngestBenchmark.Run(events: 5000, samplesPerEvent: 100);
+        if (which is "drain" or "all") await DrainBenchmark.RunAsync(backlogSeconds);
+        return 0;
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

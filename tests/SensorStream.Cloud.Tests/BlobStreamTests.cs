@@ -6,7 +6,8 @@ using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Cloud.Tests;
 
-public sealed class BlobStreamTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(StorageCollection.Name)]
+public sealed class BlobStreamTests(AzuriteFixture azurite)
 {
     private static StreamCut Cut(int n) => new() { Text = $"cut-{n}", Cut = { [0] = n * 100L } };
 

@@ -8,7 +8,8 @@ using SensorStream.Streams.Naming;
 
 namespace SensorStream.Cloud.Tests;
 
-public sealed class ExporterTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(StorageCollection.Name)]
+public sealed class ExporterTests(AzuriteFixture azurite)
 {
     private static readonly ExportOptions Immediate = new() { IdleFlushAfter = TimeSpan.Zero };
 

@@ -100,10 +100,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    /// <summary>Kill, then start on the same ports and data: what a storage outage looks like to the code under test.</summary>
+    /// <summary>
+    /// Stop, then start on the same ports and data: what a storage outage looks like to the code under test.
+    /// SIGTERM, not SIGKILL: Azurite keeps its blob index in memory and saves it every few seconds, so a killed Azurite
+    /// forgets acknowledged writes — which real Azure Storage never does, and which would test Azurite, not us.
+    /// </summary>
     public async Task RestartAsync()
     {
-        await KillAsync();
+        if (_process is { HasExited: false } process)
+        {
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await term.WaitForExitAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+        }
         await LaunchAsync();
     }
 

@@ -1,0 +1,76 @@
+using SensorStream.Cloud.Tests.Infrastructure;
+using SensorStream.Streams.BlobStreams;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Mirroring;
+using SensorStream.Streams.Naming;
+
+namespace SensorStream.Cloud.Tests;
+
+/// <summary>Gateway → gateway (Stream-to-Stream) through a target transaction and an ETag checkpoint.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class GatewayMirrorTests(GatewayFixture fixture)
+{
+    private GatewayMirror Mirror(StepProbe? probe = null) =>
+        new(fixture.Client, fixture.Client, new ContainerGate(fixture.Storage.Blobs.GetBlobContainerClient("checkpoints")),
+            new MirrorOptions { MaxEvents = 8, Probe = probe });
+
+    private static StreamName Target(StreamName source) => source with { Stream = source.Stream + "-copy" };
+
+    private static async Task DrainAsync(GatewayMirror mirror, StreamName from)
+    {
+        for (var i = 0; i < 100; i++)
+            if ((await mirror.StepAsync(from, Target(from))).Outcome == StepOutcome.Idle) return;
+        throw new InvalidOperationException("not idle after 100 steps");
+    }
+
+    [Fact]
+    public async Task Forwards_every_event_in_order_and_keeps_its_position_in_the_checkpoint()
+    {
+        var events = SourceStreams.Numbered(20);
+        var from = await SourceStreams.CreateAsync(fixture.Client, fixture.Storage, "fwd", events);
+        var mirror = Mirror();
+        await DrainAsync(mirror, from);
+        SourceStreams.AssertSame(events, await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+        var checkpoint = (await mirror.Checkpoint(from, Target(from)).ReadAsync(new GatewayMirrorCheckpoint())).Value;
+        Assert.Equal((20L, 3L, (PendingTransaction?)null), (checkpoint.EventsCommitted, checkpoint.TransactionsCommitted, checkpoint.Pending));
+        Assert.Equal((await fixture.Client.GetStreamInfoAsync(from)).Tail.Text, StreamCutCodec.Decode(checkpoint.SourceCut!).Text);
+    }
+
+    public static TheoryData<string> CrashPoints => new()
+    {
+        GatewayMirror.Points.AfterReadCheckpoint,
+        GatewayMirror.Points.AfterBegin,
+        GatewayMirror.Points.AfterWrite,
+        GatewayMirror.Points.AfterRecord,
+        GatewayMirror.Points.AfterCommit,
+    };
+
+    [Theory]
+    [MemberData(nameof(CrashPoints))]
+    public async Task A_crash_at_any_point_then_a_rerun_forwards_every_event_exactly_once(string point)
+    {
+        var events = SourceStreams.Numbered(20);
+        var from = await SourceStreams.CreateAsync(fixture.Client, fixture.Storage, "fwdcrash", events);
+        var crash = new Crash(point, occurrence: 2);
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => DrainAsync(Mirror(crash.Probe), from));
+        await DrainAsync(Mirror(), from);
+        SourceStreams.AssertSame(events, await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+    }
+
+    [Fact]
+    public async Task A_recorded_transaction_that_aborted_is_written_again_not_lost()
+    {
+        var events = SourceStreams.Numbered(5);
+        var from = await SourceStreams.CreateAsync(fixture.Client, fixture.Storage, "fwdabort", events);
+        var crash = new Crash(GatewayMirror.Points.AfterRecord);
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => Mirror(crash.Probe).StepAsync(from, Target(from)));
+        var pending = (await Mirror().Checkpoint(from, Target(from)).ReadAsync(new GatewayMirrorCheckpoint())).Value.Pending!;
+        // What a lease expiry does to a transaction whose committer died.
+        Assert.Equal(TransactionState.Aborted, await fixture.Client.AbortTransactionAsync(Target(from), pending.TxnId));
+
+        var recovery = await Mirror().StepAsync(from, Target(from));
+        Assert.Contains("dropped Aborted transaction", recovery.Detail);
+        await DrainAsync(Mirror(), from);
+        SourceStreams.AssertSame(events, await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+    }
+}

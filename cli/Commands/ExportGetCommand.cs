@@ -54,7 +54,7 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
                 bytes += item.Properties.ContentLength ?? 0;
             }
         }
-        AnsiConsole.MarkupLineInterpolated($"downloaded [green]{files}[/] files ({bytes:N0} bytes) of {settings.StreamName} to {Path.GetFullPath(settings.To)}");
+        Console.WriteLine($"downloaded {files} files ({bytes:N0} bytes) of {settings.StreamName} to {Path.GetFullPath(settings.To)}");
         return files > 0 ? 0 : 1;
     }
 }

@@ -50,7 +50,8 @@ public sealed class PlotCommand : AsyncCommand<PlotCommand.Settings>
             return 1;
         }
         var points = SensorPlot.Save(builder, settings.StreamName.ToString(), settings.To, settings.Width, settings.Height);
-        AnsiConsole.MarkupLineInterpolated($"wrote [green]{settings.To}[/]: {builder.Series.Count} series, {points} points");
+        // Plain output, not Spectre markup: result lines must not be wrapped at the terminal width when scripts read them.
+        Console.WriteLine($"wrote {settings.To}: {builder.Series.Count} series, {points} points");
         return 0;
     }
 }

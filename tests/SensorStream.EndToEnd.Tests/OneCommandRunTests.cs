@@ -1,0 +1,50 @@
+using System.Text.RegularExpressions;
+
+namespace SensorStream.EndToEnd.Tests;
+
+/// <summary>The README's one command, for a fixed duration: everything starts, runs, stops, and verifies clean.</summary>
+public partial class OneCommandRunTests
+{
+    [GeneratedRegex(@"samples collected: ([\d,]+) from (\d+) sensors")]
+    private static partial Regex SamplesLine();
+
+    [GeneratedRegex(@"files exported:\s+(\d+) CSV \+ (\d+) Parquet")]
+    private static partial Regex FilesLine();
+
+    [Fact]
+    public async Task A_short_run_collects_streams_exports_and_verifies_exactly_once()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), $"sensorstream-e2e-{Guid.NewGuid():N}");
+        try
+        {
+            var result = await CliRun.RunAsync(TimeSpan.FromMinutes(6),
+                "run", "--duration", "20s", "--plain", "--data-dir", dataDir,
+                "--sensor", "synthetic:e2e", "--sensor", "nic:lo", "--batch", "250");
+            Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.All}\n{Logs(dataDir)}");
+            Assert.Contains("verify: OK: 0 gaps, 0 duplicates", result.StdOut);
+
+            var samples = SamplesLine().Match(result.StdOut);
+            Assert.True(samples.Success, result.StdOut);
+            Assert.Equal("2", samples.Groups[2].Value);
+            // Two sensors at 1 kHz for 20 s: far more than this floor even on a loaded machine.
+            Assert.True(long.Parse(samples.Groups[1].Value.Replace(",", "")) >= 10_000, samples.Value);
+
+            var files = FilesLine().Match(result.StdOut);
+            Assert.True(files.Success, result.StdOut);
+            Assert.True(int.Parse(files.Groups[1].Value) > 0 && int.Parse(files.Groups[2].Value) > 0, files.Value);
+            Assert.False(File.Exists(Path.Combine(dataDir, "run.json")), "run.json must be removed when the run ends");
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    internal static string Logs(string dataDir)
+    {
+        var logs = Path.Combine(dataDir, "logs");
+        if (!Directory.Exists(logs)) return "(no logs)";
+        return string.Join('\n', Directory.GetFiles(logs).Select(f =>
+            $"--- {Path.GetFileName(f)} (last lines)\n{string.Join('\n', File.ReadLines(f).TakeLast(25))}"));
+    }
+}

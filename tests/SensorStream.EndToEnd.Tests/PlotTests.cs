@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Events;
+using SensorStream.Streams.Naming;
+using SensorStream.Testing;
+
+namespace SensorStream.EndToEnd.Tests;
+
+/// <summary>`plot` turns NIC counters in a real gateway stream into a PNG of the requested size.</summary>
+public sealed class PlotTests : IAsyncLifetime
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"sensorstream-plot-{Guid.NewGuid():N}");
+    private GatewayProcess _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await GatewayProcess.StartAsync(Path.Combine(_dir, "gateway"));
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Plot_writes_a_png_of_the_requested_size_from_nic_counters()
+    {
+        var stream = new StreamName("plot", "nic");
+        using (var client = new GatewayClient(new GatewayClientOptions { Endpoint = _gateway.Endpoint }))
+        {
+            await client.EnsureStreamAsync(stream);
+            await client.WriteEventsAsync(stream, Enumerable.Range(0, 3).Select(b => new OutgoingEvent("nic-eth0", SampleBatchJson.Serialize(NicBatch(b)))));
+        }
+        var png = Path.Combine(_dir, "out", "traffic.png");
+        var result = await CliRun.RunAsync(TimeSpan.FromSeconds(90), "plot", stream.ToString(), "--to", png, "--width", "800", "--height", "400",
+            "--gateway", _gateway.Endpoint.ToString());
+        Assert.True(result.ExitCode == 0, result.All);
+        Assert.Contains("2 series", result.StdOut); // RxBytes/s and TxBytes/s
+
+        var bytes = await File.ReadAllBytesAsync(png);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal("IHDR", System.Text.Encoding.ASCII.GetString(bytes, 12, 4));
+        Assert.Equal(800, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(16, 4)));
+        Assert.Equal(400, BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(20, 4)));
+        Assert.True(bytes.Length > 5_000, $"a plot with points is more than {bytes.Length} bytes");
+    }
+
+    [Fact]
+    public async Task Plot_of_an_empty_stream_says_so()
+    {
+        var stream = new StreamName("plot", "empty");
+        using (var client = new GatewayClient(new GatewayClientOptions { Endpoint = _gateway.Endpoint }))
+            await client.EnsureStreamAsync(stream);
+        var result = await CliRun.RunAsync(TimeSpan.FromSeconds(90), "plot", stream.ToString(), "--to", Path.Combine(_dir, "empty.png"),
+            "--gateway", _gateway.Endpoint.ToString());
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("holds no plottable samples", result.All);
+    }
+
+    private static SampleBatch NicBatch(int index)
+    {
+        const int n = 500;
+        var start = 1_700_000_000_000_000_000L + index * n * 1_000_000L;
+        var t = Enumerable.Range(0, n).Select(i => start + i * 1_000_000L).ToArray();
+        var rx = Enumerable.Range(0, n).Select(i => (long)(index * n + i) * 1500).ToArray();
+        var tx = Enumerable.Range(0, n).Select(i => (long)(index * n + i) * 100).ToArray();
+        return new SampleBatch("nic-eth0", index * n, t).WithScalar("Interface", "eth0").WithColumn("RxBytes", rx).WithColumn("TxBytes", tx);
+    }
+}

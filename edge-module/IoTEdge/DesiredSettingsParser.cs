@@ -126,12 +126,24 @@ public static class DesiredSettingsParser
 
     private static Result<IReadOnlyList<string>> ParseSensors(JsonElement value)
     {
-        if (value.ValueKind != JsonValueKind.Array) return Result<IReadOnlyList<string>>.Fail("must be an array of sensor specs like \"nic:eth0\"");
-        var specs = new List<string>();
-        foreach (var item in value.EnumerateArray())
+        // An array, or a comma-separated string (as in SENSORSTREAM_SENSORS) for tools that cannot send twin arrays.
+        IEnumerable<string> texts;
+        if (value.ValueKind == JsonValueKind.String)
         {
-            if (item.ValueKind != JsonValueKind.String) return Result<IReadOnlyList<string>>.Fail("every entry must be a string");
-            var spec = item.GetString()!.Trim();
+            texts = value.GetString()!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+        else if (value.ValueKind == JsonValueKind.Array)
+        {
+            if (value.EnumerateArray().Any(i => i.ValueKind != JsonValueKind.String)) return Result<IReadOnlyList<string>>.Fail("every entry must be a string");
+            texts = value.EnumerateArray().Select(i => i.GetString()!.Trim());
+        }
+        else
+        {
+            return Result<IReadOnlyList<string>>.Fail("must be an array of sensor specs like \"nic:eth0\" (or one comma-separated string)");
+        }
+        var specs = new List<string>();
+        foreach (var spec in texts)
+        {
             var colon = spec.IndexOf(':');
             if (colon <= 0 || colon == spec.Length - 1) return Result<IReadOnlyList<string>>.Fail($"'{spec}' is not kind:arguments");
             if (specs.Contains(spec, StringComparer.OrdinalIgnoreCase)) return Result<IReadOnlyList<string>>.Fail($"'{spec}' is listed twice");

@@ -31,7 +31,8 @@ public sealed class DesiredSettingsParserTests
     }
 
     [Theory]
-    [InlineData("""{"sensors":"nic:eth0"}""", "sensors", "must be an array")]
+    [InlineData("""{"sensors":5}""", "sensors", "must be an array")]
+    [InlineData("""{"sensors":["nic:eth0",5]}""", "sensors", "every entry must be a string")]
     [InlineData("""{"sensors":[]}""", "sensors", "at least one")]
     [InlineData("""{"sensors":["nic"]}""", "sensors", "not kind:arguments")]
     [InlineData("""{"sensors":["nic:eth0","NIC:eth0"]}""", "sensors", "listed twice")]
@@ -54,6 +55,14 @@ public sealed class DesiredSettingsParserTests
         var (name, message) = Assert.Single(errors);
         Assert.Equal(property, name);
         Assert.Contains(reason, message);
+    }
+
+    [Fact]
+    public void Sensors_may_also_come_as_one_comma_separated_string()
+    {
+        var (settings, errors) = Parse("""{"sensors":"nic:eth0, mpu6050:1:0x68"}""");
+        Assert.Empty(errors);
+        Assert.Equal(["nic:eth0", "mpu6050:1:0x68"], settings.Sensors);
     }
 
     [Fact]

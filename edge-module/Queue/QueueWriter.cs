@@ -75,6 +75,15 @@ public sealed class QueueWriter
                     Stored();
                     break;
                 }
+                catch (ArgumentException e)
+                {
+                    // Cannot happen with validated settings (--batch is bounded so events fit 1 MiB); never let one
+                    // bad batch stop the writer for every later one.
+                    _log.LogCritical("Batch of {Sensor} at sequence {Sequence} ({Count} samples) cannot be queued and is lost: {Error}",
+                        batch.SensorId, batch.FirstSequence, batch.Count, e.Message);
+                    Stored();
+                    break;
+                }
                 catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException)
                 {
                     // Disk trouble: keep the batch in memory and retry; samples are only lost if the process dies meanwhile.

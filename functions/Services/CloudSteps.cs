@@ -21,6 +21,9 @@ public sealed class CloudSteps
     {
         _exporter = exporter;
         if (source is not null) _mirror = new BlobMirror(source, store, settings.Mirror);
+        // Forwarding a gateway into itself would copy its own copies forever.
+        if (source is not null && target is not null && source.Endpoint == target.Endpoint)
+            throw new InvalidOperationException($"MIRROR_TARGET_GATEWAY is GATEWAY_ENDPOINT ({source.Endpoint}): a stream would be mirrored into itself");
         if (source is not null && target is not null)
             _forward = new GatewayMirror(source, target, new ContainerGate(store.Service.GetBlobContainerClient(ExportLayout.CheckpointContainer)), settings.Mirror);
     }

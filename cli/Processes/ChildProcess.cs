@@ -8,6 +8,7 @@ namespace SensorStream.Cli.Processes;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private const string SetSid = "/usr/bin/setsid";
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
@@ -31,7 +32,10 @@ public sealed class ChildProcess : IAsyncDisposable
         Directory.CreateDirectory(logDirectory);
         var logFile = Path.Combine(logDirectory, $"{name}.log");
         var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        var info = new ProcessStartInfo(fileName)
+        // Each component gets its own session (setsid), so a Ctrl-C in the terminal reaches only the CLI, which then
+        // stops the components in the right order (edge first, so it can flush) instead of all at once.
+        var detach = File.Exists(SetSid);
+        var info = new ProcessStartInfo(detach ? SetSid : fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -39,6 +43,7 @@ public sealed class ChildProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        if (detach) info.ArgumentList.Add(fileName);
         foreach (var a in args) info.ArgumentList.Add(a);
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -73,6 +73,7 @@ internal sealed class CollectorRun
                 BatchSize = settings.Batch,
                 FlushInterval = settings.FlushInterval,
                 Spin = settings.Spin,
+                RealtimePriority = settings.RealtimePriority,
             }, _sensors, _queue.NextSequences(), _writer.Post, loggers.CreateLogger<Sampler>());
         }
         _importers = settings.Sensors.Where(s => s.Kind == "csv")
@@ -100,12 +101,21 @@ internal sealed class CollectorRun
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
     }
 
-    /// <summary>Emits the open batches now and waits (up to <paramref name="timeout"/>) until everything queued is committed.</summary>
+    /// <summary>Emits the open batches now and waits (up to <paramref name="timeout"/> in all) until everything queued is committed.</summary>
     public async Task<FlushResult> FlushAsync(TimeSpan timeout, CancellationToken ct)
     {
-        if (_sampler is not null) await _sampler.FlushAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
-        await _writer.WhenStoredAsync().WaitAsync(timeout, ct).ConfigureAwait(false);
-        var drained = await _coordinator.WaitUntilDrainedAsync(timeout, ct).ConfigureAwait(false);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan Left() => timeout - clock.Elapsed > TimeSpan.Zero ? timeout - clock.Elapsed : TimeSpan.Zero;
+        try
+        {
+            if (_sampler is not null) await _sampler.FlushAsync().WaitAsync(Left(), ct).ConfigureAwait(false);
+            await _writer.WhenStoredAsync().WaitAsync(Left(), ct).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return new FlushResult(false, _queue.Stats().Events);
+        }
+        var drained = await _coordinator.WaitUntilDrainedAsync(Left(), ct).ConfigureAwait(false);
         return new FlushResult(drained, _queue.Stats().Events);
     }
 

@@ -21,6 +21,7 @@ public sealed record EdgeSettings
     public int Batch { get; init; } = 1000;
     public TimeSpan FlushInterval { get; init; } = TimeSpan.FromSeconds(1);
     public TimeSpan Spin { get; init; } = TimeSpan.Zero;
+    public int RealtimePriority { get; init; } = 10;
     public double MaxQueueMb { get; init; } = 1024;
     public QueueFullPolicy QueueFull { get; init; } = QueueFullPolicy.Reject;
     public int TxnMaxEvents { get; init; } = 100;

@@ -23,6 +23,7 @@ public static class SettingsCatalog
         Text("Batch", "--batch", "1000", "samples per event", (s, v) => s with { Batch = ParseInt(v) }),
         Text("FlushInterval", "--flush-interval", "1s", "an open batch older than this is queued anyway (bounds power-cut loss)", (s, v) => s with { FlushInterval = ParseDuration(v) }),
         Text("Spin", "--spin", "0ms", "busy-wait before each deadline for µs precision (CPU cost)", (s, v) => s with { Spin = ParseDuration(v) }),
+        Text("RealtimePriority", "--realtime-priority", "10", "SCHED_FIFO priority of the sampling thread, 1-99 (0 = nice -10 only; not used with --spin)", (s, v) => s with { RealtimePriority = ParseInt(v) }),
         Text("MaxQueueMb", "--max-queue-mb", "1024", "bound on queued event bytes (MiB, fractions allowed)", (s, v) => s with { MaxQueueMb = ParseDouble(v) }),
         Text("QueueFull", "--queue-full", "reject", "policy when the queue is full: reject | drop-oldest", (s, v) => s with { QueueFull = ParsePolicy(v) }),
         Text("TxnMaxEvents", "--txn-max-events", "100", "most events per stream transaction", (s, v) => s with { TxnMaxEvents = ParseInt(v) }),

@@ -31,6 +31,7 @@ internal static class SettingsValidation
         Require(s.Batch >= 1 && s.Batch <= maxBatch, "Batch", $"must be between 1 and {maxBatch} samples (events must fit 1 MiB), got {s.Batch}");
         Require(s.FlushInterval >= TimeSpan.FromMilliseconds(10), "FlushInterval", "must be at least 10ms");
         Require(s.Spin >= TimeSpan.Zero && s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");
+        Require(s.RealtimePriority is >= 0 and <= 99, "RealtimePriority", $"must be between 0 and 99, got {s.RealtimePriority}");
         Require(s.MaxQueueMb >= 0.01, "MaxQueueMb", $"must be at least 0.01 MiB, got {s.MaxQueueMb}");
         Require(s.TxnMaxEvents is >= 1 and <= 10_000, "TxnMaxEvents", $"must be between 1 and 10000, got {s.TxnMaxEvents}");
         Require(s.TxnLease >= TimeSpan.FromSeconds(1), "TxnLease", "must be at least 1s");

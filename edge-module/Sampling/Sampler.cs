@@ -58,8 +58,8 @@ public sealed class Sampler : IDisposable
     {
         try
         {
-            if (!SamplingThreadPriority.TryRaise())
-                _log.LogDebug("Sampling thread keeps the default scheduling priority (no CAP_SYS_NICE)");
+            _log.LogInformation("Sampling {Sensors} sensors at {Rate} Hz on a dedicated thread with {Priority}",
+                _batches.Length, _options.RateHz, SamplingThreadPriority.Raise(_options.Spin > TimeSpan.Zero ? 0 : _options.RealtimePriority));
             Loop();
         }
         catch (Exception e)

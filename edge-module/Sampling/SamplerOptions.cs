@@ -15,6 +15,9 @@ public sealed record SamplerOptions
     /// <summary>Busy-wait this long before each deadline for µs precision (costs CPU; 0 = sleep only).</summary>
     public TimeSpan Spin { get; init; } = TimeSpan.Zero;
 
+    /// <summary>SCHED_FIFO priority of the sampling thread (1–99; 0 = ordinary thread at nice −10). Ignored with <see cref="Spin"/>.</summary>
+    public int RealtimePriority { get; init; } = 10;
+
     public long PeriodNanos => (long)Math.Round(1e9 / RateHz);
 
     /// <summary>A sample taken more than half a period after its deadline counts as late.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SensorStream.Benchmarks.Edge;
 
 /// <summary>
-/// <c>edge [sampler|capacity|queue|drain] [--seconds N]</c>: the edge collector's benchmarks. Every number is
+/// <c>edge [sampler|capacity|queue|drain] [--seconds N] [--backlog-seconds N] [--realtime PRIORITY]</c>: the edge collector's benchmarks. Every number is
 /// printed next to the raw limit measured in the same run (ratio), never as a bare time.
 /// </summary>
 public static class EdgeBenchmarks
@@ -13,12 +13,16 @@ public static class EdgeBenchmarks
         var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
         var seconds = Option(args, "--seconds", 20);
         var backlogSeconds = Option(args, "--backlog-seconds", 3600);
+        SamplerRun.RealtimePriority = Option(args, "--realtime", 10);
+        Console.WriteLine($"(load average now: {LoadAverage()}; sampling thread {(SamplerRun.RealtimePriority > 0 ? $"SCHED_FIFO {SamplerRun.RealtimePriority} (--realtime 0: nice -10)" : "nice -10")})");
         if (which is "sampler" or "all") SamplerBenchmark.Run(TimeSpan.FromSeconds(seconds));
         if (which is "capacity" or "all") SensorCapacityBenchmark.Run(TimeSpan.FromSeconds(Math.Min(seconds, 5)));
         if (which is "queue" or "all") QueueIngestBenchmark.Run(events: 5000, samplesPerEvent: 100);
         if (which is "drain" or "all") await DrainBenchmark.RunAsync(backlogSeconds);
         return 0;
     }
+
+    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
     private static int Option(string[] args, string name, int fallback)
     {

@@ -9,11 +9,14 @@ namespace SensorStream.Benchmarks.Edge;
 internal sealed record SamplerRun(int Sensors, TimeSpan Duration, long Ticks, long Missed, long Late, double P50Micros, double P99Micros,
     double MaxMicros, double CpuFraction)
 {
+    /// <summary><c>--realtime N</c> on the benchmark command line: the sampling thread runs SCHED_FIFO at priority N.</summary>
+    public static int RealtimePriority { get; set; }
+
     public static SamplerRun Measure(int sensors, TimeSpan duration, double rateHz = 1000)
     {
         var list = Enumerable.Range(0, sensors).Select(i => (ISensor)new SyntheticSensor($"s{i}")).ToList();
         long batches = 0;
-        using var sampler = new Sampler(new SamplerOptions { RateHz = rateHz, BatchSize = 1000 }, list, new Dictionary<string, long>(),
+        using var sampler = new Sampler(new SamplerOptions { RateHz = rateHz, BatchSize = 1000, RealtimePriority = RealtimePriority }, list, new Dictionary<string, long>(),
             _ => Interlocked.Increment(ref batches), NullLogger.Instance);
         var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;

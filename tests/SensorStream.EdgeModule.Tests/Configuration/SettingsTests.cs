@@ -55,6 +55,7 @@ public sealed class SettingsTests
     [InlineData("--gateway", "ftp://x", "setting Gateway (--gateway, SENSORSTREAM_GATEWAY, appsettings SensorStream:Gateway): 'ftp://x' is not an http:// or https:// URL")]
     [InlineData("--sensor", "synthetic:a", "setting Sensors (--sensor, SENSORSTREAM_SENSORS, appsettings SensorStream:Sensors): two sensors have the id 'synthetic:a'")]
     [InlineData("--stream", "a/b", "setting Stream (--stream")]
+    [InlineData("--realtime-priority", "100", "setting RealtimePriority (--realtime-priority, SENSORSTREAM_REALTIME_PRIORITY, appsettings SensorStream:RealtimePriority): must be between 0 and 99")]
     [InlineData("--flush-interval", "soon", "setting FlushInterval (--flush-interval, SENSORSTREAM_FLUSH_INTERVAL, appsettings SensorStream:FlushInterval): 'soon' is not a duration")]
     public void Invalid_values_name_the_setting(string flag, string value, string expected)
     {

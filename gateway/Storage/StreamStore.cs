@@ -95,8 +95,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         try
         {
             EnsureStillOpen(txn, "write to");
-            // Blocking file I/O off the request thread pool's hot path is not worth a hop: pwrite + fsync is the whole job.
-            txn.AddEvents(txn.File.Append(routed));
+            txn.AddEvents(await txn.File.AppendAsync(routed).ConfigureAwait(false));
             return events.Count;
         }
         finally

@@ -18,6 +18,7 @@ public sealed class TransactionFile : IDisposable
 
     private readonly SafeFileHandle _file;
     private long _end;
+    private bool _nameDurable;
 
     private TransactionFile(string path, SafeFileHandle file, long end)
     {
@@ -29,11 +30,13 @@ public sealed class TransactionFile : IDisposable
     public string Path { get; }
     public long Length => _end;
 
-    /// <summary>Creates the file and makes its name durable, so acknowledged writes can be found after a crash.</summary>
+    /// <summary>
+    /// Creates the file. Its name is made durable with the first write (fsync of the directory beside the file's own
+    /// fsync), not here: BeginTransaction costs no fsync, and a transaction lost before its first write is simply unknown.
+    /// </summary>
     public static TransactionFile Create(string path)
     {
         var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
-        DurableFiles.SyncDirectory(System.IO.Path.GetDirectoryName(path)!);
         return new TransactionFile(path, file, 0);
     }
 
@@ -53,11 +56,11 @@ public sealed class TransactionFile : IDisposable
             RandomAccess.FlushToDisk(file);
         }
         events = found;
-        return new TransactionFile(path, file, end);
+        return new TransactionFile(path, file, end) { _nameDurable = true };
     }
 
     /// <summary>Appends events durably (one write, one fsync) and returns where each landed. One caller at a time.</summary>
-    public List<TransactionEventRef> Append(IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)> events)
+    public async Task<List<TransactionEventRef>> AppendAsync(IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)> events)
     {
         var size = 0;
         foreach (var e in events) size += EventOverhead + e.Event.Length;
@@ -76,7 +79,18 @@ public sealed class TransactionFile : IDisposable
         try
         {
             RandomAccess.Write(_file, buffer, _end);
-            RandomAccess.FlushToDisk(_file);
+            if (_nameDurable)
+            {
+                RandomAccess.FlushToDisk(_file);
+            }
+            else
+            {
+                // Both must be durable before the ack; issued together, the file system commits them in one journal flush.
+                await Task.WhenAll(
+                    Task.Run(() => DurableFiles.SyncDirectory(System.IO.Path.GetDirectoryName(Path)!)),
+                    Task.Run(() => RandomAccess.FlushToDisk(_file))).ConfigureAwait(false);
+                _nameDurable = true;
+            }
         }
         catch
         {

@@ -196,16 +196,21 @@ public sealed class GatewayClient : IDisposable
         Transactional(async () =>
         {
             using var call = _rpc.WriteTransactionEvents(cancellationToken: ct);
+            // Messages are buffered (not flushed one by one) and go out together when the request completes;
+            // only the first carries scope/stream/txn (the server takes empty fields as "same as the first").
+            call.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
+            var first = true;
             foreach (var e in events)
             {
                 await call.RequestStream.WriteAsync(new WriteTransactionEventsRequest
                 {
-                    Scope = stream.Scope,
-                    Stream = stream.Stream,
-                    TxnId = txnId,
+                    Scope = first ? stream.Scope : "",
+                    Stream = first ? stream.Stream : "",
+                    TxnId = first ? txnId : "",
                     RoutingKey = e.RoutingKey,
                     Event = UnsafeByteOperations.UnsafeWrap(e.Data),
                 }, ct).ConfigureAwait(false);
+                first = false;
             }
             await call.RequestStream.CompleteAsync().ConfigureAwait(false);
             return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;

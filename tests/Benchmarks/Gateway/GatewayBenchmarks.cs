@@ -1,0 +1,44 @@
+using System.Globalization;
+
+namespace SensorStream.Benchmarks.Gateway;
+
+/// <summary>
+/// <c>gateway [--seconds N]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
+/// 64 KiB events with 1 and 8 concurrent writers, each printed as a ratio to raw append+fsync of the same bytes in the
+/// same batches, measured in the same run.
+/// </summary>
+public static class GatewayBenchmarks
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 5);
+        var duration = TimeSpan.FromSeconds(seconds);
+        Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"{"event",8} {"writers",7} {"ev/txn",6} | {"gateway ev/s",12} {"MB/s",8} | {"raw ev/s",12} {"MB/s",8} | ratio");
+        var results = new List<double>();
+        foreach (var (eventBytes, perTxn) in new[] { (1024, 100), (64 * 1024, 16) })
+            foreach (var writers in new[] { 1, 8 })
+            {
+                var workload = new WriteWorkload(eventBytes, perTxn, writers, duration);
+                var raw = RawAppendBaseline.Run(workload);
+                var gateway = await TransactionalWriteBenchmark.RunAsync(workload);
+                var ratio = gateway.BytesPerSecond / raw.BytesPerSecond;
+                results.Add(ratio);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{eventBytes / 1024,6}Ki {writers,7} {perTxn,6} | {gateway.EventsPerSecond,12:N0} {gateway.BytesPerSecond / 1e6,8:N1} | {raw.EventsPerSecond,12:N0} {raw.BytesPerSecond / 1e6,8:N1} | {ratio:N2}"));
+                Console.WriteLine($"{"",24}{gateway.Phases}");
+            }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target ratio >= 0.8; lowest {results.Min():N2}, highest {results.Max():N2}"));
+        return 0;
+    }
+
+    /// <summary>The 1-minute load average (Linux): other work on the machine skews both sides, the gateway (CPU-bound) more.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

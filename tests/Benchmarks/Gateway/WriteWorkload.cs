@@ -1,0 +1,42 @@
+namespace SensorStream.Benchmarks.Gateway;
+
+/// <summary>One benchmark case: event size, events per transaction (= per durable batch), concurrent writers, duration.</summary>
+public sealed record WriteWorkload(int EventBytes, int EventsPerTransaction, int Writers, TimeSpan Duration)
+{
+    public byte[] Event(int writer, long sequence)
+    {
+        var bytes = new byte[EventBytes];
+        new Random(HashCode.Combine(writer, sequence)).NextBytes(bytes);
+        return bytes;
+    }
+}
+
+/// <summary>What one side achieved: payload bytes and events per second.</summary>
+public sealed record Throughput(long Events, long Bytes, TimeSpan Elapsed)
+{
+    /// <summary>Where a transaction's time went (gateway side only).</summary>
+    public PhaseTimes? Phases { get; init; }
+
+    public double EventsPerSecond => Events / Elapsed.TotalSeconds;
+    public double BytesPerSecond => Bytes / Elapsed.TotalSeconds;
+}
+
+/// <summary>Average latency of begin, write and commit over all transactions of a run.</summary>
+public sealed class PhaseTimes
+{
+    private readonly Lock _lock = new();
+    private TimeSpan _begin, _write, _commit;
+    private int _count;
+
+    public void Add(TimeSpan begin, TimeSpan write, TimeSpan commit)
+    {
+        lock (_lock) (_begin, _write, _commit, _count) = (_begin + begin, _write + write, _commit + commit, _count + 1);
+    }
+
+    public override string ToString()
+    {
+        lock (_lock)
+            return _count == 0 ? "no transactions" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"per transaction: begin {_begin.TotalMilliseconds / _count:N2} ms, write {_write.TotalMilliseconds / _count:N2} ms, commit {_commit.TotalMilliseconds / _count:N2} ms");
+    }
+}

@@ -37,7 +37,7 @@ public static class CsvExportWriter
                         at += n;
                         break;
                     case ColumnKind.Double:
-                        column.Doubles![row].TryFormat(buffer.AsSpan(at), out n, "R", CultureInfo.InvariantCulture);
+                        column.Doubles![row].TryFormat(buffer.AsSpan(at), out n, default, CultureInfo.InvariantCulture);
                         at += n;
                         break;
                     default:

@@ -8,6 +8,7 @@ return area switch
 {
     "gateway" => await GatewayBenchmarks.RunAsync(rest),
     "edge" => await EdgeBenchmarks.RunAsync(rest),
+    "cloud" => await SensorStream.Benchmarks.Cloud.CloudBenchmarks.RunAsync(rest),
     _ => Usage(),
 };
 

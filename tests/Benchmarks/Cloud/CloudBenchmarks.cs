@@ -1,0 +1,58 @@
+using System.Globalization;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Mirroring;
+using SensorStream.Testing;
+
+namespace SensorStream.Benchmarks.Cloud;
+
+/// <summary>
+/// <c>cloud [--events N] [--rows N]</c>: mirror throughput vs raw SDK upload of the same bytes to the same Azurite, and
+/// export rows/s (Parquet, CSV) vs a raw Parquet.Net write of the same columns, printed as ratios from one run.
+/// Azurite is not built for speed: the ratios compare like with like on it, the absolute numbers mean little for Azure.
+/// </summary>
+public static class CloudBenchmarks
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var events = Option(args, "--events", 20_000);
+        var rows = Option(args, "--rows", 1_000_000);
+        await using var azurite = await LocalAzurite.StartAsync();
+        var dataDir = Path.Combine(Path.GetTempPath(), "bench-gw-" + Guid.NewGuid().ToString("N"));
+        await using var gatewayProcess = await GatewayProcess.StartAsync(dataDir);
+        using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = gatewayProcess.Endpoint });
+
+        Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share");
+        foreach (var size in new[] { 1024, 16 * 1024 })
+        {
+            var count = size == 1024 ? events : events / 8;
+            var r = await MirrorBenchmark.RunAsync(gateway, azurite.Client, count, size, new MirrorOptions());
+            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare:N2}"));
+        }
+
+        const int samples = 1000;
+        var data = ExportBenchmark.Events(rows / samples, samples);
+        Console.WriteLine($"== cloud: export of {rows:N0} rows (accelerometer, {samples} samples an event) vs raw Parquet.Net write of the same columns");
+        var results = await ExportBenchmark.RunAsync(azurite.Client, data, eventsPerChunk: 100);
+        var raw = results[0].RowsPerSecond;
+        Console.WriteLine($"{"case",-36} | {"rows/s",12} | ratio to raw");
+        foreach (var r in results) Console.WriteLine(Invariant($"{r.Case,-36} | {r.RowsPerSecond,12:N0} | {r.RowsPerSecond / raw:N2}"));
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // temp folder
+        }
+        return 0;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

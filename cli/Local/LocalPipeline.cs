@@ -164,7 +164,10 @@ public sealed class LocalPipeline : IAsyncDisposable
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
         var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir));
         using var http = new HttpClient();
+        // Probe the metrics port only once the host says it started: .NET's managed HttpListener can fail to start
+        // when a connection is already waiting the instant it begins listening, so an eager probe could break it.
         await Readiness.WaitAsync(process, async t =>
+            process.Printed("Application started") &&
             (await http.GetAsync($"http://localhost:{State.MetricsPort}/metrics", t)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), ct);
     }
 

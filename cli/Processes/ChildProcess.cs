@@ -12,6 +12,7 @@ public sealed class ChildProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
+    private readonly HashSet<string> _seen = [];
     private readonly object _gate = new();
 
     public string Name { get; }
@@ -85,10 +86,16 @@ public sealed class ChildProcess : IAsyncDisposable
         get { lock (_gate) return string.Join(Environment.NewLine, _tail); }
     }
 
-    /// <summary>Whether any output line so far contains <paramref name="text"/>.</summary>
+    /// <summary>Whether any output line so far contains <paramref name="text"/> (remembered, so it survives the tail rolling on).</summary>
     public bool Printed(string text)
     {
-        lock (_gate) return _tail.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase));
+        lock (_gate)
+        {
+            if (_seen.Contains(text)) return true;
+            if (!_tail.Any(l => l.Contains(text, StringComparison.OrdinalIgnoreCase))) return false;
+            _seen.Add(text);
+            return true;
+        }
     }
 
     /// <summary>SIGKILL now (no flush): a crash or a power cut.</summary>

@@ -48,6 +48,8 @@ public sealed class StoreErrorInterceptor : Interceptor
         }, s.Message)),
         InvalidDataException d => new RpcException(new Status(StatusCode.DataLoss, d.Message)),
         IOException io => new RpcException(new Status(StatusCode.Unavailable, "storage I/O failed: " + io.Message)),
+        // A stream deleted (or the gateway stopping) under a call that still held its files.
+        ObjectDisposedException => new RpcException(new Status(StatusCode.Unavailable, "the stream was closed during the call (deleted, or the gateway is stopping)")),
         _ => null,
     };
 }

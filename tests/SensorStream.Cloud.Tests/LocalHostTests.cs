@@ -20,8 +20,10 @@ public sealed class LocalHostTests(GatewayFixture fixture)
             ["MIRROR_STREAMS"] = stream.ToString(),
             ["MIRROR_SCHEDULE"] = "* * * * * *",
             ["EXPORT_SCHEDULE"] = "* * * * * *",
-            ["MIRROR_MAX_EVENTS"] = "4",
-            ["EXPORT_MAX_ROWS"] = "200",
+            // One event per chunk and per file: 60 steps of each job (a few seconds), so the kill right after the
+            // first file lands in the middle of the run.
+            ["MIRROR_MAX_EVENTS"] = "1",
+            ["EXPORT_MAX_ROWS"] = "20",
             ["EXPORT_IDLE_FLUSH_SECONDS"] = "1",
         };
         var exporter = new Exporter(fixture.Storage.Store, new ExportOptions());
@@ -36,12 +38,12 @@ public sealed class LocalHostTests(GatewayFixture fixture)
         }
         Assert.InRange((await Exported()).EventsExported, 1, 59);
 
-        var second = TestEvents.Mixed(events: 20, samples: 20, firstSequence: 1000).ToList();
+        var second = TestEvents.Mixed(events: 20, samples: 20, firstSequence: 10_000).ToList();
         await SourceStreams.AppendAsync(fixture.Client, stream, second);
         await using (var host = LocalHostProcess.Start(environment))
         {
             await Poll.UntilAsync(async () => host.HasExited ? throw new InvalidOperationException(host.Output) : (await Exported()).EventsExported == 80,
-                TimeSpan.FromSeconds(90), "every event exported");
+                TimeSpan.FromSeconds(120), "every event exported");
         }
         var expected = TestEvents.ExpectedRows([.. first, .. second]);
         Assert.Equal(1600, expected.Count);

@@ -24,7 +24,7 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
         var response = await mqtt.TwinRequestAsync(IoTHubTopics.TwinGet, [], ct).ConfigureAwait(false);
         if (response.Status != 200)
             throw new IOException($"Twin GET failed with status {response.Status}: {Encoding.UTF8.GetString(response.Payload)}");
-        var twin = JsonNode.Parse(response.Payload) as JsonObject ?? throw new IOException("Twin GET returned no JSON object.");
+        var twin = TryParseObject(response.Payload) ?? throw new IOException("Twin GET returned no JSON object.");
         var desired = twin["desired"] as JsonObject ?? new JsonObject();
         var version = desired["$version"]?.GetValue<long>() ?? 0;
         desired.Remove("$version");
@@ -42,7 +42,12 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
             await SyncAsync(mqtt, null, ct).ConfigureAwait(false);
             return;
         }
-        if (JsonNode.Parse(payload) is not JsonObject patch) return;
+        if (TryParseObject(payload) is not { } patch)
+        {
+            // A patch we cannot read may hide a change: take the whole twin instead.
+            await SyncAsync(mqtt, null, ct).ConfigureAwait(false);
+            return;
+        }
         patch.Remove("$version");
         JsonMergePatch.Apply(_desired, patch);
         DesiredVersion = version;
@@ -69,6 +74,18 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
         var response = await mqtt.TwinRequestAsync(IoTHubTopics.ReportedPatch, Encoding.UTF8.GetBytes(patch.ToJsonString()), ct).ConfigureAwait(false);
         if (response.Status is < 200 or > 299)
             throw new IOException($"Reported properties PATCH failed with status {response.Status}: {Encoding.UTF8.GetString(response.Payload)}");
+    }
+
+    private static JsonObject? TryParseObject(byte[] payload)
+    {
+        try
+        {
+            return JsonNode.Parse(payload) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The health interval the twin asks for, else the configured one.</summary>

@@ -98,4 +98,19 @@ public sealed class EdgeHubTwinTests
         Assert.Equal(2, rig.Hub.ReportedPatches.Count);
         Assert.Equal(50, rig.Client.Settings.BatchSize);
     }
+
+    [Fact]
+    public async Task An_unreadable_desired_patch_makes_the_module_fetch_the_whole_twin_and_stay_connected()
+    {
+        await using var rig = await EdgeRig.StartAsync();
+        await rig.Hub!.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
+        rig.Hub.Desired["batchSize"] = 64; // what the patch would have said, visible through a twin GET
+
+        await rig.Hub.SendRawDesiredPatchAsync("{not json");
+        var reported = (await rig.Hub.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 2))[1].Json;
+        Assert.Equal(2, rig.Hub.TwinGets.Count);
+        Assert.Equal(64, reported["config"]!["batchSize"]!.GetValue<int>());
+        Assert.Equal(2, reported["configStatus"]!["desiredVersion"]!.GetValue<long>());
+        Assert.Equal(1, rig.Client.ConnectionCount);
+    }
 }

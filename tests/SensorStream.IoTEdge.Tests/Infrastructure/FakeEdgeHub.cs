@@ -100,6 +100,13 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         await PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={DesiredVersion}", body.ToJsonString());
     }
 
+    /// <summary>Pushes a desired patch with an arbitrary body (e.g. not JSON) as the next version.</summary>
+    public Task SendRawDesiredPatchAsync(string body)
+    {
+        DesiredVersion++;
+        return PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={DesiredVersion}", body);
+    }
+
     /// <summary>Calls a direct method and waits for the module's reply; returns its status and payload.</summary>
     public async Task<(int Status, JsonNode? Payload, string Topic)> InvokeMethodAsync(string name, string payload = "{}")
     {

@@ -14,7 +14,7 @@ namespace SensorStream.EdgeModule.IoTEdge;
 public sealed class EdgeHubClient(EdgeHubClientOptions options, IModuleHost host, ILogger? logger = null)
 {
     private readonly ILogger _log = logger ?? NullLogger.Instance;
-    private readonly ModuleTwin _twin = new(host, options.Time, options.HealthInterval);
+    private readonly ModuleTwin _twin = new(host, options.Time, options.HealthInterval, logger ?? NullLogger.Instance);
     private volatile bool _connected;
     private int _connectionCount;
     private DateTimeOffset? _connectedAt;
@@ -31,6 +31,9 @@ public sealed class EdgeHubClient(EdgeHubClientOptions options, IModuleHost host
     public DesiredSettings Settings => _twin.Settings;
 
     public string? LastError { get; private set; }
+
+    /// <summary>Status of the last reported-properties PATCH (204 = accepted).</summary>
+    public int LastReportStatus => _twin.LastReportStatus;
 
     /// <summary>Connects, serves and reconnects until <paramref name="ct"/> is cancelled. Never throws otherwise.</summary>
     public async Task RunAsync(CancellationToken ct)

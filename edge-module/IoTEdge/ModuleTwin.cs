@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 
 namespace SensorStream.EdgeModule.IoTEdge;
 
@@ -9,7 +10,7 @@ namespace SensorStream.EdgeModule.IoTEdge;
 /// the settings accepted from it. Desired patches merge into the document and the whole document is validated
 /// and applied again, so fixing one bad property never needs the others to be sent again.
 /// </summary>
-internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan configuredHealthInterval)
+internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan configuredHealthInterval, ILogger log)
 {
     private readonly ReportedProperties _reported = new();
     private JsonObject _desired = new();
@@ -66,15 +67,16 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
         applied[DesiredSettingsParser.HealthIntervalSecondsName] = HealthInterval.TotalSeconds;
         var patch = _reported.AfterApply(DesiredVersion, applied, errors, time.GetUtcNow());
         if (connection is not null) JsonMergePatch.Apply(patch, connection);
-        await ReportAsync(mqtt, patch, ct).ConfigureAwait(false);
+        var response = await mqtt.TwinRequestAsync(IoTHubTopics.ReportedPatch, Encoding.UTF8.GetBytes(patch.ToJsonString()), ct).ConfigureAwait(false);
+        LastReportStatus = response.Status;
+        // A refused report is the hub judging its content, not a broken link: reconnecting would only repeat it.
+        // (No answer at all times out above and does end the connection.)
+        if (response.Status is < 200 or > 299)
+            log.LogWarning("Reported properties PATCH refused with status {Status}: {Body}", response.Status, Encoding.UTF8.GetString(response.Payload));
     }
 
-    public static async Task ReportAsync(EdgeHubConnection mqtt, JsonObject patch, CancellationToken ct)
-    {
-        var response = await mqtt.TwinRequestAsync(IoTHubTopics.ReportedPatch, Encoding.UTF8.GetBytes(patch.ToJsonString()), ct).ConfigureAwait(false);
-        if (response.Status is < 200 or > 299)
-            throw new IOException($"Reported properties PATCH failed with status {response.Status}: {Encoding.UTF8.GetString(response.Payload)}");
-    }
+    /// <summary>Status IoT Hub gave the last reported-properties PATCH (204 when accepted; 0 before the first).</summary>
+    public int LastReportStatus { get; private set; }
 
     private static JsonObject? TryParseObject(byte[] payload)
     {

@@ -113,4 +113,20 @@ public sealed class EdgeHubTwinTests
         Assert.Equal(2, reported["configStatus"]!["desiredVersion"]!.GetValue<long>());
         Assert.Equal(1, rig.Client.ConnectionCount);
     }
+
+    [Fact]
+    public async Task A_refused_reported_patch_is_logged_not_a_reason_to_reconnect()
+    {
+        await using var rig = await EdgeRig.StartAsync(startClient: false);
+        rig.Hub!.ReportedStatus = 400;
+        rig.StartClient();
+        await rig.Hub.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
+        await Poll.UntilAsync(() => rig.Client.LastReportStatus == 400, "the refusal to reach the client");
+
+        // Still the same connection, still serving.
+        var status = await rig.Hub.InvokeMethodAsync(DirectMethods.Status);
+        Assert.Equal(200, status.Status);
+        Assert.Equal(1, rig.Client.ConnectionCount);
+        Assert.Single(rig.Hub.TwinGets);
+    }
 }

@@ -37,6 +37,9 @@ public sealed class FakeEdgeHub : IAsyncDisposable
     /// <summary>Answer twin GETs with this status instead of 200 when set.</summary>
     public int? TwinGetStatus { get; set; }
 
+    /// <summary>Answer reported PATCHes with this status instead of 204 when set.</summary>
+    public int? ReportedStatus { get; set; }
+
     private FakeEdgeHub(IMqttClient mqtt)
     {
         _mqtt = mqtt;
@@ -142,7 +145,8 @@ public sealed class FakeEdgeHub : IAsyncDisposable
             else if (topic.StartsWith("$iothub/twin/PATCH/properties/reported/", StringComparison.Ordinal))
             {
                 var version = Interlocked.Increment(ref _reportedVersion);
-                await PublishAsync($"$iothub/twin/res/204/?$rid={rid}&$version={version}", "");
+                await PublishAsync($"$iothub/twin/res/{ReportedStatus ?? 204}/?$rid={rid}&$version={version}",
+                    ReportedStatus is null ? "" : """{"errorCode":400004,"message":"refused by the test"}""");
             }
         }
     }

@@ -12,7 +12,7 @@ public sealed class SasTokenTests
     private const string VectorResource = "myhub.azure-devices.net/devices/dev1/modules/mod1";
     private const long VectorExpiry = 1767225600;
     private const string VectorToken =
-        "SharedAccessSignature sr=myhub.azure-devices.net%2Fdevices%2Fdev1%2Fmodules%2Fmod1&sig=SEciy8bWstwDbiI95qGhXZ7T8C8SUL3j3w%2FyRWk5Fd4%3D&se=1767225600";
+        "SharedAccessSignature sr=myhub.azure-devices.net%2Fdevices%2Fdev1%2Fmodules%2Fmod1&sig=SEciy8bWstwDbiI95qGhXZ7T8C8SUL3j3w%2FyRWk5Fd4%3D&se=1767225600"; // secret-scan: test-vector (key = bytes 0..31)
 
     [Fact]
     public async Task Token_matches_the_known_vector()

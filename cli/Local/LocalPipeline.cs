@@ -163,12 +163,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
         var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir));
-        using var http = new HttpClient();
-        // Probe the metrics port only once the host says it started: .NET's managed HttpListener can fail to start
-        // when a connection is already waiting the instant it begins listening, so an eager probe could break it.
-        await Readiness.WaitAsync(process, async t =>
-            process.Printed("Application started") &&
-            (await http.GetAsync($"http://localhost:{State.MetricsPort}/metrics", t)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), ct);
+        // Ready once the collector reports that it samples (or its host that it started). The metrics port is not
+        // probed: .NET's managed HttpListener can fail to start when a connection is already waiting the instant it
+        // begins listening, so an eager probe could break the collector; the live view reads metrics when they come.
+        await Readiness.WaitAsync(process, _ => Task.FromResult(process.Printed("Application started") || process.Printed("Sampling ")),
+            TimeSpan.FromSeconds(60), ct);
     }
 
     private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -19,8 +19,14 @@ public sealed class FaultInjector(LocalPipeline pipeline, Action<string> log)
             FaultKind.PowerCut => [.. LocalPipeline.Order],
             _ => throw new ArgumentOutOfRangeException(nameof(fault)),
         };
-        if (fault.Kind == FaultKind.GatewayOutage) await pipeline.StopComponentAsync(LocalPipeline.GatewayName);
-        else foreach (var name in affected) pipeline.Kill(name);
+        foreach (var name in affected)
+        {
+            // Azurite stands in for Azure Storage, which never loses an acknowledged write; Azurite itself persists its
+            // index only every few seconds, so a SIGKILL would model a storage failure Azure does not have. It is
+            // therefore always restarted gracefully (SIGTERM), also in a power cut of the edge site.
+            if (fault.Kind == FaultKind.GatewayOutage || name == LocalPipeline.AzuriteName) await pipeline.StopComponentAsync(name);
+            else pipeline.Kill(name);
+        }
         Injected[fault.Kind]++;
         // The downtime is the fault itself (an outage of this length), not a synchronization wait.
         await Task.Delay(fault.Downtime, ct);

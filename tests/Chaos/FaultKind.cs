@@ -11,8 +11,8 @@ public enum FaultKind
     KillCloud,
     /// <summary>The gateway stopped cleanly and kept away for a few seconds: the edge buffers, the cloud retries.</summary>
     GatewayOutage,
-    /// <summary>Azurite killed and restarted (on its persisted data).</summary>
+    /// <summary>Azurite (standing in for Azure Storage) stopped and restarted on its persisted data: a storage outage.</summary>
     RestartAzurite,
-    /// <summary>Every process killed at once, then all restarted: a power cut.</summary>
+    /// <summary>A power cut of the edge site: collector, gateway and cloud host killed at once (-9), storage restarted, then all back.</summary>
     PowerCut,
 }

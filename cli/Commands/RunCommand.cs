@@ -150,6 +150,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                            lastPrint = e;
                            Console.WriteLine($"[sensorstream] {e:mm\\:ss} samples {s.Edge(EdgeMetricNames.Samples):N0}, queue {s.Edge(EdgeMetricNames.QueueDepth):N0} events, " +
                                              $"txns {s.Edge(EdgeMetricNames.CommittedTransactions):N0}, stream tail {s.StreamTailBytes:N0} B, " +
+                                             $"mirrored {s.Cloud?.MirroredEvents} events, exported {s.Cloud?.ExportedRows} rows, " +
                                              $"exports {s.CsvFiles} CSV / {s.ParquetFiles} Parquet");
                        })) { }
             }

@@ -31,6 +31,13 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
         pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeMetricNames.CommittedTransactions))} " +
                                                   $"({Fmt(now.Edge(EdgeMetricNames.CommittedSamples))} samples, {Fmt(now.Edge(EdgeMetricNames.GatewayErrors))} gateway errors)");
         pipeline.AddRow($"stream {Markup.Escape(stream)}", $"tail {Bytes(now.StreamTailBytes)}, head {Bytes(now.StreamHeadBytes)}");
+        if (now.Cloud is { } cloud)
+        {
+            pipeline.AddRow("mirrored (blob stream)", $"{Fmt(cloud.MirroredEvents)} events in {Fmt(cloud.LastChunk + 1)} chunks, " +
+                                                      $"lag {Bytes(cloud.MirrorLagBytes)}{(cloud.MirrorCaughtUp == true ? " (caught up)" : "")}");
+            pipeline.AddRow("exported", $"{Fmt(cloud.ExportedRows)} rows from {Fmt(cloud.ExportedEvents)} events, lag {Fmt(cloud.ExportLagEvents)} events" +
+                                        (cloud.DeadLettered > 0 ? $", [yellow]{cloud.DeadLettered} dead-lettered[/]" : ""));
+        }
         pipeline.AddRow("exported files", $"{Fmt(now.CsvFiles)} CSV, {Fmt(now.ParquetFiles)} Parquet");
         foreach (var (part, error) in now.Errors) pipeline.AddRow($"[red]{part}[/]", Markup.Escape(error));
 

@@ -1,7 +1,9 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using SensorStream.Cli.Exports;
+using SensorStream.Streams.BlobStreams;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Exporting;
 using SensorStream.Streams.Naming;
 
 namespace SensorStream.Cli.Monitoring;
@@ -15,6 +17,7 @@ public sealed record PipelineSnapshot(
     int? CsvFiles,
     int? ParquetFiles,
     IReadOnlyDictionary<string, SensorProgress> StreamSensors,
+    StreamStatus? Cloud,
     IReadOnlyDictionary<string, string> Errors)
 {
     public static async Task<PipelineSnapshot> CollectAsync(GatewayClient gateway, StreamName stream, BlobServiceClient? blobs,
@@ -24,6 +27,7 @@ public sealed record PipelineSnapshot(
         IReadOnlyList<MetricSample>? metrics = null;
         long? tail = null, head = null;
         int? csv = null, parquet = null;
+        StreamStatus? cloud = null;
         if (metricsPort is { } port)
         {
             // "localhost", not 127.0.0.1: the collector's HTTP listener matches the host name it was bound to.
@@ -43,11 +47,14 @@ public sealed record PipelineSnapshot(
             {
                 csv = await CountAsync(blobs, ExportAudit.Prefix("csv", stream), ct);
                 parquet = await CountAsync(blobs, ExportAudit.Prefix("parquet", stream), ct);
+                // Mirrored and exported positions as the cloud jobs record them (chunk blobs and the export checkpoint).
+                var store = new BlobStreamStore(blobs);
+                cloud = await new CloudStatus(store, new Exporter(store, new ExportOptions()), gateway).GetAsync(stream, ct);
             }
             catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
         }
         var sensors = watcher?.Sensors.ToDictionary() ?? new Dictionary<string, SensorProgress>();
-        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, sensors, errors);
+        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, sensors, cloud, errors);
     }
 
     private static async Task<int> CountAsync(BlobServiceClient blobs, string prefix, CancellationToken ct)

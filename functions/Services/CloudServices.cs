@@ -15,6 +15,13 @@ public static class CloudServices
     /// <summary>The source gateway, kept apart from the target so both can be registered.</summary>
     public sealed record Gateways(GatewayClient? Source, GatewayClient? Target);
 
+    private static GatewayClient Client(Uri endpoint, GatewayCredentials credentials) => new(new GatewayClientOptions
+    {
+        Endpoint = endpoint,
+        AuthToken = credentials.Token,
+        TrustedCertificateFile = credentials.TrustedCertificateFile,
+    });
+
     public static IServiceCollection AddSensorStreamCloud(this IServiceCollection services, IConfiguration configuration)
     {
         var settings = CloudSettings.From(configuration);
@@ -24,8 +31,8 @@ public static class CloudServices
         services.AddSingleton(sp => new Exporter(sp.GetRequiredService<BlobStreamStore>(), settings.Export));
         services.AddSingleton(sp => new ExportCatalog(sp.GetRequiredService<BlobServiceClient>()));
         services.AddSingleton(_ => new Gateways(
-            settings.GatewayEndpoint is { } s ? new GatewayClient(new GatewayClientOptions { Endpoint = s }) : null,
-            settings.TargetGatewayEndpoint is { } t ? new GatewayClient(new GatewayClientOptions { Endpoint = t }) : null));
+            settings.GatewayEndpoint is { } s ? Client(s, settings.GatewayCredentials) : null,
+            settings.TargetGatewayEndpoint is { } t ? Client(t, settings.TargetGatewayCredentials) : null));
         services.AddSingleton(sp => new CloudSteps(settings, sp.GetRequiredService<BlobStreamStore>(), sp.GetRequiredService<Exporter>(),
             sp.GetRequiredService<Gateways>().Source, sp.GetRequiredService<Gateways>().Target));
         services.AddSingleton(sp => new StreamSelection(settings, sp.GetRequiredService<BlobStreamStore>(), sp.GetRequiredService<Gateways>().Source));

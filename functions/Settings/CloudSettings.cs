@@ -26,6 +26,12 @@ public sealed record CloudSettings
     /// <summary><c>GATEWAY_ENDPOINT</c>: the source gateway; empty = export only (no mirroring).</summary>
     public Uri? GatewayEndpoint { get; init; }
 
+    /// <summary><c>GATEWAY_TOKEN</c> or <c>GATEWAY_TOKEN_FILE</c>, and <c>GATEWAY_CA_FILE</c>: credentials for the source gateway.</summary>
+    public GatewayCredentials GatewayCredentials { get; init; } = GatewayCredentials.None;
+
+    /// <summary><c>MIRROR_TARGET_GATEWAY_TOKEN</c> / <c>_TOKEN_FILE</c> / <c>_CA_FILE</c>: credentials for the target gateway.</summary>
+    public GatewayCredentials TargetGatewayCredentials { get; init; } = GatewayCredentials.None;
+
     /// <summary><c>MIRROR_STREAMS</c>: <c>scope/stream</c> list; empty = every stream of every scope of the gateway.</summary>
     public IReadOnlyList<StreamName> Streams { get; init; } = [];
 
@@ -55,6 +61,8 @@ public sealed record CloudSettings
             BlobServiceUri = Url("AzureWebJobsStorage__blobServiceUri"),
             ManagedIdentityClientId = Text("AzureWebJobsStorage__clientId"),
             GatewayEndpoint = Url("GATEWAY_ENDPOINT"),
+            GatewayCredentials = GatewayCredentials.From(Text, "GATEWAY"),
+            TargetGatewayCredentials = GatewayCredentials.From(Text, "MIRROR_TARGET_GATEWAY"),
             Streams = (Text("MIRROR_STREAMS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(StreamName.Parse).Distinct().ToList(),
             TargetGatewayEndpoint = Url("MIRROR_TARGET_GATEWAY"),

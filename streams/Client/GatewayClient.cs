@@ -163,20 +163,23 @@ public sealed class GatewayClient : IDisposable
     public async Task WriteEventsAsync(StreamName stream, IEnumerable<OutgoingEvent> events, bool useTransaction = false, CancellationToken ct = default)
     {
         using var call = _rpc.WriteEvents(cancellationToken: ct);
-        var first = true;
-        foreach (var e in events)
+        await WithServerStatusAsync(call, async () =>
         {
-            await call.RequestStream.WriteAsync(new WriteEventsRequest
+            var first = true;
+            foreach (var e in events)
             {
-                Scope = first ? stream.Scope : "",
-                Stream = first ? stream.Stream : "",
-                UseTransaction = useTransaction,
-                RoutingKey = e.RoutingKey,
-                Event = UnsafeByteOperations.UnsafeWrap(e.Data),
-            }, ct).ConfigureAwait(false);
-            first = false;
-        }
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                await call.RequestStream.WriteAsync(new WriteEventsRequest
+                {
+                    Scope = first ? stream.Scope : "",
+                    Stream = first ? stream.Stream : "",
+                    UseTransaction = useTransaction,
+                    RoutingKey = e.RoutingKey,
+                    Event = UnsafeByteOperations.UnsafeWrap(e.Data),
+                }, ct).ConfigureAwait(false);
+                first = false;
+            }
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
         await call.ResponseAsync.ConfigureAwait(false);
     }
 
@@ -199,20 +202,23 @@ public sealed class GatewayClient : IDisposable
             // Messages are buffered (not flushed one by one) and go out together when the request completes;
             // only the first carries scope/stream/txn (the server takes empty fields as "same as the first").
             call.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-            var first = true;
-            foreach (var e in events)
+            await WithServerStatusAsync(call, async () =>
             {
-                await call.RequestStream.WriteAsync(new WriteTransactionEventsRequest
+                var first = true;
+                foreach (var e in events)
                 {
-                    Scope = first ? stream.Scope : "",
-                    Stream = first ? stream.Stream : "",
-                    TxnId = first ? txnId : "",
-                    RoutingKey = e.RoutingKey,
-                    Event = UnsafeByteOperations.UnsafeWrap(e.Data),
-                }, ct).ConfigureAwait(false);
-                first = false;
-            }
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                    await call.RequestStream.WriteAsync(new WriteTransactionEventsRequest
+                    {
+                        Scope = first ? stream.Scope : "",
+                        Stream = first ? stream.Stream : "",
+                        TxnId = first ? txnId : "",
+                        RoutingKey = e.RoutingKey,
+                        Event = UnsafeByteOperations.UnsafeWrap(e.Data),
+                    }, ct).ConfigureAwait(false);
+                    first = false;
+                }
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }, ct).ConfigureAwait(false);
             return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
         });
 
@@ -244,6 +250,25 @@ public sealed class GatewayClient : IDisposable
             Stream = stream.Stream,
             TxnId = txnId,
         }, Call(t))).Status, ct));
+
+    /// <summary>
+    /// Runs the request-stream writes of a client-streaming call. When the server ends the call early (an error such
+    /// as UNIMPLEMENTED or INVALID_ARGUMENT), a write fails with a bare CANCELLED; the server's real status is in the
+    /// response, so surface that one instead.
+    /// </summary>
+    private static async Task WithServerStatusAsync<TRequest, TResponse>(AsyncClientStreamingCall<TRequest, TResponse> call, Func<Task> writes,
+        CancellationToken ct)
+    {
+        try
+        {
+            await writes().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is RpcException or OperationCanceledException or InvalidOperationException)
+        {
+            await call.ResponseAsync.ConfigureAwait(false); // throws the server's status
+            throw;
+        }
+    }
 
     private async Task<T> Transactional<T>(Func<Task<T>> call)
     {

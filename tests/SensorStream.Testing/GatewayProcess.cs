@@ -117,8 +117,13 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             ct.ThrowIfCancellationRequested();
             if (_process.HasExited)
+            {
+                // The exit can be seen before the last output lines are delivered; WaitForExit() without a timeout
+                // waits for the redirected streams to reach their end, so the message holds the process's last words.
+                _process.WaitForExit();
                 throw new InvalidOperationException(
                     $"The gateway exited with code {_process.ExitCode} before serving. Output:{Environment.NewLine}{OutputText}");
+            }
             try
             {
                 await client.ListScopesAsync(new ListScopesRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 
 namespace SensorStream.EndToEnd.Tests;
@@ -13,26 +12,12 @@ public partial class ChaosTests
     public async Task Two_minutes_of_faults_lose_and_duplicate_nothing()
     {
         var dataDir = Path.Combine(Path.GetTempPath(), $"sensorstream-chaos-test-{Guid.NewGuid():N}");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Repo.Dll("tests/Chaos", "SensorStream.Chaos"), "--duration", "120s", "--seed", "20261126",
-                     "--fault-every", "5s", "--sensors", "3", "--batch", "100", "--data-dir", dataDir })
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(12));
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        var output = await stdout + await stderr;
-        try
-        {
-            Assert.True(process.ExitCode == 0, $"chaos exit {process.ExitCode}\n{output}\n{OneCommandRunTests.Logs(dataDir)}");
+            var result = await CliRun.RunDllAsync(Repo.Dll("tests/Chaos", "SensorStream.Chaos"), TimeSpan.FromMinutes(12),
+                "--duration", "120s", "--seed", "20261126", "--fault-every", "5s", "--sensors", "3", "--batch", "100", "--data-dir", dataDir);
+            var output = result.All;
+            Assert.True(result.ExitCode == 0, $"chaos exit {result.ExitCode}\n{output}\n{OneCommandRunTests.Logs(dataDir)}");
             Assert.Contains("chaos: PASSED", output);
             Assert.Contains(" 0 gaps, 0 duplicates", output);
             var faults = FaultsLine().Match(output);

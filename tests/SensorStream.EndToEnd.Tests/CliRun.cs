@@ -10,7 +10,10 @@ public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 
 public static class CliRun
 {
-    public static async Task<CliResult> RunAsync(TimeSpan timeout, params string[] args)
+    public static Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) => RunDllAsync(Repo.Dll("cli", "sensorstream"), timeout, args);
+
+    /// <summary>Runs any built component (<c>dotnet DLL args…</c>); on timeout kills it and throws with what it printed.</summary>
+    public static async Task<CliResult> RunDllAsync(string dll, TimeSpan timeout, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -19,7 +22,7 @@ public static class CliRun
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        info.ArgumentList.Add(Repo.Dll("cli", "sensorstream"));
+        info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";
         info.Environment["COLUMNS"] = "200";
@@ -34,7 +37,7 @@ public static class CliRun
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sensorstream {string.Join(' ', args)} did not finish within {timeout}:\n{await stdout}\n{await stderr}");
+            throw new TimeoutException($"{Path.GetFileName(dll)} {string.Join(' ', args)} did not finish within {timeout}:\n{await stdout}\n{await stderr}");
         }
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SensorStream.Testing;
 using System.Text.RegularExpressions;
 
 namespace SensorStream.EndToEnd.Tests;
@@ -29,7 +30,7 @@ public partial class RepositorySecretsTests
         Assert.NotEmpty(files);
         foreach (var file in files)
         {
-            var path = Path.Combine(Repo.Root, file);
+            var path = Path.Combine(RepoPaths.Root, file);
             if (!File.Exists(path) || new FileInfo(path).Length > 2_000_000 || IsBinary(path)) continue;
             var lineNo = 0;
             foreach (var line in File.ReadLines(path))
@@ -55,7 +56,7 @@ public partial class RepositorySecretsTests
 
     private static List<string> TrackedFiles()
     {
-        var info = new ProcessStartInfo("git", "ls-files -z") { WorkingDirectory = Repo.Root, RedirectStandardOutput = true };
+        var info = new ProcessStartInfo("git", "ls-files -z") { WorkingDirectory = RepoPaths.Root, RedirectStandardOutput = true };
         using var git = Process.Start(info)!;
         var output = git.StandardOutput.ReadToEnd();
         git.WaitForExit();

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using SensorStream.Gateway.Storage;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -26,6 +27,11 @@ public static class GatewayHost
         {
             await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             return 2;
+        }
+        catch (DataLayoutException e)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return 3;
         }
         catch (InvalidDataException e)
         {

@@ -20,6 +20,9 @@ public sealed record StoreOptions
     /// <summary>…or this long after the first merge since the last checkpoint.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>A journal file rolls over at about this size; whole files are deleted once nothing in them is needed.</summary>
+    public long JournalFileBytes { get; init; } = 64L * 1024 * 1024;
+
     /// <summary>How long the status of an aborted transaction is remembered in memory (committed ones are kept on disk).</summary>
     public TimeSpan AbortedStatusMemory { get; init; } = TimeSpan.FromHours(24);
 

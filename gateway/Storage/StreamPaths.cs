@@ -9,12 +9,14 @@ public sealed record StreamPaths(string Directory)
     public string ConfigFile => Path.Combine(Directory, "stream.json");
     public string HeadFile => Path.Combine(Directory, "head.json");
     public string CheckpointFile => Path.Combine(Directory, "checkpoint.json");
-    public string CommitLogFile => Path.Combine(Directory, "commits.log");
+    public string JournalDirectory => Path.Combine(Directory, "journal");
+    public string CommittedIdsFile => Path.Combine(Directory, "committed.log");
     public string SegmentsDirectory => Path.Combine(Directory, "segments");
-    public string TransactionsDirectory => Path.Combine(Directory, "txns");
 
     public string SegmentFile(int segment) => Path.Combine(SegmentsDirectory, $"{segment}.seg");
-    public string TransactionFile(string txnId) => Path.Combine(TransactionsDirectory, txnId + TransactionFileExtension);
 
-    public const string TransactionFileExtension = ".txn";
+    // The older layout (per-transaction files and a separate commit log), read once to upgrade.
+    public string LegacyCommitLogFile => Path.Combine(Directory, "commits.log");
+    public string LegacyTransactionsDirectory => Path.Combine(Directory, "txns");
+    public const string LegacyTransactionFileExtension = ".txn";
 }

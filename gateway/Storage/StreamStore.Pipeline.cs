@@ -1,55 +1,76 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-// The commit pipeline and checkpoints of one stream.
+// The pipeline of one stream: writes, aborts and commits share one journal fsync per round (group commit).
 public sealed partial class StreamStore
 {
-    private const int MaxCommitsPerBatch = 1024;
+    private const int MaxWorkPerBatch = 1024;
+    private const long MaxBatchBytes = 64L * 1024 * 1024;
+    private const int WriteChunkBytes = 4 * 1024 * 1024;
 
-    private readonly Lock _checkpointStateLock = new();
-    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
-    private long[] _writtenEnds;                       // pipeline-owned: segment ends after the last merge
-    private List<Transaction> _mergedSinceCheckpoint = [];
-    private long _bytesSinceCheckpoint;
-    private long _firstMergeSinceCheckpointMs = -1;
+    private readonly ConcurrentDictionary<string, Transaction> _aborting = new(); // abort frame not yet durable: keeps the journal
+    private long[] _writtenEnds;                                                    // pipeline-owned: segment ends after the last merge
+    private long _committedLogEnd;                                                  // journal position after the last merged commit
     private Exception? _fault;
 
-    private void StartPipeline() => _pipeline = Task.Run(RunPipelineAsync);
-
-    private async Task RunPipelineAsync()
+    private void StartPipeline()
     {
-        var batch = new List<Transaction>();
-        while (await _commits.Reader.WaitToReadAsync().ConfigureAwait(false))
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pipeline = done.Task;
+        // A thread of its own: it blocks in fsync, which must not hold a thread-pool thread that RPCs need.
+        new Thread(() =>
+        {
+            RunPipeline();
+            done.SetResult();
+        }) { IsBackground = true, Name = $"pipeline {this}" }.Start();
+    }
+
+    private void RunPipeline()
+    {
+        var batch = new List<PipelineWork>();
+        while (_work.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
-            while (batch.Count < MaxCommitsPerBatch && _commits.Reader.TryRead(out var txn)) batch.Add(txn);
+            long bytes = 0;
+            while (batch.Count < MaxWorkPerBatch && bytes < MaxBatchBytes && _work.Reader.TryRead(out var work))
+            {
+                batch.Add(work);
+                foreach (var (_, evt) in work.Events) bytes += evt.Length;
+            }
             try
             {
                 if (_fault is not null) throw _fault;
-                CommitBatch(batch);
+                RunBatch(batch);
             }
             catch (Exception e)
             {
-                // A failed commit-log write or merge leaves the stream in a state only recovery can sort out (the
-                // entry may be durable): refuse further commits; a restart replays the log.
+                // A failed journal write, fsync or merge leaves the stream in a state only recovery can sort out (a commit
+                // may be durable): refuse further work; a restart replays the journal.
                 _fault ??= e;
-                _log.LogError(e, "Commit pipeline of {Stream} failed; restart the gateway to recover the stream", this);
-                var error = new StoreException(StoreError.Unavailable, $"commit on stream {this} failed ({e.Message}); the gateway must be restarted");
-                foreach (var txn in batch) txn.Commit?.TrySetException(error);
+                _log.LogError(e, "Pipeline of {Stream} failed; restart the gateway to recover the stream", this);
+                var error = new StoreException(StoreError.Unavailable, $"stream {this} failed ({e.Message}); the gateway must be restarted");
+                foreach (var work in batch) work.Fail(error);
             }
         }
     }
 
-    /// <summary>One group commit: one durable commit-log entry for every transaction in the batch, then the merges.</summary>
-    private void CommitBatch(List<Transaction> batch)
+    /// <summary>One round: every queued write, abort and commit goes into the journal, one fsync, then the merges.</summary>
+    private void RunBatch(List<PipelineWork> batch)
     {
+        foreach (var work in batch)
+            if (work.Kind == PipelineWorkKind.Write) AppendEvents(work);
+            else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
+
         var now = _options.Clock();
+        var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit).Select(w => w.Txn).ToList();
         var ends = (long[])_writtenEnds.Clone();
-        var committed = new List<CommittedTransaction>(batch.Count);
+        var committed = new List<CommittedTransaction>(commits.Count);
         long bytes = 0;
-        foreach (var txn in batch)
+        foreach (var txn in commits)
         {
             var merges = new List<SegmentMerge>();
             for (var s = 0; s < ends.Length; s++)
@@ -61,93 +82,77 @@ public sealed partial class StreamStore
             }
             committed.Add(new CommittedTransaction(txn.Id, merges));
         }
-        var entry = new CommitEntry(now, committed);
-        var logEnd = _commitLog.Append(entry); // the commit point of the whole batch
+        if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
+        var logEnd = _journal.End;
 
-        for (var i = 0; i < batch.Count; i++) TransactionMerger.Merge(batch[i], committed[i], now, _segments);
+        _journal.Sync(); // the durability point of every write, abort and commit of this round
 
+        foreach (var work in batch)
+        {
+            if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Written!, work.FirstFrame);
+            else if (work.Kind == PipelineWorkKind.Abort) _aborting.TryRemove(work.Txn.Id, out _);
+            if (work.Kind != PipelineWorkKind.Commit) work.Done.TrySetResult();
+        }
+        if (commits.Count == 0) return;
+
+        for (var i = 0; i < commits.Count; i++) TransactionMerger.Merge(commits[i], committed[i], now, _journal, _segments);
         lock (_checkpointStateLock)
         {
             for (var s = 0; s < ends.Length; s++) _segments[s].Publish(ends[s]);
             _writtenEnds = ends;
             _committedLogEnd = logEnd;
-            _mergedSinceCheckpoint.AddRange(batch);
+            foreach (var txn in commits) _mergedSinceCheckpoint.Add((txn, now));
             _bytesSinceCheckpoint += bytes;
             if (_firstMergeSinceCheckpointMs < 0) _firstMergeSinceCheckpointMs = now;
         }
         Appended.Pulse();
-        foreach (var txn in batch)
+        foreach (var txn in commits)
         {
             txn.Phase = TransactionPhase.Committed;
             _committed[txn.Id] = now;
-            _open.TryRemove(txn.Id, out _);
+            _open.TryRemove(txn.Id, out _); // after it joined the merged list: a checkpoint always sees it in one of the two
             txn.Commit!.TrySetResult();
         }
         if (CheckpointDue(now)) _ = Task.Run(() => CheckpointAsync(force: false));
     }
 
-    private long _committedLogEnd;
-
-    private bool CheckpointDue(long now)
+    /// <summary>Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size).</summary>
+    private void AppendEvents(PipelineWork work)
     {
-        lock (_checkpointStateLock)
-            return _mergedSinceCheckpoint.Count > 0 &&
-                   (_bytesSinceCheckpoint >= _options.CheckpointBytes ||
-                    now - _firstMergeSinceCheckpointMs >= _options.CheckpointInterval.TotalMilliseconds);
-    }
-
-    /// <summary>Checkpoints when one is due (called periodically, so an idle stream still lets go of merged transaction files).</summary>
-    public Task CheckpointIfDueAsync() => CheckpointDue(_options.Clock()) ? CheckpointAsync(force: false) : Task.CompletedTask;
-
-    /// <summary>
-    /// fsyncs the segments, records how far they are durable, then deletes the transaction files that recovery no
-    /// longer needs. Runs beside the pipeline: it captures a consistent point first, and fsync covers later writes too.
-    /// </summary>
-    public async Task CheckpointAsync(bool force)
-    {
-        if (force) await _checkpointGate.WaitAsync().ConfigureAwait(false);
-        else if (!_checkpointGate.Wait(0)) return;
-        List<Transaction>? merged = null;
+        var refs = new List<TransactionEventRef>(work.Events.Count);
+        var buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
         try
         {
-            long logEnd;
-            long[] ends;
-            lock (_checkpointStateLock)
+            var first = -1L;
+            for (var i = 0; i < work.Events.Count;)
             {
-                if (_mergedSinceCheckpoint.Count == 0 && !force) return;
-                logEnd = _committedLogEnd;
-                ends = (long[])_writtenEnds.Clone();
-                merged = _mergedSinceCheckpoint;
-                _mergedSinceCheckpoint = [];
-                _bytesSinceCheckpoint = 0;
-                _firstMergeSinceCheckpointMs = -1;
+                var used = 0;
+                var chunkStart = refs.Count;
+                do
+                {
+                    var (segment, evt) = work.Events[i];
+                    var size = JournalFrame.DataFrameSize(evt.Length);
+                    if (used > 0 && used + size > buffer.Length) break;
+                    if (size > buffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = ArrayPool<byte>.Shared.Rent(size);
+                    }
+                    JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, segment, evt.Span);
+                    refs.Add(new TransactionEventRef(segment, used + JournalFrame.DataOverhead, evt.Length)); // relative until placed
+                    used += size;
+                    i++;
+                } while (i < work.Events.Count);
+                var position = _journal.Append(buffer.AsSpan(0, used));
+                if (first < 0) first = position;
+                for (var r = chunkStart; r < refs.Count; r++) refs[r] = refs[r] with { Position = position + refs[r].Position };
             }
-            foreach (var segment in _segments) segment.FlushIfDirty();
-            new Checkpoint(logEnd, ends).Save(Paths.CheckpointFile);
-            foreach (var txn in merged) txn.File.Delete();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Nothing is lost: the older checkpoint and the transaction files still on disk replay everything.
-            _log.LogError(e, "Checkpoint of {Stream} failed; it is retried with the next one", this);
-            if (merged is not null)
-                lock (_checkpointStateLock) _mergedSinceCheckpoint.InsertRange(0, merged.Where(t => File.Exists(t.File.Path)));
+            work.Written = refs;
+            work.FirstFrame = first;
         }
         finally
         {
-            _checkpointGate.Release();
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>Stops taking commits, lets the pipeline finish those queued, and checkpoints.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _commits.Writer.TryComplete();
-        await _pipeline.ConfigureAwait(false);
-        await _closed.CancelAsync().ConfigureAwait(false);
-        if (_fault is null && !_deleted) await CheckpointAsync(force: true).ConfigureAwait(false);
-        foreach (var txn in _open.Values) txn.File.Dispose();
-        foreach (var segment in _segments) segment.Dispose();
-        _commitLog.Dispose();
     }
 }

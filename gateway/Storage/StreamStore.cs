@@ -6,20 +6,21 @@ using SensorStream.Gateway.Transactions;
 namespace SensorStream.Gateway.Storage;
 
 /// <summary>
-/// One stream: its segments, head, transactions and commit pipeline. Writes go to transaction files; commits go
-/// through one pipeline per stream (group commit: every commit waiting when the pipeline wakes shares one commit-log
-/// fsync), then are merged into the segments and published to readers.
+/// One stream: its segments, head, transactions and pipeline. Writes, aborts and commits all go through one pipeline
+/// per stream into one journal (group commit: everything waiting when the pipeline wakes shares one fsync); commits are
+/// then merged into the segments and published to readers.
 /// </summary>
 public sealed partial class StreamStore : IAsyncDisposable
 {
     private readonly StoreOptions _options;
     private readonly ILogger _log;
     private readonly SegmentFile[] _segments;
-    private readonly CommitLog _commitLog;
+    private readonly Journal _journal;
+    private readonly CommittedIds _committedIds;
     private readonly ConcurrentDictionary<string, Transaction> _open = new();
     private readonly ConcurrentDictionary<string, long> _committed = new();
     private readonly ConcurrentDictionary<string, long> _aborted = new();
-    private readonly Channel<Transaction> _commits = Channel.CreateUnbounded<Transaction>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PipelineWork> _work = Channel.CreateUnbounded<PipelineWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
     private readonly Lock _headLock = new();
     private long[] _heads;
@@ -27,14 +28,15 @@ public sealed partial class StreamStore : IAsyncDisposable
     private Task _pipeline = Task.CompletedTask;
 
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
-        CommitLog commitLog, long[] heads, StoreOptions options, ILogger log)
+        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, ILogger log)
     {
         Scope = scope;
         Stream = stream;
         Paths = paths;
         _config = config;
         _segments = segments;
-        _commitLog = commitLog;
+        _journal = journal;
+        _committedIds = committedIds;
         _heads = heads;
         _options = options;
         _log = log;
@@ -78,10 +80,9 @@ public sealed partial class StreamStore : IAsyncDisposable
         var lease = leaseMs == 0 ? _options.DefaultLeaseMs : leaseMs;
         if (lease < 0 || lease > _options.MaxLeaseMs)
             throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
-        var id = Guid.NewGuid().ToString("N");
-        var file = TransactionFile.Create(Paths.TransactionFile(id));
-        var txn = new Transaction(id, file, _segments.Length, lease, _options.Clock());
-        _open[id] = txn;
+        // Nothing on disk yet: the first write journals it. A transaction lost before its first write is simply unknown.
+        var txn = new Transaction(Guid.NewGuid(), _segments.Length, lease, _options.Clock());
+        _open[txn.Id] = txn;
         return txn;
     }
 
@@ -95,7 +96,11 @@ public sealed partial class StreamStore : IAsyncDisposable
         try
         {
             EnsureStillOpen(txn, "write to");
-            txn.AddEvents(await txn.File.AppendAsync(routed).ConfigureAwait(false));
+            if (routed.Count == 0) return 0;
+            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed);
+            if (!_work.Writer.TryWrite(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            // Acknowledged only once durable; the pipeline adds the events to the transaction before this completes.
+            await work.Done.Task.ConfigureAwait(false);
             return events.Count;
         }
         finally
@@ -126,7 +131,7 @@ public sealed partial class StreamStore : IAsyncDisposable
                     commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     txn.Commit = commit;
                     txn.Phase = TransactionPhase.Committing;
-                    if (!_commits.Writer.TryWrite(txn))
+                    if (!_work.Writer.TryWrite(new PipelineWork(PipelineWorkKind.Commit, txn)))
                     {
                         txn.Phase = TransactionPhase.Open;
                         throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
@@ -216,8 +221,14 @@ public sealed partial class StreamStore : IAsyncDisposable
     {
         txn.Phase = TransactionPhase.Aborted;
         _aborted[txn.Id] = _options.Clock();
+        if (txn.FirstPosition >= 0 || txn.Events.Count > 0)
+        {
+            // Its data stays in the journal until the abort frame is durable; not awaited (no caller needs it), and if a
+            // crash loses it the transaction comes back open, to expire again.
+            _aborting[txn.Id] = txn;
+            if (!_work.Writer.TryWrite(new PipelineWork(PipelineWorkKind.Abort, txn))) _aborting.TryRemove(txn.Id, out _);
+        }
         _open.TryRemove(txn.Id, out _);
-        txn.File.Delete();
         _log.LogInformation("Transaction {Txn} on {Stream} aborted: {Reason}", txn.Id, this, reason);
     }
 

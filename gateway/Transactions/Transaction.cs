@@ -1,23 +1,30 @@
-using SensorStream.Gateway.Transactions;
+using SensorStream.Gateway.Storage;
 
 namespace SensorStream.Gateway.Transactions;
 
 /// <summary>Life of a transaction inside the store (the wire status adds UNKNOWN and ABORTING).</summary>
 public enum TransactionPhase { Open, Committing, Committed, Aborted }
 
+/// <summary>Where one written event sits in the stream journal (its bytes at <see cref="Position"/>), and which segment it goes to.</summary>
+public readonly record struct TransactionEventRef(int Segment, long Position, int EventLength);
+
 /// <summary>
-/// An open (or committing) transaction: its file, the index of its events, and its lease. <see cref="Gate"/> orders
-/// writes, commit, abort and lease expiry of one transaction; different transactions proceed in parallel.
+/// An open (or committing) transaction: the index of its events in the journal, and its lease. <see cref="Gate"/>
+/// orders writes, commit, abort and lease expiry of one transaction; different transactions proceed in parallel.
 /// </summary>
-public sealed class Transaction(string id, TransactionFile file, int segments, long leaseMs, long nowMs)
+public sealed class Transaction(Guid key, int segments, long leaseMs, long nowMs)
 {
     private long _deadlineMs = nowMs + leaseMs;
     private int _phase = (int)TransactionPhase.Open;
+    private long _firstPosition = -1;
 
-    public string Id { get; } = id;
-    public TransactionFile File { get; } = file;
+    public Guid Key { get; } = key;
+    public string Id { get; } = JournalFrame.IdText(key);
     public SemaphoreSlim Gate { get; } = new(1, 1);
     public List<TransactionEventRef> Events { get; } = [];
+
+    /// <summary>Journal position of its first data frame (-1 before any): the journal is kept from here while it lives.</summary>
+    public long FirstPosition => Volatile.Read(ref _firstPosition);
 
     /// <summary>Bytes this transaction adds to each segment once merged (segment framing included).</summary>
     public long[] SegmentBytes { get; } = new long[segments];
@@ -43,12 +50,14 @@ public sealed class Transaction(string id, TransactionFile file, int segments, l
         Volatile.Write(ref _deadlineMs, nowMs + leaseMs);
     }
 
-    public void AddEvents(IEnumerable<TransactionEventRef> events)
+    /// <summary>Records durable events (frame positions are recorded by whoever wrote or scanned them).</summary>
+    public void AddEvents(IEnumerable<TransactionEventRef> events, long firstFramePosition)
     {
+        if (FirstPosition < 0) Volatile.Write(ref _firstPosition, firstFramePosition);
         foreach (var e in events)
         {
             Events.Add(e);
-            SegmentBytes[e.Segment] += Storage.SegmentRecord.FrameSizeOf(e.EventLength);
+            SegmentBytes[e.Segment] += SegmentRecord.FrameSizeOf(e.EventLength);
             SegmentEvents[e.Segment]++;
         }
     }

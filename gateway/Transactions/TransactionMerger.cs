@@ -1,52 +1,98 @@
+using System.Buffers;
 using SensorStream.Gateway.Storage;
 
 namespace SensorStream.Gateway.Transactions;
 
 /// <summary>
-/// Copies a committed transaction's events into its segments at the target offsets of its commit-log entry,
-/// contiguously per segment and in write order. Deterministic (the timestamp comes from the entry), so replay after a
-/// crash rewrites identical bytes.
+/// Copies a committed transaction's events from the journal into its segments at the target offsets of its commit
+/// entry, contiguously per segment and in write order. Deterministic (the timestamp comes from the entry), so replay
+/// after a crash rewrites identical bytes.
 /// </summary>
 public static class TransactionMerger
 {
     private const int FlushThreshold = 1024 * 1024;
+    private const int MaxRead = 4 * 1024 * 1024;
 
-    public static void Merge(Transaction txn, CommittedTransaction committed, long timestampMs, IReadOnlyList<SegmentFile> segments)
+    public static void Merge(Transaction txn, CommittedTransaction committed, long timestampMs, Journal journal, IReadOnlyList<SegmentFile> segments)
     {
-        var positions = new Dictionary<int, long>();
-        var buffers = new Dictionary<int, MemoryStream>();
+        var outputs = new Dictionary<int, SegmentOutput>();
+        foreach (var m in committed.Merges) outputs[m.Segment] = new SegmentOutput(segments[m.Segment], m.Target);
+        var read = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            var events = txn.Events;
+            for (var i = 0; i < events.Count;)
+            {
+                // Events of one write lie back to back in the journal: read each such run with one pread.
+                var first = events[i];
+                var runEnd = first.Position + first.EventLength;
+                var j = i + 1;
+                while (j < events.Count && events[j].Position == runEnd + JournalFrame.DataOverhead &&
+                       events[j].Position + events[j].EventLength - first.Position <= MaxRead)
+                    runEnd = events[j].Position + events[j++].EventLength;
+                var length = (int)(runEnd - first.Position);
+                if (read.Length < length)
+                {
+                    ArrayPool<byte>.Shared.Return(read);
+                    read = ArrayPool<byte>.Shared.Rent(length);
+                }
+                journal.Read(first.Position, read.AsSpan(0, length));
+                for (; i < j; i++)
+                {
+                    var e = events[i];
+                    if (!outputs.TryGetValue(e.Segment, out var output))
+                        throw new InvalidDataException($"transaction {txn.Id} has an event for segment {e.Segment} that its commit entry does not list");
+                    output.Add(timestampMs, read.AsSpan((int)(e.Position - first.Position), e.EventLength));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(read);
+        }
         foreach (var m in committed.Merges)
         {
-            positions[m.Segment] = m.Target;
-            buffers[m.Segment] = new MemoryStream();
-        }
-        var scratch = new byte[64 * 1024];
-        foreach (var e in txn.Events)
-        {
-            if (!buffers.TryGetValue(e.Segment, out var buffer))
-                throw new InvalidDataException($"transaction {txn.Id} has an event for segment {e.Segment} that its commit entry does not list");
-            var size = SegmentRecord.FrameSizeOf(e.EventLength);
-            if (scratch.Length < size) scratch = new byte[size];
-            txn.File.ReadEvent(e, scratch.AsSpan(SegmentRecord.Overhead, e.EventLength));
-            // The event already sits where the frame wants it: encoding around it copies it onto itself (a no-op).
-            SegmentRecord.Encode(scratch, timestampMs, scratch.AsSpan(SegmentRecord.Overhead, e.EventLength));
-            buffer.Write(scratch, 0, size);
-            if (buffer.Length >= FlushThreshold) Flush(segments[e.Segment], positions, e.Segment, buffer);
-        }
-        foreach (var m in committed.Merges)
-        {
-            Flush(segments[m.Segment], positions, m.Segment, buffers[m.Segment]);
-            if (positions[m.Segment] != m.Target + m.Bytes)
+            var output = outputs[m.Segment];
+            output.Flush();
+            output.Dispose();
+            if (output.Position != m.Target + m.Bytes)
                 throw new InvalidDataException(
-                    $"transaction {txn.Id}: merged {positions[m.Segment] - m.Target} bytes into segment {m.Segment}, its commit entry says {m.Bytes}");
+                    $"transaction {txn.Id}: merged {output.Position - m.Target} bytes into segment {m.Segment}, its commit entry says {m.Bytes}");
         }
     }
 
-    private static void Flush(SegmentFile segment, Dictionary<int, long> positions, int id, MemoryStream buffer)
+    /// <summary>Segment records of one merge, buffered into writes of about <see cref="FlushThreshold"/> bytes.</summary>
+    private sealed class SegmentOutput(SegmentFile segment, long target) : IDisposable
     {
-        if (buffer.Length == 0) return;
-        segment.Write(positions[id], buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        positions[id] += buffer.Length;
-        buffer.SetLength(0);
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(FlushThreshold);
+        private int _used;
+
+        public long Position { get; private set; } = target;
+
+        public void Add(long timestampMs, ReadOnlySpan<byte> evt)
+        {
+            var size = SegmentRecord.FrameSizeOf(evt.Length);
+            if (_used + size > _buffer.Length)
+            {
+                Flush();
+                if (size > _buffer.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(_buffer);
+                    _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, FlushThreshold));
+                }
+            }
+            _used += SegmentRecord.Encode(_buffer.AsSpan(_used), timestampMs, evt);
+            if (_used >= FlushThreshold) Flush();
+        }
+
+        public void Flush()
+        {
+            if (_used == 0) return;
+            segment.Write(Position, _buffer.AsSpan(0, _used));
+            Position += _used;
+            _used = 0;
+        }
+
+        public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
     }
 }

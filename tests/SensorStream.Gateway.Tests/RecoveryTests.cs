@@ -4,7 +4,7 @@ using SensorStream.Testing;
 
 namespace SensorStream.Gateway.Tests;
 
-/// <summary>Start-up recovery from damaged tails: segments, commit log and transaction files.</summary>
+/// <summary>Start-up recovery from damaged tails: segments, journal and committed-id log.</summary>
 public sealed class RecoveryTests
 {
     private static readonly StreamName Stream = new("rec", "s");
@@ -28,6 +28,9 @@ public sealed class RecoveryTests
         file.Write(garbage);
     }
 
+    internal static string NewestJournalFile(string streamDir) =>
+        Directory.GetFiles(Path.Combine(streamDir, "journal"), "*.jnl").Order(StringComparer.Ordinal).Last();
+
     [Fact]
     public async Task Torn_tails_are_cut_at_start_up_and_the_stream_carries_on()
     {
@@ -46,8 +49,8 @@ public sealed class RecoveryTests
             var lengthBefore = new FileInfo(segment0).Length;
             AppendGarbage(segment0, 37);
             AppendGarbage(Path.Combine(dir, "segments", "1.seg"), 5);
-            AppendGarbage(Path.Combine(dir, "commits.log"), 23);
-            AppendGarbage(Path.Combine(dir, "txns", open + ".txn"), 11);
+            AppendGarbage(NewestJournalFile(dir), 23); // after the open transaction's event and the commit
+            AppendGarbage(Path.Combine(dir, "committed.log"), 11);
 
             gw = await gw.RestartAsync();
             Assert.Equal(lengthBefore, new FileInfo(segment0).Length);

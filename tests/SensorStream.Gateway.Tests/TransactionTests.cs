@@ -46,24 +46,35 @@ public sealed class TransactionTests
     [Fact]
     public async Task Aborted_transaction_is_never_visible_and_cannot_commit()
     {
-        await using var gw = await TestGateway.StartAsync();
-        await gw.Client.EnsureStreamAsync(Stream);
-        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
-        await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 1)]);
-        Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
-        Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
-        Assert.Equal(TransactionState.Aborted, await gw.Client.GetTransactionStatusAsync(Stream, txn));
-        var commit = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CommitTransactionAsync(Stream, txn));
-        Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
-        var write = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 2)]));
-        Assert.Equal(StatusCode.FailedPrecondition, write.StatusCode);
+        var gw = await TestGateway.StartAsync();
+        try
+        {
+            await gw.Client.EnsureStreamAsync(Stream);
+            var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 1)]);
+            Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
+            Assert.Equal(TransactionState.Aborted, await gw.Client.AbortTransactionAsync(Stream, txn));
+            Assert.Equal(TransactionState.Aborted, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+            var commit = await Assert.ThrowsAsync<RpcException>(() => gw.Client.CommitTransactionAsync(Stream, txn));
+            Assert.Equal(StatusCode.FailedPrecondition, commit.StatusCode);
+            var write = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("a", 2)]));
+            Assert.Equal(StatusCode.FailedPrecondition, write.StatusCode);
 
-        // A later committed transaction shows only its own events.
-        var other = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
-        await gw.Client.WriteTransactionEventsAsync(Stream, other, [Events.Make("b", 1)]);
-        await gw.Client.CommitTransactionAsync(Stream, other);
-        Assert.Equal(["b|1|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
-        Assert.Empty(Directory.GetFiles(Path.Combine(gw.DataDir, "scopes", "txn", "s", "txns"), txn + "*"));
+            // A later committed transaction shows only its own events.
+            var other = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            await gw.Client.WriteTransactionEventsAsync(Stream, other, [Events.Make("b", 1)]);
+            await gw.Client.CommitTransactionAsync(Stream, other);
+            Assert.Equal(["b|1|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+
+            // Its events are still in the journal, but its abort is too: after a restart it is not open again.
+            gw = await gw.RestartAsync();
+            Assert.Equal(TransactionState.Unknown, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+            Assert.Equal(["b|1|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
     }
 
     [Fact]

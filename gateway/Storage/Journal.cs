@@ -1,0 +1,186 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// The stream's journal (<c>journal/{position:D20}.jnl</c>): one append-only log of transaction data, commit decisions
+/// and aborts, so that one fsync makes a whole group of writes and commits durable. Positions are global (a file's name
+/// is the position of its first byte); files roll at about <see cref="StoreOptions.JournalFileBytes"/> and are deleted from the oldest on, once
+/// nothing in them is needed (<see cref="DeleteBefore"/>). Only the stream's pipeline appends; reads may come from any
+/// thread.
+/// </summary>
+public sealed class Journal : IDisposable
+{
+    private const string Extension = ".jnl";
+
+    private sealed record Part(long Start, string Path, SafeFileHandle Handle);
+
+    private readonly string _directory;
+    private readonly long _rollBytes;
+    private readonly Lock _partsLock = new();
+    private readonly List<Part> _parts;
+    private long _end;
+    private bool _directoryDirty;
+
+    private Journal(string directory, long rollBytes, List<Part> parts, long end)
+    {
+        _directory = directory;
+        _rollBytes = rollBytes;
+        _parts = parts;
+        _end = end;
+    }
+
+    /// <summary>Position after the last appended frame.</summary>
+    public long End => _end;
+
+    public int FileCount
+    {
+        get { lock (_partsLock) return _parts.Count; }
+    }
+
+    /// <summary>
+    /// Opens the journal and visits every intact frame with its global position. A torn tail (never acknowledged) is
+    /// cut off the newest file; anything else that does not read back is damage.
+    /// </summary>
+    public static Journal Open(string directory, long rollBytes, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes)
+    {
+        Directory.CreateDirectory(directory);
+        var parts = new List<Part>();
+        tornBytes = 0;
+        var files = Directory.EnumerateFiles(directory, "*" + Extension).Select(p => (Start: StartOf(p), Path: p)).OrderBy(f => f.Start).ToList();
+        DropLeftoversOfDeletion(files);
+        long end = files.Count > 0 ? files[0].Start : 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            var (start, path) = files[i];
+            if (start != end) throw new InvalidDataException($"{path} starts at {start}, but the journal before it ends at {end}: a journal file is missing");
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+            parts.Add(new Part(start, path, handle));
+            var validEnd = FrameScanner.Scan(handle, 0, (offset, size, payload) => visit(start + offset, size, payload));
+            var length = RandomAccess.GetLength(handle);
+            if (validEnd < length)
+            {
+                if (i < files.Count - 1) throw new InvalidDataException($"{path} is damaged at offset {validEnd} (a newer journal file follows it)");
+                tornBytes = length - validEnd;
+                RandomAccess.SetLength(handle, validEnd);
+                RandomAccess.FlushToDisk(handle);
+            }
+            end = start + validEnd;
+        }
+        var journal = new Journal(directory, rollBytes, parts, end);
+        if (parts.Count == 0)
+        {
+            journal.AddPart(end);
+            journal.Sync();
+        }
+        return journal;
+    }
+
+    /// <summary>Appends frames (no fsync; see <see cref="Sync"/>) and returns the position of their first byte.</summary>
+    public long Append(ReadOnlySpan<byte> frames)
+    {
+        var active = Active;
+        if (_end > active.Start && _end - active.Start + frames.Length > _rollBytes)
+        {
+            RandomAccess.FlushToDisk(active.Handle); // everything before the new file is durable before it exists
+            active = AddPart(_end);
+        }
+        var position = _end;
+        try
+        {
+            RandomAccess.Write(active.Handle, frames, position - active.Start);
+        }
+        catch
+        {
+            // Leave no half-frame for the next append to follow (recovery would stop reading at it).
+            try { RandomAccess.SetLength(active.Handle, position - active.Start); } catch (IOException) { }
+            throw;
+        }
+        _end += frames.Length;
+        return position;
+    }
+
+    /// <summary>fsync: every frame appended so far is durable when this returns (the group commit point).</summary>
+    public void Sync()
+    {
+        RandomAccess.FlushToDisk(Active.Handle);
+        if (!_directoryDirty) return;
+        DurableFiles.SyncDirectory(_directory);
+        _directoryDirty = false;
+    }
+
+    /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="position"/> (they never span two files).</summary>
+    public void Read(long position, Span<byte> destination)
+    {
+        Part part;
+        lock (_partsLock)
+        {
+            var i = _parts.Count - 1;
+            while (i > 0 && _parts[i].Start > position) i--;
+            part = _parts[i];
+        }
+        if (position < part.Start || FrameScanner.ReadFully(part.Handle, destination, position - part.Start) < destination.Length)
+            throw new InvalidDataException($"journal bytes {position}..{position + destination.Length} are not on disk");
+    }
+
+    /// <summary>Deletes the oldest files that end at or before <paramref name="position"/> (never the active one); returns how many.</summary>
+    public int DeleteBefore(long position)
+    {
+        var deleted = new List<Part>();
+        lock (_partsLock)
+        {
+            while (_parts.Count > 1 && _parts[1].Start <= position)
+            {
+                deleted.Add(_parts[0]);
+                _parts.RemoveAt(0);
+            }
+        }
+        foreach (var part in deleted)
+        {
+            part.Handle.Dispose();
+            File.Delete(part.Path);
+        }
+        return deleted.Count;
+    }
+
+    public void Dispose()
+    {
+        lock (_partsLock)
+            foreach (var part in _parts) part.Handle.Dispose();
+    }
+
+    private Part Active
+    {
+        get { lock (_partsLock) return _parts[^1]; }
+    }
+
+    private Part AddPart(long start)
+    {
+        var path = Path.Combine(_directory, start.ToString("D20", CultureInfo.InvariantCulture) + Extension);
+        var part = new Part(start, path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
+        lock (_partsLock) _parts.Add(part);
+        _directoryDirty = true; // the new name is made durable by the next Sync, before anything in it is acknowledged
+        return part;
+    }
+
+    /// <summary>
+    /// Files are deleted oldest first, but unlinks may reach the disk in any order: a file older than a deleted one was
+    /// deletable too (<see cref="DeleteBefore"/> only ever deletes a prefix), so files before the last gap go now.
+    /// </summary>
+    private static void DropLeftoversOfDeletion(List<(long Start, string Path)> files)
+    {
+        for (var i = files.Count - 1; i > 0; i--)
+        {
+            if (files[i - 1].Start + new FileInfo(files[i - 1].Path).Length >= files[i].Start) continue;
+            foreach (var (_, path) in files.Take(i)) File.Delete(path);
+            files.RemoveRange(0, i);
+            return;
+        }
+    }
+
+    private static long StartOf(string path) =>
+        long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
+            ? start
+            : throw new InvalidDataException($"{path} is not a journal file name");
+}

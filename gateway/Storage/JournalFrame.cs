@@ -1,0 +1,63 @@
+using System.Buffers.Binary;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>What a journal frame holds: one transaction event, one group-commit decision, or one abort.</summary>
+public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3 }
+
+/// <summary>
+/// Payloads of the stream journal's frames. Data: <c>[u8 kind][16-byte txn id][i32 segment][event]</c>; commit:
+/// <c>[u8 kind][CommitEntry]</c>; abort: <c>[u8 kind][16-byte txn id]</c>. Transaction ids are our own GUIDs ("N"
+/// form), so 16 bytes hold them exactly.
+/// </summary>
+public static class JournalFrame
+{
+    public const int IdSize = 16;
+    public const int DataHeaderSize = 1 + IdSize + 4;
+
+    /// <summary>Bytes before an event's first byte inside its data frame.</summary>
+    public const int DataOverhead = RecordFrame.HeaderSize + DataHeaderSize;
+
+    public static int DataFrameSize(int eventLength) => DataOverhead + eventLength;
+
+    /// <summary>Encodes a data frame into <paramref name="destination"/> (exactly <see cref="DataFrameSize"/> bytes).</summary>
+    public static void EncodeData(Span<byte> destination, Guid txn, int segment, ReadOnlySpan<byte> evt)
+    {
+        var payload = destination.Slice(RecordFrame.HeaderSize, DataHeaderSize + evt.Length);
+        payload[0] = (byte)JournalFrameKind.Data;
+        txn.TryWriteBytes(payload.Slice(1, IdSize));
+        BinaryPrimitives.WriteInt32LittleEndian(payload[(1 + IdSize)..], segment);
+        evt.CopyTo(payload[DataHeaderSize..]);
+        RecordFrame.WriteHeader(destination, payload);
+    }
+
+    public static byte[] EncodeCommit(CommitEntry entry) => Frame(JournalFrameKind.Commit, entry.Encode());
+
+    public static byte[] EncodeAbort(Guid txn) => Frame(JournalFrameKind.Abort, txn.ToByteArray());
+
+    public static JournalFrameKind KindOf(ReadOnlySpan<byte> payload) =>
+        payload.Length > 0 && payload[0] is >= 1 and <= 3
+            ? (JournalFrameKind)payload[0]
+            : throw new InvalidDataException($"journal frame of unknown kind {(payload.Length > 0 ? payload[0] : -1)}");
+
+    public static Guid TxnOf(ReadOnlySpan<byte> payload) => new(payload.Slice(1, IdSize));
+
+    public static int SegmentOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt32LittleEndian(payload[(1 + IdSize)..]);
+
+    public static CommitEntry CommitOf(ReadOnlySpan<byte> payload) => CommitEntry.Decode(payload[1..]);
+
+    /// <summary>The store's id text of a GUID (and back): what clients see.</summary>
+    public static string IdText(Guid id) => id.ToString("N");
+
+    public static Guid IdOf(string id) =>
+        Guid.TryParseExact(id, "N", out var guid) ? guid : throw new InvalidDataException($"transaction id {id} is not one this store issues");
+
+    private static byte[] Frame(JournalFrameKind kind, ReadOnlySpan<byte> body)
+    {
+        var frame = new byte[RecordFrame.Size(1 + body.Length)];
+        frame[RecordFrame.HeaderSize] = (byte)kind;
+        body.CopyTo(frame.AsSpan(RecordFrame.HeaderSize + 1));
+        RecordFrame.WriteHeader(frame, frame.AsSpan(RecordFrame.HeaderSize));
+        return frame;
+    }
+}

@@ -1,0 +1,29 @@
+using SensorStream.Gateway.Transactions;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>What a stream's pipeline does for one request: append events, commit, or record an abort.</summary>
+internal enum PipelineWorkKind { Write, Commit, Abort }
+
+/// <summary>
+/// One request queued on a stream's pipeline. Every request the pipeline finds waiting shares one journal fsync; a
+/// write or abort completes <see cref="Done"/> once durable, a commit completes <see cref="Transaction.Commit"/> once
+/// durable and visible to readers.
+/// </summary>
+internal sealed class PipelineWork(PipelineWorkKind kind, Transaction txn, IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)>? events = null)
+{
+    public PipelineWorkKind Kind { get; } = kind;
+    public Transaction Txn { get; } = txn;
+    public IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)> Events { get; } = events ?? [];
+    public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Set by the pipeline for a write: where its events landed and where its first frame starts.</summary>
+    public List<TransactionEventRef>? Written { get; set; }
+    public long FirstFrame { get; set; }
+
+    public void Fail(Exception error)
+    {
+        if (Kind == PipelineWorkKind.Commit) Txn.Commit?.TrySetException(error);
+        Done.TrySetException(error);
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Logging;
+using SensorStream.Gateway.Transactions;
+
+namespace SensorStream.Gateway.Storage;
+
+// Checkpoints: fsync the segments, then let go of the journal files nothing needs any more.
+public sealed partial class StreamStore
+{
+    private readonly Lock _checkpointStateLock = new();
+    private readonly SemaphoreSlim _checkpointGate = new(1, 1);
+    private List<(Transaction Txn, long CommittedAtMs)> _mergedSinceCheckpoint = [];
+    private long _bytesSinceCheckpoint;
+    private long _firstMergeSinceCheckpointMs = -1;
+    private long _lastCheckpointMs;
+
+    private bool CheckpointDue(long now)
+    {
+        lock (_checkpointStateLock)
+            return (_mergedSinceCheckpoint.Count > 0 &&
+                    (_bytesSinceCheckpoint >= _options.CheckpointBytes ||
+                     now - _firstMergeSinceCheckpointMs >= _options.CheckpointInterval.TotalMilliseconds)) ||
+                   // Aborts and expired leases also free journal files: an idle stream gives them back too.
+                   (_journal.FileCount > 1 && now - _lastCheckpointMs >= _options.CheckpointInterval.TotalMilliseconds);
+    }
+
+    /// <summary>Checkpoints when one is due (called periodically, so an idle stream still lets go of journal files).</summary>
+    public Task CheckpointIfDueAsync() => CheckpointDue(_options.Clock()) ? CheckpointAsync(force: false) : Task.CompletedTask;
+
+    /// <summary>
+    /// fsyncs the segments, records the committed ids and how far the segments are durable, then deletes the journal
+    /// files before both the checkpoint and the oldest transaction still alive. Runs beside the pipeline: it captures a
+    /// consistent point first, and fsync covers later writes too.
+    /// </summary>
+    public async Task CheckpointAsync(bool force)
+    {
+        if (force) await _checkpointGate.WaitAsync().ConfigureAwait(false);
+        else if (!_checkpointGate.Wait(0)) return;
+        List<(Transaction Txn, long CommittedAtMs)>? merged = null;
+        try
+        {
+            long logEnd, keepFrom;
+            long[] ends;
+            lock (_checkpointStateLock)
+            {
+                logEnd = _committedLogEnd;
+                ends = (long[])_writtenEnds.Clone();
+                merged = _mergedSinceCheckpoint;
+                _mergedSinceCheckpoint = [];
+                _bytesSinceCheckpoint = 0;
+                _firstMergeSinceCheckpointMs = -1;
+                _lastCheckpointMs = _options.Clock();
+                // Under the lock: the pipeline adds a commit to the merged list before it leaves _open, so every live
+                // transaction is seen here (open, aborting, or merged after this point and so still in _open).
+                keepFrom = _open.Values.Concat(_aborting.Values).Select(t => t.FirstPosition).Where(p => p >= 0).DefaultIfEmpty(long.MaxValue).Min();
+            }
+            if (merged.Count > 0)
+            {
+                foreach (var segment in _segments) segment.FlushIfDirty();
+                // Before any journal file with their commit frames goes: their status must outlive it.
+                _committedIds.Append(merged.Select(m => (m.Txn.Id, m.CommittedAtMs)));
+                new Checkpoint(logEnd, ends).Save(Paths.CheckpointFile);
+                _durableLogEnd = logEnd;
+            }
+            var deleted = _journal.DeleteBefore(Math.Min(_durableLogEnd, keepFrom));
+            if (deleted > 0) _log.LogDebug("{Stream}: deleted {Count} journal file(s)", this, deleted);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Nothing is lost: the older checkpoint and the journal still on disk replay everything.
+            _log.LogError(e, "Checkpoint of {Stream} failed; it is retried with the next one", this);
+            if (merged is not null)
+                lock (_checkpointStateLock) _mergedSinceCheckpoint.InsertRange(0, merged);
+        }
+        finally
+        {
+            _checkpointGate.Release();
+        }
+    }
+
+    private long _durableLogEnd; // journal position the saved checkpoint covers (checkpoint-owned)
+
+    /// <summary>Stops taking work, lets the pipeline finish what is queued, and checkpoints.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _work.Writer.TryComplete();
+        await _pipeline.ConfigureAwait(false);
+        await _closed.CancelAsync().ConfigureAwait(false);
+        if (_fault is null && !_deleted) await CheckpointAsync(force: true).ConfigureAwait(false);
+        foreach (var segment in _segments) segment.Dispose();
+        _journal.Dispose();
+        _committedIds.Dispose();
+    }
+}

@@ -88,6 +88,7 @@ public sealed partial class StreamStore
         {
             _committedLogEnd = journal.End,
             _durableLogEnd = checkpoint.JournalPosition,
+            _lastCheckpointMs = now,
         };
         foreach (var (id, at) in committed) store._committed[id] = at;
         var open = 0;

@@ -15,4 +15,10 @@ public enum FaultKind
     RestartAzurite,
     /// <summary>A power cut of the edge site: collector, gateway and cloud host killed at once (-9), storage restarted, then all back.</summary>
     PowerCut,
+    /// <summary>The collector's fsyncs hang (a saturated or failing disk): sampling goes on, queue writes and commits wait.</summary>
+    StallEdgeDisk,
+    /// <summary>The gateway's fsyncs hang: writes and commits are not acknowledged until the disk answers again.</summary>
+    StallGatewayDisk,
+    /// <summary>The collector's file system filled to the last byte: SQLite gets SQLITE_FULL until space is freed.</summary>
+    EdgeDiskFull,
 }

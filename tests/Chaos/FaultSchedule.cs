@@ -6,10 +6,9 @@ public sealed record PlannedFault(TimeSpan At, FaultKind Kind, TimeSpan Downtime
 /// <summary>A seeded, reproducible schedule: the same seed and duration give the same faults at the same times.</summary>
 public static class FaultSchedule
 {
-    public static IReadOnlyList<PlannedFault> Create(int seed, TimeSpan duration, TimeSpan meanInterval)
+    public static IReadOnlyList<PlannedFault> Create(int seed, TimeSpan duration, TimeSpan meanInterval, IReadOnlyList<FaultKind> kinds)
     {
         var random = new Random(seed);
-        var kinds = Enum.GetValues<FaultKind>();
         var faults = new List<PlannedFault>();
         var at = TimeSpan.FromSeconds(3);
         var index = 0;
@@ -19,7 +18,7 @@ public static class FaultSchedule
             at += meanInterval * (0.5 + random.NextDouble());
             if (at >= duration) break;
             // Cycle through every kind first so short runs still cover them all, then pick at random.
-            var kind = index < kinds.Length ? kinds[index] : kinds[random.Next(kinds.Length)];
+            var kind = index < kinds.Count ? kinds[index] : kinds[random.Next(kinds.Count)];
             var downtime = TimeSpan.FromMilliseconds(random.Next(200, 3000));
             faults.Add(new PlannedFault(at, kind, downtime));
             index++;

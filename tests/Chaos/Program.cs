@@ -6,6 +6,7 @@ using SensorStream.Cli.Local;
 using SensorStream.Cli.Processes;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
+using SensorStream.Testing;
 
 // Chaos harness: the real pipeline as processes, faults from a seeded schedule, then drain and prove exactly-once.
 ChaosOptions options;
@@ -22,28 +23,44 @@ catch (ArgumentException e)
 void Log(string message) => Console.WriteLine($"[chaos {DateTime.UtcNow:HH:mm:ss.fff}] {message}");
 
 var stream = new StreamName("chaos", "sensors");
-var sensors = Enumerable.Range(0, options.Sensors).Select(i => $"synthetic:chaos-{i}").ToList();
-var schedule = FaultSchedule.Create(options.Seed, options.Duration, options.MeanFaultInterval);
-Log($"seed {options.Seed}: {schedule.Count} faults planned over {options.Duration.TotalSeconds:0} s; {sensors.Count} sensors at {options.RateHz} Hz, " +
-    $"batch {options.Batch}; data in {options.DataDir}");
 if (Directory.Exists(options.DataDir)) Directory.Delete(options.DataDir, recursive: true);
+Directory.CreateDirectory(options.DataDir);
+var fsyncStall = FsyncStall.TryBuild(Path.Combine(options.DataDir, "faults"), Log);
+using var edgeDisk = EdgeDisk.TryMount(Path.Combine(options.DataDir, "edge"), 256, Log);
+var kinds = FaultInjector.Available(fsyncStall, edgeDisk);
+var csv = new CsvFeeder(Path.Combine(options.DataDir, "csv-in"));
+var sensors = Enumerable.Range(0, options.Sensors).Select(i => $"synthetic:chaos-{i}").Append($"csv:{csv.Directory}").ToList();
+var schedule = FaultSchedule.Create(options.Seed, options.Duration, options.MeanFaultInterval, kinds);
+Log($"seed {options.Seed}: {schedule.Count} faults of {kinds.Count} kinds planned over {options.Duration.TotalSeconds:0} s; " +
+    $"{options.Sensors} sensors at {options.RateHz} Hz, batch {options.Batch}, and a CSV folder; data in {options.DataDir}");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 var pipelineOptions = new PipelineOptions(options.DataDir, sensors, options.RateHz, options.Batch, stream)
 {
     CloudSettings = new Dictionary<string, string> { ["MIRROR_SCHEDULE"] = "*/2 * * * * *", ["EXPORT_SCHEDULE"] = "*/2 * * * * *" },
+    ComponentEnvironment = fsyncStall is null ? new Dictionary<string, IReadOnlyDictionary<string, string>>() : new()
+    {
+        [LocalPipeline.EdgeName] = fsyncStall.EnvironmentFor(LocalPipeline.EdgeName),
+        [LocalPipeline.GatewayName] = fsyncStall.EnvironmentFor(LocalPipeline.GatewayName),
+    },
 };
 int exitCode;
 await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, RepoLayout.Discover(), Log, stop.Token))
 {
-    var injector = new FaultInjector(pipeline, Log);
+    var injector = new FaultInjector(pipeline, fsyncStall, edgeDisk, csv, Log);
     var resources = new ResourceSampler(pipeline);
     var started = DateTime.UtcNow;
     using var sampling = new PeriodicTimer(TimeSpan.FromSeconds(5));
     var sampler = Task.Run(async () =>
     {
         try { do resources.Sample(); while (await sampling.WaitForNextTickAsync(stop.Token)); }
+        catch (OperationCanceledException) { }
+    });
+    using var feeding = new PeriodicTimer(TimeSpan.FromSeconds(2));
+    var feeder = Task.Run(async () =>
+    {
+        try { while (await feeding.WaitForNextTickAsync(stop.Token)) csv.WriteNext(); }
         catch (OperationCanceledException) { }
     });
     foreach (var fault in schedule)
@@ -54,30 +71,51 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     }
     var rest = options.Duration - (DateTime.UtcNow - started);
     if (rest > TimeSpan.Zero) await Task.Delay(rest, stop.Token);
+    feeding.Dispose();
+    await feeder;
     await injector.RestoreAsync(stop.Token);
 
+    Log($"draining: waiting until the collector has imported all {csv.FilesWritten} CSV files");
+    var csvTaken = true;
+    try
+    {
+        await Poll.UntilAsync(csv.AllTaken, TimeSpan.FromMinutes(2), "the CSV import", stop.Token);
+    }
+    catch (TimeoutException e)
+    {
+        Log(e.Message);
+        csvTaken = false;
+    }
     Log("draining: SIGTERM to the edge collector (flush + commit), then waiting for mirror and export");
     await pipeline.StopComponentAsync(LocalPipeline.EdgeName);
     using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(pipeline.State.Gateway) });
     var audit = await PipelineVerification.RunAsync(gateway, new BlobServiceClient(pipeline.Azurite.ConnectionString), stream,
         TimeSpan.FromMinutes(5), () => pipeline.Cloud is { HasExited: false }, stop.Token);
 
-    // Every sensor's sequence starts at 0 and the audit proves it contiguous: nothing accepted was lost.
+    // Every sensor's sequence starts at 0 and the audit proves it contiguous: nothing accepted was lost. The CSV
+    // sensor must hold exactly the rows written: a file imported twice (or never) changes that count.
     var startsAtZero = audit.Stream.Sensors.Count == sensors.Count && audit.Stream.Sensors.All(s => s.FirstSequence == 0);
+    var csvRows = audit.Stream.Sensors.FirstOrDefault(s => s.SensorId == csv.SensorId);
+    var csvExact = csvTaken && csvRows is not null && csvRows.Span == csv.RowsWritten;
     Console.WriteLine($"faults injected: {string.Join(", ", injector.Injected.Select(p => $"{p.Key}={p.Value}"))}, total {injector.Total} " +
                       $"of {injector.Injected.Count(p => p.Value > 0)} kinds");
     VerifyReport.Print("stream", audit.Events, audit.Undecodable, audit.Stream);
     VerifyReport.Print($"csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
     VerifyReport.Print($"parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
+    Console.WriteLine($"csv source: {csv.FilesWritten} files, {csv.RowsWritten} rows written, {csvRows?.Span ?? 0} in the stream" +
+                      (csvTaken ? "" : " (some files were never imported)"));
     sampling.Dispose();
     await sampler;
     resources.Sample(); // after the drain: the edge queue should be back to (nearly) empty
     Console.WriteLine("memory (RSS) and disk over the run:");
     Console.WriteLine(resources.Table());
-    var ok = audit.Clean && startsAtZero;
+    foreach (var problem in injector.Problems) Console.WriteLine($"problem: {problem}");
+    var ok = audit.Clean && startsAtZero && csvExact && injector.Problems.Count == 0;
     Console.WriteLine($"chaos: {(ok ? "PASSED" : "FAILED")}: {audit.Stream.Samples} samples, {audit.Gaps} gaps, {audit.Duplicates} duplicates, " +
-                      $"exports complete: {audit.ExportsComplete}, every sensor from sequence 0: {startsAtZero}");
+                      $"exports complete: {audit.ExportsComplete}, every sensor from sequence 0: {startsAtZero}, CSV rows exactly once: {csvExact}, " +
+                      $"problems after faults: {injector.Problems.Count}");
     exitCode = ok ? 0 : 1;
 }
+edgeDisk?.Dispose(); // unmount before the folder is deleted
 if (!options.KeepData && exitCode == 0) Directory.Delete(options.DataDir, recursive: true);
 return exitCode;

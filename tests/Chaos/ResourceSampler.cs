@@ -37,7 +37,8 @@ public sealed class ResourceSampler(LocalPipeline pipeline)
     }
 
     private static long DirectorySize(string path) =>
-        Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => SafeLength(f)) : 0;
+        Directory.Exists(path) ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Where(f => f.Name != EdgeDisk.FillerName).Sum(f => SafeLength(f)) : 0;
 
     private static long SafeLength(FileInfo f)
     {

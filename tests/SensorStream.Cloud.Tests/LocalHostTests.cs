@@ -2,6 +2,7 @@ using SensorStream.Cloud.Tests.Infrastructure;
 using SensorStream.Functions.Settings;
 using SensorStream.Streams.Exporting;
 using Microsoft.Extensions.Configuration;
+using SensorStream.Testing;
 
 namespace SensorStream.Cloud.Tests;
 

@@ -4,6 +4,7 @@ using SensorStream.EdgeModule.Sampling;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.EdgeModule.Tests.Support;
 using SensorStream.Streams.Events;
+using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Sampling;
 

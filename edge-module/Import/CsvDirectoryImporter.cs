@@ -9,7 +9,8 @@ namespace SensorStream.EdgeModule.Import;
 /// A file is taken only once it has not changed for the stable time (it may still be being written). Its good
 /// rows are queued and the file is recorded as imported in ONE SQL transaction — recorded before the stream
 /// commit, so a crash can never ingest it twice — then it moves to <c>completed/</c>. Bad rows go to
-/// <c>quarantine/&lt;file&gt;.rejected.csv</c> with line number and reason.
+/// <c>quarantine/&lt;name in completed&gt;.rejected.csv</c> with line number and reason (named after the file's
+/// name in <c>completed/</c>, so a file that reuses a name never overwrites an earlier file's report).
 /// </summary>
 public sealed class CsvDirectoryImporter
 {
@@ -54,7 +55,9 @@ public sealed class CsvDirectoryImporter
             {
                 ScanOnce();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            // A full disk (SQLITE_FULL) or a busy queue must pause the import, never end it: the file stays in place
+            // and is taken again at the next scan.
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
             {
                 _log.LogWarning("CSV import from {Directory} failed, retrying: {Error}", _directory, e.Message);
             }
@@ -71,11 +74,12 @@ public sealed class CsvDirectoryImporter
             var info = new FileInfo(path);
             if (DateTime.UtcNow - info.LastWriteTimeUtc < _stableTime) continue; // may still be being written
             var lastWrite = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
+            var completed = CompletedPath(path);
             if (!_queue.IsImported(path, info.Length, lastWrite))
             {
                 var parsed = CsvFileParser.Parse(path, SensorId, _nextSequence, _batchSize);
                 // Written before the SQL commit: a crash in between rewrites the same quarantine file on retry.
-                if (parsed.Rejected.Count > 0) WriteQuarantine(path, parsed.Rejected);
+                if (parsed.Rejected.Count > 0) WriteQuarantine(path, Path.GetFileName(completed), parsed.Rejected);
                 var record = new ImportedFile(path, info.Length, lastWrite, parsed.Rows, parsed.Rejected.Count);
                 if (_queue.EnqueueFile(parsed.Batches, record) == EnqueueOutcome.Rejected) return imported;
                 if (parsed.Batches.Count > 0) _nextSequence = parsed.Batches[^1].NextSequence;
@@ -85,15 +89,16 @@ public sealed class CsvDirectoryImporter
                 _log.LogInformation("Imported {File}: {Rows} rows queued as {Events} events, {Bad} rows quarantined",
                     path, parsed.Rows, parsed.Batches.Count, parsed.Rejected.Count);
             }
-            MoveToCompleted(path);
+            Directory.CreateDirectory(CompletedDirectory);
+            File.Move(path, completed);
         }
         return imported;
     }
 
-    private void WriteQuarantine(string path, IReadOnlyList<RejectedRow> rejected)
+    private void WriteQuarantine(string path, string completedName, IReadOnlyList<RejectedRow> rejected)
     {
         Directory.CreateDirectory(QuarantineDirectory);
-        var target = Path.Combine(QuarantineDirectory, Path.GetFileName(path) + ".rejected.csv");
+        var target = Path.Combine(QuarantineDirectory, completedName + ".rejected.csv");
         var text = new StringBuilder("line,reason,row\n");
         foreach (var r in rejected) text.Append(r.Line).Append(',').Append(Quote(r.Reason)).Append(',').Append(Quote(r.Text)).Append('\n');
         File.WriteAllText(target, text.ToString());
@@ -103,12 +108,12 @@ public sealed class CsvDirectoryImporter
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
-    private void MoveToCompleted(string path)
+    /// <summary>Where the file goes in <c>completed/</c>: its own name, or <c>name.N.csv</c> when that is taken.</summary>
+    private string CompletedPath(string path)
     {
-        Directory.CreateDirectory(CompletedDirectory);
         var target = Path.Combine(CompletedDirectory, Path.GetFileName(path));
         for (var n = 1; File.Exists(target); n++)
             target = Path.Combine(CompletedDirectory, $"{Path.GetFileNameWithoutExtension(path)}.{n}{Path.GetExtension(path)}");
-        File.Move(path, target);
+        return target;
     }
 }

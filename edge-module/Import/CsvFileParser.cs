@@ -12,23 +12,22 @@ public sealed record ParsedCsvFile(IReadOnlyList<SampleBatch> Batches, long Rows
 /// <summary>
 /// Parses a sensor CSV file: a header row, a <c>TimestampNanos</c> column (ns since the Unix epoch) and numeric
 /// value columns, which become double columns. <c>SensorId</c> and <c>Sequence</c> columns (as our own flattened
-/// export writes them) are ignored: the importer numbers samples itself. Double-quoted fields are accepted.
-/// Bad rows are returned with their line number and reason; good rows are kept.
+/// export writes them) are ignored: the importer numbers samples itself. Double-quoted fields are accepted, but a
+/// quoted field cannot span lines. Bad rows are returned with their line number and reason; good rows are kept.
+/// Events hold at most <c>batchSize</c> rows, fewer when the columns are so many that more would exceed 1 MiB.
 /// </summary>
 public static class CsvFileParser
 {
-    private static readonly HashSet<string> IgnoredColumns = [SampleBatch.SensorIdField, "Sequence"];
-
     public static ParsedCsvFile Parse(string path, string sensorId, long firstSequence, int batchSize)
     {
         using var reader = new StreamReader(path);
-        var header = reader.ReadLine();
-        if (header is null) return new ParsedCsvFile([], 0, []);
-        var names = SplitFields(header.TrimStart('\uFEFF')).Select(n => n.Trim()).ToArray();
-        var timeColumn = Array.IndexOf(names, SampleBatch.TimestampField);
-        if (timeColumn < 0)
-            return new ParsedCsvFile([], 0, [new RejectedRow(1, $"header has no {SampleBatch.TimestampField} column: the whole file is quarantined", header)]);
-        var valueColumns = Enumerable.Range(0, names.Length).Where(i => i != timeColumn && !IgnoredColumns.Contains(names[i])).ToArray();
+        var headerLine = reader.ReadLine();
+        if (headerLine is null) return new ParsedCsvFile([], 0, []);
+        var (header, problem) = CsvHeader.Parse(headerLine, sensorId);
+        if (header is null)
+            return new ParsedCsvFile([], 0, [new RejectedRow(1, $"{problem}: the whole file is quarantined", headerLine)]);
+        var (names, timeColumn, valueColumns) = (header.Names, header.TimeColumn, header.ValueColumns);
+        var rowsPerEvent = Math.Min(batchSize, header.MaxRowsPerEvent);
 
         var rejected = new List<RejectedRow>();
         var batches = new List<SampleBatch>();
@@ -50,7 +49,7 @@ public static class CsvFileParser
             rows++;
             timestamps.Add(timestamp);
             for (var c = 0; c < valueColumns.Length; c++) values[c].Add(row[c]);
-            if (timestamps.Count == batchSize) next = Emit();
+            if (timestamps.Count == rowsPerEvent) next = Emit();
         }
         if (timestamps.Count > 0) Emit();
         return new ParsedCsvFile(batches, rows, rejected);
@@ -67,10 +66,12 @@ public static class CsvFileParser
     }
 
     /// <summary>Null when the row is good; otherwise the reason it is not.</summary>
-    private static string? ParseRow(List<string> fields, string[] names, int timeColumn, int[] valueColumns, out long timestamp, out double[] row)
+    private static string? ParseRow(List<string>? fields, string[] names, int timeColumn, int[] valueColumns, out long timestamp, out double[] row)
     {
         timestamp = 0;
         row = new double[valueColumns.Length];
+        // Read as one line, a quoted field broken over two would lose its rest: refuse both halves instead.
+        if (fields is null) return "has a double quote that is never closed (a quoted field cannot span lines)";
         if (fields.Count != names.Length) return $"has {fields.Count} fields, the header has {names.Length}";
         if (!long.TryParse(fields[timeColumn], NumberStyles.Integer, CultureInfo.InvariantCulture, out timestamp) || timestamp < 0)
             return $"{SampleBatch.TimestampField} '{fields[timeColumn]}' is not a non-negative integer (ns since the Unix epoch)";
@@ -83,8 +84,8 @@ public static class CsvFileParser
         return null;
     }
 
-    /// <summary>Splits one line on commas; a field may be double-quoted, with "" for a quote inside.</summary>
-    internal static List<string> SplitFields(string line)
+    /// <summary>Splits one line on commas; a field may be double-quoted, with "" for a quote inside. Null when a quote is never closed.</summary>
+    internal static List<string>? SplitFields(string line)
     {
         var fields = new List<string>();
         var field = new System.Text.StringBuilder();
@@ -102,6 +103,7 @@ public static class CsvFileParser
             else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
             else field.Append(c);
         }
+        if (quoted) return null;
         fields.Add(field.ToString());
         return fields;
     }

@@ -117,4 +117,90 @@ public sealed class CsvImportTests
         Assert.Equal([0.5], batch.DoubleColumn("Value")!);
         Assert.Null(batch.DoubleColumn("Sequence"));
     }
+
+    // Regression cases found by CsvImportFuzzTests (seed 20260315).
+
+    [Fact]
+    public void A_quote_never_closed_quarantines_the_row_instead_of_reading_half_a_field()
+    {
+        // Round 0, f22.csv: `…,"98.61` was queued as 98.61; a quoted field broken over two lines lost its rest.
+        using var dir = new TempDirectory();
+        var path = Drop(dir.Path, "a.csv", "TimestampNanos,V\n1,\"98.61\n2,\"1\n5\"\n3,4\n", TimeSpan.FromMinutes(1));
+        var parsed = CsvFileParser.Parse(path, "csv-x", 0, 10);
+        Assert.Equal([3L], parsed.Batches.SelectMany(b => b.TimestampNanos));
+        Assert.Equal([2L, 3, 4], parsed.Rejected.Select(r => r.Line));
+        Assert.All(parsed.Rejected, r => Assert.Contains("never closed", r.Reason));
+    }
+
+    [Theory]
+    [InlineData("TimestampNanos,V,FirstSequence", "header column 3 'FirstSequence' is reserved")] // round 6: crashed the importer
+    [InlineData("TimestampNanos,V,TimestampNanos", "header column 3 'TimestampNanos' is reserved")]
+    [InlineData("TimestampNanos,V, V ", "header names column 'V' twice")]
+    [InlineData("TimestampNanos,V,", "header column 3 has no name")]
+    [InlineData("\"TimestampNanos,V", "header has a double quote that is never closed")]
+    public void A_header_the_events_cannot_carry_quarantines_the_whole_file_and_the_scan_goes_on(string header, string reason)
+    {
+        using var dir = new TempDirectory();
+        Drop(dir.Path, "a.csv", header + "\n1,2,3\n", TimeSpan.FromMinutes(1));
+        Drop(dir.Path, "b.csv", "TimestampNanos,V\n1,2\n", TimeSpan.FromMinutes(1));
+        using var queue = Open(dir.File("q.db"));
+        var importer = new CsvDirectoryImporter(dir.Path, queue, 10, TimeSpan.FromSeconds(1), NullLogger.Instance);
+
+        Assert.Equal(2, importer.ScanOnce());
+
+        Assert.Equal(1, queue.Stats().Events); // b.csv's row only
+        var report = File.ReadAllLines(Path.Combine(importer.QuarantineDirectory, "a.csv.rejected.csv"));
+        Assert.StartsWith($"1,\"{reason}", report[1]);
+        Assert.Contains("the whole file is quarantined", report[1]);
+    }
+
+    [Fact]
+    public void Many_columns_split_into_events_that_fit_1_MiB()
+    {
+        // Round 13: 100 columns × 450 rows at batch 5000 made one 1.06 MB event and the importer threw.
+        using var dir = new TempDirectory();
+        var columns = Enumerable.Range(0, 100).Select(i => $"c{i}").ToList();
+        var rows = Enumerable.Range(0, 450).Select(t => $"{t}," + string.Join(',', columns.Select(_ => "-1.2345678901234567E-100")));
+        Drop(dir.Path, "wide.csv", "TimestampNanos," + string.Join(',', columns) + "\n" + string.Join('\n', rows), TimeSpan.FromMinutes(1));
+        using var queue = Open(dir.File("q.db"));
+        var importer = new CsvDirectoryImporter(dir.Path, queue, 5000, TimeSpan.FromSeconds(1), NullLogger.Instance);
+
+        Assert.Equal(1, importer.ScanOnce());
+
+        var events = queue.ReadAfter(0, 100, long.MaxValue);
+        Assert.True(events.Count > 1);
+        Assert.All(events, e => Assert.True(e.Data.Length <= SampleBatchJson.MaxEventBytes));
+        Assert.Equal(450, events.Sum(e => e.SampleCount));
+    }
+
+    [Fact]
+    public void A_header_too_wide_for_any_event_quarantines_the_whole_file()
+    {
+        using var dir = new TempDirectory();
+        Drop(dir.Path, "a.csv", $"TimestampNanos,{new string('n', 600_000)}1,{new string('n', 600_000)}2\n1,2,3\n", TimeSpan.FromMinutes(1));
+        using var queue = Open(dir.File("q.db"));
+        var importer = new CsvDirectoryImporter(dir.Path, queue, 10, TimeSpan.FromSeconds(1), NullLogger.Instance);
+
+        Assert.Equal(1, importer.ScanOnce());
+
+        Assert.Equal(0, queue.Stats().Events);
+        Assert.Contains("header is too wide", File.ReadAllText(Path.Combine(importer.QuarantineDirectory, "a.csv.rejected.csv")));
+    }
+
+    [Fact]
+    public void A_reused_file_name_gets_its_own_quarantine_report()
+    {
+        // Round 1, f27.csv: the second file named a.csv overwrote the first one's report.
+        using var dir = new TempDirectory();
+        using var queue = Open(dir.File("q.db"));
+        var importer = new CsvDirectoryImporter(dir.Path, queue, 10, TimeSpan.FromSeconds(1), NullLogger.Instance);
+        Drop(dir.Path, "a.csv", "TimestampNanos,V\n1,x\n", TimeSpan.FromMinutes(2));
+        importer.ScanOnce();
+        Drop(dir.Path, "a.csv", "TimestampNanos,V\n2,y\n", TimeSpan.FromMinutes(1));
+        importer.ScanOnce();
+
+        Assert.Contains("'x'", File.ReadAllText(Path.Combine(importer.QuarantineDirectory, "a.csv.rejected.csv")));
+        Assert.Contains("'y'", File.ReadAllText(Path.Combine(importer.QuarantineDirectory, "a.1.csv.rejected.csv")));
+        Assert.True(File.Exists(Path.Combine(importer.CompletedDirectory, "a.1.csv")));
+    }
 }

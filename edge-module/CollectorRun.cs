@@ -47,7 +47,8 @@ internal sealed class CollectorRun
             _gateway = new GatewayClient(new GatewayClientOptions
             {
                 Endpoint = settings.Gateway!,
-                AuthToken = settings.GatewayToken,
+                AuthToken = settings.ReadGatewayToken(),
+                TrustedCertificateFile = settings.GatewayCaFile,
                 MaxRetryAttempts = 0, // the coordinator's own back-off handles every failure
                 CallTimeout = TimeSpan.FromSeconds(15),
             });

@@ -45,6 +45,11 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [DefaultValue("sensorstream/sensors")]
         public string Stream { get; init; } = "sensorstream/sensors";
 
+        [CommandOption("--tls")]
+        [Description("Secure the gateway: https with a self-signed certificate for 127.0.0.1 and a bearer token, both kept in " +
+                     "<data-dir>/secrets. The edge, the cloud host and the other commands connect with them automatically.")]
+        public bool Tls { get; init; }
+
         [CommandOption("--plain")]
         [Description("Print progress lines instead of the live view (automatic when output is not a terminal).")]
         public bool Plain { get; init; }
@@ -70,7 +75,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
         var options = new PipelineOptions(Path.GetFullPath(settings.DataDir), ResolveSensors(settings), settings.Rate, settings.Batch,
-            StreamName.Parse(settings.Stream));
+            StreamName.Parse(settings.Stream)) { Secure = settings.Tls };
         var plain = settings.Plain || Console.IsOutputRedirected;
         var layout = RepoLayout.Discover();
 
@@ -95,7 +100,9 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         await using (pipeline)
         {
             Console.WriteLine($"[sensorstream] running: gateway {pipeline.State.Gateway}, data in {options.DataDir}, logs in {options.LogDir}");
-            using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(pipeline.State.Gateway) });
+            if (pipeline.State.TokenFile is { } tokenFile)
+                Console.WriteLine($"[sensorstream] gateway secured: trusts {pipeline.State.CaFile}, bearer token in {tokenFile} (other commands use them from run.json)");
+            using var gateway = new GatewayClient(pipeline.State.ClientOptions());
             var blobs = new BlobServiceClient(pipeline.Azurite.ConnectionString);
             await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
 

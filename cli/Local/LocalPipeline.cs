@@ -61,8 +61,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         Directory.CreateDirectory(options.DataDir);
         var azurite = new AzuriteEndpoints(FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var state = new RunState($"http://127.0.0.1:{FreePort.Next()}", azurite.ConnectionString, options.Stream.ToString(), FreePort.Next(),
-            Environment.ProcessId);
+        var credentials = options.Secure ? LocalCredentials.Prepare(options.DataDir) : null;
+        var state = new RunState($"{(credentials is null ? "http" : "https")}://127.0.0.1:{FreePort.Next()}", azurite.ConnectionString,
+            options.Stream.ToString(), FreePort.Next(), Environment.ProcessId, credentials?.CertFile, credentials?.TokenFile);
         var pipeline = new LocalPipeline(options, state, azurite, layout, progress);
         try
         {
@@ -127,9 +128,10 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         _progress("starting the stream gateway");
         var process = Track(GatewayName, ChildProcess.Start(GatewayName, "dotnet",
-            [_layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway],
-            Options.LogDir));
-        using var client = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(State.Gateway), MaxRetryAttempts = 0 });
+            [_layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway,
+                .. Options.Secure ? LocalCredentials.In(Options.DataDir).GatewayArguments : []],
+            Options.LogDir, ExtraEnvironment(GatewayName)));
+        using var client = new GatewayClient(State.ClientOptions(maxRetryAttempts: 0));
         await Readiness.WaitAsync(process, async t => { await client.ListScopesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
         await client.EnsureStreamAsync(Options.Stream, ct: ct);
     }
@@ -143,7 +145,9 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["GATEWAY_ENDPOINT"] = State.Gateway,
             ["MIRROR_STREAMS"] = Options.Stream.ToString(),
         };
+        if (Options.Secure) foreach (var (key, value) in LocalCredentials.In(Options.DataDir).CloudEnvironment) environment[key] = value;
         foreach (var (key, value) in Options.CloudSettings) environment[key] = value;
+        foreach (var (key, value) in ExtraEnvironment(CloudName) ?? new Dictionary<string, string>()) environment[key] = value;
         Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions", "SensorStream.Functions"), "local"],
             Options.LogDir, environment, workingDirectory: _layout.Root));
     }
@@ -162,13 +166,16 @@ public sealed class LocalPipeline : IAsyncDisposable
             "--metrics-port", Port(State.MetricsPort),
         };
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
-        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir));
+        if (Options.Secure) args.AddRange(LocalCredentials.In(Options.DataDir).EdgeArguments);
+        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir, ExtraEnvironment(EdgeName)));
         // Ready once the collector reports that it samples (or its host that it started). The metrics port is not
         // probed: .NET's managed HttpListener can fail to start when a connection is already waiting the instant it
         // begins listening, so an eager probe could break the collector; the live view reads metrics when they come.
         await Readiness.WaitAsync(process, _ => Task.FromResult(process.Printed("Application started") || process.Printed("Sampling ")),
             TimeSpan.FromSeconds(60), ct);
     }
+
+    private IReadOnlyDictionary<string, string>? ExtraEnvironment(string name) => Options.ComponentEnvironment.GetValueOrDefault(name);
 
     private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Text;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.Streams.Naming;
@@ -13,6 +15,8 @@ public sealed record EdgeSettings
 {
     public Uri? Gateway { get; init; }
     public string? GatewayToken { get; init; }
+    public string? GatewayTokenFile { get; init; }
+    public string? GatewayCaFile { get; init; }
     public string Scope { get; init; } = "";
     public string Stream { get; init; } = "";
     public string Db { get; init; } = "sensorstream-edge.db";
@@ -36,10 +40,32 @@ public sealed record EdgeSettings
 
     public StreamName StreamName => new(Scope, Stream);
 
+    /// <summary>
+    /// The bearer token for the gateway: <see cref="GatewayToken"/>, or the trimmed text of <see cref="GatewayTokenFile"/>
+    /// read now, so that a restart picks up a corrected or rotated file. Throws <see cref="SettingsException"/> when the
+    /// file is missing or empty.
+    /// </summary>
+    public string? ReadGatewayToken() => GatewayTokenFile is { } file ? SettingsValidation.ReadTokenFile(file) : GatewayToken;
+
     /// <summary>Throws <see cref="SettingsException"/> naming the first invalid setting.</summary>
     public EdgeSettings Validate()
     {
         SettingsValidation.Validate(this);
         return this;
     }
+
+    // A record prints every member; the token must never reach a log or an error message through a settings dump.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.AppendJoin(", ", typeof(EdgeSettings).GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Select(p => $"{p.Name} = {Printable(p.Name, p.GetValue(this))}"));
+        return true;
+    }
+
+    private static object? Printable(string name, object? value) => value switch
+    {
+        not null when name == nameof(GatewayToken) => "***",
+        IEnumerable<object> list => $"[{string.Join(", ", list)}]",
+        _ => value,
+    };
 }

@@ -12,7 +12,9 @@ public static class SettingsCatalog
     public static readonly IReadOnlyList<SettingDefinition> All =
     [
         Text("Gateway", "--gateway", "(required)", "gateway URL, e.g. http://127.0.0.1:5005", (s, v) => s with { Gateway = ParseUri(v) }),
-        Text("GatewayToken", "--gateway-token", "(none)", "bearer token sent to the gateway", (s, v) => s with { GatewayToken = v }),
+        Text("GatewayToken", "--gateway-token", "(none)", "bearer token sent to the gateway (prefer --gateway-token-file: a flag or variable is easier to leak)", (s, v) => s with { GatewayToken = v }),
+        Text("GatewayTokenFile", "--gateway-token-file", "(none)", "file holding the bearer token (trimmed; read at each start); not with --gateway-token", (s, v) => s with { GatewayTokenFile = v }),
+        Text("GatewayCaFile", "--gateway-ca-file", "(system trust)", "PEM certificate of the CA (or the self-signed certificate) to trust for an https gateway", (s, v) => s with { GatewayCaFile = v }),
         Text("Scope", "--scope", "(required)", "stream scope (created if missing)", (s, v) => s with { Scope = v }),
         Text("Stream", "--stream", "(required)", "stream name (created if missing)", (s, v) => s with { Stream = v }),
         Text("Db", "--db", "sensorstream-edge.db", "SQLite queue file", (s, v) => s with { Db = v }),
@@ -54,7 +56,8 @@ public static class SettingsCatalog
         int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new FormatException($"'{v}' is not an integer");
 
     private static TimeSpan ParseDuration(string v) =>
-        DurationText.TryParse(v, out var t) ? t : throw new FormatException($"'{v}' is not a duration (e.g. 250ms, 2s, 1m)");
+        DurationText.TryParse(v, out var t) && t <= DurationText.TimerLimit
+            ? t : throw new FormatException($"'{v}' is not a duration of at most 24 days (e.g. 250ms, 2s, 1m)");
 
     private static QueueFullPolicy ParsePolicy(string v) => v.Trim().ToLowerInvariant() switch
     {

@@ -1,4 +1,7 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using SensorStream.EdgeModule.Sensors;
+using SensorStream.Streams.Client;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
@@ -13,6 +16,9 @@ internal static class SettingsValidation
     public static void Validate(EdgeSettings s)
     {
         Require(s.Gateway is not null, "Gateway", "is required");
+        Require(s.GatewayToken is null || s.GatewayTokenFile is null, "GatewayTokenFile", "GatewayToken (--gateway-token) is set too: use one of them");
+        if (s.GatewayTokenFile is not null) ReadTokenFile(s.GatewayTokenFile);
+        if (s.GatewayCaFile is not null) CheckCertificate(s.GatewayCaFile);
         Require(s.Scope.Length > 0, "Scope", "is required");
         Require(s.Stream.Length > 0, "Stream", "is required");
         Check("Scope", () => NameRules.EnsureValid(s.Scope, "scope"));
@@ -38,6 +44,33 @@ internal static class SettingsValidation
         Require(s.RetryMaxDelay >= TimeSpan.FromMilliseconds(100), "RetryMaxDelay", "must be at least 100ms");
         Require(s.MetricsPort is >= 0 and <= 65535, "MetricsPort", $"must be a TCP port (0 = off), got {s.MetricsPort}");
         Require(s.CsvPollInterval >= TimeSpan.FromMilliseconds(10), "CsvPollInterval", "must be at least 10ms");
+    }
+
+    /// <summary>The token in the file, trimmed; the error names the setting, never the file's content.</summary>
+    public static string ReadTokenFile(string path)
+    {
+        try
+        {
+            return TokenFile.Read(path);
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsException(SettingsCatalog.ByKey("GatewayTokenFile"), e is FormatException ? e.Message : $"cannot read '{path}': {e.Message}");
+        }
+    }
+
+    private static void CheckCertificate(string path)
+    {
+        var setting = SettingsCatalog.ByKey("GatewayCaFile");
+        if (!File.Exists(path)) throw new SettingsException(setting, $"'{path}' does not exist");
+        try
+        {
+            using var certificate = X509CertificateLoader.LoadCertificateFromFile(path);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new SettingsException(setting, $"'{path}' is not a readable PEM or DER certificate: {e.Message}");
+        }
     }
 
     private static void Require(bool ok, string key, string problem)

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -233,23 +234,34 @@ public sealed class TransactionCoordinator
 
     private void ReportFailure(Exception error, TimeSpan retryIn)
     {
-        var message = error is Grpc.Core.RpcException rpc ? $"{rpc.StatusCode}: {rpc.Status.Detail}" : error.Message;
+        var message = Describe(error);
+        // A refused credential does not heal with retries: an error, not a warning about a passing outage.
+        var level = error is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } ? LogLevel.Error : LogLevel.Warning;
         Stats.Failed(message);
         var now = DateTime.UtcNow;
         if (_outageSince is null)
         {
             _outageSince = now;
             _lastOutageLog = now;
-            _log.LogWarning("Gateway {Endpoint} failed ({Error}); events stay queued, retrying with back-off (next in {Delay} ms)",
+            _log.Log(level, "Gateway {Endpoint} failed ({Error}); events stay queued, retrying with back-off (next in {Delay} ms)",
                 _gateway.Endpoint, message, (int)retryIn.TotalMilliseconds);
         }
         else if (now - _lastOutageLog >= TimeSpan.FromSeconds(10))
         {
             _lastOutageLog = now;
-            _log.LogWarning("Gateway {Endpoint} still failing after {Seconds:F0} s ({Error}); {Events} events queued",
+            _log.Log(level, "Gateway {Endpoint} still failing after {Seconds:F0} s ({Error}); {Events} events queued",
                 _gateway.Endpoint, (now - _outageSince.Value).TotalSeconds, message, _queue.Stats().Events);
         }
     }
+
+    /// <summary>One line for logs and metrics; the gateway's own details never contain the token.</summary>
+    private static string Describe(Exception error) => error switch
+    {
+        RpcException { StatusCode: StatusCode.Unauthenticated } rpc =>
+            $"UNAUTHENTICATED: {rpc.Status.Detail}; correct GatewayToken or the GatewayTokenFile (read at start) and restart the collector",
+        RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
+        _ => error.Message,
+    };
 
     private void GatewayBack()
     {

@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
@@ -54,19 +52,8 @@ public sealed class SecurityTests
 
     private static (string Cert, string Key) WriteSelfSignedPem(string directory)
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=sensorstream-test-gateway", key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddDnsName("localhost");
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        var certFile = Path.Combine(directory, "gateway.crt");
-        var keyFile = Path.Combine(directory, "gateway.key");
-        File.WriteAllText(certFile, cert.ExportCertificatePem());
-        File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+        var (certFile, keyFile) = (Path.Combine(directory, "gateway.crt"), Path.Combine(directory, "gateway.key"));
+        LoopbackCertificate.Write(certFile, keyFile, TimeSpan.FromDays(1));
         return (certFile, keyFile);
     }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Configuration;
 
@@ -88,6 +89,13 @@ public sealed class SettingsTests
         Assert.Equal(2, changed.Sensors.Count);
         Assert.Equal(baseline.Gateway, changed.Gateway);
         Assert.Throws<SettingsException>(() => SettingsLoader.FromRaw(new Dictionary<string, IReadOnlyList<string>> { ["Batch"] = ["0"] }, baseline));
+    }
+
+    [Fact]
+    public void The_readme_table_lists_every_setting()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "edge-module", "README.md"));
+        Assert.All(SettingsCatalog.All, d => Assert.Contains($"| `{d.Flag}` | `{d.EnvVar}` | `{d.Key}", readme));
     }
 
     [Theory]

@@ -20,9 +20,11 @@ public sealed class StreamAudit
 
     public long Samples(string sensor) => BySensor.TryGetValue(sensor, out var l) ? l.Sum(e => (long)e.Count) : 0;
 
-    public static async Task<StreamAudit> ReadAsync(Uri gateway, StreamName stream)
+    public static Task<StreamAudit> ReadAsync(Uri gateway, StreamName stream) => ReadAsync(new GatewayClientOptions { Endpoint = gateway }, stream);
+
+    public static async Task<StreamAudit> ReadAsync(GatewayClientOptions gateway, StreamName stream)
     {
-        using var client = new GatewayClient(gateway.ToString());
+        using var client = new GatewayClient(gateway);
         var bySensor = new Dictionary<string, List<(long, int)>>();
         try
         {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace SensorStream.Gateway.Storage;
 
@@ -22,6 +23,29 @@ public static class DurableFiles
         finally
         {
             _ = Close(fd);
+        }
+    }
+
+    /// <summary>
+    /// fdatasync on Linux: the data and what is needed to read it back (the file size), without the timestamps fsync also
+    /// flushes. Enough for an append-only log whose name is already durable; fsync elsewhere.
+    /// </summary>
+    public static void SyncData(SafeFileHandle file)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            RandomAccess.FlushToDisk(file);
+            return;
+        }
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            if (Fdatasync((int)file.DangerousGetHandle()) != 0) throw new IOException($"fdatasync failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
         }
     }
 
@@ -50,6 +74,9 @@ public static class DurableFiles
 
     [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static extern int Fsync(int fd);
+
+    [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
+    private static extern int Fdatasync(int fd);
 
     [DllImport("libc", EntryPoint = "close", SetLastError = true)]
     private static extern int Close(int fd);

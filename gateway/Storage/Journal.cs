@@ -7,7 +7,7 @@ namespace SensorStream.Gateway.Storage;
 /// The stream's journal (<c>journal/{position:D20}.jnl</c>): one append-only log of transaction data, commit decisions
 /// and aborts, so that one fsync makes a whole group of writes and commits durable. Positions are global (a file's name
 /// is the position of its first byte); files roll at about <see cref="StoreOptions.JournalFileBytes"/> and are deleted from the oldest on, once
-/// nothing in them is needed (<see cref="DeleteBefore"/>). Only the stream's pipeline appends; reads may come from any
+/// nothing in them is needed (<see cref="DeleteBefore"/>). Only one round of the stream's pipeline appends at a time; reads may come from any
 /// thread.
 /// </summary>
 public sealed class Journal : IDisposable
@@ -104,7 +104,7 @@ public sealed class Journal : IDisposable
     /// <summary>fsync: every frame appended so far is durable when this returns (the group commit point).</summary>
     public void Sync()
     {
-        RandomAccess.FlushToDisk(Active.Handle);
+        DurableFiles.SyncData(Active.Handle);
         if (!_directoryDirty) return;
         DurableFiles.SyncDirectory(_directory);
         _directoryDirty = false;

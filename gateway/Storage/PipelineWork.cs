@@ -21,6 +21,9 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction txn, IRead
     public List<TransactionEventRef>? Written { get; set; }
     public long FirstFrame { get; set; }
 
+    /// <summary>True once answered (durable, or failed).</summary>
+    public bool IsFinished => Kind == PipelineWorkKind.Commit ? Txn.Commit?.Task.IsCompleted ?? true : Done.Task.IsCompleted;
+
     public void Fail(Exception error)
     {
         if (Kind == PipelineWorkKind.Commit) Txn.Commit?.TrySetException(error);

@@ -79,11 +79,10 @@ public sealed partial class StreamStore
 
     private long _durableLogEnd; // journal position the saved checkpoint covers (checkpoint-owned)
 
-    /// <summary>Stops taking work, lets the pipeline finish what is queued, and checkpoints.</summary>
+    /// <summary>Stops taking work, lets the rounds finish what is queued, and checkpoints.</summary>
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
-        await _pipeline.ConfigureAwait(false);
+        await _rounds.CloseAsync().ConfigureAwait(false);
         await _closed.CancelAsync().ConfigureAwait(false);
         if (_fault is null && !_deleted) await CheckpointAsync(force: true).ConfigureAwait(false);
         foreach (var segment in _segments) segment.Dispose();

@@ -5,56 +5,33 @@ using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-// The pipeline of one stream: writes, aborts and commits share one journal fsync per round (group commit).
+// The rounds of one stream: writes, aborts and commits waiting together share one journal fsync (group commit).
 public sealed partial class StreamStore
 {
-    private const int MaxWorkPerBatch = 1024;
-    private const long MaxBatchBytes = 64L * 1024 * 1024;
     private const int WriteChunkBytes = 4 * 1024 * 1024;
 
     private readonly ConcurrentDictionary<string, Transaction> _aborting = new(); // abort frame not yet durable: keeps the journal
-    private long[] _writtenEnds;                                                    // pipeline-owned: segment ends after the last merge
+    private long[] _writtenEnds;                                                    // round-owned: segment ends after the last merge
     private long _committedLogEnd;                                                  // journal position after the last merged commit
     private Exception? _fault;
 
-    private void StartPipeline()
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pipeline = done.Task;
-        // A thread of its own: it blocks in fsync, which must not hold a thread-pool thread that RPCs need.
-        new Thread(() =>
-        {
-            RunPipeline();
-            done.SetResult();
-        }) { IsBackground = true, Name = $"pipeline {this}" }.Start();
-    }
+    private readonly GroupCommitQueue _rounds;
 
-    private void RunPipeline()
+    private void RunRound(List<PipelineWork> batch)
     {
-        var batch = new List<PipelineWork>();
-        while (_work.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        try
         {
-            batch.Clear();
-            long bytes = 0;
-            while (batch.Count < MaxWorkPerBatch && bytes < MaxBatchBytes && _work.Reader.TryRead(out var work))
-            {
-                batch.Add(work);
-                foreach (var (_, evt) in work.Events) bytes += evt.Length;
-            }
-            try
-            {
-                if (_fault is not null) throw _fault;
-                RunBatch(batch);
-            }
-            catch (Exception e)
-            {
-                // A failed journal write, fsync or merge leaves the stream in a state only recovery can sort out (a commit
-                // may be durable): refuse further work; a restart replays the journal.
-                _fault ??= e;
-                _log.LogError(e, "Pipeline of {Stream} failed; restart the gateway to recover the stream", this);
-                var error = new StoreException(StoreError.Unavailable, $"stream {this} failed ({e.Message}); the gateway must be restarted");
-                foreach (var work in batch) work.Fail(error);
-            }
+            if (_fault is not null) throw _fault;
+            RunBatch(batch);
+        }
+        catch (Exception e)
+        {
+            // A failed journal write, fsync or merge leaves the stream in a state only recovery can sort out (a commit
+            // may be durable): refuse further work; a restart replays the journal.
+            _fault ??= e;
+            _log.LogError(e, "Stream {Stream} failed; restart the gateway to recover it", this);
+            var error = new StoreException(StoreError.Unavailable, $"stream {this} failed ({e.Message}); the gateway must be restarted");
+            foreach (var work in batch) work.Fail(error);
         }
     }
 

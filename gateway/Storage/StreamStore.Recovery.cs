@@ -104,7 +104,6 @@ public sealed partial class StreamStore
         }
         store._mergedSinceCheckpoint.AddRange(replayed);
         if (open > 0) log.LogInformation("{Scope}/{Stream}: {Count} open transaction(s) recovered", scope, stream, open);
-        store.StartPipeline();
         return store;
     }
 }

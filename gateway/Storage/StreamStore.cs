@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SensorStream.Gateway.Transactions;
 
@@ -7,7 +6,7 @@ namespace SensorStream.Gateway.Storage;
 
 /// <summary>
 /// One stream: its segments, head, transactions and pipeline. Writes, aborts and commits all go through one pipeline
-/// per stream into one journal (group commit: everything waiting when the pipeline wakes shares one fsync); commits are
+/// per stream into one journal (group commit: everything waiting when a round starts shares one fsync); commits are
 /// then merged into the segments and published to readers.
 /// </summary>
 public sealed partial class StreamStore : IAsyncDisposable
@@ -20,12 +19,10 @@ public sealed partial class StreamStore : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Transaction> _open = new();
     private readonly ConcurrentDictionary<string, long> _committed = new();
     private readonly ConcurrentDictionary<string, long> _aborted = new();
-    private readonly Channel<PipelineWork> _work = Channel.CreateUnbounded<PipelineWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _closed = new();
     private readonly Lock _headLock = new();
     private long[] _heads;
     private StreamConfig _config;
-    private Task _pipeline = Task.CompletedTask;
 
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
         Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, ILogger log)
@@ -41,6 +38,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         _options = options;
         _log = log;
         _writtenEnds = segments.Select(s => s.End).ToArray();
+        _rounds = new GroupCommitQueue(RunRound);
     }
 
     public string Scope { get; }
@@ -98,8 +96,8 @@ public sealed partial class StreamStore : IAsyncDisposable
             EnsureStillOpen(txn, "write to");
             if (routed.Count == 0) return 0;
             var work = new PipelineWork(PipelineWorkKind.Write, txn, routed);
-            if (!_work.Writer.TryWrite(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
-            // Acknowledged only once durable; the pipeline adds the events to the transaction before this completes.
+            if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            // Acknowledged only once durable; the round adds the events to the transaction before this completes.
             await work.Done.Task.ConfigureAwait(false);
             return events.Count;
         }
@@ -131,7 +129,7 @@ public sealed partial class StreamStore : IAsyncDisposable
                     commit = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     txn.Commit = commit;
                     txn.Phase = TransactionPhase.Committing;
-                    if (!_work.Writer.TryWrite(new PipelineWork(PipelineWorkKind.Commit, txn)))
+                    if (!_rounds.TrySubmit(new PipelineWork(PipelineWorkKind.Commit, txn)))
                     {
                         txn.Phase = TransactionPhase.Open;
                         throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
@@ -143,7 +141,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         {
             txn.Gate.Release();
         }
-        // Not cancelled with the caller: a commit that reached the pipeline completes anyway.
+        // Not cancelled with the caller: a commit that was queued completes anyway.
         await commit.Task.ConfigureAwait(false);
         return TransactionPhase.Committed;
     }
@@ -226,7 +224,7 @@ public sealed partial class StreamStore : IAsyncDisposable
             // Its data stays in the journal until the abort frame is durable; not awaited (no caller needs it), and if a
             // crash loses it the transaction comes back open, to expire again.
             _aborting[txn.Id] = txn;
-            if (!_work.Writer.TryWrite(new PipelineWork(PipelineWorkKind.Abort, txn))) _aborting.TryRemove(txn.Id, out _);
+            if (!_rounds.TrySubmit(new PipelineWork(PipelineWorkKind.Abort, txn))) _aborting.TryRemove(txn.Id, out _);
         }
         _open.TryRemove(txn.Id, out _);
         _log.LogInformation("Transaction {Txn} on {Stream} aborted: {Reason}", txn.Id, this, reason);

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SensorStream.Benchmarks.Gateway;
 
 /// <summary>
-/// <c>gateway [--seconds N]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
+/// <c>gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
 /// 64 KiB events with 1 and 8 concurrent writers, each printed as a ratio to raw append+fsync of the same bytes in the
 /// same batches, measured in the same run.
 /// </summary>
@@ -16,9 +16,12 @@ public static class GatewayBenchmarks
         Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         Console.WriteLine($"{"event",8} {"writers",7} {"ev/txn",6} | {"gateway ev/s",12} {"MB/s",8} | {"raw ev/s",12} {"MB/s",8} | ratio");
         var results = new List<double>();
+        var onlyBytes = Option(args, "--event-bytes", 0);
+        var onlyWriters = Option(args, "--writers", 0);
         foreach (var (eventBytes, perTxn) in new[] { (1024, 100), (64 * 1024, 16) })
             foreach (var writers in new[] { 1, 8 })
             {
+                if ((onlyBytes > 0 && eventBytes != onlyBytes) || (onlyWriters > 0 && writers != onlyWriters)) continue;
                 var workload = new WriteWorkload(eventBytes, perTxn, writers, duration);
                 var raw = RawAppendBaseline.Run(workload);
                 var gateway = await TransactionalWriteBenchmark.RunAsync(workload);

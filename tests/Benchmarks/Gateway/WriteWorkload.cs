@@ -25,8 +25,14 @@ public sealed record Throughput(long Events, long Bytes, TimeSpan Elapsed)
 public sealed class PhaseTimes
 {
     private readonly Lock _lock = new();
-    private TimeSpan _begin, _write, _commit;
+    private TimeSpan _begin, _write, _commit, _gatewayCpu, _clientCpu;
     private int _count;
+
+    /// <summary>CPU time of the gateway process and of this (client) process over the run.</summary>
+    public void AddCpu(TimeSpan gateway, TimeSpan client)
+    {
+        lock (_lock) (_gatewayCpu, _clientCpu) = (gateway, client);
+    }
 
     public void Add(TimeSpan begin, TimeSpan write, TimeSpan commit)
     {
@@ -37,6 +43,7 @@ public sealed class PhaseTimes
     {
         lock (_lock)
             return _count == 0 ? "no transactions" : string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"per transaction: begin {_begin.TotalMilliseconds / _count:N2} ms, write {_write.TotalMilliseconds / _count:N2} ms, commit {_commit.TotalMilliseconds / _count:N2} ms");
+                $"per transaction: begin {_begin.TotalMilliseconds / _count:N2} ms, write {_write.TotalMilliseconds / _count:N2} ms, commit {_commit.TotalMilliseconds / _count:N2} ms; " +
+                $"CPU gateway {_gatewayCpu.TotalMilliseconds / _count:N2} ms, client {_clientCpu.TotalMilliseconds / _count:N2} ms");
     }
 }

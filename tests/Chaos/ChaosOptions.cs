@@ -4,10 +4,10 @@ using SensorStream.Cli.Commands;
 namespace SensorStream.Chaos;
 
 /// <summary>Command line of the chaos harness.</summary>
-public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int RateHz, int Batch, TimeSpan MeanFaultInterval, string DataDir, bool KeepData)
+public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int RateHz, int Batch, TimeSpan MeanFaultInterval, string DataDir, bool KeepData, bool Plaintext)
 {
     public const string Usage =
-        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data]";
+        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data] [--plaintext]";
 
     public static ChaosOptions Parse(string[] args)
     {
@@ -19,6 +19,7 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
         var every = TimeSpan.FromSeconds(5);
         string? dataDir = null;
         var keep = false;
+        var plaintext = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -32,11 +33,13 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
                 case "--fault-every": every = Time(Value(), "--fault-every"); break;
                 case "--data-dir": dataDir = Value(); break;
                 case "--keep-data": keep = true; break;
+                case "--plaintext": plaintext = true; break; // h2c without a token, to tell a TLS problem from another
+
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         dataDir ??= Path.Combine(Path.GetTempPath(), $"sensorstream-chaos-{seed}-{Environment.ProcessId}");
-        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep);
+        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep, plaintext);
     }
 
     private static TimeSpan Time(string text, string name) =>

@@ -38,6 +38,8 @@ using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 var pipelineOptions = new PipelineOptions(options.DataDir, sensors, options.RateHz, options.Batch, stream)
 {
+    // The run goes through the gateway as deployed: https with its own certificate and a bearer token for every client.
+    Secure = !options.Plaintext,
     CloudSettings = new Dictionary<string, string> { ["MIRROR_SCHEDULE"] = "*/2 * * * * *", ["EXPORT_SCHEDULE"] = "*/2 * * * * *" },
     ComponentEnvironment = fsyncStall is null ? new Dictionary<string, IReadOnlyDictionary<string, string>>() : new()
     {
@@ -88,7 +90,7 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     }
     Log("draining: SIGTERM to the edge collector (flush + commit), then waiting for mirror and export");
     await pipeline.StopComponentAsync(LocalPipeline.EdgeName);
-    using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = new Uri(pipeline.State.Gateway) });
+    using var gateway = new GatewayClient(pipeline.State.ClientOptions());
     var audit = await PipelineVerification.RunAsync(gateway, new BlobServiceClient(pipeline.Azurite.ConnectionString), stream,
         TimeSpan.FromMinutes(5), () => pipeline.Cloud is { HasExited: false }, stop.Token);
 

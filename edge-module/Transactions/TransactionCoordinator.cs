@@ -238,19 +238,21 @@ public sealed class TransactionCoordinator
         // A refused credential does not heal with retries: an error, not a warning about a passing outage.
         var level = error is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } ? LogLevel.Error : LogLevel.Warning;
         Stats.Failed(message);
+        // Name what failed: a full or failing disk under the queue is not a gateway outage and needs another fix.
+        var subject = error is Microsoft.Data.Sqlite.SqliteException or IOException ? "Local queue database" : $"Gateway {_gateway.Endpoint}";
         var now = DateTime.UtcNow;
         if (_outageSince is null)
         {
             _outageSince = now;
             _lastOutageLog = now;
-            _log.Log(level, "Gateway {Endpoint} failed ({Error}); events stay queued, retrying with back-off (next in {Delay} ms)",
-                _gateway.Endpoint, message, (int)retryIn.TotalMilliseconds);
+            _log.Log(level, "{Subject} failed ({Error}); events stay queued, retrying with back-off (next in {Delay} ms)",
+                subject, message, (int)retryIn.TotalMilliseconds);
         }
         else if (now - _lastOutageLog >= TimeSpan.FromSeconds(10))
         {
             _lastOutageLog = now;
-            _log.Log(level, "Gateway {Endpoint} still failing after {Seconds:F0} s ({Error}); {Events} events queued",
-                _gateway.Endpoint, (now - _outageSince.Value).TotalSeconds, message, _queue.Stats().Events);
+            _log.Log(level, "{Subject} still failing after {Seconds:F0} s ({Error}); {Events} events queued",
+                subject, (now - _outageSince.Value).TotalSeconds, message, _queue.Stats().Events);
         }
     }
 

@@ -110,18 +110,31 @@ public sealed class Journal : IDisposable
         _directoryDirty = false;
     }
 
-    /// <summary>Reads <paramref name="destination"/>.Length bytes at <paramref name="position"/> (they never span two files).</summary>
+    /// <summary>
+    /// Reads <paramref name="destination"/>.Length bytes at <paramref name="position"/>. A frame never spans two files,
+    /// but a run of back-to-back frames may (a transaction's writes on either side of a roll): each file gives its part.
+    /// </summary>
     public void Read(long position, Span<byte> destination)
     {
-        Part part;
-        lock (_partsLock)
+        var total = destination.Length;
+        var at = position;
+        while (!destination.IsEmpty)
         {
-            var i = _parts.Count - 1;
-            while (i > 0 && _parts[i].Start > position) i--;
-            part = _parts[i];
+            Part part;
+            long partEnd;
+            lock (_partsLock)
+            {
+                var i = _parts.Count - 1;
+                while (i > 0 && _parts[i].Start > at) i--;
+                part = _parts[i];
+                partEnd = i + 1 < _parts.Count ? _parts[i + 1].Start : long.MaxValue;
+            }
+            var length = (int)Math.Min(destination.Length, partEnd - at);
+            if (at < part.Start || FrameScanner.ReadFully(part.Handle, destination[..length], at - part.Start) < length)
+                throw new InvalidDataException($"journal bytes {position}..{position + total} are not on disk");
+            at += length;
+            destination = destination[length..];
         }
-        if (position < part.Start || FrameScanner.ReadFully(part.Handle, destination, position - part.Start) < destination.Length)
-            throw new InvalidDataException($"journal bytes {position}..{position + destination.Length} are not on disk");
     }
 
     /// <summary>Deletes the oldest files that end at or before <paramref name="position"/> (never the active one); returns how many.</summary>

@@ -7,14 +7,14 @@ namespace SensorStream.Gateway.Tests;
 /// <summary>The journal's files at the store level: they roll, and go only once nothing in them is needed.</summary>
 public sealed class JournalFilesTests
 {
-    private static StoreOptions Options(string dir) => new()
+    internal static StoreOptions Options(string dir) => new()
     {
         DataDirectory = dir,
         JournalFileBytes = 8 * 1024,
         CheckpointInterval = TimeSpan.FromHours(1), // checkpoints only when the test asks
     };
 
-    private static (string, ReadOnlyMemory<byte>)[] Batch(string key, int from, int count) =>
+    internal static (string, ReadOnlyMemory<byte>)[] Batch(string key, int from, int count) =>
         [.. Enumerable.Range(from, count).Select(i => (key, (ReadOnlyMemory<byte>)Events.Make(key, i, 1000).Data))];
 
     internal static List<long> Sequences(StreamStore stream)

@@ -5,6 +5,9 @@ namespace SensorStream.EdgeModule.Configuration;
 /// <summary>Durations in settings: <c>250ms</c>, <c>2s</c>, <c>1.5m</c>, <c>1h</c>, or a bare number of milliseconds.</summary>
 public static class DurationText
 {
+    /// <summary>The longest a .NET timer or delay can wait (about 24.8 days): the collector's durations stay within it.</summary>
+    public static readonly TimeSpan TimerLimit = TimeSpan.FromMilliseconds(int.MaxValue);
+
     public static bool TryParse(string text, out TimeSpan value)
     {
         value = default;
@@ -18,7 +21,14 @@ public static class DurationText
             _ => (text, 1.0),
         };
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !double.IsFinite(n) || n < 0) return false;
-        value = TimeSpan.FromMilliseconds(n * scale);
+        try
+        {
+            value = TimeSpan.FromMilliseconds(n * scale);
+        }
+        catch (OverflowException)
+        {
+            return false; // longer than a TimeSpan holds (e.g. 1e300h)
+        }
         return true;
     }
 

@@ -56,7 +56,8 @@ public static class SettingsCatalog
         int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new FormatException($"'{v}' is not an integer");
 
     private static TimeSpan ParseDuration(string v) =>
-        DurationText.TryParse(v, out var t) ? t : throw new FormatException($"'{v}' is not a duration (e.g. 250ms, 2s, 1m)");
+        DurationText.TryParse(v, out var t) && t <= DurationText.TimerLimit
+            ? t : throw new FormatException($"'{v}' is not a duration of at most 24 days (e.g. 250ms, 2s, 1m)");
 
     private static QueueFullPolicy ParsePolicy(string v) => v.Trim().ToLowerInvariant() switch
     {

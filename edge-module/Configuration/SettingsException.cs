@@ -1,10 +1,10 @@
 namespace SensorStream.EdgeModule.Configuration;
 
-/// <summary>An invalid or missing setting; the message names it with its flag, environment variable and appsettings key.</summary>
+/// <summary>An invalid or missing setting; the one-line message names it with its flag, environment variable and appsettings key.</summary>
 public sealed class SettingsException(SettingDefinition setting, string problem)
-    : Exception($"{setting.Describe()}: {problem}")
+    : Exception($"{setting.Describe()}: {OneLine.Of(problem)}")
 {
     public SettingDefinition Setting { get; } = setting;
 
-    public string Problem { get; } = problem;
+    public string Problem { get; } = OneLine.Of(problem);
 }

@@ -60,7 +60,7 @@ public static class SettingsLoader
             if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0) (arg, inline) = (arg[..eq], arg[(eq + 1)..]);
             var definition = SettingsCatalog.All.FirstOrDefault(d => d.Flag == arg);
             if (definition is null && arg != ConfigFlag)
-                throw new ArgumentException($"unknown argument '{args[i]}' (see --help)");
+                throw new ArgumentException($"unknown argument '{OneLine.Of(args[i])}' (see --help)");
             var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{arg} needs a value"));
             if (definition is null) configFile = value;
             else if (definition.IsList && result.TryGetValue(definition.Key, out var existing)) result[definition.Key] = [.. existing, value];
@@ -75,8 +75,8 @@ public static class SettingsLoader
             .FirstOrDefault(File.Exists);
         var result = new Dictionary<string, IReadOnlyList<string>>();
         if (file is null) return result;
-        if (!File.Exists(file)) throw new ArgumentException($"configuration file {file} does not exist");
-        var section = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build().GetSection(SettingDefinition.Section);
+        if (!File.Exists(file)) throw new ArgumentException($"configuration file {OneLine.Of(file)} does not exist");
+        var section = ReadJson(file).GetSection(SettingDefinition.Section);
         foreach (var definition in SettingsCatalog.All)
         {
             var child = section.GetSection(definition.Key);
@@ -86,5 +86,18 @@ public static class SettingsLoader
                 result[definition.Key] = [value];
         }
         return result;
+    }
+
+    private static IConfigurationRoot ReadJson(string file)
+    {
+        try
+        {
+            return new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(file), optional: false).Build();
+        }
+        catch (InvalidDataException e)
+        {
+            // Malformed JSON: one line naming the file and where it breaks, not a stack trace from the host builder.
+            throw new ArgumentException($"configuration file {OneLine.Of(file)} is not a valid JSON object: {OneLine.Of(e.InnerException?.Message ?? e.Message)}", e);
+        }
     }
 }

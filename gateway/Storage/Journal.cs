@@ -14,6 +14,9 @@ public sealed class Journal : IDisposable
 {
     private const string Extension = ".jnl";
 
+    /// <summary>Where <see cref="DeleteBefore"/> records, before it unlinks anything, the position the deleted files end at.</summary>
+    private const string DeletedBeforeFile = "deleted-before";
+
     private sealed record Part(long Start, string Path, SafeFileHandle Handle);
 
     private readonly string _directory;
@@ -22,13 +25,15 @@ public sealed class Journal : IDisposable
     private readonly List<Part> _parts;
     private long _end;
     private bool _directoryDirty;
+    private long _deletedBefore; // durable in DeletedBeforeFile
 
-    private Journal(string directory, long rollBytes, List<Part> parts, long end)
+    private Journal(string directory, long rollBytes, List<Part> parts, long end, long deletedBefore)
     {
         _directory = directory;
         _rollBytes = rollBytes;
         _parts = parts;
         _end = end;
+        _deletedBefore = deletedBefore;
     }
 
     /// <summary>Position after the last appended frame.</summary>
@@ -49,12 +54,16 @@ public sealed class Journal : IDisposable
         var parts = new List<Part>();
         tornBytes = 0;
         var files = Directory.EnumerateFiles(directory, "*" + Extension).Select(p => (Start: StartOf(p), Path: p)).OrderBy(f => f.Start).ToList();
-        DropLeftoversOfDeletion(files);
+        var deletedBefore = ReadDeletedBefore(directory);
+        DropLeftoversOfDeletion(files, deletedBefore);
         long end = files.Count > 0 ? files[0].Start : 0;
         for (var i = 0; i < files.Count; i++)
         {
             var (start, path) = files[i];
-            if (start != end) throw new InvalidDataException($"{path} starts at {start}, but the journal before it ends at {end}: a journal file is missing");
+            if (start != end)
+                throw new InvalidDataException(
+                    $"journal bytes {end}..{start} of {directory} are missing: no file holds them ({path} starts at {start}, the file before it ends at {end}), " +
+                    $"and the gateway deleted this journal only up to {deletedBefore}, so a journal file was removed outside it. Nothing was deleted; restore the missing file to start");
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             parts.Add(new Part(start, path, handle));
             var validEnd = FrameScanner.Scan(handle, 0, (offset, size, payload) => visit(start + offset, size, payload));
@@ -68,7 +77,7 @@ public sealed class Journal : IDisposable
             }
             end = start + validEnd;
         }
-        var journal = new Journal(directory, rollBytes, parts, end);
+        var journal = new Journal(directory, rollBytes, parts, end, deletedBefore);
         if (parts.Count == 0)
         {
             journal.AddPart(end);
@@ -137,13 +146,29 @@ public sealed class Journal : IDisposable
         }
     }
 
-    /// <summary>Deletes the oldest files that end at or before <paramref name="position"/> (never the active one); returns how many.</summary>
+    /// <summary>
+    /// Deletes the oldest files that end at or before <paramref name="position"/> (never the active one); returns how many.
+    /// Where they end is made durable first, so that start-up can tell a leftover of this deletion from a missing file.
+    /// </summary>
     public int DeleteBefore(long position)
     {
         var deleted = new List<Part>();
+        long deletedEnd;
         lock (_partsLock)
         {
-            while (_parts.Count > 1 && _parts[1].Start <= position)
+            var count = 0;
+            while (count + 1 < _parts.Count && _parts[count + 1].Start <= position) count++;
+            if (count == 0) return 0;
+            deletedEnd = _parts[count].Start;
+        }
+        if (deletedEnd > _deletedBefore)
+        {
+            DurableFiles.WriteAtomically(Path.Combine(_directory, DeletedBeforeFile), deletedEnd.ToString(CultureInfo.InvariantCulture));
+            _deletedBefore = deletedEnd;
+        }
+        lock (_partsLock)
+        {
+            while (_parts.Count > 1 && _parts[1].Start <= deletedEnd)
             {
                 deleted.Add(_parts[0]);
                 _parts.RemoveAt(0);
@@ -178,18 +203,27 @@ public sealed class Journal : IDisposable
     }
 
     /// <summary>
-    /// Files are deleted oldest first, but unlinks may reach the disk in any order: a file older than a deleted one was
-    /// deletable too (<see cref="DeleteBefore"/> only ever deletes a prefix), so files before the last gap go now.
+    /// Unlinks may reach the disk in any order, or not at all before a crash: files that end at or before the recorded
+    /// deletion point (<see cref="DeleteBefore"/>) are leftovers and go now (never the newest, which holds the end
+    /// position). Any other gap is a missing file, which <see cref="Open"/> refuses.
     /// </summary>
-    private static void DropLeftoversOfDeletion(List<(long Start, string Path)> files)
+    private static void DropLeftoversOfDeletion(List<(long Start, string Path)> files, long deletedBefore)
     {
-        for (var i = files.Count - 1; i > 0; i--)
+        while (files.Count > 1 && files[0].Start + new FileInfo(files[0].Path).Length <= deletedBefore)
         {
-            if (files[i - 1].Start + new FileInfo(files[i - 1].Path).Length >= files[i].Start) continue;
-            foreach (var (_, path) in files.Take(i)) File.Delete(path);
-            files.RemoveRange(0, i);
-            return;
+            File.Delete(files[0].Path);
+            files.RemoveAt(0);
         }
+    }
+
+    private static long ReadDeletedBefore(string directory)
+    {
+        var path = Path.Combine(directory, DeletedBeforeFile);
+        if (!File.Exists(path)) return 0;
+        var text = File.ReadAllText(path).Trim();
+        return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
+            ? position
+            : throw new InvalidDataException($"{path} does not hold a journal position ('{text}')");
     }
 
     private static long StartOf(string path) =>

@@ -61,6 +61,7 @@ public sealed partial class StreamStore
                 new Checkpoint(logEnd, ends).Save(Paths.CheckpointFile);
                 _durableLogEnd = logEnd;
             }
+            merged = null; // recorded: their ids are in committed.log
             var deleted = _journal.DeleteBefore(Math.Min(_durableLogEnd, keepFrom));
             if (deleted > 0) _log.LogDebug("{Stream}: deleted {Count} journal file(s)", this, deleted);
         }
@@ -68,11 +69,13 @@ public sealed partial class StreamStore
         {
             // Nothing is lost: the older checkpoint and the journal still on disk replay everything.
             _log.LogError(e, "Checkpoint of {Stream} failed; it is retried with the next one", this);
-            if (merged is not null)
-                lock (_checkpointStateLock) _mergedSinceCheckpoint.InsertRange(0, merged);
         }
         finally
         {
+            // Whatever failed (not only I/O): the next checkpoint records them, or their ids would never reach
+            // committed.log and they would answer UNKNOWN once their journal files are gone.
+            if (merged is not null)
+                lock (_checkpointStateLock) _mergedSinceCheckpoint.InsertRange(0, merged);
             _checkpointGate.Release();
         }
     }

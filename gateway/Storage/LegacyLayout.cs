@@ -24,6 +24,10 @@ internal static class LegacyLayout
         }
         if (!legacyLog)
         {
+            if (hasCheckpoint && checkpoint.Version == 1)
+                throw new DataLayoutException(
+                    $"{paths.CheckpointFile} is a checkpoint of the older layout, but its commit log {paths.LegacyCommitLogFile} is missing " +
+                    "(the older gateway always kept one): without it the stream's committed transactions are unknown. Put commits.log back, then start the gateway");
             if (hasCheckpoint)
                 throw new DataLayoutException($"{paths.CheckpointFile} has version {checkpoint.Version}, which this gateway does not know (it writes version {Checkpoint.CurrentVersion})");
             return checkpoint;

@@ -83,4 +83,18 @@ public sealed class LegacyLayoutTests
         Assert.Contains("SIGTERM", error.Message);
         Assert.True(File.Exists(Path.Combine(streamDir, "commits.log"))); // left as it was
     }
+
+    [Fact]
+    public void Older_checkpoint_without_its_commit_log_is_refused_as_a_missing_commit_log()
+    {
+        using var dir = new TempDirectory();
+        var streamDir = Path.Combine(dir.Path, "scopes", "old", "s");
+        WriteOlderLayout(streamDir, checkpointed: true);
+        File.Delete(Path.Combine(streamDir, "commits.log"));
+
+        var error = Assert.Throws<DataLayoutException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Contains(Path.Combine(streamDir, "commits.log") + " is missing", error.Message);
+        Assert.DoesNotContain("does not know", error.Message); // version 1 is the older layout, which this gateway knows
+        Assert.True(File.Exists(Path.Combine(streamDir, "checkpoint.json"))); // left as it was
+    }
 }

@@ -43,7 +43,8 @@ public sealed class RetentionTests
         await using var gw = await StartAsync();
         var stream = new StreamName("ret", "time");
         await gw.Client.CreateScopeAsync(stream.Scope);
-        await gw.Client.CreateStreamAsync(stream, 1, new RetentionPolicy { RetentionType = RetentionPolicy.Types.RetentionPolicyType.Time, RetentionParam = 300 });
+        // 2 s, not less: the new event must outlive commit + read, which on a loaded 2-core host took over 300 ms.
+        await gw.Client.CreateStreamAsync(stream, 1, new RetentionPolicy { RetentionType = RetentionPolicy.Types.RetentionPolicyType.Time, RetentionParam = 2000 });
         await CommitAsync(gw.Client, stream, [Events.Make("old", 1), Events.Make("old", 2)]);
         await Poll.UntilAsync(() => gw.Client.GetStreamInfoAsync(stream), b => b.Head.Text == b.Tail.Text, TimeSpan.FromSeconds(15), "head reaching the tail");
         await CommitAsync(gw.Client, stream, [Events.Make("new", 1)]);

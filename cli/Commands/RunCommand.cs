@@ -6,6 +6,7 @@ using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using SensorStream.Cli.Processes;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Naming;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -54,7 +55,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Print progress lines instead of the live view (automatic when output is not a terminal).")]
         public bool Plain { get; init; }
 
-        public TimeSpan? ParsedDuration => DurationText.TryParse(Duration, out var d) ? d : null;
+        public TimeSpan? ParsedDuration => DurationText.TryParse(Duration, TimeSpan.FromSeconds(1), out var d) && d > TimeSpan.Zero ? d : null;
 
         public override ValidationResult Validate()
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Sensors;
+using SensorStream.Streams.Configuration;
 
 namespace SensorStream.EdgeModule.Configuration;
 
@@ -56,7 +57,7 @@ public static class SettingsCatalog
         int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? i : throw new FormatException($"'{v}' is not an integer");
 
     private static TimeSpan ParseDuration(string v) =>
-        DurationText.TryParse(v, out var t) && t <= DurationText.TimerLimit
+        DurationText.TryParse(v, TimeSpan.FromMilliseconds(1), out var t) && t <= DurationText.TimerLimit
             ? t : throw new FormatException($"'{v}' is not a duration of at most 24 days (e.g. 250ms, 2s, 1m)");
 
     private static QueueFullPolicy ParsePolicy(string v) => v.Trim().ToLowerInvariant() switch

@@ -1,5 +1,5 @@
 using System.Globalization;
-using SensorStream.Cli.Commands;
+using SensorStream.Streams.Configuration;
 
 namespace SensorStream.Chaos;
 
@@ -43,7 +43,7 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
     }
 
     private static TimeSpan Time(string text, string name) =>
-        DurationText.TryParse(text, out var t) ? t : throw new ArgumentException($"{name}: '{text}' is not a duration (e.g. 120s, 5m)");
+        DurationText.TryParse(text, TimeSpan.FromSeconds(1), out var t) && t > TimeSpan.Zero ? t : throw new ArgumentException($"{name}: '{text}' is not a duration (e.g. 120s, 5m)");
 
     private static int Int(string text, string name, int min) =>
         int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min

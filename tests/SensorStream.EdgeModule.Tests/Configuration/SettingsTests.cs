@@ -2,6 +2,7 @@ using System.Collections;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Configuration;
 using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Configuration;
@@ -106,7 +107,7 @@ public sealed class SettingsTests
     [InlineData("40", 40)]
     public void Durations_accept_units(string text, double ms)
     {
-        Assert.True(DurationText.TryParse(text, out var value));
+        Assert.True(DurationText.TryParse(text, TimeSpan.FromMilliseconds(1), out var value));
         Assert.Equal(TimeSpan.FromMilliseconds(ms), value);
     }
 }

@@ -1,16 +1,22 @@
 using System.Globalization;
 
-namespace SensorStream.EdgeModule.Configuration;
+namespace SensorStream.Streams.Configuration;
 
-/// <summary>Durations in settings: <c>250ms</c>, <c>2s</c>, <c>1.5m</c>, <c>1h</c>, or a bare number of milliseconds.</summary>
+/// <summary>
+/// Durations as people type them in flags and settings: <c>250ms</c>, <c>2s</c>, <c>1.5m</c>, <c>1h</c>, or a bare
+/// number in a unit the caller chooses (the collector's settings read milliseconds, the CLI's <c>--duration</c> seconds).
+/// One parser for every component, so <c>5m</c> means the same everywhere.
+/// </summary>
 public static class DurationText
 {
-    /// <summary>The longest a .NET timer or delay can wait (about 24.8 days): the collector's durations stay within it.</summary>
+    /// <summary>The longest a .NET timer or delay can wait (about 24.8 days).</summary>
     public static readonly TimeSpan TimerLimit = TimeSpan.FromMilliseconds(int.MaxValue);
 
-    public static bool TryParse(string text, out TimeSpan value)
+    /// <summary>False for anything that is not a finite, non-negative duration a <see cref="TimeSpan"/> can hold.</summary>
+    public static bool TryParse(string? text, TimeSpan bareNumberUnit, out TimeSpan value)
     {
         value = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
         text = text.Trim();
         var (number, scale) = text switch
         {
@@ -18,7 +24,7 @@ public static class DurationText
             _ when text.EndsWith('s') || text.EndsWith('S') => (text[..^1], 1000.0),
             _ when text.EndsWith('m') || text.EndsWith('M') => (text[..^1], 60_000.0),
             _ when text.EndsWith('h') || text.EndsWith('H') => (text[..^1], 3_600_000.0),
-            _ => (text, 1.0),
+            _ => (text, bareNumberUnit.TotalMilliseconds),
         };
         if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) || !double.IsFinite(n) || n < 0) return false;
         try
@@ -32,6 +38,4 @@ public static class DurationText
         return true;
     }
 
-    public static string Format(TimeSpan value) =>
-        value.Ticks % TimeSpan.TicksPerSecond == 0 ? $"{(long)value.TotalSeconds}s" : $"{(long)value.TotalMilliseconds}ms";
 }

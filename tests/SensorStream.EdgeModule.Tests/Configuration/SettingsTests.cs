@@ -2,7 +2,6 @@ using System.Collections;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Support;
-using SensorStream.Streams.Configuration;
 using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Configuration;
@@ -97,17 +96,5 @@ public sealed class SettingsTests
     {
         var readme = File.ReadAllText(Path.Combine(RepoPaths.Root, "edge-module", "README.md"));
         Assert.All(SettingsCatalog.All, d => Assert.Contains($"| `{d.Flag}` | `{d.EnvVar}` | `{d.Key}", readme));
-    }
-
-    [Theory]
-    [InlineData("250ms", 250)]
-    [InlineData("2s", 2000)]
-    [InlineData("1.5m", 90_000)]
-    [InlineData("1h", 3_600_000)]
-    [InlineData("40", 40)]
-    public void Durations_accept_units(string text, double ms)
-    {
-        Assert.True(DurationText.TryParse(text, TimeSpan.FromMilliseconds(1), out var value));
-        Assert.Equal(TimeSpan.FromMilliseconds(ms), value);
     }
 }

@@ -51,6 +51,9 @@ public sealed record LocalCredentials(string CertFile, string KeyFile, string To
     /// <summary>The edge collector trusts the certificate and sends the token.</summary>
     public IReadOnlyList<string> EdgeArguments => ["--gateway-ca-file", CertFile, "--gateway-token-file", TokenFile];
 
+    /// <summary>A token inherited from the shell (SENSORSTREAM_GATEWAY_TOKEN) is blanked: the collector refuses two tokens.</summary>
+    public static IReadOnlyDictionary<string, string> EdgeEnvironment => new Dictionary<string, string> { ["SENSORSTREAM_GATEWAY_TOKEN"] = "" };
+
     /// <summary>
     /// The cloud host trusts the certificate and sends the token. GATEWAY_TOKEN is blanked so that one inherited from the
     /// shell or local.settings.json cannot clash with the file.

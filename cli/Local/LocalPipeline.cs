@@ -167,7 +167,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
         if (Options.Secure) args.AddRange(LocalCredentials.In(Options.DataDir).EdgeArguments);
-        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir, ExtraEnvironment(EdgeName)));
+        var environment = new Dictionary<string, string>(Options.Secure ? LocalCredentials.EdgeEnvironment : new Dictionary<string, string>());
+        foreach (var (key, value) in ExtraEnvironment(EdgeName) ?? new Dictionary<string, string>()) environment[key] = value;
+        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir, environment));
         // Ready once the collector reports that it samples (or its host that it started). The metrics port is not
         // probed: .NET's managed HttpListener can fail to start when a connection is already waiting the instant it
         // begins listening, so an eager probe could break the collector; the live view reads metrics when they come.

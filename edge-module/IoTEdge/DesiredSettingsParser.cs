@@ -163,8 +163,12 @@ public static class DesiredSettingsParser
 
     private static Result<int?> ParseInt(JsonElement value, int min, int max)
     {
-        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var number)) return Result<int?>.Fail("must be an integer");
-        if (number < min || number > max) return Result<int?>.Fail($"must be between {min} and {max}");
+        var range = $"must be between {min} and {max}";
+        if (value.ValueKind != JsonValueKind.Number) return Result<int?>.Fail("must be an integer");
+        // A whole number too big for an int (1e10) is out of range, not "not an integer".
+        if (!value.TryGetInt32(out var number))
+            return Result<int?>.Fail(value.TryGetDouble(out var whole) && double.IsInteger(whole) && (whole < min || whole > max) ? range : "must be an integer");
+        if (number < min || number > max) return Result<int?>.Fail(range);
         return number;
     }
 

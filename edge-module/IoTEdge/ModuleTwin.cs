@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 
 namespace SensorStream.EdgeModule.IoTEdge;
@@ -60,7 +61,9 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
         using var document = JsonDocument.Parse(_desired.ToJsonString());
         var (settings, errors) = DesiredSettingsParser.Parse(document.RootElement, Settings);
         var result = await host.ApplyAsync(settings, ct).ConfigureAwait(false);
-        foreach (var (path, reason) in result.Errors) errors[path] = reason;
+        // A property the parser refused stands refused for what was sent: the module's reason would be about the
+        // older value the parser kept in its place.
+        foreach (var (path, reason) in result.Errors) errors.TryAdd(path, reason);
         Settings = settings;
 
         var applied = (JsonObject)result.Applied.DeepClone();
@@ -80,11 +83,16 @@ internal sealed class ModuleTwin(IModuleHost host, TimeProvider time, TimeSpan c
 
     private static JsonObject? TryParseObject(byte[] payload)
     {
+        // Invalid UTF-8, repeated names and lone surrogates make the document unreadable here, instead of
+        // throwing later while it is applied (which dropped the connection and left the setting unreported).
+        if (!Utf8.IsValid(payload)) return null;
         try
         {
-            return JsonNode.Parse(payload) as JsonObject;
+            var json = JsonNode.Parse(payload, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject;
+            _ = json?.ToJsonString(); // reads every string now
+            return json;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException)
         {
             return null;
         }

@@ -1,44 +1,29 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using SensorStream.EdgeModule;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.IoTEdge;
 using SensorStream.EdgeModule.IoTEdge.Hosting;
 using SensorStream.EdgeModule.Queue;
-using SensorStream.EdgeModule.Sensors;
+using SensorStream.IoTEdge.Tests.Infrastructure;
 
 namespace SensorStream.IoTEdge.Tests;
 
 /// <summary>The adapter between the twin and the real <see cref="Collector"/> (not started: settings only).</summary>
 public sealed class CollectorModuleHostTests : IAsyncLifetime
 {
-    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("collector-host-");
+    private readonly IdleCollector _idle = new();
     private Collector _collector = null!;
     private EdgeSettings _local = null!;
 
     public Task InitializeAsync()
     {
-        _local = new EdgeSettings
-        {
-            Gateway = new Uri("http://127.0.0.1:9"),
-            Scope = "plant1",
-            Stream = "line-a",
-            Db = Path.Combine(_dir.FullName, "queue.db"),
-            Sensors = [SensorSpec.Parse("synthetic:a")],
-            Rate = 100,
-            Batch = 100,
-        };
-        _collector = new Collector(_local, NullLoggerFactory.Instance);
+        (_collector, _local) = (_idle.Collector, _idle.Local);
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await _collector.DisposeAsync();
-        _dir.Delete(recursive: true);
-    }
+    public async Task DisposeAsync() => await _idle.DisposeAsync();
 
     private static DesiredSettings Parse(string json)
     {
@@ -79,6 +64,21 @@ public sealed class CollectorModuleHostTests : IAsyncLifetime
         Assert.Equal(250, _collector.Settings.Rate);
         Assert.Equal(["synthetic:a"], _collector.Settings.Sensors.Select(x => x.Text));
         Assert.Equal(100, _collector.Settings.Batch);
+    }
+
+    [Fact]
+    public async Task A_value_the_collector_refuses_keeps_the_value_in_force_not_the_module_own()
+    {
+        // TwinPatchFuzzTests seed 20260318 step 5: a rate of 0.5 Hz (the parser allows it, the collector does not) put
+        // the rate back to the module's own 100 Hz instead of keeping the 742 Hz an earlier twin version had set.
+        var host = new CollectorModuleHost(_collector, TimeSpan.FromSeconds(1));
+        await host.ApplyAsync(Parse("""{"rateHz":742,"sensors":["synthetic:b","nic:eth0"]}"""), CancellationToken.None);
+
+        var result = await host.ApplyAsync(Parse("""{"rateHz":0.5,"sensors":["thermo:1"]}"""), CancellationToken.None);
+
+        Assert.Equal(["rateHz", "sensors"], result.Errors.Keys.Order());
+        Assert.Equal(742, _collector.Settings.Rate);
+        Assert.Equal(["synthetic:b", "nic:eth0"], _collector.Settings.Sensors.Select(x => x.Text));
     }
 
     [Fact]

@@ -40,6 +40,7 @@ public sealed class DesiredSettingsParserTests
     [InlineData("""{"rateHz":20001}""", "rateHz", "≤ 20000")]
     [InlineData("""{"batchSize":0}""", "batchSize", "between 1 and")]
     [InlineData("""{"batchSize":1.5}""", "batchSize", "integer")]
+    [InlineData("""{"batchSize":10000000000}""", "batchSize", "between 1 and")] // DesiredSettingsParserFuzzTests seed 20260317 case 17: was "must be an integer"
     [InlineData("""{"flushIntervalMs":5}""", "flushIntervalMs", "between 10 and")]
     [InlineData("""{"stream":"no-slash"}""", "stream", "scope/stream")]
     [InlineData("""{"stream":"a/b c"}""", "stream", "contains ' '")]

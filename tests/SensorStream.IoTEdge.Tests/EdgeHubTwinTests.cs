@@ -114,6 +114,41 @@ public sealed class EdgeHubTwinTests
         Assert.Equal(1, rig.Client.ConnectionCount);
     }
 
+    [Theory]
+    [InlineData("{\"rateHz\":5,\"rateHz\":6}")] // TwinPatchFuzzTests seed 20260318 step 119: dropped the connection
+    [InlineData("{\"\\udc00\":1}")] // step 31: a lone surrogate, likewise
+    [InlineData("{\"stream\":\"\\ud800\"}")]
+    [InlineData("{\"stream\":\"\u00FF\"}")] // step 1: the byte 0xFF, never UTF-8, was merged as if readable
+    public async Task A_patch_that_is_not_clean_json_text_makes_the_module_fetch_the_twin_and_stay_connected(string body)
+    {
+        await using var rig = await EdgeRig.StartAsync();
+        await rig.Hub!.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
+        rig.Hub.Desired["batchSize"] = 64;
+
+        await rig.Hub.SendRawDesiredPatchAsync(System.Text.Encoding.Latin1.GetBytes(body)); // byte for char: \u00FF is 0xFF
+
+        var reported = (await rig.Hub.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 2))[1].Json;
+        Assert.Equal(2, rig.Hub.TwinGets.Count);
+        Assert.Equal(64, reported["config"]!["batchSize"]!.GetValue<int>());
+        Assert.Equal(1, rig.Client.ConnectionCount);
+    }
+
+    [Fact]
+    public async Task A_property_refused_by_the_parser_is_reported_with_its_own_reason()
+    {
+        // TwinPatchFuzzTests seed 20260318 step 9: "sensors": 5 was reported with the module's reason for the sensor
+        // list refused one patch earlier (the older value the parser had kept in its place).
+        await using var rig = await EdgeRig.StartAsync();
+        await rig.Hub!.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 1);
+        await rig.Hub.SendDesiredPatchAsync(new JsonObject { ["sensors"] = new JsonArray("bad:x") });
+        await rig.Hub.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 2);
+
+        await rig.Hub.SendDesiredPatchAsync(new JsonObject { ["sensors"] = 5 });
+
+        var third = (await rig.Hub.WaitForAsync("$iothub/twin/PATCH/properties/reported/", 3))[2].Json;
+        Assert.StartsWith("must be an array", third["configStatus"]!["errors"]!["sensors"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_refused_reported_patch_is_logged_not_a_reason_to_reconnect()
     {

@@ -10,7 +10,8 @@ namespace SensorStream.EdgeModule.IoTEdge.Hosting;
 /// Fronts the <see cref="Collector"/> for the IoT Edge client. Twin settings are overrides on the module's own
 /// configuration (flags, environment, appsettings) captured at start-up: a property removed from the twin goes
 /// back to that value. Each override is checked with the collector's own validation on its own, so one bad
-/// value is refused by name while the others apply; the collector is restarted only when something changed.
+/// value is refused by name (keeping the value in force) while the others apply; the collector is restarted only
+/// when something changed.
 /// </summary>
 public sealed class CollectorModuleHost(Collector collector, TimeSpan flushTimeout) : IModuleHost
 {
@@ -62,10 +63,12 @@ public sealed class CollectorModuleHost(Collector collector, TimeSpan flushTimeo
             catch (SettingsException e)
             {
                 errors[TwinNameOf.GetValueOrDefault(e.Setting.Key, twinName)] = e.Problem;
+                next = KeepInForce[twinName](next, current);
             }
             catch (FormatException e)
             {
                 errors[twinName] = e.Message;
+                next = KeepInForce[twinName](next, current);
             }
         }
 
@@ -73,6 +76,22 @@ public sealed class CollectorModuleHost(Collector collector, TimeSpan flushTimeo
             await collector.ApplySettingsAsync(next, ct).ConfigureAwait(false);
         return new ApplyResult(AppliedJson(collector.Settings), errors);
     }
+
+    /// <summary>
+    /// How a refused override keeps the value in force rather than the module's own: a typo in the twin must not reset
+    /// what an earlier twin version set (e.g. the sensor list).
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, Func<EdgeSettings, EdgeSettings, EdgeSettings>> KeepInForce =
+        new Dictionary<string, Func<EdgeSettings, EdgeSettings, EdgeSettings>>
+        {
+            [DesiredSettingsParser.SensorsName] = (next, now) => next with { Sensors = now.Sensors },
+            [DesiredSettingsParser.StreamName] = (next, now) => next with { Scope = now.Scope, Stream = now.Stream },
+            [DesiredSettingsParser.RateHzName] = (next, now) => next with { Rate = now.Rate },
+            [DesiredSettingsParser.BatchSizeName] = (next, now) => next with { Batch = now.Batch },
+            [DesiredSettingsParser.FlushIntervalMsName] = (next, now) => next with { FlushInterval = now.FlushInterval },
+            [$"{DesiredSettingsParser.LimitsName}/{DesiredSettingsParser.MaxQueueMbName}"] = (next, now) => next with { MaxQueueMb = now.MaxQueueMb },
+            [$"{DesiredSettingsParser.LimitsName}/{DesiredSettingsParser.QueueFullName}"] = (next, now) => next with { QueueFull = now.QueueFull },
+        };
 
     /// <summary>The twin's overrides, in an order where each validates against what came before it.</summary>
     private static IEnumerable<(string TwinName, Func<EdgeSettings, EdgeSettings> Apply)> Overrides(DesiredSettings d)

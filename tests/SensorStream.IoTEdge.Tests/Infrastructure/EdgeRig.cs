@@ -35,8 +35,9 @@ public sealed class EdgeRig : IAsyncDisposable
 
     /// <param name="configure">Adjusts the client options (token lifetime, TLS, …).</param>
     /// <param name="brokerKey">The key the broker's expected password is computed with (default: the module's).</param>
+    /// <param name="host">The module the client fronts (default: <see cref="Host"/>, a fake that records).</param>
     public static async Task<EdgeRig> StartAsync(Func<EdgeHubClientOptions, EdgeHubClientOptions>? configure = null,
-        bool startBroker = true, bool startClient = true, byte[]? brokerKey = null, TlsFiles? tls = null)
+        bool startBroker = true, bool startClient = true, byte[]? brokerKey = null, TlsFiles? tls = null, IModuleHost? host = null)
     {
         var rig = new EdgeRig();
         rig.Workload = await FakeWorkloadApi.StartAsync(rig.ModuleKey, ModuleId, GenerationId);
@@ -56,7 +57,7 @@ public sealed class EdgeRig : IAsyncDisposable
         rig._brokerKey = brokerKey ?? rig.ModuleKey;
         rig._tls = tls;
         if (startBroker) await rig.StartBrokerAsync();
-        rig.Client = new EdgeHubClient(rig.Options, rig.Host);
+        rig.Client = new EdgeHubClient(rig.Options, host ?? rig.Host);
         if (startClient) rig.StartClient();
         return rig;
     }

@@ -104,10 +104,13 @@ public sealed class FakeEdgeHub : IAsyncDisposable
     }
 
     /// <summary>Pushes a desired patch with an arbitrary body (e.g. not JSON) as the next version.</summary>
-    public Task SendRawDesiredPatchAsync(string body)
+    public Task SendRawDesiredPatchAsync(string body) => SendRawDesiredPatchAsync(Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Pushes a desired patch of arbitrary bytes: as the next version, or as <paramref name="version"/> without changing the hub's.</summary>
+    public Task SendRawDesiredPatchAsync(byte[] body, long? version = null)
     {
-        DesiredVersion++;
-        return PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={DesiredVersion}", body);
+        if (version is null) DesiredVersion++;
+        return PublishAsync($"$iothub/twin/PATCH/properties/desired/?$version={version ?? DesiredVersion}", body);
     }
 
     /// <summary>Calls a direct method and waits for the module's reply; returns its status and payload.</summary>
@@ -122,7 +125,9 @@ public sealed class FakeEdgeHub : IAsyncDisposable
         return (status, JsonNode.Parse(reply.Payload), reply.Topic);
     }
 
-    private Task PublishAsync(string topic, string payload) =>
+    private Task PublishAsync(string topic, string payload) => PublishAsync(topic, Encoding.UTF8.GetBytes(payload));
+
+    private Task PublishAsync(string topic, byte[] payload) =>
         _mqtt.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
 

@@ -36,6 +36,19 @@ public sealed class DeploymentManifestTests
     private static Dictionary<string, string> Env(JsonObject module) =>
         module["env"]?.AsObject().ToDictionary(e => e.Key, e => e.Value!["value"]!.GetValue<string>()) ?? [];
 
+    private static List<string[]> Binds(JsonObject module) =>
+        CreateOptions(module)["HostConfig"]!["Binds"]!.AsArray().Select(b => b!.GetValue<string>().Split(':')).ToList();
+
+    /// <summary>The module's token-file setting points at a read-only bind of a host file; returns that host file.</summary>
+    private static string TokenBind(JsonObject module, string setting)
+    {
+        var path = Env(module)[setting];
+        var bind = Assert.Single(Binds(module), b => b[1] == path);
+        Assert.Equal(["ro"], bind[2..]);
+        Assert.StartsWith("/", bind[0]);
+        return bind[0];
+    }
+
     [Theory]
     [MemberData(nameof(Manifests))]
     public void Agent_runs_edgeAgent_edgeHub_and_both_modules(string file)
@@ -70,11 +83,14 @@ public sealed class DeploymentManifestTests
         var known = SettingsCatalog.All.Select(s => s.EnvVar).ToHashSet();
         Assert.All(env.Keys, name => Assert.Contains(name, known));
         // The SQLite queue file is inside the mounted volume.
-        var volume = Assert.Single(hostConfig["Binds"]!.AsArray())!.GetValue<string>().Split(':');
-        Assert.StartsWith(volume[1] + "/", env["SENSORSTREAM_DB"]);
+        var binds = Binds(collector);
+        Assert.Contains(binds, b => env["SENSORSTREAM_DB"].StartsWith(b[1] + "/", StringComparison.Ordinal));
+        // The gateway's token comes from the same host file, mounted read-only, never from the manifest itself.
+        Assert.Equal(TokenBind(Module(content, "gateway"), "GATEWAY_AUTH_TOKEN_FILE"), TokenBind(collector, "SENSORSTREAM_GATEWAY_TOKEN_FILE"));
 
-        // The environment is a configuration the collector accepts as it is.
-        var settings = SettingsLoader.Load([], new Hashtable(env));
+        // The environment is a configuration the collector accepts as it is (with a token file that exists here).
+        using var token = new TemporaryTokenFile();
+        var settings = SettingsLoader.Load([], new Hashtable(token.Replace(env, "SENSORSTREAM_GATEWAY_TOKEN_FILE")));
         Assert.Equal("127.0.0.1", settings.Gateway!.Host); // host network: the gateway's port published on loopback
         var gatewayPort = Module(content, "gateway");
         var binding = CreateOptions(gatewayPort)["HostConfig"]!["PortBindings"]!.AsObject().Single();
@@ -89,9 +105,9 @@ public sealed class DeploymentManifestTests
         var env = Env(gateway);
         var known = GatewaySettingsCatalog.All.Select(s => s.Env).ToHashSet();
         Assert.All(env.Keys, name => Assert.Contains(name, known));
-        var bind = Assert.Single(CreateOptions(gateway)["HostConfig"]!["Binds"]!.AsArray())!.GetValue<string>().Split(':');
+        var bind = Assert.Single(Binds(gateway), b => b[1] == env["GATEWAY_DATA_DIR"]);
         Assert.StartsWith("/", bind[0]); // a host path, not a named volume
-        Assert.Equal(env["GATEWAY_DATA_DIR"], bind[1]);
+        TokenBind(gateway, "GATEWAY_AUTH_TOKEN_FILE");
         Assert.EndsWith(":5005", env["GATEWAY_URLS"]);
     }
 
@@ -113,7 +129,9 @@ public sealed class DeploymentManifestTests
         {
             var env = Env(Module(content, "sensorcollector"));
             env["SENSORSTREAM_DB"] = Path.Combine(dir.FullName, "q.db");
-            await using var collector = new Collector(SettingsLoader.Load([], new Hashtable(env)), NullLoggerFactory.Instance);
+            using var token = new TemporaryTokenFile();
+            await using var collector = new Collector(SettingsLoader.Load([], new Hashtable(token.Replace(env, "SENSORSTREAM_GATEWAY_TOKEN_FILE"))),
+                NullLoggerFactory.Instance);
             var result = await new CollectorModuleHost(collector, TimeSpan.FromSeconds(1)).ApplyAsync(settings, CancellationToken.None);
             Assert.Empty(result.Errors);
         }

@@ -163,22 +163,13 @@ public sealed class GatewayClient : IDisposable
     public async Task WriteEventsAsync(StreamName stream, IEnumerable<OutgoingEvent> events, bool useTransaction = false, CancellationToken ct = default)
     {
         using var call = _rpc.WriteEvents(cancellationToken: ct);
-        await WithServerStatusAsync(call, async () =>
+        await SendEventsAsync(call, events, (e, first) => new WriteEventsRequest
         {
-            var first = true;
-            foreach (var e in events)
-            {
-                await call.RequestStream.WriteAsync(new WriteEventsRequest
-                {
-                    Scope = first ? stream.Scope : "",
-                    Stream = first ? stream.Stream : "",
-                    UseTransaction = useTransaction,
-                    RoutingKey = e.RoutingKey,
-                    Event = UnsafeByteOperations.UnsafeWrap(e.Data),
-                }, ct).ConfigureAwait(false);
-                first = false;
-            }
-            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            Scope = first ? stream.Scope : "",
+            Stream = first ? stream.Stream : "",
+            UseTransaction = useTransaction,
+            RoutingKey = e.RoutingKey,
+            Event = UnsafeByteOperations.UnsafeWrap(e.Data),
         }, ct).ConfigureAwait(false);
         await call.ResponseAsync.ConfigureAwait(false);
     }
@@ -202,22 +193,13 @@ public sealed class GatewayClient : IDisposable
             // Messages are buffered (not flushed one by one) and go out together when the request completes;
             // only the first carries scope/stream/txn (the server takes empty fields as "same as the first").
             call.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-            await WithServerStatusAsync(call, async () =>
+            await SendEventsAsync(call, events, (e, first) => new WriteTransactionEventsRequest
             {
-                var first = true;
-                foreach (var e in events)
-                {
-                    await call.RequestStream.WriteAsync(new WriteTransactionEventsRequest
-                    {
-                        Scope = first ? stream.Scope : "",
-                        Stream = first ? stream.Stream : "",
-                        TxnId = first ? txnId : "",
-                        RoutingKey = e.RoutingKey,
-                        Event = UnsafeByteOperations.UnsafeWrap(e.Data),
-                    }, ct).ConfigureAwait(false);
-                    first = false;
-                }
-                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+                Scope = first ? stream.Scope : "",
+                Stream = first ? stream.Stream : "",
+                TxnId = first ? txnId : "",
+                RoutingKey = e.RoutingKey,
+                Event = UnsafeByteOperations.UnsafeWrap(e.Data),
             }, ct).ConfigureAwait(false);
             return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
         });
@@ -252,16 +234,23 @@ public sealed class GatewayClient : IDisposable
         }, Call(t))).Status, ct));
 
     /// <summary>
-    /// Runs the request-stream writes of a client-streaming call. When the server ends the call early (an error such
-    /// as UNIMPLEMENTED or INVALID_ARGUMENT), a write fails with a bare CANCELLED; the server's real status is in the
-    /// response, so surface that one instead.
+    /// Sends one message per event on a client-streaming call (<paramref name="message"/> is told whether the event is
+    /// the first, which alone carries the names) and completes the request stream. When the server ends the call early
+    /// (an error such as UNIMPLEMENTED or INVALID_ARGUMENT), a write fails with a bare CANCELLED; the server's real
+    /// status is in the response, so surface that one instead.
     /// </summary>
-    private static async Task WithServerStatusAsync<TRequest, TResponse>(AsyncClientStreamingCall<TRequest, TResponse> call, Func<Task> writes,
-        CancellationToken ct)
+    private static async Task SendEventsAsync<TRequest, TResponse>(AsyncClientStreamingCall<TRequest, TResponse> call, IEnumerable<OutgoingEvent> events,
+        Func<OutgoingEvent, bool, TRequest> message, CancellationToken ct)
     {
         try
         {
-            await writes().ConfigureAwait(false);
+            var first = true;
+            foreach (var e in events)
+            {
+                await call.RequestStream.WriteAsync(message(e, first), ct).ConfigureAwait(false);
+                first = false;
+            }
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is RpcException or OperationCanceledException or InvalidOperationException)
         {

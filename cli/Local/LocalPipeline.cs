@@ -130,7 +130,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var process = Track(GatewayName, ChildProcess.Start(GatewayName, "dotnet",
             [_layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway,
                 .. Options.Secure ? LocalCredentials.In(Options.DataDir).GatewayArguments : []],
-            Options.LogDir, ExtraEnvironment(GatewayName)));
+            Options.LogDir, EnvironmentOf(GatewayName)));
         using var client = new GatewayClient(State.ClientOptions(maxRetryAttempts: 0));
         await Readiness.WaitAsync(process, async t => { await client.ListScopesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
         await client.EnsureStreamAsync(Options.Stream, ct: ct);
@@ -145,11 +145,9 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["GATEWAY_ENDPOINT"] = State.Gateway,
             ["MIRROR_STREAMS"] = Options.Stream.ToString(),
         };
-        if (Options.Secure) foreach (var (key, value) in LocalCredentials.In(Options.DataDir).CloudEnvironment) environment[key] = value;
-        foreach (var (key, value) in Options.CloudSettings) environment[key] = value;
-        foreach (var (key, value) in ExtraEnvironment(CloudName) ?? new Dictionary<string, string>()) environment[key] = value;
         Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions", "SensorStream.Functions"), "local"],
-            Options.LogDir, environment, workingDirectory: _layout.Root));
+            Options.LogDir, EnvironmentOf(CloudName, environment, Options.Secure ? LocalCredentials.In(Options.DataDir).CloudEnvironment : null,
+                Options.CloudSettings), workingDirectory: _layout.Root));
     }
 
     private async Task StartEdgeAsync(CancellationToken ct)
@@ -167,9 +165,8 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
         if (Options.Secure) args.AddRange(LocalCredentials.In(Options.DataDir).EdgeArguments);
-        var environment = new Dictionary<string, string>(Options.Secure ? LocalCredentials.EdgeEnvironment : new Dictionary<string, string>());
-        foreach (var (key, value) in ExtraEnvironment(EdgeName) ?? new Dictionary<string, string>()) environment[key] = value;
-        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir, environment));
+        var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir,
+            EnvironmentOf(EdgeName, Options.Secure ? LocalCredentials.EdgeEnvironment : null)));
         // Ready once the collector reports that it samples (or its host that it started). The metrics port is not
         // probed: .NET's managed HttpListener can fail to start when a connection is already waiting the instant it
         // begins listening, so an eager probe could break the collector; the live view reads metrics when they come.
@@ -177,7 +174,14 @@ public sealed class LocalPipeline : IAsyncDisposable
             TimeSpan.FromSeconds(60), ct);
     }
 
-    private IReadOnlyDictionary<string, string>? ExtraEnvironment(string name) => Options.ComponentEnvironment.GetValueOrDefault(name);
+    /// <summary>A component's environment: the given layers in order, later ones winning, then its <see cref="PipelineOptions.ComponentEnvironment"/>.</summary>
+    private Dictionary<string, string> EnvironmentOf(string name, params IReadOnlyDictionary<string, string>?[] layers)
+    {
+        var environment = new Dictionary<string, string>();
+        foreach (var layer in layers.Append(Options.ComponentEnvironment.GetValueOrDefault(name)))
+            foreach (var (key, value) in layer ?? new Dictionary<string, string>()) environment[key] = value;
+        return environment;
+    }
 
     private static string Port(int value) => value.ToString(CultureInfo.InvariantCulture);
 

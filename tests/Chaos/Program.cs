@@ -53,18 +53,17 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     var injector = new FaultInjector(pipeline, fsyncStall, edgeDisk, csv, Log);
     var resources = new ResourceSampler(pipeline);
     var started = DateTime.UtcNow;
+    // Background work on a period until its timer is disposed (or Ctrl-C).
+    Task Repeat(PeriodicTimer timer, Action action) => Task.Run(async () =>
+    {
+        try { while (await timer.WaitForNextTickAsync(stop.Token)) action(); }
+        catch (OperationCanceledException) { }
+    });
     using var sampling = new PeriodicTimer(TimeSpan.FromSeconds(5));
-    var sampler = Task.Run(async () =>
-    {
-        try { do resources.Sample(); while (await sampling.WaitForNextTickAsync(stop.Token)); }
-        catch (OperationCanceledException) { }
-    });
+    resources.Sample();
+    var sampler = Repeat(sampling, resources.Sample);
     using var feeding = new PeriodicTimer(TimeSpan.FromSeconds(2));
-    var feeder = Task.Run(async () =>
-    {
-        try { while (await feeding.WaitForNextTickAsync(stop.Token)) csv.WriteNext(); }
-        catch (OperationCanceledException) { }
-    });
+    var feeder = Repeat(feeding, csv.WriteNext);
     foreach (var fault in schedule)
     {
         var wait = fault.At - (DateTime.UtcNow - started);

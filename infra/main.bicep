@@ -49,7 +49,7 @@ var deploymentContainerName = 'app-package-${resourceToken}'
 var identityName = 'id-func-${resourceToken}'
 var storageAccountName = 'st${resourceToken}'
 var applicationInsightsName = 'appi-${resourceToken}'
-// Names the cloud code uses (streams/BlobStreams/BlobStreamLayout.cs, streams/Exporting/ExportLayout.cs).
+// Names the cloud code uses (streams/Cloud/BlobStreams/BlobStreamLayout.cs, streams/Cloud/Exporting/ExportLayout.cs).
 var dataContainers = [
   'streams'
   'exports'

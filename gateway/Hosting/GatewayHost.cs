@@ -33,7 +33,7 @@ public static class GatewayHost
             await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             return 3;
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is StorageDamageException or InvalidDataException)
         {
             await Console.Error.WriteLineAsync("error: the data directory is damaged: " + e.Message).ConfigureAwait(false);
             return 3;

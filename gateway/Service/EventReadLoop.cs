@@ -16,6 +16,7 @@ public static class EventReadLoop
         StreamStore stream, long[] from, long[]? to, [EnumeratorCancellation] CancellationToken ct)
     {
         var positions = (long[])from.Clone();
+        var boundary = new bool[positions.Length]; // positions[s] is a record boundary this loop found (not the caller's cut)
         var batch = new List<SegmentRecord>();
         while (true)
         {
@@ -25,8 +26,8 @@ public static class EventReadLoop
             var progressed = false;
             for (var s = 0; s < positions.Length; s++)
             {
-                if (!ReadSegmentBatch(stream, s, positions, limits[s], batch)) continue;
-                progressed = true;
+                if (!ReadSegmentBatch(stream, s, positions, limits[s], batch, boundary[s])) continue;
+                progressed = boundary[s] = true;
                 foreach (var record in batch)
                 {
                     positions[s] = record.NextOffset;
@@ -48,22 +49,23 @@ public static class EventReadLoop
     }
 
     /// <summary>Reads the next batch of one segment into <paramref name="batch"/>; false when it has nothing before its limit.</summary>
-    private static bool ReadSegmentBatch(StreamStore stream, int s, long[] positions, long limit, List<SegmentRecord> batch)
+    private static bool ReadSegmentBatch(StreamStore stream, int s, long[] positions, long limit, List<SegmentRecord> batch, bool boundary)
     {
         batch.Clear();
         var head = stream.Heads()[s];
-        if (positions[s] < head) positions[s] = head; // retention or truncation moved past this reader
+        if (positions[s] <= head) (positions[s], boundary) = (head, true); // retention or truncation moved past this reader
         if (positions[s] >= limit) return false;
         try
         {
-            stream.Segments[s].ReadRecords(positions[s], limit, BatchBytes, batch);
+            // A bad record at a known boundary is damage (DATA_LOSS); at a caller's cut it may be a cut from elsewhere.
+            stream.Segments[s].ReadRecords(positions[s], limit, BatchBytes, batch, boundary);
         }
         catch (StoreException) when (stream.Heads()[s] > positions[s])
         {
             // The head moved while we read and its space was released under us: continue from the new head.
             batch.Clear();
             positions[s] = stream.Heads()[s];
-            return positions[s] < limit && ReadSegmentBatch(stream, s, positions, limit, batch);
+            return positions[s] < limit && ReadSegmentBatch(stream, s, positions, limit, batch, boundary: true);
         }
         return batch.Count > 0;
     }

@@ -53,7 +53,11 @@ public sealed partial class PravegaGatewayService
             throw new StoreException(StoreError.InvalidArgument, $"event_pointer names segment {segment}; stream {stream} has {stream.SegmentCount}");
         if (offset < stream.Heads()[segment])
             throw new StoreException(StoreError.NotFound, $"the event at {request.EventPointer.Description} was removed by retention or truncation");
-        if (offset + size > stream.Segments[segment].End)
+        // Bounded before anything is allocated: no event is larger than the event limit, and offset + size never overflows.
+        if (size > SegmentRecord.FrameSizeOf(store.Options.MaxEventBytes))
+            throw new StoreException(StoreError.InvalidArgument,
+                $"event_pointer ({request.EventPointer.Description}) announces {size} bytes, more than the largest event (--max-event-bytes {store.Options.MaxEventBytes})");
+        if (offset > stream.Segments[segment].End - size)
             throw new StoreException(StoreError.InvalidArgument, $"event_pointer ({request.EventPointer.Description}) is beyond the tail of segment {segment}");
         var record = stream.Segments[segment].ReadRecord(offset, size);
         return Task.FromResult(new FetchEventResponse { Event = UnsafeByteOperations.UnsafeWrap(record.Event) });

@@ -46,7 +46,7 @@ public sealed class StoreErrorInterceptor : Interceptor
             StoreError.DataLoss => StatusCode.DataLoss,
             _ => StatusCode.Unavailable,
         }, s.Message)),
-        InvalidDataException d => new RpcException(new Status(StatusCode.DataLoss, d.Message)),
+        InvalidDataException or StorageDamageException => new RpcException(new Status(StatusCode.DataLoss, e.Message)),
         IOException io => new RpcException(new Status(StatusCode.Unavailable, "storage I/O failed: " + io.Message)),
         // A stream deleted (or the gateway stopping) under a call that still held its files.
         ObjectDisposedException => new RpcException(new Status(StatusCode.Unavailable, "the stream was closed during the call (deleted, or the gateway is stopping)")),

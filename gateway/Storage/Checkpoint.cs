@@ -18,17 +18,28 @@ public sealed record Checkpoint(long JournalPosition, long[] SegmentEnds)
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public long? CommitLogOffset { get; init; }
 
+    /// <summary>
+    /// Length of <c>committed.log</c> when this checkpoint was saved (it is appended and fsynced first): a shorter file
+    /// is damage, not a torn tail. Null in checkpoints written before it was recorded.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public long? CommittedIdsEnd { get; init; }
+
+    /// <summary>Before the first checkpoint: nothing durable, everything replays from journal position 0.</summary>
     public static Checkpoint Empty(int segments) => new(0, new long[segments]);
 
+    /// <summary>The checkpoint of a stream of <paramref name="segments"/> segments, or <see cref="Empty"/> before the first one; damage names the file.</summary>
     public static Checkpoint LoadOrEmpty(string path, int segments)
     {
         if (!File.Exists(path)) return Empty(segments);
-        var text = File.ReadAllText(path);
-        var checkpoint = JsonSerializer.Deserialize<Checkpoint>(text) ?? throw new InvalidDataException($"{path} is empty");
+        var checkpoint = MetadataFile.Read<Checkpoint>(path, check: c =>
+            c.SegmentEnds is null || c.SegmentEnds.Length != segments ? $"it lists {c.SegmentEnds?.Length ?? 0} segment length(s), the stream has {segments}" :
+            c.JournalPosition < 0 || c.SegmentEnds.Any(e => e < 0) ? "it holds a negative position" : null);
         // An older file has no Version: the deserializer keeps the property's default, so look at the text itself.
-        using var json = JsonDocument.Parse(text);
+        using var json = JsonDocument.Parse(File.ReadAllBytes(path));
         return json.RootElement.TryGetProperty(nameof(Version), out _) ? checkpoint : checkpoint with { Version = 1 };
     }
 
+    /// <summary>Writes <c>checkpoint.json</c> atomically and durably.</summary>
     public void Save(string path) => DurableFiles.WriteAtomically(path, JsonSerializer.Serialize(this));
 }

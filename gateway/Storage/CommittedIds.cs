@@ -19,23 +19,53 @@ public sealed class CommittedIds : IDisposable
         _end = end;
     }
 
-    /// <summary>Opens the file (cutting a torn tail) and adds every id it holds, with its commit time, to <paramref name="into"/>.</summary>
-    public static CommittedIds Open(string path, IDictionary<string, long> into)
+    /// <summary>
+    /// Opens the file (cutting a torn tail: an incomplete last append with nothing intact after it) and adds every id it
+    /// holds, with its commit time, to <paramref name="into"/>. Any other bad frame is a <see cref="StorageDamageException"/>
+    /// naming the offset (the ids after it would answer UNKNOWN, so nothing is cut); so is a missing file unless
+    /// <paramref name="create"/> (a new stream, an upgrade), and a file whose intact frames end before
+    /// <paramref name="durableEnd"/> (the length the last checkpoint recorded after its fsync).
+    /// </summary>
+    public static CommittedIds Open(string path, IDictionary<string, long> into, bool create = false, long durableEnd = 0)
     {
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
-        var end = FrameScanner.Scan(file, 0, (_, _, payload) =>
+        SafeFileHandle file;
+        try
         {
-            var at = BinaryPrimitives.ReadInt64LittleEndian(payload);
-            var count = BinaryPrimitives.ReadInt32LittleEndian(payload[8..]);
-            for (var i = 0; i < count; i++)
-                into[JournalFrame.IdText(new Guid(payload.Slice(12 + i * JournalFrame.IdSize, JournalFrame.IdSize)))] = at;
-        });
-        if (RandomAccess.GetLength(file) > end)
+            file = File.OpenHandle(path, create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new StorageDamageException(path, 0, "the file is missing: the ids of transactions committed before the last checkpoint are gone");
+        }
+        long end, torn;
+        try
+        {
+            end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, into), tailMayBeTorn: true, out torn);
+            if (end < durableEnd)
+                throw new StorageDamageException(path, end,
+                    $"the intact frames end there{(torn > 0 ? $" (then {torn} byte(s) that do not read back)" : "")}, but checkpoint.json records that {durableEnd} bytes were fsynced: committed ids are missing");
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        if (torn > 0)
         {
             RandomAccess.SetLength(file, end);
             RandomAccess.FlushToDisk(file);
         }
         return new CommittedIds(file, end);
+    }
+
+    private static void Read(string path, long offset, ReadOnlySpan<byte> payload, IDictionary<string, long> into)
+    {
+        if (payload.Length < 12 || payload.Length != 12 + (long)BinaryPrimitives.ReadInt32LittleEndian(payload[8..]) * JournalFrame.IdSize)
+            throw new StorageDamageException(path, offset, "a frame of committed ids whose count does not match its length");
+        var at = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        var count = BinaryPrimitives.ReadInt32LittleEndian(payload[8..]);
+        for (var i = 0; i < count; i++)
+            into[JournalFrame.IdText(new Guid(payload.Slice(12 + i * JournalFrame.IdSize, JournalFrame.IdSize)))] = at;
     }
 
     /// <summary>Appends the ids (grouped by commit time) and fsyncs.</summary>
@@ -69,5 +99,9 @@ public sealed class CommittedIds : IDisposable
         _end += frames.Length;
     }
 
+    /// <summary>Length of the file after the last append (recorded by the checkpoint).</summary>
+    public long End => _end;
+
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _file.Dispose();
 }

@@ -3,8 +3,10 @@ using Microsoft.Win32.SafeHandles;
 namespace SensorStream.Gateway.Storage;
 
 /// <summary>
-/// Reads the frames of an append-only file from a start offset and finds where its valid prefix ends: the first
-/// frame that is incomplete or fails its CRC marks a torn tail (a write the process never acknowledged).
+/// Reads the frames of an append-only file from a start offset and finds where its valid prefix ends. What follows the
+/// valid prefix is a torn tail (a write the process never acknowledged) only when no intact frame starts anywhere after
+/// it: a crash can leave an incomplete last write, never a bad frame followed by good ones. Anything else is damage
+/// (<see cref="ScanStrict"/>).
 /// </summary>
 public static class FrameScanner
 {
@@ -32,6 +34,56 @@ public static class FrameScanner
             offset += frameSize;
         }
         return offset;
+    }
+
+    /// <summary>
+    /// Visits every intact frame of <paramref name="path"/> and returns where they end. Bytes after them are a torn tail
+    /// (returned in <paramref name="tornBytes"/>, not cut: the caller cuts them once the whole stream checks out) when
+    /// <paramref name="tailMayBeTorn"/> and no intact frame follows; otherwise a <see cref="StorageDamageException"/>
+    /// names the file and the offset of the first bad frame.
+    /// </summary>
+    public static long ScanStrict(SafeFileHandle file, string path, FrameVisitor? visit, bool tailMayBeTorn, out long tornBytes)
+    {
+        var validEnd = Scan(file, 0, visit);
+        var length = RandomAccess.GetLength(file);
+        tornBytes = length - validEnd;
+        if (tornBytes == 0) return validEnd;
+        if (!tailMayBeTorn)
+            throw new StorageDamageException(path, validEnd, $"the frame there does not read back ({tornBytes} byte(s) to the end of the file), and a newer file follows it");
+        var next = FindIntactFrame(file, validEnd + 1, length);
+        if (next >= 0)
+            throw new StorageDamageException(path, validEnd,
+                $"the frame there does not read back, but an intact frame follows at byte {next}: this is not a torn tail a crash leaves");
+        return validEnd;
+    }
+
+    /// <summary>Offset of the first intact frame starting at or after <paramref name="from"/> (any byte offset), or -1.</summary>
+    public static long FindIntactFrame(SafeFileHandle file, long from, long length)
+    {
+        var window = new byte[1024 * 1024];
+        long windowStart = 0;
+        var windowLength = 0;
+        for (var offset = from; offset + RecordFrame.HeaderSize <= length; offset++)
+        {
+            if (offset + RecordFrame.HeaderSize > windowStart + windowLength)
+            {
+                windowStart = offset;
+                windowLength = ReadFully(file, window, offset);
+                if (windowLength < RecordFrame.HeaderSize) return -1;
+            }
+            var at = (int)(offset - windowStart);
+            var payload = RecordFrame.PayloadLength(window.AsSpan(at, RecordFrame.HeaderSize));
+            if (payload < 0 || offset + RecordFrame.Size(payload) > length) continue;
+            var size = RecordFrame.Size(payload);
+            if (at + size <= windowLength)
+            {
+                if (RecordFrame.IsValid(window.AsSpan(at, size))) return offset;
+                continue;
+            }
+            var frame = new byte[size];
+            if (ReadFully(file, frame, offset) == size && RecordFrame.IsValid(frame)) return offset;
+        }
+        return -1;
     }
 
     /// <summary>pread until <paramref name="buffer"/> is full or the file ends.</summary>

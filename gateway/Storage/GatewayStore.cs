@@ -15,6 +15,7 @@ public sealed class GatewayStore : IAsyncDisposable
     private readonly ILogger _log;
     private readonly string _scopesDirectory;
     private readonly string _trashDirectory;
+    private readonly string _stagingDirectory;
     private readonly ConcurrentDictionary<string, byte> _scopes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Scope, string Stream), StreamStore> _streams = new();
     private readonly SemaphoreSlim _layoutLock = new(1, 1);
@@ -27,17 +28,43 @@ public sealed class GatewayStore : IAsyncDisposable
         _log = logs.CreateLogger<GatewayStore>();
         _scopesDirectory = Path.Combine(options.DataDirectory, "scopes");
         _trashDirectory = Path.Combine(options.DataDirectory, "trash");
+        _stagingDirectory = Path.Combine(options.DataDirectory, "staging");
     }
 
     public StoreOptions Options => _options;
 
-    /// <summary>Opens (and recovers) every stream under the data directory.</summary>
+    /// <summary>
+    /// Opens (and recovers) every stream under the data directory. <c>staging/</c> (streams whose creation never
+    /// finished: they are laid out there and renamed into place) and <c>trash/</c> (deletions that never finished) are
+    /// emptied; nothing under <c>scopes/</c> is removed. A stream folder without <c>stream.json</c> that holds files is
+    /// damage (start-up is refused naming it); one holding no file at all (an older gateway's unfinished creation) is
+    /// skipped with a warning.
+    /// </summary>
     public static GatewayStore Open(StoreOptions options, ILoggerFactory logs)
     {
         var store = new GatewayStore(options, logs);
         Directory.CreateDirectory(store._scopesDirectory);
         store._directoryLock = LockDirectory(options.DataDirectory);
+        try
+        {
+            store.OpenAll();
+        }
+        catch
+        {
+            // Refused (damage, a layout to upgrade): release what was opened, so a tool or a test can look at the directory.
+            foreach (var stream in store._streams.Values) stream.Abandon();
+            store._directoryLock.Dispose();
+            throw;
+        }
+        store._log.LogInformation("Opened {Scopes} scope(s) and {Streams} stream(s) in {Dir}", store._scopes.Count, store._streams.Count, options.DataDirectory);
+        return store;
+    }
+
+    private void OpenAll()
+    {
+        var store = this;
         if (Directory.Exists(store._trashDirectory)) Directory.Delete(store._trashDirectory, recursive: true);
+        if (Directory.Exists(store._stagingDirectory)) Directory.Delete(store._stagingDirectory, recursive: true);
         foreach (var scopeDir in Directory.EnumerateDirectories(store._scopesDirectory))
         {
             var scope = Path.GetFileName(scopeDir);
@@ -50,15 +77,15 @@ public sealed class GatewayStore : IAsyncDisposable
                 var paths = new StreamPaths(streamDir);
                 if (!File.Exists(paths.ConfigFile))
                 {
-                    store._log.LogWarning("Removing {Dir}: its creation never finished", streamDir);
-                    Directory.Delete(streamDir, recursive: true);
+                    if (Directory.EnumerateFiles(streamDir, "*", SearchOption.AllDirectories).Any())
+                        throw new StorageDamageException(paths.ConfigFile, 0,
+                            "the stream's configuration is missing but its folder holds data; nothing was deleted. Restore stream.json (segment count, retention) to start");
+                    store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
                     continue;
                 }
-                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, options, logs.CreateLogger($"Stream {scope}/{stream}"));
+                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
             }
         }
-        store._log.LogInformation("Opened {Scopes} scope(s) and {Streams} stream(s) in {Dir}", store._scopes.Count, store._streams.Count, options.DataDirectory);
-        return store;
     }
 
     public IReadOnlyList<string> Scopes() => [.. _scopes.Keys.Order(StringComparer.Ordinal)];
@@ -102,7 +129,20 @@ public sealed class GatewayStore : IAsyncDisposable
             CheckScope(scope);
             if (_streams.ContainsKey((scope, stream))) return false;
             var paths = new StreamPaths(Path.Combine(_scopesDirectory, scope, stream));
-            _streams[(scope, stream)] = StreamStore.Create(scope, stream, paths, config, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
+            // Laid out in staging and renamed into place: a stream folder under scopes/ is always complete.
+            var staging = Path.Combine(_stagingDirectory, Guid.NewGuid().ToString("N"));
+            DurableFiles.CreateDirectory(_stagingDirectory);
+            StreamStore.CreateLayout(staging, config, _options);
+            if (Directory.Exists(paths.Directory))
+            {
+                if (Directory.EnumerateFiles(paths.Directory, "*", SearchOption.AllDirectories).Any())
+                    throw new StoreException(StoreError.FailedPrecondition, $"{paths.Directory} holds files of a stream the gateway could not open; it is left as it is");
+                Directory.Delete(paths.Directory, recursive: true); // an older gateway's unfinished creation: empty folders only
+            }
+            Directory.Move(staging, paths.Directory);
+            DurableFiles.SyncDirectory(Path.Combine(_scopesDirectory, scope));
+            DurableFiles.SyncDirectory(_stagingDirectory);
+            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
             return true;
         }
         finally

@@ -5,9 +5,12 @@ namespace SensorStream.Gateway.Storage;
 /// <summary>The head cut (<c>head.json</c>): per segment, the offset of the oldest readable event. Moved by retention and TruncateStream.</summary>
 public static class HeadOffsets
 {
+    /// <summary>The saved head, or zeros before the first move; a file that does not hold one offset per segment is damage.</summary>
     public static long[] LoadOrZero(string path, int segments) =>
         File.Exists(path)
-            ? JsonSerializer.Deserialize<long[]>(File.ReadAllText(path)) ?? new long[segments]
+            ? MetadataFile.Read<long[]>(path, check: h =>
+                h.Length != segments ? $"it lists {h.Length} offset(s), the stream has {segments} segment(s)" :
+                h.Any(o => o < 0) ? "it holds a negative offset" : null)
             : new long[segments];
 
     public static void Save(string path, long[] heads) => DurableFiles.WriteAtomically(path, JsonSerializer.Serialize(heads));

@@ -39,51 +39,89 @@ public sealed class Journal : IDisposable
     /// <summary>Position after the last appended frame.</summary>
     public long End => _end;
 
+    /// <summary>How many journal files are open (each holds one descriptor).</summary>
     public int FileCount
     {
         get { lock (_partsLock) return _parts.Count; }
     }
 
     /// <summary>
-    /// Opens the journal and visits every intact frame with its global position. A torn tail (never acknowledged) is
-    /// cut off the newest file; anything else that does not read back is damage.
+    /// Opens the journal and visits every intact frame with its global position. A torn tail (an incomplete last write
+    /// of the newest file with nothing intact after it: never acknowledged) is cut; anything else that does not read
+    /// back is a <see cref="StorageDamageException"/> naming the file and offset, and nothing is changed: a bad frame
+    /// followed by intact ones, a damaged older file, a missing file (before the first, between two, or all of them), or
+    /// a journal that ends before <paramref name="expectedEnd"/> (the position <c>checkpoint.json</c> says was written).
+    /// <paramref name="create"/> starts an empty journal when the directory holds none (a new stream, an upgrade).
     /// </summary>
-    public static Journal Open(string directory, long rollBytes, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes)
+    public static Journal Open(string directory, long rollBytes, long expectedEnd, bool create, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes)
     {
         Directory.CreateDirectory(directory);
         var parts = new List<Part>();
         tornBytes = 0;
         var files = Directory.EnumerateFiles(directory, "*" + Extension).Select(p => (Start: StartOf(p), Path: p)).OrderBy(f => f.Start).ToList();
+        var deletedBeforeFile = Path.Combine(directory, DeletedBeforeFile);
         var deletedBefore = ReadDeletedBefore(directory);
         DropLeftoversOfDeletion(files, deletedBefore);
-        long end = files.Count > 0 ? files[0].Start : 0;
-        for (var i = 0; i < files.Count; i++)
+        if (files.Count == 0)
         {
-            var (start, path) = files[i];
-            if (start != end)
-                throw new InvalidDataException(
-                    $"journal bytes {end}..{start} of {directory} are missing: no file holds them ({path} starts at {start}, the file before it ends at {end}), " +
-                    $"and the gateway deleted this journal only up to {deletedBefore}, so a journal file was removed outside it. Nothing was deleted; restore the missing file to start");
-            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
-            parts.Add(new Part(start, path, handle));
-            var validEnd = FrameScanner.Scan(handle, 0, (offset, size, payload) => visit(start + offset, size, payload));
-            var length = RandomAccess.GetLength(handle);
-            if (validEnd < length)
+            if (!create)
+                throw new StorageDamageException(directory, Math.Max(deletedBefore, expectedEnd),
+                    $"the journal directory holds no journal file (the checkpoint needs the journal up to {expectedEnd}, the gateway deleted it only before {deletedBefore}); nothing was deleted");
+            var fresh = new Journal(directory, rollBytes, parts, 0, 0);
+            fresh.AddPart(0);
+            fresh.Sync();
+            return fresh;
+        }
+        // The gateway deletes from the oldest on and records where first: the oldest file starts exactly there. (A journal
+        // written before deleted-before existed may start anywhere up to its checkpoint.)
+        var firstStart = files[0].Start;
+        if (File.Exists(deletedBeforeFile) ? firstStart > deletedBefore : firstStart > expectedEnd)
+            throw new StorageDamageException(files[0].Path, 0,
+                $"journal bytes {deletedBefore}..{firstStart} are missing: the gateway deleted this journal only before {deletedBefore}, so older journal files were removed outside it. Nothing was deleted; restore them to start");
+        long end = firstStart;
+        try
+        {
+            for (var i = 0; i < files.Count; i++)
             {
-                if (i < files.Count - 1) throw new InvalidDataException($"{path} is damaged at offset {validEnd} (a newer journal file follows it)");
-                tornBytes = length - validEnd;
-                RandomAccess.SetLength(handle, validEnd);
-                RandomAccess.FlushToDisk(handle);
+                var (start, path) = files[i];
+                if (start != end)
+                    throw new StorageDamageException(path, 0,
+                        $"journal bytes {end}..{start} of {directory} are missing: no file holds them ({path} starts at {start}, the file before it ends at {end}), " +
+                        $"and the gateway deleted this journal only up to {deletedBefore}, so a journal file was removed outside it. Nothing was deleted; restore the missing file to start");
+                var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                parts.Add(new Part(start, path, handle));
+                var newest = i == files.Count - 1;
+                var validEnd = FrameScanner.ScanStrict(handle, path, (offset, size, payload) =>
+                {
+                    try
+                    {
+                        visit(start + offset, size, payload);
+                    }
+                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException && e is not StorageDamageException)
+                    {
+                        // An intact frame (its CRC holds) that is not one the gateway writes.
+                        throw new StorageDamageException(path, offset, e.Message);
+                    }
+                }, tailMayBeTorn: newest, out var torn);
+                end = start + validEnd;
+                if (newest && end < expectedEnd)
+                    throw new StorageDamageException(path, validEnd,
+                        $"the journal ends at position {end}{(torn > 0 ? $" (then {torn} byte(s) that do not read back)" : "")}, but checkpoint.json records that it was written up to {expectedEnd}: the file was cut or newer journal files are missing");
+                tornBytes = torn;
             }
-            end = start + validEnd;
         }
-        var journal = new Journal(directory, rollBytes, parts, end, deletedBefore);
-        if (parts.Count == 0)
+        catch
         {
-            journal.AddPart(end);
-            journal.Sync();
+            foreach (var part in parts) part.Handle.Dispose();
+            throw;
         }
-        return journal;
+        if (tornBytes > 0)
+        {
+            var active = parts[^1];
+            RandomAccess.SetLength(active.Handle, end - active.Start);
+            RandomAccess.FlushToDisk(active.Handle);
+        }
+        return new Journal(directory, rollBytes, parts, end, deletedBefore);
     }
 
     /// <summary>Appends frames (no fsync; see <see cref="Sync"/>) and returns the position of their first byte.</summary>
@@ -220,14 +258,14 @@ public sealed class Journal : IDisposable
     {
         var path = Path.Combine(directory, DeletedBeforeFile);
         if (!File.Exists(path)) return 0;
-        var text = File.ReadAllText(path).Trim();
+        var text = MetadataFile.ReadText(path).Trim();
         return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var position)
             ? position
-            : throw new InvalidDataException($"{path} does not hold a journal position ('{text}')");
+            : throw new StorageDamageException(path, 0, $"it does not hold a journal position ('{(text.Length > 40 ? text[..40] + "…" : text)}')");
     }
 
     private static long StartOf(string path) =>
         long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var start)
             ? start
-            : throw new InvalidDataException($"{path} is not a journal file name");
+            : throw new StorageDamageException(path, 0, "it is not a journal file name (20 digits: the position of its first byte)");
 }

@@ -50,7 +50,7 @@ internal static class LegacyLayout
         File.Delete(paths.CommittedIdsFile);
 
         var open = 0;
-        using (var journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, static (_, _, _) => { }, out _))
+        using (var journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, expectedEnd: 0, create: true, static (_, _, _) => { }, out _))
         {
             if (Directory.Exists(paths.LegacyTransactionsDirectory))
                 foreach (var path in Directory.EnumerateFiles(paths.LegacyTransactionsDirectory, "*" + StreamPaths.LegacyTransactionFileExtension))
@@ -62,7 +62,7 @@ internal static class LegacyLayout
                 }
             journal.Sync();
         }
-        using (var ids = CommittedIds.Open(paths.CommittedIdsFile, new Dictionary<string, long>()))
+        using (var ids = CommittedIds.Open(paths.CommittedIdsFile, new Dictionary<string, long>(), create: true))
             ids.Append(committed.Select(c => (c.Key, c.Value)));
         (checkpoint with { JournalPosition = 0, CommitLogOffset = null, Version = Checkpoint.CurrentVersion }).Save(paths.CheckpointFile);
         RemoveLegacyFiles(paths);

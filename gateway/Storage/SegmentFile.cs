@@ -32,9 +32,18 @@ public sealed class SegmentFile : IDisposable
 
     internal SafeFileHandle Handle => _file;
 
-    public static SegmentFile Open(int id, string path)
+    /// <summary>Opens segment <paramref name="id"/>'s file; a missing one is damage when <paramref name="mustExist"/>.</summary>
+    public static SegmentFile Open(int id, string path, bool mustExist = false)
     {
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        SafeFileHandle file;
+        try
+        {
+            file = File.OpenHandle(path, mustExist ? FileMode.Open : FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new StorageDamageException(path, 0, $"segment {id}'s file is missing (every segment file is created with its stream)");
+        }
         return new SegmentFile(id, path, file, RandomAccess.GetLength(file));
     }
 
@@ -69,19 +78,26 @@ public sealed class SegmentFile : IDisposable
         return (RecordFrame.Size(payload), BinaryPrimitives.ReadInt64LittleEndian(header[RecordFrame.HeaderSize..]));
     }
 
-    /// <summary>Reads and verifies one record (FetchEvent).</summary>
-    public SegmentRecord ReadRecord(long offset, int frameSize)
+    /// <summary>
+    /// Reads and verifies one record (FetchEvent). A record whose header announces <paramref name="frameSize"/> but whose
+    /// CRC fails is damage (DATA_LOSS naming file and offset); a header that does not match is a pointer from elsewhere.
+    /// </summary>
+    public SegmentRecord ReadRecord(long offset, int frameSize, bool offsetIsBoundary = false)
     {
         var frame = new byte[frameSize];
-        if (FrameScanner.ReadFully(_file, frame, offset) < frameSize || !RecordFrame.IsValid(frame)) throw NotARecord(offset);
+        if (FrameScanner.ReadFully(_file, frame, offset) < frameSize) throw offsetIsBoundary ? Damaged(offset) : NotARecord(offset);
+        if (!RecordFrame.IsValid(frame))
+            throw offsetIsBoundary || RecordFrame.PayloadLength(frame) == frameSize - RecordFrame.HeaderSize ? Damaged(offset) : NotARecord(offset);
         return Decode(frame, offset);
     }
 
     /// <summary>
     /// Reads whole records from <paramref name="from"/> up to <paramref name="limit"/>, about <paramref name="maxBytes"/>
-    /// at a time (at least one record), into <paramref name="into"/>; returns the offset after the last one read.
+    /// at a time (at least one record), into <paramref name="into"/>; returns the offset after the last one read. The
+    /// records before a damaged one are returned; the damaged one (at a known record boundary: after a record, or at
+    /// <paramref name="from"/> when <paramref name="fromIsBoundary"/>) is DATA_LOSS naming the file and offset.
     /// </summary>
-    public long ReadRecords(long from, long limit, int maxBytes, List<SegmentRecord> into)
+    public long ReadRecords(long from, long limit, int maxBytes, List<SegmentRecord> into, bool fromIsBoundary = false)
     {
         if (from >= limit) return from;
         var block = new byte[(int)Math.Min(maxBytes, limit - from)];
@@ -90,21 +106,22 @@ public sealed class SegmentFile : IDisposable
         while (position + RecordFrame.HeaderSize <= read)
         {
             var payload = RecordFrame.PayloadLength(block.AsSpan(position));
-            if (payload < SegmentRecord.TimestampSize) throw NotARecord(from + position);
-            var size = RecordFrame.Size(payload);
-            if (from + position + size > limit) throw NotARecord(from + position);
+            var size = payload < SegmentRecord.TimestampSize ? -1 : RecordFrame.Size(payload);
+            if (size < 0 || from + position + size > limit || (position + size <= read && !RecordFrame.IsValid(block.AsSpan(position, size))))
+            {
+                if (position > 0) break; // serve what is intact; the next call starts at the bad record and reports it
+                throw fromIsBoundary || (size > 0 && from + size <= limit) ? Damaged(from) : NotARecord(from);
+            }
             if (position + size > read)
             {
                 if (position > 0) break; // the next call starts at this record
-                into.Add(ReadRecord(from, size)); // a record larger than the block
+                into.Add(ReadRecord(from, size, fromIsBoundary)); // a record larger than the block
                 return from + size;
             }
-            var frame = block.AsMemory(position, size);
-            if (!RecordFrame.IsValid(frame.Span)) throw NotARecord(from + position);
-            into.Add(Decode(frame, from + position));
+            into.Add(Decode(block.AsMemory(position, size), from + position));
             position += size;
         }
-        if (position == 0 && read > 0) throw NotARecord(from);
+        if (position == 0 && read > 0) throw fromIsBoundary ? Damaged(from) : NotARecord(from);
         return from + position;
     }
 
@@ -116,5 +133,9 @@ public sealed class SegmentFile : IDisposable
     private StoreException NotARecord(long offset) =>
         new(StoreError.InvalidArgument, $"offset {offset} of segment {Id} is not the start of an event (a stream cut or event pointer from elsewhere?)");
 
+    private StoreException Damaged(long offset) =>
+        new(StoreError.DataLoss, $"segment file {Path} is damaged at byte {offset}: the event there does not read back (events before it are intact; run gateway verify)");
+
+    /// <summary>Closes the file.</summary>
     public void Dispose() => _file.Dispose();
 }

@@ -10,9 +10,16 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Reads <c>stream.json</c>; a missing or unreadable file is a <see cref="StorageDamageException"/> naming it.</summary>
     public static StreamConfig Load(string path) =>
-        JsonSerializer.Deserialize<StreamConfig>(File.ReadAllText(path), Json)
-        ?? throw new InvalidDataException($"{path} is empty");
+        MetadataFile.Read<StreamConfig>(path, Json, c =>
+            c.Segments is < 1 or > SegmentLimit ? $"segment count {c.Segments} is out of range (1..{SegmentLimit})" :
+            !Enum.IsDefined(c.Retention) || c.RetentionParam < 0 ? $"retention {c.Retention}/{c.RetentionParam} is not one the gateway writes" : null);
+
+    /// <summary>Most segments a stream may have (Pravega's fixed scaling policy, bounded so one stream cannot take every file handle).</summary>
+    public const int SegmentLimit = 1024;
+
+    /// <summary>Writes <c>stream.json</c> atomically and durably.</summary>
 
     public void Save(string path) => DurableFiles.WriteAtomically(path, JsonSerializer.Serialize(this, Json));
 }

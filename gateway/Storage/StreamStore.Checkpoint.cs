@@ -58,7 +58,7 @@ public sealed partial class StreamStore
                 foreach (var segment in _segments) segment.FlushIfDirty();
                 // Before any journal file with their commit frames goes: their status must outlive it.
                 _committedIds.Append(merged.Select(m => (m.Txn.Id, m.CommittedAtMs)));
-                new Checkpoint(logEnd, ends).Save(Paths.CheckpointFile);
+                new Checkpoint(logEnd, ends) { CommittedIdsEnd = _committedIds.End }.Save(Paths.CheckpointFile);
                 _durableLogEnd = logEnd;
             }
             merged = null; // recorded: their ids are in committed.log
@@ -81,6 +81,16 @@ public sealed partial class StreamStore
     }
 
     private long _durableLogEnd; // journal position the saved checkpoint covers (checkpoint-owned)
+
+    /// <summary>Closes the stream's files without draining or checkpointing (start-up was refused; nothing was written).</summary>
+    internal void Abandon()
+    {
+        _rounds.CloseAsync().Wait();
+        _closed.Cancel();
+        foreach (var segment in _segments) segment.Dispose();
+        _journal.Dispose();
+        _committedIds.Dispose();
+    }
 
     /// <summary>Stops taking work, lets the rounds finish what is queued, and checkpoints.</summary>
     public async ValueTask DisposeAsync()

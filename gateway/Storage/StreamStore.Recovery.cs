@@ -10,21 +10,30 @@ public sealed partial class StreamStore
 
     internal void MarkDeleted() => _deleted = true;
 
-    /// <summary>Lays out a new stream. <c>stream.json</c> is written last: a directory without it is an unfinished creation.</summary>
-    public static StreamStore Create(string scope, string stream, StreamPaths paths, StreamConfig config, StoreOptions options, ILogger log)
+    /// <summary>
+    /// Lays out a new stream in <paramref name="directory"/> (a staging folder: the caller renames it into place, so a
+    /// stream folder under <c>scopes/</c> is always complete): empty segment files, the first journal file, an empty
+    /// <c>committed.log</c> and <c>stream.json</c>, all durable.
+    /// </summary>
+    public static void CreateLayout(string directory, StreamConfig config, StoreOptions options)
     {
+        var paths = new StreamPaths(directory);
         Directory.CreateDirectory(paths.SegmentsDirectory);
-        Directory.CreateDirectory(paths.JournalDirectory);
-        DurableFiles.SyncDirectory(paths.Directory);
+        for (var s = 0; s < config.Segments; s++) File.Create(paths.SegmentFile(s)).Dispose();
+        DurableFiles.SyncDirectory(paths.SegmentsDirectory);
+        Journal.Open(paths.JournalDirectory, options.JournalFileBytes, expectedEnd: 0, create: true, static (_, _, _) => { }, out _).Dispose();
+        CommittedIds.Open(paths.CommittedIdsFile, new Dictionary<string, long>(), create: true).Dispose();
         config.Save(paths.ConfigFile);
-        DurableFiles.SyncDirectory(Path.GetDirectoryName(paths.Directory)!);
-        return Open(scope, stream, paths, options, log);
+        DurableFiles.SyncDirectory(directory);
     }
 
     /// <summary>
     /// Opens a stream and recovers it: segments are cut back to the last checkpoint (dropping torn tails and merges
     /// that were not fsynced), the journal's torn tail is cut, every commit after the checkpoint is replayed at the
-    /// offsets its entry recorded, and transactions written but never committed or aborted come back open.
+    /// offsets its entry recorded, and transactions written but never committed or aborted come back open. Before
+    /// anything is changed, the files are checked against each other: a segment shorter than its checkpoint, or longer
+    /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
+    /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
     public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log)
     {
@@ -32,26 +41,45 @@ public sealed partial class StreamStore
         Directory.CreateDirectory(paths.SegmentsDirectory);
         var checkpoint = LegacyLayout.UpgradeIfNeeded(paths, config, options, log);
         var segments = new SegmentFile[config.Segments];
+        var committed = new Dictionary<string, long>();
+        var scan = new JournalScan();
+        CommittedIds? committedIds = null;
+        Journal? journal = null;
+        long tornBytes;
+        long[] heads;
+        var lengths = new long[segments.Length];
+        try
+        {
+            for (var s = 0; s < segments.Length; s++)
+            {
+                var segment = segments[s] = SegmentFile.Open(s, paths.SegmentFile(s), mustExist: true);
+                var durable = checkpoint.SegmentEnds[s];
+                lengths[s] = segment.FileLength;
+                if (lengths[s] < durable)
+                    throw new StorageDamageException(segment.Path, lengths[s],
+                        $"the file ends there but checkpoint.json says {durable} bytes were fsynced: data was lost outside the gateway");
+            }
+            committedIds = CommittedIds.Open(paths.CommittedIdsFile, committed, durableEnd: checkpoint.CommittedIdsEnd ?? 0);
+            journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
+            CheckSegmentsAgainstJournal(paths, checkpoint, scan, segments, lengths);
+            heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
+        }
+        catch
+        {
+            foreach (var segment in segments) segment?.Dispose();
+            committedIds?.Dispose();
+            journal?.Dispose();
+            throw;
+        }
+        if (tornBytes > 0) log.LogWarning("{Scope}/{Stream}: cut a torn tail of {Bytes} bytes off the journal", scope, stream, tornBytes);
         for (var s = 0; s < segments.Length; s++)
         {
-            var segment = segments[s] = SegmentFile.Open(s, paths.SegmentFile(s));
             var durable = checkpoint.SegmentEnds[s];
-            var length = segment.FileLength;
-            if (length < durable)
-                throw new InvalidDataException($"{segment.Path} has {length} bytes but its checkpoint says {durable} were fsynced: data was lost outside the gateway");
-            if (length > durable)
-            {
-                log.LogInformation("{Scope}/{Stream} segment {Segment}: cutting {Bytes} bytes after the checkpoint (torn tail or merges to replay)",
-                    scope, stream, s, length - durable);
-                segment.Truncate(durable);
-            }
+            if (lengths[s] <= durable) continue;
+            log.LogInformation("{Scope}/{Stream} segment {Segment}: cutting {Bytes} bytes after the checkpoint (torn tail or merges to replay)",
+                scope, stream, s, lengths[s] - durable);
+            segments[s].Truncate(durable);
         }
-
-        var committed = new Dictionary<string, long>();
-        var committedIds = CommittedIds.Open(paths.CommittedIdsFile, committed);
-        var scan = new JournalScan();
-        var journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, scan.Visit, out var tornBytes);
-        if (tornBytes > 0) log.LogWarning("{Scope}/{Stream}: cut a torn tail of {Bytes} bytes off the journal", scope, stream, tornBytes);
 
         var now = options.Clock();
         var ends = segments.Select(s => s.End).ToArray();
@@ -64,13 +92,8 @@ public sealed partial class StreamStore
                 var key = JournalFrame.IdOf(ct.TxnId);
                 var hasData = scan.Data.Remove(key, out var data);
                 if (end <= checkpoint.JournalPosition) continue; // merged and fsynced before the checkpoint
-                if (!hasData && ct.Merges.Count > 0)
-                    throw new InvalidDataException($"{scope}/{stream}: committed transaction {ct.TxnId} must be replayed but its events are not in the journal");
                 var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
                 if (hasData) txn.AddEvents(data.Events, data.FirstFrame);
-                foreach (var m in ct.Merges)
-                    if (ends[m.Segment] != m.Target)
-                        throw new InvalidDataException($"{scope}/{stream}: replay of {ct.TxnId} expects segment {m.Segment} at {m.Target}, it is at {ends[m.Segment]}");
                 TransactionMerger.Merge(txn, ct, entry.TimestampMs, journal, segments);
                 foreach (var m in ct.Merges) ends[m.Segment] += m.Bytes;
                 txn.Phase = TransactionPhase.Committed;
@@ -81,7 +104,6 @@ public sealed partial class StreamStore
         if (replayed.Count > 0)
             log.LogInformation("{Scope}/{Stream}: replayed {Count} commit(s) after the checkpoint", scope, stream, replayed.Count);
 
-        var heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
         for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
 
         var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options, log)
@@ -105,5 +127,40 @@ public sealed partial class StreamStore
         store._mergedSinceCheckpoint.AddRange(replayed);
         if (open > 0) log.LogInformation("{Scope}/{Stream}: {Count} open transaction(s) recovered", scope, stream, open);
         return store;
+    }
+
+    /// <summary>
+    /// Every byte of a segment after its checkpointed length was merged by a commit whose decision was durable in the
+    /// journal first; replaying the journal's commits after the checkpoint must reach at least the file's length, each
+    /// at the offset the previous one ended. Anything else means journal data is missing.
+    /// </summary>
+    private static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, SegmentFile[] segments, long[] lengths)
+    {
+        var ends = (long[])checkpoint.SegmentEnds.Clone();
+        foreach (var (entry, end) in scan.Commits)
+        {
+            if (end <= checkpoint.JournalPosition) continue;
+            foreach (var ct in entry.Transactions)
+            {
+                var bytes = new long[ends.Length];
+                if (scan.Data.TryGetValue(JournalFrame.IdOf(ct.TxnId), out var data))
+                    foreach (var e in data.Events)
+                        if (e.Segment >= 0 && e.Segment < bytes.Length) bytes[e.Segment] += SegmentRecord.FrameSizeOf(e.EventLength);
+                foreach (var m in ct.Merges)
+                {
+                    if (m.Segment < 0 || m.Segment >= ends.Length || ends[m.Segment] != m.Target)
+                        throw new StorageDamageException(paths.JournalDirectory, end,
+                            $"the commit of {ct.TxnId} ending at journal position {end} puts segment {m.Segment} at {m.Target}, but the commits before it end at {(m.Segment >= 0 && m.Segment < ends.Length ? ends[m.Segment] : -1)}: journal data is missing");
+                    if (bytes[m.Segment] != m.Bytes)
+                        throw new StorageDamageException(paths.JournalDirectory, end,
+                            $"the commit of {ct.TxnId} ending at journal position {end} merges {m.Bytes} bytes into segment {m.Segment}, but the journal holds {bytes[m.Segment]} bytes of its events: journal data is missing");
+                    ends[m.Segment] += m.Bytes;
+                }
+            }
+        }
+        for (var s = 0; s < segments.Length; s++)
+            if (lengths[s] > ends[s])
+                throw new StorageDamageException(segments[s].Path, ends[s],
+                    $"the file holds {lengths[s] - ends[s]} byte(s) after {ends[s]} that no commit in the journal explains (merges follow durable commits): journal data after position {checkpoint.JournalPosition} is missing. Nothing was changed");
     }
 }

@@ -1,8 +1,11 @@
-using System.Buffers.Binary;
+using SensorStream.Gateway.Storage;
 
 namespace SensorStream.Gateway.Tests;
 
-/// <summary>Reads a stream's journal files as the tests need them: the newest file and the frames in it.</summary>
+/// <summary>
+/// Reads a stream's journal files as the tests need them: the newest file and the frames in it, decoded with the
+/// engine's own codec (<see cref="FrameScanner"/>, <see cref="JournalFrame"/>).
+/// </summary>
 public static class JournalFile
 {
     public static string[] All(string streamDir) =>
@@ -10,17 +13,12 @@ public static class JournalFile
 
     public static string Newest(string streamDir) => All(streamDir).Last();
 
-    /// <summary>Offset, total size and kind byte (1 data, 2 commit, 3 abort) of every frame in the file.</summary>
+    /// <summary>Offset, total size and kind byte (1 data, 2 commit, 3 abort) of every intact frame in the file.</summary>
     public static List<(long Offset, int Size, byte Kind)> Frames(string path)
     {
-        var bytes = File.ReadAllBytes(path);
         var frames = new List<(long, int, byte)>();
-        for (var offset = 0; offset + 8 < bytes.Length;)
-        {
-            var size = 8 + (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset));
-            frames.Add((offset, size, bytes[offset + 8]));
-            offset += size;
-        }
+        using var file = File.OpenHandle(path);
+        FrameScanner.Scan(file, 0, (offset, size, payload) => frames.Add((offset, size, (byte)JournalFrame.KindOf(payload))));
         return frames;
     }
 

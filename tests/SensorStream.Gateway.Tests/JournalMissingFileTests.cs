@@ -42,7 +42,7 @@ public sealed class JournalMissingFileTests
         var bytes = File.ReadAllBytes(missing);
         File.Delete(missing);
 
-        var error = Assert.Throws<InvalidDataException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
         Assert.Contains($"journal bytes {StartOf(missing)}..{StartOf(files[3])}", error.Message);
         Assert.Contains(Path.Combine(streamDir, "journal"), error.Message);
         Assert.Equal(files.Where(f => f != missing), JournalFile.All(streamDir)); // nothing deleted

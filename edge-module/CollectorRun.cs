@@ -168,6 +168,8 @@ internal sealed class CollectorRun
             BacklogAgeSeconds = queue.OldestCreatedUnixNanos is { } oldest ? Math.Max(0, (EventQueue.UnixNanosNow() - oldest) / 1e9) : 0,
             RejectedSamples = queue.RejectedSamples,
             DroppedSamples = queue.DroppedSamples,
+            QueueDamageGaps = queue.DamageGaps,
+            QueueDamageLostSamples = queue.DamageLostSamples,
             CommittedTransactions = c.CommittedTransactions,
             CommittedEvents = c.CommittedEvents,
             CommittedSamples = c.CommittedSamples,

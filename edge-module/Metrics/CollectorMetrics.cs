@@ -29,6 +29,12 @@ public sealed record CollectorMetrics
     public long RejectedSamples { get; init; }
     public long DroppedSamples { get; init; }
 
+    /// <summary>Sample ranges recorded lost because the queue database was damaged, replaced or rolled back (README "Queue damage").</summary>
+    public long QueueDamageGaps { get; init; }
+
+    /// <summary>Samples in those ranges.</summary>
+    public long QueueDamageLostSamples { get; init; }
+
     public long CommittedTransactions { get; init; }
     public long CommittedEvents { get; init; }
     public long CommittedSamples { get; init; }
@@ -45,6 +51,6 @@ public sealed record CollectorMetrics
         $"samples/s={SamplesPerSecond} total={SamplesTotal} late={LateSamples} missed={MissedSamples} " +
         $"lateness p50={LatenessP50Micros:F0}µs p99={LatenessP99Micros:F0}µs max={LatenessMaxMicros:F0}µs " +
         $"queue={QueueEvents} events/{QueueBytes} B pending={PendingTransactions} backlog={BacklogAgeSeconds:F1}s " +
-        $"rejected={RejectedSamples} dropped={DroppedSamples} committed={CommittedTransactions} txns/{CommittedSamples} samples " +
+        $"rejected={RejectedSamples} dropped={DroppedSamples} damage-lost={QueueDamageLostSamples} committed={CommittedTransactions} txns/{CommittedSamples} samples " +
         $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors}";
 }

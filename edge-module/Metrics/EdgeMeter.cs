@@ -29,6 +29,8 @@ public sealed class EdgeMeter : IDisposable
         Gauge("sensorstream.edge.backlog_age", "s", "Age of the oldest queued event", m => m.BacklogAgeSeconds);
         Counter("sensorstream.edge.rejected_samples", "{sample}", "Samples refused because the queue was full", m => m.RejectedSamples);
         Counter("sensorstream.edge.dropped_samples", "{sample}", "Queued samples dropped (drop-oldest policy)", m => m.DroppedSamples);
+        Counter("sensorstream.edge.queue_damage_gaps", "{range}", "Sample ranges recorded lost after queue database damage, replacement or rollback", m => m.QueueDamageGaps);
+        Counter("sensorstream.edge.queue_damage_lost_samples", "{sample}", "Samples in those ranges", m => m.QueueDamageLostSamples);
         Counter("sensorstream.edge.committed_transactions", "{transaction}", "Stream transactions committed", m => m.CommittedTransactions);
         Counter("sensorstream.edge.committed_samples", "{sample}", "Samples committed into the stream", m => m.CommittedSamples);
         Counter("sensorstream.edge.gateway_errors", "{error}", "Failed gateway attempts (each followed by a back-off)", m => m.GatewayErrors);

@@ -13,6 +13,7 @@ public sealed partial class EventQueue
         lock (_gate)
         {
             var events = ReadAfter(0, maxEvents, maxBytes);
+            _ledger.InFlight(events); // before they can reach the gateway (throws when that cannot be recorded)
             _reservedThrough = events.Count > 0 ? events[^1].Id : 0;
             return events;
         }
@@ -20,7 +21,11 @@ public sealed partial class EventQueue
 
     public void ReleaseReservation()
     {
-        lock (_gate) _reservedThrough = 0;
+        lock (_gate)
+        {
+            _reservedThrough = 0;
+            _ledger.ReleaseInFlight();
+        }
     }
 
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="maxEvents"/> and (beyond the first) <paramref name="maxBytes"/>.</summary>
@@ -75,6 +80,7 @@ public sealed partial class EventQueue
                 ("$t", pending.TxnId), ("$a", pending.FirstId), ("$b", pending.LastId));
             txn.Commit();
             _reservedThrough = 0; // the pending row protects them now
+            _ledger.KeepInFlight(); // and they may be committed from now on, even if this attempt fails
         }
     }
 
@@ -99,9 +105,12 @@ public sealed partial class EventQueue
             using var txn = _db.BeginTransaction();
             var (count, bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events WHERE Id BETWEEN $a AND $b", txn,
                 r => (r.GetInt64(0), r.GetInt64(1)), ("$a", pending.FirstId), ("$b", pending.LastId)).Single();
+            var delivered = Query(_db, "SELECT RoutingKey, MAX(FirstSequence + SampleCount) FROM Events WHERE Id BETWEEN $a AND $b GROUP BY RoutingKey", txn,
+                r => (r.GetString(0), r.GetInt64(1)), ("$a", pending.FirstId), ("$b", pending.LastId));
             Execute(txn, "DELETE FROM Events WHERE Id BETWEEN $a AND $b", ("$a", pending.FirstId), ("$b", pending.LastId));
             Execute(txn, "DELETE FROM PendingTransactions WHERE TxnId = $t", ("$t", pending.TxnId));
             txn.Commit();
+            _ledger.Delivered(delivered);
             _events -= count;
             _bytes -= bytes;
         }

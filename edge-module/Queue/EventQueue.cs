@@ -26,10 +26,13 @@ public sealed partial class EventQueue : IDisposable
     private long _reservedThrough;
     private long _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples;
     private readonly FullQueueReporter _fullReporter;
+    private readonly SequenceLedger _ledger;
+    private long _damageRanges, _damageSamples;
 
-    private EventQueue(SqliteConnection db, QueueOptions options, ILogger log)
+    private EventQueue(SqliteConnection db, QueueOptions options, ILogger log, SequenceLedger ledger)
     {
         _db = db;
+        _ledger = ledger;
         _options = options;
         _log = log;
         _fullReporter = new FullQueueReporter(log, options);
@@ -40,11 +43,33 @@ public sealed partial class EventQueue : IDisposable
         {
             if (reason == RejectedReason) (_rejectedEvents, _rejectedSamples) = (events, samples);
             if (reason == DroppedReason) (_droppedEvents, _droppedSamples) = (events, samples);
+            if (DamageReasons.Contains(reason)) (_damageRanges, _damageSamples) = (_damageRanges + events, _damageSamples + samples);
         }
     }
 
-    public static EventQueue Open(string path, QueueOptions options, ILogger log) =>
-        new(QueueDatabase.OpenOrRecover(path, log), options, log);
+    /// <summary>
+    /// Opens (or creates) the queue at <paramref name="path"/>: a corrupt database is moved aside, then the database is
+    /// checked against the sequence files beside it (<c>&lt;path&gt;.hwm</c>, <c>&lt;path&gt;.progress</c>, see README
+    /// "Queue damage") and any lost range is recorded before the first sample is taken.
+    /// </summary>
+    /// <exception cref="IOException">The database is in use by another process, or the sequence files cannot be written.</exception>
+    public static EventQueue Open(string path, QueueOptions options, ILogger log)
+    {
+        var db = QueueDatabase.OpenOrRecover(path, log);
+        SequenceLedger? ledger = null;
+        try
+        {
+            ledger = SequenceLedger.Open(path, options.SequenceBlock, log);
+            CheckAgainstLedger(db, ledger, Path.GetFullPath(path), log);
+            return new EventQueue(db, options, log, ledger);
+        }
+        catch
+        {
+            ledger?.Dispose();
+            db.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Raised (set) whenever an event is accepted.</summary>
     public QueueSignal Arrived { get; } = new();
@@ -80,6 +105,8 @@ public sealed partial class EventQueue : IDisposable
         var outcome = EnqueueOutcome.Accepted;
         lock (_gate)
         {
+            // Durable before anything commits: the high-water mark never lags a sequence the database holds.
+            _ledger.Reserve(encoded.Select(e => (e.Batch.SensorId, e.Batch.NextSequence)));
             using var txn = _db.BeginTransaction();
             if (_bytes + size > _options.MaxBytes)
             {
@@ -87,6 +114,7 @@ public sealed partial class EventQueue : IDisposable
                 {
                     if (file is null) RecordRejection(txn, encoded[0].Batch, now);
                     txn.Commit();
+                    if (file is null) _ledger.Issued([(encoded[0].Batch.SensorId, encoded[0].Batch.NextSequence)]);
                     if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Batch.Count);
                     _fullReporter.Refused(file is null ? encoded[0].Batch.Count : 0, _bytes, file?.Path);
                     return EnqueueOutcome.Rejected;
@@ -104,6 +132,7 @@ public sealed partial class EventQueue : IDisposable
                 Execute(txn, "INSERT INTO ImportedFiles(Path, Length, LastWriteUnixNanos, Rows, BadRows, ImportedUnixNanos) VALUES ($p, $l, $w, $r, $b, $t)",
                     ("$p", file.Path), ("$l", file.Length), ("$w", file.LastWriteUnixNanos), ("$r", file.Rows), ("$b", file.BadRows), ("$t", now));
             txn.Commit();
+            _ledger.Issued(encoded.Select(e => (e.Batch.SensorId, e.Batch.NextSequence)));
             _lastId = lastId;
             _events += encoded.Count;
             _bytes += size;
@@ -177,7 +206,11 @@ public sealed partial class EventQueue : IDisposable
         {
             var oldest = Query(_db, "SELECT CreatedUnixNanos FROM Events ORDER BY Id LIMIT 1", null, r => (long?)r.GetInt64(0)).FirstOrDefault();
             var pending = Query(_db, "SELECT COUNT(*) FROM PendingTransactions", null, r => r.GetInt64(0)).Single();
-            return new QueueStats(_events, _bytes, oldest, pending, _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples);
+            return new QueueStats(_events, _bytes, oldest, pending, _rejectedEvents, _rejectedSamples, _droppedEvents, _droppedSamples)
+            {
+                DamageGaps = _damageRanges,
+                DamageLostSamples = _damageSamples,
+            };
         }
     }
 
@@ -200,6 +233,10 @@ public sealed partial class EventQueue : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _db.Dispose();
+        lock (_gate)
+        {
+            _db.Dispose();
+            _ledger.Dispose();
+        }
     }
 }

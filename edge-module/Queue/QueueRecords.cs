@@ -28,4 +28,11 @@ public sealed record QueueStats(
     long RejectedEvents,
     long RejectedSamples,
     long DroppedEvents,
-    long DroppedSamples);
+    long DroppedSamples)
+{
+    /// <summary>Ranges recorded lost because the database was damaged, replaced or rolled back (or its progress file unreadable).</summary>
+    public long DamageGaps { get; init; }
+
+    /// <summary>Samples in those ranges.</summary>
+    public long DamageLostSamples { get; init; }
+}

@@ -1,0 +1,122 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace SensorStream.EdgeModule.Queue;
+
+/// <summary>
+/// The open-time check of the queue database against the <see cref="SequenceLedger"/> kept beside it. A database
+/// whose next sequence of some sensor is below what the progress file says was issued lost commits: a truncated
+/// WAL, an older copy put in its place, or a damaged file moved aside. Then, in one SQL transaction:
+/// every sensor continues after the highest sequence ever issued (never reusing one); pending transactions and events
+/// that were already sent (delivered or in flight) are removed so nothing is sent twice; and every sample range that
+/// will never reach the stream is recorded in <c>Losses</c> and logged as one error line naming sensor and range.
+/// </summary>
+public sealed partial class EventQueue
+{
+    /// <summary>Loss reason: issued samples the damaged, replaced or rolled-back database no longer holds.</summary>
+    public const string DamagedReason = "lost: queue database damaged, replaced or rolled back";
+
+    /// <summary>Loss reason: samples that were in flight to the gateway when the database lost its record of them: in the stream or lost, never sent again.</summary>
+    public const string InFlightReason = "in flight at queue damage: in the stream or lost";
+
+    /// <summary>Loss reason: the progress file was unreadable, so the sensor skips to its reserved ceiling; the range may hold lost samples.</summary>
+    public const string UnprovenReason = "skipped: sequence progress unreadable, range may hold lost samples";
+
+    private static readonly string[] DamageReasons = [DamagedReason, InFlightReason, UnprovenReason];
+
+    private static void CheckAgainstLedger(SqliteConnection db, SequenceLedger ledger, string path, ILogger log)
+    {
+        var next = Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
+            .ToDictionary(x => x.Item1, x => x.Item2);
+        var sensors = next.Keys.Union(ledger.Sensors).Order(StringComparer.Ordinal).ToList();
+        if (ledger.HighWaterMarkState == SidecarState.Damaged)
+            log.LogError("Sequence high-water mark {Path} is damaged ({Problem}); it is rewritten from the progress file and the queue database",
+                ledger.HighWaterMarkPath, ledger.HighWaterMarkProblem);
+        if (ledger.ProgressState == SidecarState.Valid)
+        {
+            if (sensors.Any(s => next.GetValueOrDefault(s) < ledger.Progress(s).Issued))
+                RecoverRollback(db, ledger, sensors, next, path, log);
+        }
+        else if (ledger.HighWaterMarkState == SidecarState.Valid)
+        {
+            SkipToReserved(db, ledger, sensors, next, log);
+        }
+        else if (ledger.ProgressState == SidecarState.Damaged || ledger.HighWaterMarkState == SidecarState.Damaged)
+        {
+            log.LogError("Sequence files {Progress} and {Hwm} are both unreadable ({Problem}; {HwmProblem}): continuing from the queue database's " +
+                         "sequences, but a rollback of {Path} before this start cannot be detected", ledger.ProgressPath, ledger.HighWaterMarkPath,
+                ledger.ProgressProblem ?? "missing", ledger.HighWaterMarkProblem ?? "missing", path);
+        }
+        else if (next.Count > 0)
+        {
+            log.LogWarning("No sequence files beside the queue database {Path} (first start of this version, or deleted): created from the database's " +
+                           "sequences; a rollback before this start cannot be detected", path);
+        }
+        ledger.Settle(Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
+            .ToDictionary(x => x.Item1, x => x.Item2));
+    }
+
+    private static void RecoverRollback(SqliteConnection db, SequenceLedger ledger, List<string> sensors, Dictionary<string, long> next, string path, ILogger log)
+    {
+        using var txn = db.BeginTransaction();
+        var pending = Query(db, "SELECT COUNT(*) FROM PendingTransactions", txn, r => r.GetInt64(0)).Single();
+        Execute(txn, "DELETE FROM PendingTransactions");
+        long removedEvents = 0, lostSamples = 0, ranges = 0;
+        var now = UnixNanosNow();
+        foreach (var sensor in sensors)
+        {
+            var p = ledger.Progress(sensor);
+            var continueAt = Math.Max(next.GetValueOrDefault(sensor), p.Issued);
+            // Events starting before this may be in the stream (delivered, or written to a transaction): never sent again.
+            var unsentFrom = Math.Max(p.InFlight, p.Delivered);
+            removedEvents += Query(db, "DELETE FROM Events WHERE RoutingKey = $k AND FirstSequence < $s RETURNING Id", txn, r => r.GetInt64(0),
+                ("$k", sensor), ("$s", unsentFrom)).Count;
+            var covered = Query(db, "SELECT FirstSequence, SampleCount FROM Events WHERE RoutingKey = $k UNION ALL " +
+                                    "SELECT FirstSequence, SampleCount FROM Losses WHERE SensorId = $k", txn, r => (r.GetInt64(0), r.GetInt64(1)), ("$k", sensor));
+            foreach (var (first, end) in SequenceRanges.Uncovered(p.Delivered, continueAt, covered))
+            {
+                // Split at the in-flight mark: below it the samples may be in the stream after all.
+                foreach (var (a, b, reason) in new[] { (first, Math.Min(end, unsentFrom), InFlightReason), (Math.Max(first, unsentFrom), end, DamagedReason) })
+                {
+                    if (b <= a) continue;
+                    Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",
+                        ("$k", sensor), ("$s", a), ("$n", b - a), ("$r", reason), ("$t", now));
+                    log.LogError(reason == DamagedReason
+                            ? "Queue damage: sensor {Sensor} samples {First}..{Last} ({Count} samples) are lost (a gap in the stream, recorded in Losses)"
+                            : "Queue damage: sensor {Sensor} samples {First}..{Last} ({Count} samples) were in flight to the gateway: they are in the stream or lost, never sent again",
+                        sensor, a, b - 1, b - a);
+                    lostSamples += b - a;
+                    ranges++;
+                }
+            }
+            Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                         "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", continueAt));
+        }
+        txn.Commit();
+        log.LogError("Queue database {Path} is behind its sequence progress file {Progress} (a truncated WAL, an older copy, or a lost database): " +
+                     "every sensor continues after its highest issued sequence; {Pending} pending transactions and {Removed} events already sent were removed " +
+                     "(nothing is sent twice); {Lost} samples in {Ranges} ranges recorded as lost",
+            path, ledger.ProgressPath, pending, removedEvents, lostSamples, ranges);
+    }
+
+    private static void SkipToReserved(SqliteConnection db, SequenceLedger ledger, List<string> sensors, Dictionary<string, long> next, ILogger log)
+    {
+        var skipped = sensors.Where(s => next.GetValueOrDefault(s) < ledger.Reserved(s)).ToList();
+        if (skipped.Count == 0) return;
+        using var txn = db.BeginTransaction();
+        var now = UnixNanosNow();
+        foreach (var sensor in skipped)
+        {
+            var (from, to) = (next.GetValueOrDefault(sensor), ledger.Reserved(sensor));
+            Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",
+                ("$k", sensor), ("$s", from), ("$n", to - from), ("$r", UnprovenReason), ("$t", now));
+            Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                         "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", to));
+            log.LogError("Queue damage: sequence progress file {Progress} is {State}{Problem}, so the database cannot be checked: sensor {Sensor} skips " +
+                         "samples {First}..{Last} ({Count}) to its reserved ceiling (a gap in the stream that may hold lost samples, recorded in Losses)",
+                ledger.ProgressPath, ledger.ProgressState.ToString().ToLowerInvariant(), ledger.ProgressProblem is { } p ? $" ({p})" : "",
+                sensor, from, to - 1, to - from);
+        }
+        txn.Commit();
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Verification;
+using SensorStream.Testing;
+
+namespace SensorStream.EdgeModule.Tests.Integration;
+
+/// <summary>
+/// The real collector process against the real gateway: samples are delivered, the gateway goes away, more are
+/// queued, the collector is SIGKILLed and its queue database damaged; after a restart the stream holds no
+/// duplicate, and its gap (as <c>verify</c> counts it) is exactly the lost range the collector recorded and logged.
+/// </summary>
+[Collection(GatewayCollection.Name)]
+public sealed class QueueDamageRecoveryTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData("delete")]
+    [InlineData("truncate-wal")]
+    public async Task Damaged_queue_after_kill_9_leaves_a_counted_logged_gap_and_never_a_duplicate(string damage)
+    {
+        using var dir = new TempDirectory();
+        var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        var stream = new StreamName("edge", "damage-" + damage);
+        var db = dir.File("queue.db");
+        try
+        {
+            using (var collector = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db)))
+            {
+                await Poll.UntilAsync(async () => EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Delivered >= 300) && !collector.HasExited,
+                    Timeout, "samples delivered");
+                gateway.Kill();
+                // Queued while the gateway is away, and nothing in flight: the lost range is then exact.
+                await Poll.UntilAsync(() => EdgeArgs.TwoSensors.All(s => Progress(db, s) is { } p && p.Issued >= p.Delivered + 200 && p.InFlight == p.Delivered),
+                    Timeout, "samples queued while the gateway is down");
+                collector.Kill();
+            }
+            var before = EdgeArgs.TwoSensors.ToDictionary(s => s, s => Progress(db, s)!.Value);
+            Damage(db, damage);
+
+            await using var back = await gateway.RestartAsync();
+            IReadOnlyList<string> output;
+            using (var restarted = CollectorProcess.Start(EdgeArgs.For(back.Endpoint, stream.Stream, db)))
+            {
+                // Until the stream holds samples past the lost range: the gap is then inside what `verify` sees.
+                await Poll.UntilAsync(async () =>
+                {
+                    if (restarted.HasExited) throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{restarted.Output}");
+                    var audit = await StreamAudit.ReadAsync(back.Endpoint, stream);
+                    return EdgeArgs.TwoSensors.All(s => audit.BySensor.TryGetValue(s, out var e) && e[^1].First + e[^1].Count >= before[s].Issued + 100);
+                }, Timeout, "samples past the lost range in the stream");
+                Assert.Equal(0, await restarted.TerminateAsync(Timeout));
+                output = restarted.OutputLines;
+            }
+
+            var final = QueueFile.Inspect(db);
+            var audit = await StreamAudit.ReadAsync(back.Endpoint, stream);
+            var verify = new SequenceAudit();
+            foreach (var (sensor, events) in audit.BySensor)
+                foreach (var (first, count) in events) verify.Add(sensor, first, count);
+            Assert.Equal(0, verify.Duplicates);
+            foreach (var sensor in EdgeArgs.TwoSensors)
+            {
+                var losses = final.Losses.Where(l => l.SensorId == sensor).ToList();
+                var loss = Assert.Single(losses);
+                Assert.Equal(EventQueue.DamagedReason, loss.Reason);
+                Assert.Equal(before[sensor].Issued, loss.FirstSequence + loss.SampleCount); // continues after the highest issued
+                Assert.True(loss.FirstSequence >= before[sensor].Delivered, $"{sensor}: loss at {loss.FirstSequence} before the delivered {before[sensor].Delivered}");
+                Assert.True(loss.SampleCount > 0);
+                audit.AssertExactlyOnce(sensor, final.Next[sensor], losses);
+                Assert.Equal(loss.SampleCount, verify.Sensors.Single(a => a.SensorId == sensor).MissingSamples); // what `verify` reports as the gap
+                Assert.Contains(output, l => l.Contains($"sensor {sensor} samples {loss.FirstSequence}..{loss.FirstSequence + loss.SampleCount - 1} ({loss.SampleCount} samples) are lost"));
+            }
+            Assert.Equal(final.Losses.Sum(l => l.SampleCount), final.Stats.DamageLostSamples);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
+
+    private static void Damage(string db, string damage)
+    {
+        switch (damage)
+        {
+            case "delete":
+                foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(db + suffix);
+                break;
+            case "truncate-wal":
+                Assert.True(new FileInfo(db + "-wal").Length > 0, "kill -9 leaves the WAL");
+                using (var wal = new FileStream(db + "-wal", FileMode.Open)) wal.SetLength(0);
+                break;
+        }
+    }
+
+    /// <summary>A sensor's line of the progress file the collector keeps beside its database (null before it has one).</summary>
+    private static SensorProgress? Progress(string db, string sensor)
+    {
+        try
+        {
+            var json = SidecarFormat.Decode(File.ReadAllBytes(db + SequenceLedger.ProgressSuffix), "sensorstream-edge-progress");
+            return JsonSerializer.Deserialize<Dictionary<string, long[]>>(json)!.TryGetValue(sensor, out var v) ? new SensorProgress(v[0], v[1], v[2]) : null;
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            return null; // not written yet, or caught mid-write
+        }
+    }
+}

@@ -68,6 +68,13 @@ public sealed class PythonClientTests(PythonGatewayFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Transactional_long_write_commits_at_commit_flags_and_a_cancel_aborts_the_open_transaction()
+    {
+        var output = await ScenarioAsync("txn-write", "txn-write", "--events", "6");
+        Assert.Contains("ok: 6 committed events visible while the call was open, the open transaction aborted by the cancel", output);
+    }
+
+    [Fact]
     public async Task Reads_between_decoded_and_re_encoded_head_and_tail_cuts()
     {
         var output = await ScenarioAsync("cut-read", "cut-read", "--events", "20");

@@ -101,11 +101,8 @@ def payload(i):
     return ('event-%d' % i).encode('utf-8')
 
 
-# ---- scenarios ----
-
-def long_write(client, args):
-    """event_generator.py: one WriteEvents call left open; every event must be readable while it is; Ctrl-C keeps them."""
-    create(client, args, 3, pb.RetentionPolicy(retention_type='TIME', retention_param=2 * 24 * 60 * 60 * 1000))
+def open_write_call(client):
+    """A WriteEvents call left open: the test puts messages on the queue as it goes."""
     outgoing = queue.Queue()
 
     def requests():
@@ -115,7 +112,27 @@ def long_write(client, args):
                 return
             yield item
 
-    call = client.WriteEvents.future(requests())
+    return outgoing, client.WriteEvents.future(requests())
+
+
+def cancel(call):
+    """Cancels the call; it must end CANCELLED."""
+    call.cancel()
+    try:
+        call.result(timeout=DEADLINE_S)
+        fail('the cancelled call succeeded')
+    except grpc.FutureCancelledError:
+        pass
+    except grpc.RpcError as e:
+        check(e.code() == grpc.StatusCode.CANCELLED, 'cancelled call ended with %s' % e.code())
+
+
+# ---- scenarios ----
+
+def long_write(client, args):
+    """event_generator.py: one WriteEvents call left open; every event must be readable while it is; Ctrl-C keeps them."""
+    create(client, args, 3, pb.RetentionPolicy(retention_type='TIME', retention_param=2 * 24 * 60 * 60 * 1000))
+    outgoing, call = open_write_call(client)
     for i in range(args.events):
         # As event_generator.py: the first message of each pair names the stream, the second leaves it empty.
         first = i % 2 == 0
@@ -125,14 +142,7 @@ def long_write(client, args):
         wait_until(lambda: len(read_between_head_and_tail(client, args)), lambda n: n == i + 1,
                    'event %d visible while the WriteEvents call is open' % i)
     check(not call.done(), 'the WriteEvents call ended by itself')
-    call.cancel()  # what Ctrl-C does to event_generator.py
-    try:
-        call.result(timeout=DEADLINE_S)
-        fail('the cancelled call succeeded')
-    except grpc.FutureCancelledError:
-        pass
-    except grpc.RpcError as e:
-        check(e.code() == grpc.StatusCode.CANCELLED, 'cancelled call ended with %s' % e.code())
+    cancel(call)  # what Ctrl-C does to event_generator.py
     events = read_between_head_and_tail(client, args)
     got = sorted(e.event for e in events)
     check(got == sorted(payload(i) for i in range(args.events)), 'after the cancel the stream holds %r' % got)
@@ -146,16 +156,7 @@ def txn_write(client, args):
     """event_generator.py --use_transaction: pairs of events, the second with commit=True (and use_transaction left at
     its default); each pair is readable once committed; a cancel aborts the open transaction and keeps the committed."""
     create(client, args, 3)
-    outgoing = queue.Queue()
-
-    def requests():
-        while True:
-            item = outgoing.get()
-            if item is None:
-                return
-            yield item
-
-    call = client.WriteEvents.future(requests())
+    outgoing, call = open_write_call(client)
     for pair in range(args.events // 2):
         outgoing.put(pb.WriteEventsRequest(scope=args.scope, stream=args.stream, use_transaction=True,
                                            routing_key=str(pair % 11), event=payload(2 * pair)))
@@ -167,14 +168,7 @@ def txn_write(client, args):
     outgoing.put(pb.WriteEventsRequest(use_transaction=True, routing_key='x', event=payload(committed)))
     time.sleep(0.2)  # let it reach the gateway (nothing to poll: it must stay invisible)
     check(len(read_between_head_and_tail(client, args)) == committed, 'an uncommitted event became visible')
-    call.cancel()
-    try:
-        call.result(timeout=DEADLINE_S)
-        fail('the cancelled call succeeded')
-    except grpc.FutureCancelledError:
-        pass
-    except grpc.RpcError as e:
-        check(e.code() == grpc.StatusCode.CANCELLED, 'cancelled call ended with %s' % e.code())
+    cancel(call)  # what Ctrl-C does to event_generator.py
     got = sorted(e.event for e in read_between_head_and_tail(client, args))
     check(got == sorted(payload(i) for i in range(committed)), 'after the cancel the stream holds %r' % got)
     print('ok: %d committed events visible while the call was open, the open transaction aborted by the cancel' % committed, flush=True)

@@ -24,7 +24,7 @@ public static class SettingsCatalog
         new("--auth-token-file", "GATEWAY_AUTH_TOKEN_FILE", "Gateway:AuthTokenFile", null, "file with the bearer token every call must carry; unset = no authentication"),
         new("--default-lease-ms", "GATEWAY_DEFAULT_LEASE_MS", "Gateway:DefaultLeaseMs", "120000", "lease of a transaction begun with lease_ms = 0"),
         new("--max-lease-ms", "GATEWAY_MAX_LEASE_MS", "Gateway:MaxLeaseMs", "604800000", "longest lease a client may ask for"),
-        new("--max-event-bytes", "GATEWAY_MAX_EVENT_BYTES", "Gateway:MaxEventBytes", "1048576", "largest event accepted"),
+        new("--max-event-bytes", "GATEWAY_MAX_EVENT_BYTES", "Gateway:MaxEventBytes", "8388608", "largest event accepted (Pravega's limit)"),
         new("--retention-interval-ms", "GATEWAY_RETENTION_INTERVAL_MS", "Gateway:RetentionIntervalMs", "10000", "how often retention policies are applied"),
         new("--maintenance-interval-ms", "GATEWAY_MAINTENANCE_INTERVAL_MS", "Gateway:MaintenanceIntervalMs", "100", "how often expired leases are aborted and due checkpoints taken"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),

@@ -11,8 +11,11 @@ public sealed partial class PravegaGatewayService
     /// <summary>A request larger than this is refused (the whole request is held until it is known valid).</summary>
     private const long MaxRequestBytes = 256L * 1024 * 1024;
 
-    /// <summary>WriteEvents commits what it buffered at this size, so a long-running write stream becomes visible in pieces.</summary>
-    private const long WriteEventsFlushBytes = 8L * 1024 * 1024;
+    /// <summary>
+    /// Most event bytes one WriteEvents call holds in memory: waiting for the batch in flight (non-transactional), or
+    /// not yet appended to its transaction (transactional). A larger event is held alone.
+    /// </summary>
+    private const long WriteEventsBufferBytes = 4L * 1024 * 1024;
 
     /// <summary>
     /// Writes the request's events into an open transaction. The whole request is validated before anything is
@@ -41,57 +44,119 @@ public sealed partial class PravegaGatewayService
     }
 
     /// <summary>
-    /// The public gateway's write RPC. With use_transaction, events go into a transaction that commits at each
-    /// message with commit=true and at the end of the call, and aborts if the call fails. Without it, events are
-    /// committed at the end of the call (and every 8 MiB): a request up to that size is all-or-nothing.
+    /// The public gateway's write RPC. Without use_transaction (as the public gateway's Pravega writer), each event is
+    /// appended as it arrives (<see cref="StreamedAppender"/>): durable and visible while the call is still open, and
+    /// kept when the client cancels; the answer comes once all are durable. With use_transaction, events go into a
+    /// transaction that commits at each message with commit=true and at the end of the call, and aborts if the call
+    /// fails or is cancelled (all or nothing per transaction). Later messages may leave scope/stream empty and
+    /// use_transaction false; a different scope/stream, or use_transaction=true in a call begun without it, is
+    /// INVALID_ARGUMENT (as the public gateway), and the error says what of the call was written.
     /// </summary>
     public override async Task<WriteEventsResponse> WriteEvents(IAsyncStreamReader<WriteEventsRequest> requestStream, ServerCallContext context)
     {
-        StreamStore? stream = null;
-        Transaction? txn = null;
-        var useTransaction = false;
-        var buffer = new List<(string, ReadOnlyMemory<byte>)>();
-        long buffered = 0, index = 0, total = 0;
+        var messages = new ClientMessages<WriteEventsRequest>(requestStream, context);
+        if (!await messages.MoveNextAsync().ConfigureAwait(false)) return new WriteEventsResponse();
+        var stream = store.Stream(messages.Current.Scope, messages.Current.Stream);
+        if (messages.Current.UseTransaction) await WriteEventsInTransactions(stream, messages).ConfigureAwait(false);
+        else await WriteEventsStreamed(stream, messages).ConfigureAwait(false);
+        return new WriteEventsResponse();
+    }
+
+    private async Task WriteEventsStreamed(StreamStore stream, ClientMessages<WriteEventsRequest> messages)
+    {
+        var appender = new StreamedAppender(stream, WriteEventsBufferBytes);
         try
         {
-            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            do
             {
-                if (stream is null)
+                var request = messages.Current;
+                var problem = WriteEventsProblem(request, stream, useTransaction: false, messages.Index);
+                if (problem is not null)
                 {
-                    stream = store.Stream(request.Scope, request.Stream);
-                    useTransaction = request.UseTransaction;
+                    await appender.DrainAsync().ConfigureAwait(false);
+                    throw new StoreException(StoreError.InvalidArgument,
+                        $"{problem}; events 0..{messages.Index - 1} of this call were written (non-transactional WriteEvents appends each event as it arrives), event {messages.Index} and later were not");
                 }
-                else if (!Same(request.Scope, stream.Scope) || !Same(request.Stream, stream.Stream))
-                    throw new StoreException(StoreError.InvalidArgument, $"event {index} names {request.Scope}/{request.Stream}; the request began with {stream}");
-                CheckSize(request.Event.Length, index++, ref total);
-                txn ??= stream.Begin(0);
-                buffer.Add((request.RoutingKey, request.Event.Memory));
-                buffered += request.Event.Length;
-                var commitNow = useTransaction ? request.Commit : buffered >= WriteEventsFlushBytes;
-                if (useTransaction && buffered >= WriteEventsFlushBytes) buffered = await Flush(stream, txn, buffer, context).ConfigureAwait(false);
-                if (!commitNow) continue;
-                buffered = await Flush(stream, txn, buffer, context).ConfigureAwait(false);
-                await stream.CommitAsync(txn.Id, context.CancellationToken).ConfigureAwait(false);
-                txn = null;
-                total = 0;
-            }
-            if (stream is not null && txn is not null)
-            {
-                await Flush(stream, txn, buffer, context).ConfigureAwait(false);
-                await stream.CommitAsync(txn.Id, context.CancellationToken).ConfigureAwait(false);
-            }
-            return new WriteEventsResponse();
+                await appender.AddAsync(request.RoutingKey, request.Event.Memory).ConfigureAwait(false);
+            } while (await messages.MoveNextAsync().ConfigureAwait(false));
+            await appender.DrainAsync().ConfigureAwait(false);
         }
-        catch when (stream is not null && txn is not null && txn.Phase == TransactionPhase.Open)
+        catch (ClientCancelledException)
         {
-            await stream.AbortAsync(txn.Id, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            await appender.DrainAsync().ConfigureAwait(false);
+            log.LogInformation("WriteEvents on {Stream}: the client cancelled after {Events} event(s); all of them were written", stream, appender.Written);
+            throw new RpcException(new Status(StatusCode.Cancelled, $"cancelled by the client; the {appender.Written} event(s) it sent were written"));
+        }
+        catch (StoreException e) when (e.Kind != StoreError.InvalidArgument)
+        {
+            throw new StoreException(e.Kind,
+                $"{e.Message}; {appender.Written} event(s) of this call were written, {appender.InDoubt} more may be (the batch that failed), the rest were not");
         }
     }
 
-    private static async Task<long> Flush(StreamStore stream, Transaction txn, List<(string, ReadOnlyMemory<byte>)> buffer, ServerCallContext context)
+    private async Task WriteEventsInTransactions(StreamStore stream, ClientMessages<WriteEventsRequest> messages)
     {
-        if (buffer.Count > 0) await stream.AppendAsync(txn.Id, buffer, context.CancellationToken).ConfigureAwait(false);
+        Transaction? txn = null;
+        var buffer = new List<(string, ReadOnlyMemory<byte>)>();
+        long buffered = 0, total = 0, committed = 0, firstOpen = 0;
+        try
+        {
+            do
+            {
+                var request = messages.Current;
+                var index = messages.Index;
+                if (WriteEventsProblem(request, stream, useTransaction: true, index) is { } problem)
+                    throw new StoreException(StoreError.InvalidArgument, $"{problem}; {NotWritten(committed, firstOpen, index)}");
+                total += request.Event.Length;
+                if (total > MaxRequestBytes)
+                    throw new StoreException(StoreError.ResourceExhausted,
+                        $"the transaction of events {firstOpen}..{index} carries more than {MaxRequestBytes} bytes; commit more often; {NotWritten(committed, firstOpen, index)}");
+                txn ??= stream.Begin(0);
+                buffer.Add((request.RoutingKey, request.Event.Memory));
+                buffered += request.Event.Length;
+                if (buffered >= WriteEventsBufferBytes || request.Commit) buffered = await Flush(stream, txn, buffer).ConfigureAwait(false);
+                if (!request.Commit) continue;
+                await stream.CommitAsync(txn.Id, CancellationToken.None).ConfigureAwait(false);
+                (txn, total, committed, firstOpen) = (null, 0, index + 1, index + 1);
+            } while (await messages.MoveNextAsync().ConfigureAwait(false));
+            if (txn is not null)
+            {
+                await Flush(stream, txn, buffer).ConfigureAwait(false);
+                await stream.CommitAsync(txn.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (txn is not null && txn.Phase == TransactionPhase.Open)
+        {
+            await stream.AbortAsync(txn.Id, CancellationToken.None).ConfigureAwait(false);
+            if (e is ClientCancelledException)
+                throw new RpcException(new Status(StatusCode.Cancelled,
+                    $"cancelled by the client; its open transaction was aborted, {committed} event(s) committed earlier in the call stay"));
+            throw;
+        }
+        catch (ClientCancelledException)
+        {
+            throw new RpcException(new Status(StatusCode.Cancelled, $"cancelled by the client; the {committed} event(s) it committed stay"));
+        }
+    }
+
+    /// <summary>What is wrong with one WriteEvents message, or null (names and size checked before anything of it is written).</summary>
+    private string? WriteEventsProblem(WriteEventsRequest request, StreamStore stream, bool useTransaction, long index)
+    {
+        if (!Same(request.Scope, stream.Scope) || !Same(request.Stream, stream.Stream))
+            return $"event {index} names {request.Scope}/{request.Stream}; the call began with {stream}";
+        if (request.UseTransaction && !useTransaction)
+            return $"event {index} sets use_transaction, the call began without it (it must be the same for all events)";
+        if (request.Event.Length > store.Options.MaxEventBytes)
+            return $"event {index} has {request.Event.Length} bytes, more than the limit of {store.Options.MaxEventBytes}";
+        return null;
+    }
+
+    private static string NotWritten(long committed, long firstOpen, long index) =>
+        $"events {firstOpen}..{index} (the open transaction) were not written; {committed} event(s) committed earlier in the call stay";
+
+    private static async Task<long> Flush(StreamStore stream, Transaction txn, List<(string, ReadOnlyMemory<byte>)> buffer)
+    {
+        if (buffer.Count > 0) await stream.AppendAsync(txn.Id, buffer, CancellationToken.None).ConfigureAwait(false);
         buffer.Clear();
         return 0;
     }

@@ -8,7 +8,7 @@ namespace SensorStream.Gateway.Service;
 /// The gRPC surface: the pravega-grpc-gateway protocol plus explicit transactions, over <see cref="GatewayStore"/>.
 /// Split by area: scopes and streams, reads, writes, transactions.
 /// </summary>
-public sealed partial class PravegaGatewayService(GatewayStore store) : PravegaGateway.PravegaGatewayBase
+public sealed partial class PravegaGatewayService(GatewayStore store, ILogger<PravegaGatewayService> log) : PravegaGateway.PravegaGatewayBase
 {
     public override async Task<CreateScopeResponse> CreateScope(CreateScopeRequest request, ServerCallContext context) =>
         new() { Created = await store.CreateScopeAsync(request.Scope).ConfigureAwait(false) };
@@ -47,9 +47,20 @@ public sealed partial class PravegaGatewayService(GatewayStore store) : PravegaG
         return Task.FromResult(new TruncateStreamResponse { Truncated = true });
     }
 
+    /// <summary>
+    /// Idempotent, as in the public gateway (Pravega's deleteStream answers false, not an error, for a stream that
+    /// does not exist): a missing stream or scope is OK. A bad name is still INVALID_ARGUMENT.
+    /// </summary>
     public override async Task<DeleteStreamResponse> DeleteStream(DeleteStreamRequest request, ServerCallContext context)
     {
-        await store.DeleteStreamAsync(request.Scope, request.Stream).ConfigureAwait(false);
+        try
+        {
+            await store.DeleteStreamAsync(request.Scope, request.Stream).ConfigureAwait(false);
+        }
+        catch (StoreException e) when (e.Kind == StoreError.NotFound)
+        {
+            // Already gone (or never there): the outcome the client asked for.
+        }
         return new DeleteStreamResponse();
     }
 

@@ -46,6 +46,7 @@ public sealed class StoreErrorInterceptor : Interceptor
             StoreError.DataLoss => StatusCode.DataLoss,
             _ => StatusCode.Unavailable,
         }, s.Message)),
+        ClientCancelledException => new RpcException(new Status(StatusCode.Cancelled, "cancelled by the client")),
         InvalidDataException or StorageDamageException => new RpcException(new Status(StatusCode.DataLoss, e.Message)),
         IOException io => new RpcException(new Status(StatusCode.Unavailable, "storage I/O failed: " + io.Message)),
         // A stream deleted (or the gateway stopping) under a call that still held its files.

@@ -11,8 +11,8 @@ public sealed record StoreOptions
     /// <summary>Longest lease a client may ask for.</summary>
     public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
 
-    /// <summary>Largest event accepted (the public pravega-grpc-gateway's limit).</summary>
-    public int MaxEventBytes { get; init; } = 1024 * 1024;
+    /// <summary>Largest event accepted: 8 MiB, Pravega's event limit (the public pravega-grpc-gateway hands events to Pravega).</summary>
+    public int MaxEventBytes { get; init; } = 8 * 1024 * 1024;
 
     /// <summary>Checkpoint (fsync segments, let go of merged transaction files) after this many merged bytes…</summary>
     public long CheckpointBytes { get; init; } = 64L * 1024 * 1024;

@@ -159,7 +159,11 @@ public sealed class GatewayClient : IDisposable
 
     // ---- writing ----
 
-    /// <summary>Non-transactional (or single-transaction) append through the compatible WriteEvents RPC.</summary>
+    /// <summary>
+    /// Append through the compatible WriteEvents RPC. Without <paramref name="useTransaction"/> the gateway appends
+    /// each event as it arrives (durable and visible before the call ends; a failed or cancelled call keeps what the
+    /// gateway received, its error says how much); with it, all events go into one transaction (all or nothing).
+    /// </summary>
     public async Task WriteEventsAsync(StreamName stream, IEnumerable<OutgoingEvent> events, bool useTransaction = false, CancellationToken ct = default)
     {
         using var call = _rpc.WriteEvents(cancellationToken: ct);

@@ -44,10 +44,37 @@ public sealed class StreamCutTests
         }
         Assert.Equal((await gw.Client.GetStreamInfoAsync(Stream)).Tail.Text, all[^1].CutAfter.Text);
 
-        // The map form of a cut means the same as its text.
+        // As in the public gateway, a cut with an empty text is unbounded whatever its map says: from the head.
         var byMap = new StreamCut();
         byMap.Cut.Add(middle.Tail.Cut);
-        Assert.Equal(30, (await gw.Client.ReadEventsAsync(Stream, null, byMap).ToListAsync()).Count);
+        Assert.Equal(30, (await gw.Client.ReadEventsAsync(Stream, byMap, middle.Tail).ToListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Cut_text_is_pravegas_asText_and_the_older_v1_text_is_still_accepted()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream, segments: 3);
+        await CommitAsync(gw.Client, Enumerable.Range(0, 12).Select(i => Events.Make("k" + i % 5, i)));
+        var tail = (await gw.Client.GetStreamInfoAsync(Stream)).Tail;
+        var offsets = Enumerable.Range(0, 3).Select(s => tail.Cut[s]).ToArray();
+        Assert.All(offsets, o => Assert.True(o > 0));
+
+        // base64 of gzip of "0:scope/stream:numbers:epochs:offsets" (Pravega's StreamCutImpl.asText), decoded by hand here.
+        using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(Convert.FromBase64String(tail.Text)), System.IO.Compression.CompressionMode.Decompress))
+        using (var reader = new StreamReader(gzip))
+            Assert.Equal($"0:cuts/s:0,1,2:0,0,0:{string.Join(',', offsets)}", await reader.ReadToEndAsync());
+        Assert.Equal($"cuts/s:0={offsets[0]}, 1={offsets[1]}, 2={offsets[2]}", tail.Description);
+
+        // The text this gateway issued before (kept in cloud checkpoints): base64url of v1|scope/stream|offsets.
+        var legacy = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"v1|cuts/s|{string.Join(',', offsets)}"))
+            .TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await CommitAsync(gw.Client, Enumerable.Range(12, 5).Select(i => Events.Make("k" + i % 5, i)));
+        var after = await gw.Client.ReadRangeAsync(Stream, new StreamCut { Text = legacy }).ToListAsync();
+        Assert.Equal(Enumerable.Range(12, 5).Select(i => (long)i), after.Select(e => Events.Parse(e.Data).Sequence).Order());
+        Assert.Empty(await gw.Client.ReadEventsAsync(Stream, tail, new StreamCut { Text = legacy }).ToListAsync());
+        Assert.True(await gw.Client.TruncateStreamAsync(Stream, new StreamCut { Text = legacy }));
+        Assert.Equal(tail.Text, (await gw.Client.GetStreamInfoAsync(Stream)).Head.Text);
     }
 
     [Fact]

@@ -70,7 +70,7 @@ public sealed class ValidationTests
     [Fact]
     public async Task Oversized_event_fails_the_request_and_writes_nothing_of_it()
     {
-        await using var gw = await TestGateway.StartAsync();
+        await using var gw = await TestGateway.StartAsync(s => s with { MaxEventBytes = 1024 * 1024 });
         var name = new StreamName("big", "s");
         await gw.Client.EnsureStreamAsync(name);
         var txn = await gw.Client.BeginTransactionAsync(name, TimeSpan.FromMinutes(1));
@@ -84,13 +84,35 @@ public sealed class ValidationTests
         Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(name, txn));
         Assert.Empty(await gw.Client.ReadRangeAsync(name).ToListAsync());
 
-        // The compatible WriteEvents: same rule.
-        var compat = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteEventsAsync(name, request));
-        Assert.Equal(StatusCode.InvalidArgument, compat.StatusCode);
+        // The compatible WriteEvents with use_transaction: all or nothing.
+        var inTxn = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteEventsAsync(name, request, useTransaction: true));
+        Assert.Equal(StatusCode.InvalidArgument, inTxn.StatusCode);
+        Assert.Contains("events 0..2 (the open transaction) were not written", inTxn.Status.Detail);
         Assert.Empty(await gw.Client.ReadRangeAsync(name).ToListAsync());
 
-        // Exactly 1 MiB is fine.
+        // Without it, events are appended as they arrive (as the public gateway's Pravega writer): the two before the
+        // oversized one are written, and the error says so.
+        var streamed = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteEventsAsync(name, request));
+        Assert.Equal(StatusCode.InvalidArgument, streamed.StatusCode);
+        Assert.Contains("events 0..1 of this call were written", streamed.Status.Detail);
+        Assert.Equal(2, (await gw.Client.ReadRangeAsync(name).ToListAsync()).Count);
+
+        // Exactly the limit is fine.
         await gw.Client.WriteEventsAsync(name, [new OutgoingEvent("k", Events.Blob(1024 * 1024, 7))]);
-        Assert.Equal(Events.Blob(1024 * 1024, 7), (await gw.Client.ReadRangeAsync(name).ToListAsync()).Single().Data.ToArray());
+        Assert.Equal(Events.Blob(1024 * 1024, 7), (await gw.Client.ReadRangeAsync(name).ToListAsync())[^1].Data.ToArray());
+    }
+
+    [Fact]
+    public async Task Default_event_limit_is_pravegas_8_MiB()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var name = new StreamName("big", "default");
+        await gw.Client.EnsureStreamAsync(name);
+        var limit = 8 * 1024 * 1024;
+        await gw.Client.WriteEventsAsync(name, [new OutgoingEvent("k", Events.Blob(limit, 3))]);
+        var error = await Assert.ThrowsAsync<RpcException>(() => gw.Client.WriteEventsAsync(name, [new OutgoingEvent("k", new byte[limit + 1])]));
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains($"more than the limit of {limit}", error.Status.Detail);
+        Assert.Equal(Events.Blob(limit, 3), (await gw.Client.ReadRangeAsync(name).ToListAsync()).Single().Data.ToArray());
     }
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
-using Grpc.Core.Interceptors;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -9,39 +8,11 @@ namespace SensorStream.Gateway.Hosting;
 /// Requires <c>authorization: Bearer &lt;token&gt;</c> on every call except the health service. A missing or wrong token
 /// is UNAUTHENTICATED. The token is compared in constant time and never logged.
 /// </summary>
-public sealed class BearerTokenInterceptor(ExpectedToken expected) : Interceptor
+public sealed class BearerTokenInterceptor(ExpectedToken expected) : CallGateInterceptor
 {
     private const string HealthService = "/grpc.health.v1.Health/";
 
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context,
-        UnaryServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, context);
-    }
-
-    public override Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
-        ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, context);
-    }
-
-    public override Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
-        ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(request, responseStream, context);
-    }
-
-    public override Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream,
-        IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
-    {
-        Authenticate(context);
-        return continuation(requestStream, responseStream, context);
-    }
-
-    private void Authenticate(ServerCallContext context)
+    protected override void Admit(ServerCallContext context)
     {
         if (expected.Bytes is null || context.Method.StartsWith(HealthService, StringComparison.Ordinal)) return;
         var header = context.RequestHeaders.GetValue("authorization");

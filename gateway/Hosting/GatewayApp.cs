@@ -40,6 +40,7 @@ public static class GatewayApp
             grpc.MaxReceiveMessageSize = Math.Max(16 * 1024 * 1024, settings.MaxEventBytes + 64 * 1024);
             grpc.MaxSendMessageSize = null;
             grpc.Interceptors.Add<BearerTokenInterceptor>(); // outermost: nothing runs for an unauthenticated call
+            if (settings.Protocol == GatewayProtocol.Public) grpc.Interceptors.Add<PublicProtocolInterceptor>();
             grpc.Interceptors.Add<StoreErrorInterceptor>();
         });
         builder.Services.AddGrpcHealthChecks().AddCheck("store", () => HealthCheckResult.Healthy());
@@ -67,7 +68,7 @@ public static class GatewayApp
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SensorStream.Gateway");
         foreach (var url in app.Urls)
-            log.LogInformation("Listening on {Address} (data dir {DataDir}, tls {Tls}, auth {Auth})", url, settings.DataDir,
-                settings.TlsCert is null ? "off" : "on", settings.AuthTokenFile is null ? "off" : "on");
+            log.LogInformation("Listening on {Address} (data dir {DataDir}, tls {Tls}, auth {Auth}, protocol {Protocol})", url, settings.DataDir,
+                settings.TlsCert is null ? "off" : "on", settings.AuthTokenFile is null ? "off" : "on", settings.Protocol.ToString().ToLowerInvariant());
     }
 }

@@ -23,4 +23,7 @@ public sealed record GatewaySettings
     public long RetentionIntervalMs { get; init; } = 10_000;
     public long MaintenanceIntervalMs { get; init; } = 100;
     public long CheckpointIntervalMs { get; init; } = 2_000;
+
+    /// <summary>Public = only the public pravega-grpc-gateway RPCs (extensions answer UNIMPLEMENTED); extended (default) = all.</summary>
+    public GatewayProtocol Protocol { get; init; } = GatewayProtocol.Extended;
 }

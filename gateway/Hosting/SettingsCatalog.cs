@@ -28,6 +28,7 @@ public static class SettingsCatalog
         new("--retention-interval-ms", "GATEWAY_RETENTION_INTERVAL_MS", "Gateway:RetentionIntervalMs", "10000", "how often retention policies are applied"),
         new("--maintenance-interval-ms", "GATEWAY_MAINTENANCE_INTERVAL_MS", "Gateway:MaintenanceIntervalMs", "100", "how often expired leases are aborted and due checkpoints taken"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),
+        new("--protocol", "GATEWAY_PROTOCOL", "Gateway:Protocol", "extended", "extended = all RPCs; public = like the public pravega-grpc-gateway (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
     ];
 
     /// <summary>Flags ASP.NET Core itself understands, accepted on the command line as they are.</summary>
@@ -76,6 +77,7 @@ public static class SettingsCatalog
             RetentionIntervalMs = Number(config, "--retention-interval-ms", 1, long.MaxValue),
             MaintenanceIntervalMs = Number(config, "--maintenance-interval-ms", 1, 60_000),
             CheckpointIntervalMs = Number(config, "--checkpoint-interval-ms", 1, long.MaxValue),
+            Protocol = Protocol(config),
         };
         Check(settings);
         return settings;
@@ -125,6 +127,17 @@ public static class SettingsCatalog
         var full = Path.GetFullPath(value);
         if (!File.Exists(full)) throw Bad(flag, $"file '{full}' does not exist");
         return full;
+    }
+
+    private static GatewayProtocol Protocol(IConfiguration config)
+    {
+        var text = Text(config, "--protocol")!;
+        return text.ToLowerInvariant() switch
+        {
+            "extended" => GatewayProtocol.Extended,
+            "public" => GatewayProtocol.Public,
+            _ => throw Bad("--protocol", $"'{text}' is not a protocol (known: extended, public)"),
+        };
     }
 
     private static long Number(IConfiguration config, string flag, long min, long max)

@@ -48,7 +48,8 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <summary>
     /// Starts the gateway on <paramref name="dataDir"/> at <c>127.0.0.1:<paramref name="port"/></c> (a free port when
     /// null) with <paramref name="extraArgs"/> appended to the command line, and waits (polling ListScopes) until it
-    /// serves requests. A gateway that requires a token counts as up once it answers UNAUTHENTICATED.
+    /// serves requests. A gateway that requires a token counts as up once it answers UNAUTHENTICATED, one in
+    /// <c>--protocol public</c> once it answers UNIMPLEMENTED.
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(string dataDir, IEnumerable<string>? extraArgs = null, int? port = null,
         TimeSpan? startTimeout = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken ct = default)
@@ -129,9 +130,9 @@ public sealed class GatewayProcess : IAsyncDisposable
                 await client.ListScopesAsync(new ListScopesRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: ct);
                 return;
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unauthenticated or StatusCode.Unimplemented)
             {
-                return; // it answered: authentication is on and the probe has no token
+                return; // it answered: authentication is on and the probe has no token, or it runs --protocol public (no ListScopes)
             }
             catch (RpcException) when (deadline.Elapsed < timeout)
             {

@@ -22,4 +22,8 @@ public sealed record GatewaySettings
     public long RetentionIntervalMs { get; init; } = 10_000;
     public long MaintenanceIntervalMs { get; init; } = 100;
     public long CheckpointIntervalMs { get; init; } = 2_000;
+
+    /// <summary>Most open transactions per stream, and across the gateway (BeginTransaction over either → RESOURCE_EXHAUSTED).</summary>
+    public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
+    public int MaxOpenTransactions { get; init; } = 50_000;
 }

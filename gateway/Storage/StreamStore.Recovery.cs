@@ -35,7 +35,7 @@ public sealed partial class StreamStore
     /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
-    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log)
+    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, TransactionBudget? budget = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
         Directory.CreateDirectory(paths.SegmentsDirectory);
@@ -106,7 +106,8 @@ public sealed partial class StreamStore
 
         for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
 
-        var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options, log)
+        var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options,
+            budget ?? new TransactionBudget(options.MaxOpenTransactions), log)
         {
             _committedLogEnd = journal.End,
             _durableLogEnd = checkpoint.JournalPosition,
@@ -121,7 +122,7 @@ public sealed partial class StreamStore
             // writer to reconnect and commit.
             var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
             txn.AddEvents(data.Events, data.FirstFrame);
-            store._open[txn.Id] = txn;
+            store._open.Add(txn, recovered: true);
             open++;
         }
         store._mergedSinceCheckpoint.AddRange(replayed);

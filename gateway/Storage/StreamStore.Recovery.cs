@@ -61,7 +61,7 @@ public sealed partial class StreamStore
             }
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, committed, durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
-            CheckSegmentsAgainstJournal(paths, checkpoint, scan, segments, lengths);
+            CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
         }
         catch
@@ -135,7 +135,7 @@ public sealed partial class StreamStore
     /// journal first; replaying the journal's commits after the checkpoint must reach at least the file's length, each
     /// at the offset the previous one ended. Anything else means journal data is missing.
     /// </summary>
-    private static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, SegmentFile[] segments, long[] lengths)
+    internal static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, long[] lengths)
     {
         var ends = (long[])checkpoint.SegmentEnds.Clone();
         foreach (var (entry, end) in scan.Commits)
@@ -159,9 +159,9 @@ public sealed partial class StreamStore
                 }
             }
         }
-        for (var s = 0; s < segments.Length; s++)
+        for (var s = 0; s < lengths.Length; s++)
             if (lengths[s] > ends[s])
-                throw new StorageDamageException(segments[s].Path, ends[s],
+                throw new StorageDamageException(paths.SegmentFile(s), ends[s],
                     $"the file holds {lengths[s] - ends[s]} byte(s) after {ends[s]} that no commit in the journal explains (merges follow durable commits): journal data after position {checkpoint.JournalPosition} is missing. Nothing was changed");
     }
 }

@@ -33,6 +33,8 @@ public static class GatewayApp
             MaxLeaseMs = settings.MaxLeaseMs,
             MaxEventBytes = settings.MaxEventBytes,
             CheckpointInterval = TimeSpan.FromMilliseconds(settings.CheckpointIntervalMs),
+            MaxOpenTransactionsPerStream = settings.MaxOpenTransactionsPerStream,
+            MaxOpenTransactions = settings.MaxOpenTransactions,
         }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddGrpc(grpc =>
         {

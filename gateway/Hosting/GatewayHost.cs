@@ -8,6 +8,7 @@ public static class GatewayHost
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (GatewayTools.IsTool(args)) return GatewayTools.Run(args, Console.Out, Console.Error);
         WebApplication app;
         GatewaySettings settings;
         try

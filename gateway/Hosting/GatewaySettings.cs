@@ -26,4 +26,7 @@ public sealed record GatewaySettings
 
     /// <summary>Public = only the public pravega-grpc-gateway RPCs (extensions answer UNIMPLEMENTED); extended (default) = all.</summary>
     public GatewayProtocol Protocol { get; init; } = GatewayProtocol.Extended;
+    /// <summary>Most open transactions per stream, and across the gateway (BeginTransaction over either → RESOURCE_EXHAUSTED).</summary>
+    public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
+    public int MaxOpenTransactions { get; init; } = 50_000;
 }

@@ -27,6 +27,8 @@ public static class SettingsCatalog
         new("--max-event-bytes", "GATEWAY_MAX_EVENT_BYTES", "Gateway:MaxEventBytes", "8388608", "largest event accepted (Pravega's limit)"),
         new("--retention-interval-ms", "GATEWAY_RETENTION_INTERVAL_MS", "Gateway:RetentionIntervalMs", "10000", "how often retention policies are applied"),
         new("--maintenance-interval-ms", "GATEWAY_MAINTENANCE_INTERVAL_MS", "Gateway:MaintenanceIntervalMs", "100", "how often expired leases are aborted and due checkpoints taken"),
+        new("--max-open-transactions-per-stream", "GATEWAY_MAX_OPEN_TRANSACTIONS_PER_STREAM", "Gateway:MaxOpenTransactionsPerStream", "10000", "most open transactions one stream may have; BeginTransaction over it is RESOURCE_EXHAUSTED"),
+        new("--max-open-transactions", "GATEWAY_MAX_OPEN_TRANSACTIONS", "Gateway:MaxOpenTransactions", "50000", "most open transactions across the gateway; BeginTransaction over it is RESOURCE_EXHAUSTED"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),
         new("--protocol", "GATEWAY_PROTOCOL", "Gateway:Protocol", "extended", "extended = all RPCs; public = like the public pravega-grpc-gateway (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
     ];
@@ -78,6 +80,8 @@ public static class SettingsCatalog
             MaintenanceIntervalMs = Number(config, "--maintenance-interval-ms", 1, 60_000),
             CheckpointIntervalMs = Number(config, "--checkpoint-interval-ms", 1, long.MaxValue),
             Protocol = Protocol(config),
+            MaxOpenTransactionsPerStream = (int)Number(config, "--max-open-transactions-per-stream", 1, int.MaxValue),
+            MaxOpenTransactions = (int)Number(config, "--max-open-transactions", 1, int.MaxValue),
         };
         Check(settings);
         return settings;

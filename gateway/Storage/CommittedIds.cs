@@ -58,7 +58,23 @@ public sealed class CommittedIds : IDisposable
         return new CommittedIds(file, end);
     }
 
-    private static void Read(string path, long offset, ReadOnlySpan<byte> payload, IDictionary<string, long> into)
+    /// <summary>
+    /// Checks the file without changing it (verify): how many ids it holds and how many torn bytes follow them; damage
+    /// (or a file shorter than <paramref name="durableEnd"/>) is a <see cref="StorageDamageException"/>.
+    /// </summary>
+    public static int Check(string path, long durableEnd, out long tornBytes)
+    {
+        if (!File.Exists(path)) throw new StorageDamageException(path, 0, "the file is missing");
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var ids = new Dictionary<string, long>();
+        var end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, ids), tailMayBeTorn: true, out tornBytes);
+        if (end < durableEnd)
+            throw new StorageDamageException(path, end, $"the intact frames end there, but checkpoint.json records that {durableEnd} bytes were fsynced: committed ids are missing");
+        return ids.Count;
+    }
+
+    /// <summary>Adds the ids of one frame's payload to <paramref name="into"/>; a payload of another shape is damage at <paramref name="offset"/>.</summary>
+    internal static void Read(string path, long offset, ReadOnlySpan<byte> payload, IDictionary<string, long> into)
     {
         if (payload.Length < 12 || payload.Length != 12 + (long)BinaryPrimitives.ReadInt32LittleEndian(payload[8..]) * JournalFrame.IdSize)
             throw new StorageDamageException(path, offset, "a frame of committed ids whose count does not match its length");

@@ -57,6 +57,26 @@ public static class FrameScanner
         return validEnd;
     }
 
+    /// <summary>
+    /// Visits every intact frame of the file from <paramref name="from"/>, also those after damage (salvage), and returns the damaged byte ranges
+    /// skipped (start, end) — a torn tail is the last range.
+    /// </summary>
+    public static List<(long Start, long End)> ScanAll(SafeFileHandle file, long from, FrameVisitor visit)
+    {
+        var skipped = new List<(long, long)>();
+        var length = RandomAccess.GetLength(file);
+        while (true)
+        {
+            var end = Scan(file, from, visit);
+            if (end >= length) break;
+            var next = FindIntactFrame(file, end + 1, length);
+            skipped.Add((end, next < 0 ? length : next));
+            if (next < 0) break;
+            from = next;
+        }
+        return skipped;
+    }
+
     /// <summary>Offset of the first intact frame starting at or after <paramref name="from"/> (any byte offset), or -1.</summary>
     public static long FindIntactFrame(SafeFileHandle file, long from, long length)
     {

@@ -20,6 +20,7 @@ public sealed class GatewayStore : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Scope, string Stream), StreamStore> _streams = new();
     private readonly SemaphoreSlim _layoutLock = new(1, 1);
     private FileStream? _directoryLock;
+    private readonly TransactionBudget _transactions;
 
     private GatewayStore(StoreOptions options, ILoggerFactory logs)
     {
@@ -29,9 +30,13 @@ public sealed class GatewayStore : IAsyncDisposable
         _scopesDirectory = Path.Combine(options.DataDirectory, "scopes");
         _trashDirectory = Path.Combine(options.DataDirectory, "trash");
         _stagingDirectory = Path.Combine(options.DataDirectory, "staging");
+        _transactions = new TransactionBudget(options.MaxOpenTransactions);
     }
 
     public StoreOptions Options => _options;
+
+    /// <summary>Open transactions across all streams (against <see cref="StoreOptions.MaxOpenTransactions"/>).</summary>
+    public int OpenTransactions => _transactions.Taken;
 
     /// <summary>
     /// Opens (and recovers) every stream under the data directory. <c>staging/</c> (streams whose creation never
@@ -83,7 +88,7 @@ public sealed class GatewayStore : IAsyncDisposable
                     store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
                     continue;
                 }
-                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
+                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions);
             }
         }
     }
@@ -142,7 +147,7 @@ public sealed class GatewayStore : IAsyncDisposable
             Directory.Move(staging, paths.Directory);
             DurableFiles.SyncDirectory(Path.Combine(_scopesDirectory, scope));
             DurableFiles.SyncDirectory(_stagingDirectory);
-            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"));
+            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions);
             return true;
         }
         finally

@@ -51,11 +51,14 @@ public sealed class Journal : IDisposable
     /// back is a <see cref="StorageDamageException"/> naming the file and offset, and nothing is changed: a bad frame
     /// followed by intact ones, a damaged older file, a missing file (before the first, between two, or all of them), or
     /// a journal that ends before <paramref name="expectedEnd"/> (the position <c>checkpoint.json</c> says was written).
-    /// <paramref name="create"/> starts an empty journal when the directory holds none (a new stream, an upgrade).
+    /// <paramref name="create"/> starts an empty journal when the directory holds none (a new stream, an upgrade);
+    /// <paramref name="readOnly"/> (verify) changes nothing, not even a torn tail, and the journal cannot be appended to.
     /// </summary>
-    public static Journal Open(string directory, long rollBytes, long expectedEnd, bool create, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes)
+    public static Journal Open(string directory, long rollBytes, long expectedEnd, bool create, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes,
+        bool readOnly = false)
     {
-        Directory.CreateDirectory(directory);
+        if (!readOnly) Directory.CreateDirectory(directory);
+        else if (!Directory.Exists(directory)) throw new StorageDamageException(directory, 0, "the journal directory is missing");
         var parts = new List<Part>();
         tornBytes = 0;
         var files = Directory.EnumerateFiles(directory, "*" + Extension).Select(p => (Start: StartOf(p), Path: p)).OrderBy(f => f.Start).ToList();
@@ -88,7 +91,7 @@ public sealed class Journal : IDisposable
                     throw new StorageDamageException(path, 0,
                         $"journal bytes {end}..{start} of {directory} are missing: no file holds them ({path} starts at {start}, the file before it ends at {end}), " +
                         $"and the gateway deleted this journal only up to {deletedBefore}, so a journal file was removed outside it. Nothing was deleted; restore the missing file to start");
-                var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+                var handle = File.OpenHandle(path, FileMode.Open, readOnly ? FileAccess.Read : FileAccess.ReadWrite, readOnly ? FileShare.ReadWrite : FileShare.Read);
                 parts.Add(new Part(start, path, handle));
                 var newest = i == files.Count - 1;
                 var validEnd = FrameScanner.ScanStrict(handle, path, (offset, size, payload) =>
@@ -115,7 +118,7 @@ public sealed class Journal : IDisposable
             foreach (var part in parts) part.Handle.Dispose();
             throw;
         }
-        if (tornBytes > 0)
+        if (tornBytes > 0 && !readOnly)
         {
             var active = parts[^1];
             RandomAccess.SetLength(active.Handle, end - active.Start);

@@ -12,6 +12,9 @@ public sealed class StorageDamageException(string file, long offset, string what
     /// <summary>Full path of the damaged (or missing) file.</summary>
     public string File { get; } = file;
 
+    /// <summary>What is wrong there (the message without file and offset).</summary>
+    public string What { get; } = what;
+
     /// <summary>Byte offset in <see cref="File"/> where the damage starts (0 for a missing or unreadable file).</summary>
     public long Offset { get; } = offset;
 }

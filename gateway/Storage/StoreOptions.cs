@@ -26,6 +26,12 @@ public sealed record StoreOptions
     /// <summary>How long the status of an aborted transaction is remembered in memory (committed ones are kept on disk).</summary>
     public TimeSpan AbortedStatusMemory { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>Most open transactions one stream may have (each holds its journal files and some memory).</summary>
+    public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
+
+    /// <summary>Most open transactions across the gateway.</summary>
+    public int MaxOpenTransactions { get; init; } = 50_000;
+
     /// <summary>Milliseconds since the Unix epoch; replaceable in tests.</summary>
     public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

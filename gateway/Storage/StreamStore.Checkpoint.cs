@@ -90,6 +90,7 @@ public sealed partial class StreamStore
         foreach (var segment in _segments) segment.Dispose();
         _journal.Dispose();
         _committedIds.Dispose();
+        _open.ReleaseAll();
     }
 
     /// <summary>Stops taking work, lets the rounds finish what is queued, and checkpoints.</summary>
@@ -101,5 +102,6 @@ public sealed partial class StreamStore
         foreach (var segment in _segments) segment.Dispose();
         _journal.Dispose();
         _committedIds.Dispose();
+        _open.ReleaseAll();
     }
 }

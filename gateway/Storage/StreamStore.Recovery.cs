@@ -35,7 +35,7 @@ public sealed partial class StreamStore
     /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
-    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log)
+    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, TransactionBudget? budget = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
         Directory.CreateDirectory(paths.SegmentsDirectory);
@@ -61,7 +61,7 @@ public sealed partial class StreamStore
             }
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, committed, durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
-            CheckSegmentsAgainstJournal(paths, checkpoint, scan, segments, lengths);
+            CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
         }
         catch
@@ -106,7 +106,8 @@ public sealed partial class StreamStore
 
         for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
 
-        var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options, log)
+        var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options,
+            budget ?? new TransactionBudget(options.MaxOpenTransactions), log)
         {
             _committedLogEnd = journal.End,
             _durableLogEnd = checkpoint.JournalPosition,
@@ -121,7 +122,7 @@ public sealed partial class StreamStore
             // writer to reconnect and commit.
             var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
             txn.AddEvents(data.Events, data.FirstFrame);
-            store._open[txn.Id] = txn;
+            store._open.Add(txn, recovered: true);
             open++;
         }
         store._mergedSinceCheckpoint.AddRange(replayed);
@@ -134,7 +135,7 @@ public sealed partial class StreamStore
     /// journal first; replaying the journal's commits after the checkpoint must reach at least the file's length, each
     /// at the offset the previous one ended. Anything else means journal data is missing.
     /// </summary>
-    private static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, SegmentFile[] segments, long[] lengths)
+    internal static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, long[] lengths)
     {
         var ends = (long[])checkpoint.SegmentEnds.Clone();
         foreach (var (entry, end) in scan.Commits)
@@ -158,9 +159,9 @@ public sealed partial class StreamStore
                 }
             }
         }
-        for (var s = 0; s < segments.Length; s++)
+        for (var s = 0; s < lengths.Length; s++)
             if (lengths[s] > ends[s])
-                throw new StorageDamageException(segments[s].Path, ends[s],
+                throw new StorageDamageException(paths.SegmentFile(s), ends[s],
                     $"the file holds {lengths[s] - ends[s]} byte(s) after {ends[s]} that no commit in the journal explains (merges follow durable commits): journal data after position {checkpoint.JournalPosition} is missing. Nothing was changed");
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     private readonly SegmentFile[] _segments;
     private readonly Journal _journal;
     private readonly CommittedIds _committedIds;
-    private readonly ConcurrentDictionary<string, Transaction> _open = new();
+    private readonly TransactionTable _open;
     private readonly ConcurrentDictionary<string, long> _committed = new();
     private readonly ConcurrentDictionary<string, long> _aborted = new();
     private readonly CancellationTokenSource _closed = new();
@@ -25,8 +25,9 @@ public sealed partial class StreamStore : IAsyncDisposable
     private StreamConfig _config;
 
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
-        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, ILogger log)
+        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, TransactionBudget budget, ILogger log)
     {
+        _open = new TransactionTable(options, budget, $"{scope}/{stream}");
         Scope = scope;
         Stream = stream;
         Paths = paths;
@@ -80,7 +81,7 @@ public sealed partial class StreamStore : IAsyncDisposable
             throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
         // Nothing on disk yet: the first write journals it. A transaction lost before its first write is simply unknown.
         var txn = new Transaction(Guid.NewGuid(), _segments.Length, lease, _options.Clock());
-        _open[txn.Id] = txn;
+        _open.Add(txn);
         return txn;
     }
 
@@ -192,14 +193,17 @@ public sealed partial class StreamStore : IAsyncDisposable
         return txn.Phase;
     }
 
-    /// <summary>Aborts open transactions whose lease ran out; forgets old aborted statuses.</summary>
+    /// <summary>Aborts open transactions whose lease ran out (O(expiring)); forgets old aborted statuses.</summary>
     public void ExpireLeases()
     {
         var now = _options.Clock();
-        foreach (var txn in _open.Values)
+        foreach (var txn in _open.Expired(now))
         {
-            if (txn.Phase != TransactionPhase.Open || !txn.IsExpired(now)) continue;
-            if (!txn.Gate.Wait(0)) continue; // busy: a write or commit holds it; try again next round
+            if (!txn.Gate.Wait(0))
+            {
+                _open.Requeue(txn); // busy: a write or commit holds it; try again next round
+                continue;
+            }
             try
             {
                 if (txn.Phase == TransactionPhase.Open && txn.IsExpired(now))

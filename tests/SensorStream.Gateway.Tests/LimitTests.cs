@@ -1,0 +1,82 @@
+using System.Buffers.Binary;
+using Google.Protobuf;
+using Grpc.Core;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>
+/// Every request's cost is bounded before it is paid: over a limit the call is refused naming the limit, and the
+/// gateway keeps serving everyone else. Memory is measured from /proc/self (the server runs in this process).
+/// </summary>
+public sealed class LimitTests
+{
+    private static readonly StreamName Stream = new("lim", "s");
+
+    /// <summary>Resident set size of this process in bytes (Linux), or -1.</summary>
+    internal static long ResidentBytes()
+    {
+        if (!File.Exists("/proc/self/status")) return -1;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return line is null ? -1 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+    }
+
+    [Fact]
+    public async Task A_20_byte_FetchEvent_near_the_end_of_the_offset_range_is_refused_without_allocating_its_size()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("k", 1)]);
+        await gw.Client.CommitTransactionAsync(Stream, txn);
+        var rssBefore = ResidentBytes();
+        foreach (var (offset, size) in new[] { (long.MaxValue - 10, int.MaxValue), (long.MaxValue - 100, 2_000_000_000), (0L, int.MaxValue) })
+            for (var i = 0; i < 4; i++)
+            {
+                var pointer = new byte[20];
+                BinaryPrimitives.WriteInt64LittleEndian(pointer.AsSpan(8), offset);
+                BinaryPrimitives.WriteInt32LittleEndian(pointer.AsSpan(16), size);
+                var error = await Assert.ThrowsAsync<RpcException>(() => gw.Client.Raw.FetchEventAsync(new FetchEventRequest
+                {
+                    Scope = Stream.Scope, Stream = Stream.Stream, EventPointer = new EventPointer { Bytes = ByteString.CopyFrom(pointer) },
+                }).ResponseAsync);
+                Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            }
+        var grown = ResidentBytes() - rssBefore;
+        Console.WriteLine($"RSS growth over 12 hostile FetchEvent calls: {grown / 1024} KiB");
+        Assert.True(grown < 256L * 1024 * 1024, $"RSS grew by {grown} bytes");
+        Assert.Single(await gw.Client.ReadRangeAsync(Stream).ToListAsync()); // still serving
+    }
+
+    [Fact]
+    public async Task Open_transactions_are_capped_per_stream_and_in_total_naming_the_limit()
+    {
+        await using var gw = await TestGateway.StartAsync(s => s with { MaxOpenTransactionsPerStream = 5, MaxOpenTransactions = 8 });
+        var other = new StreamName("lim", "t");
+        await gw.Client.EnsureStreamAsync(Stream);
+        await gw.Client.EnsureStreamAsync(other);
+        var first = new List<string>();
+        for (var i = 0; i < 5; i++) first.Add(await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1)));
+        var perStream = await Assert.ThrowsAsync<RpcException>(() =>
+            gw.Client.Raw.BeginTransactionAsync(new BeginTransactionRequest { Scope = Stream.Scope, Stream = Stream.Stream }).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, perStream.StatusCode);
+        Assert.Contains("--max-open-transactions-per-stream", perStream.Status.Detail);
+
+        for (var i = 0; i < 3; i++) await gw.Client.BeginTransactionAsync(other, TimeSpan.FromMinutes(1));
+        var total = await Assert.ThrowsAsync<RpcException>(() =>
+            gw.Client.Raw.BeginTransactionAsync(new BeginTransactionRequest { Scope = other.Scope, Stream = other.Stream }).ResponseAsync);
+        Assert.Equal(StatusCode.ResourceExhausted, total.StatusCode);
+        Assert.Contains("(--max-open-transactions)", total.Status.Detail);
+
+        // Finishing transactions gives their slots back; everyone else kept being served meanwhile.
+        await gw.Client.WriteTransactionEventsAsync(Stream, first[0], [Events.Make("k", 1)]);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, first[0]));
+        await gw.Client.AbortTransactionAsync(Stream, first[1]);
+        Assert.Equal(8 - 2, gw.Server.Store.OpenTransactions);
+        await gw.Client.BeginTransactionAsync(other, TimeSpan.FromMinutes(1));
+        await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        Assert.Single(await gw.Client.ReadRangeAsync(Stream).ToListAsync());
+    }
+}

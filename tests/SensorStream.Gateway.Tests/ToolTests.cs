@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using SensorStream.Gateway.Hosting;
+using SensorStream.Gateway.Storage;
+using SensorStream.Streams.Protocol;
+using static SensorStream.Gateway.Tests.JournalFilesTests; // Options, Sequences
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>
+/// A damaged segment keeps serving what is before the damage and answers DATA_LOSS naming file and offset beyond it;
+/// <c>gateway verify</c> finds the damage, <c>gateway salvage</c> copies everything intact and says what was lost.
+/// </summary>
+public sealed class ToolTests
+{
+    /// <summary>Flips a byte in the payload of the middle event of segment 0; returns the segment file and that event's offset.</summary>
+    private static (string Segment, long Offset) DamageMiddleEvent(string streamDir)
+    {
+        var segment = Path.Combine(streamDir, "segments", "0.seg");
+        var head = JsonSerializer.Deserialize<long[]>(File.ReadAllText(Path.Combine(streamDir, "head.json")))![0];
+        var frames = new List<(long Offset, int Size)>();
+        using (var file = File.OpenHandle(segment))
+            FrameScanner.Scan(file, head, (offset, size, _) => frames.Add((offset, size)));
+        var (at, length) = frames[frames.Count / 2];
+        using (var file = new FileStream(segment, FileMode.Open))
+        {
+            file.Position = at + length - 3;
+            var b = file.ReadByte();
+            file.Position = at + length - 3;
+            file.WriteByte((byte)(b ^ 0x01));
+        }
+        return (segment, at);
+    }
+
+    private static (int Code, string Output) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = GatewayTools.Run(args, output, output);
+        return (code, output.ToString());
+    }
+
+    [Fact]
+    public async Task Reads_serve_every_event_before_a_damaged_one_then_answer_data_loss_naming_file_and_offset()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, sequences, _) = await DamageTests.BuildAsync(dir.Path);
+        var (segment, offset) = DamageMiddleEvent(streamDir);
+        await using var gw = await TestGateway.StartAsync(dataDir: dir.Path);
+        using var call = gw.Client.Raw.ReadEvents(new ReadEventsRequest { Scope = "d", Stream = "s" });
+        var received = 0;
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await call.ResponseStream.MoveNext(CancellationToken.None)) received++;
+        });
+        Assert.Equal(StatusCode.DataLoss, error.StatusCode);
+        Assert.Contains($"segment file {segment} is damaged at byte {offset}", error.Status.Detail);
+        Assert.InRange(received, 1, sequences.Count - 1); // everything before the damage, nothing from it on in segment 0
+    }
+
+    [Fact]
+    public async Task Verify_reports_damage_with_offsets_and_salvage_copies_everything_intact_reporting_the_loss()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, sequences, committed) = await DamageTests.BuildAsync(dir.Path);
+        Assert.Equal((0, "ok: 1 stream(s) intact"), (Run("verify", dir.Path).Code, Run("verify", dir.Path).Output.Trim()));
+
+        var (segment, offset) = DamageMiddleEvent(streamDir);
+        var (code, output) = Run("verify", dir.Path);
+        Assert.Equal(3, code);
+        Assert.Contains($"DAMAGED {segment} at byte {offset}:", output);
+
+        using var target = new TempDirectory();
+        (code, output) = Run("salvage", dir.Path, target.Path);
+        Assert.Equal(3, code);
+        Assert.Contains($"segment 0: events at", output);
+        Assert.Contains($"LOST byte range(s) {offset}..", output);
+        Assert.Contains("WITH LOSSES", output);
+        Assert.Equal(0, Run("verify", target.Path).Code);
+
+        await using var store = GatewayStore.Open(Options(target.Path), NullLoggerFactory.Instance);
+        var stream = store.Stream("d", "s");
+        var salvaged = Sequences(stream);
+        Assert.Equal(sequences.Count - 1, salvaged.Count); // exactly the damaged event is lost
+        Assert.Empty(salvaged.Except(sequences));
+        Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+    }
+
+    [Fact]
+    public void Verbs_with_wrong_arguments_print_usage_and_exit_2()
+    {
+        var (code, output) = Run("verify");
+        Assert.Equal(2, code);
+        Assert.Contains("usage: gateway verify <data-dir>", output);
+    }
+}

@@ -22,7 +22,34 @@ public sealed partial class EventQueue
     /// <summary>Loss reason: the progress file was unreadable, so the sensor skips to its reserved ceiling; the range may hold lost samples.</summary>
     public const string UnprovenReason = "skipped: sequence progress unreadable, range may hold lost samples";
 
-    private static readonly string[] DamageReasons = [DamagedReason, InFlightReason, UnprovenReason];
+    /// <summary>Loss reason: an event whose bytes no longer match its checksum (removed, never shipped).</summary>
+    public const string DamagedEventReason = "lost: event damaged in the queue database (checksum)";
+
+    private static readonly string[] DamageReasons = [DamagedReason, InFlightReason, UnprovenReason, DamagedEventReason];
+
+    /// <summary>Removes events that failed their checksum and records each as a loss with one error line (under the lock).</summary>
+    private void RemoveDamaged(IReadOnlyList<QueuedEvent> damaged, string reason)
+    {
+        using var txn = _db.BeginTransaction();
+        var now = UnixNanosNow();
+        foreach (var e in damaged)
+        {
+            Execute(txn, "DELETE FROM Events WHERE Id = $id", ("$id", e.Id));
+            Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",
+                ("$k", e.RoutingKey), ("$s", e.FirstSequence), ("$n", (long)e.SampleCount), ("$r", reason), ("$t", now));
+        }
+        txn.Commit();
+        foreach (var e in damaged)
+        {
+            _log.LogError("Queue damage: event {Id} fails its checksum and is removed: sensor {Sensor} samples {First}..{Last} ({Count} samples) are lost " +
+                          "(recorded in Losses; if the damage hit the sensor or sequence columns themselves, the range named is the damaged one)",
+                e.Id, e.RoutingKey, e.FirstSequence, e.FirstSequence + e.SampleCount - 1, e.SampleCount);
+            _events--;
+            _bytes -= e.Data.Length;
+            _damageRanges++;
+            _damageSamples += e.SampleCount;
+        }
+    }
 
     private static void CheckAgainstLedger(SqliteConnection db, SequenceLedger ledger, string path, ILogger log)
     {

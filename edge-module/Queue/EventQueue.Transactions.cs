@@ -29,25 +29,38 @@ public sealed partial class EventQueue
     }
 
     /// <summary>Events after <paramref name="afterId"/> in id order, at most <paramref name="maxEvents"/> and (beyond the first) <paramref name="maxBytes"/>.</summary>
+    /// <remarks>An event failing its checksum is removed and its range recorded lost (see <see cref="RemoveDamaged"/>), never returned.</remarks>
     public IReadOnlyList<QueuedEvent> ReadAfter(long afterId, int maxEvents, long maxBytes)
     {
         lock (_gate)
         {
-            var result = new List<QueuedEvent>();
-            long bytes = 0;
-            using var command = _db.CreateCommand();
-            command.CommandText = "SELECT Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data FROM Events WHERE Id > $a ORDER BY Id LIMIT $n";
-            command.Parameters.AddWithValue("$a", afterId);
-            command.Parameters.AddWithValue("$n", maxEvents);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            while (true)
             {
-                var e = ReadEvent(reader);
-                if (result.Count > 0 && bytes + e.Data.Length > maxBytes) break;
-                bytes += e.Data.Length;
-                result.Add(e);
+                var result = new List<QueuedEvent>();
+                var damaged = new List<QueuedEvent>();
+                long bytes = 0;
+                using (var command = _db.CreateCommand())
+                {
+                    command.CommandText = $"SELECT {EventColumns} FROM Events WHERE Id > $a ORDER BY Id LIMIT $n";
+                    command.Parameters.AddWithValue("$a", afterId);
+                    command.Parameters.AddWithValue("$n", maxEvents);
+                    using var reader = command.ExecuteReader();
+                    while (reader.Read())
+                    {
+                        var e = ReadEvent(reader);
+                        if (!EventChecksum.Matches(reader, e))
+                        {
+                            damaged.Add(e);
+                            continue;
+                        }
+                        if (result.Count > 0 && bytes + e.Data.Length > maxBytes) break;
+                        bytes += e.Data.Length;
+                        result.Add(e);
+                    }
+                }
+                if (damaged.Count == 0) return result;
+                RemoveDamaged(damaged, DamagedEventReason);
             }
-            return result;
         }
     }
 
@@ -55,9 +68,16 @@ public sealed partial class EventQueue
     public IReadOnlyList<QueuedEvent> ReadRange(long firstId, long lastId)
     {
         lock (_gate)
-            return Query(_db, "SELECT Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data FROM Events WHERE Id BETWEEN $a AND $b ORDER BY Id",
-                null, ReadEvent, ("$a", firstId), ("$b", lastId));
+        {
+            var events = Query(_db, $"SELECT {EventColumns} FROM Events WHERE Id BETWEEN $a AND $b ORDER BY Id",
+                null, r => (Event: ReadEvent(r), Intact: EventChecksum.Matches(r, ReadEvent(r))), ("$a", firstId), ("$b", lastId));
+            // Already written to a transaction once: whether they are in the stream is the gateway's word, so "in flight".
+            if (events.Any(e => !e.Intact)) RemoveDamaged(events.Where(e => !e.Intact).Select(e => e.Event).ToList(), InFlightReason);
+            return events.Where(e => e.Intact).Select(e => e.Event).ToList();
+        }
     }
+
+    private const string EventColumns = "Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc";
 
     private static QueuedEvent ReadEvent(Microsoft.Data.Sqlite.SqliteDataReader r) =>
         new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt32(3), r.GetInt64(4), (byte[])r.GetValue(5));

@@ -124,8 +124,9 @@ public sealed partial class EventQueue : IDisposable
             long lastId = _lastId;
             foreach (var (b, data) in encoded)
             {
-                lastId = Query(_db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data) VALUES ($k, $s, $n, $t, $d) RETURNING Id",
-                    txn, r => r.GetInt64(0), ("$k", b.SensorId), ("$s", b.FirstSequence), ("$n", b.Count), ("$t", now), ("$d", data)).Single();
+                lastId = Query(_db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc) VALUES ($k, $s, $n, $t, $d, $c) RETURNING Id",
+                    txn, r => r.GetInt64(0), ("$k", b.SensorId), ("$s", b.FirstSequence), ("$n", b.Count), ("$t", now), ("$d", data),
+                    ("$c", EventChecksum.Of(b.SensorId, b.FirstSequence, b.Count, data))).Single();
                 SetNextSequence(txn, b.SensorId, b.NextSequence);
             }
             if (file is not null)

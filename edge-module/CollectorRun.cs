@@ -64,6 +64,7 @@ internal sealed class CollectorRun
             MaxEventsPerTransaction = settings.TxnMaxEvents,
             Lease = settings.TxnLease,
             RetryMaxDelay = settings.RetryMaxDelay,
+            OutcomeWindow = settings.OutcomeWindow,
         }, dependencies.Faults, loggers.CreateLogger<TransactionCoordinator>());
         _writer = new QueueWriter(_queue, loggers.CreateLogger<QueueWriter>());
         if (_sensors.Count > 0)
@@ -178,6 +179,9 @@ internal sealed class CollectorRun
             GatewayErrors = c.Errors,
             GatewayAvailable = c.GatewayAvailable,
             LastGatewayError = c.LastError,
+            GatewayProtocol = c.Protocol,
+            RecoveryReads = c.RecoveryReads,
+            LastRecoveryReadMillis = c.LastRecoveryRead.TotalMilliseconds,
             CsvFilesImported = _importers.Sum(i => i.FilesImported),
             CsvRowsQuarantined = _importers.Sum(i => i.RowsQuarantined),
         };

@@ -31,6 +31,9 @@ public sealed record EdgeSettings
     public int TxnMaxEvents { get; init; } = 100;
     public TimeSpan TxnLease { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan RetryMaxDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Public gateway protocol only: how long after its record a range's write outcome is final (see CoordinatorOptions.OutcomeWindow).</summary>
+    public TimeSpan OutcomeWindow { get; init; } = TimeSpan.FromSeconds(20);
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
     public int MetricsPort { get; init; }
     public string MetricsHost { get; init; } = "localhost";

@@ -32,6 +32,7 @@ public static class SettingsCatalog
         Text("TxnMaxEvents", "--txn-max-events", "100", "most events per stream transaction", (s, v) => s with { TxnMaxEvents = ParseInt(v) }),
         Text("TxnLease", "--txn-lease", "60s", "lease of a stream transaction (unpinged → aborted → rewritten)", (s, v) => s with { TxnLease = ParseDuration(v) }),
         Text("RetryMaxDelay", "--retry-max-delay", "5s", "cap of the exponential back-off while the gateway is away", (s, v) => s with { RetryMaxDelay = ParseDuration(v) }),
+        Text("OutcomeWindow", "--outcome-window", "20s", "public gateway protocol only: a write's outcome is final this long after its range was recorded (write deadline: half of it)", (s, v) => s with { OutcomeWindow = ParseDuration(v) }),
         Text("ShutdownTimeout", "--shutdown-timeout", "10s", "on SIGTERM, how long to keep shipping the queue before exiting", (s, v) => s with { ShutdownTimeout = ParseDuration(v) }),
         Text("MetricsPort", "--metrics-port", "0 (off)", "Prometheus text endpoint port (http://<metrics-host>:<port>/metrics)", (s, v) => s with { MetricsPort = ParseInt(v) }),
         Text("MetricsHost", "--metrics-host", "localhost", "host name the metrics endpoint binds to (e.g. the container's host name)", (s, v) => s with { MetricsHost = v }),

@@ -42,6 +42,7 @@ internal static class SettingsValidation
         Require(s.TxnMaxEvents is >= 1 and <= 10_000, "TxnMaxEvents", $"must be between 1 and 10000, got {s.TxnMaxEvents}");
         Require(s.TxnLease >= TimeSpan.FromSeconds(1), "TxnLease", "must be at least 1s");
         Require(s.RetryMaxDelay >= TimeSpan.FromMilliseconds(100), "RetryMaxDelay", "must be at least 100ms");
+        Require(s.OutcomeWindow >= TimeSpan.FromMilliseconds(500), "OutcomeWindow", "must be at least 500ms");
         Require(s.MetricsPort is >= 0 and <= 65535, "MetricsPort", $"must be a TCP port (0 = off), got {s.MetricsPort}");
         Require(s.CsvPollInterval >= TimeSpan.FromMilliseconds(10), "CsvPollInterval", "must be at least 10ms");
     }

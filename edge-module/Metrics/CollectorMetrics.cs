@@ -44,6 +44,13 @@ public sealed record CollectorMetrics
     public bool GatewayAvailable { get; init; }
     public string? LastGatewayError { get; init; }
 
+    /// <summary>"extended" (explicit transactions) or "public" (switched after the gateway answered UNIMPLEMENTED for them).</summary>
+    public string GatewayProtocol { get; init; } = "extended";
+
+    /// <summary>Public protocol: recovery reads of the stream from a recorded cut, and how long the last one took.</summary>
+    public long RecoveryReads { get; init; }
+    public double LastRecoveryReadMillis { get; init; }
+
     public long CsvFilesImported { get; init; }
     public long CsvRowsQuarantined { get; init; }
 
@@ -52,5 +59,5 @@ public sealed record CollectorMetrics
         $"lateness p50={LatenessP50Micros:F0}µs p99={LatenessP99Micros:F0}µs max={LatenessMaxMicros:F0}µs " +
         $"queue={QueueEvents} events/{QueueBytes} B pending={PendingTransactions} backlog={BacklogAgeSeconds:F1}s " +
         $"rejected={RejectedSamples} dropped={DroppedSamples} damage-lost={QueueDamageLostSamples} committed={CommittedTransactions} txns/{CommittedSamples} samples " +
-        $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors}";
+        $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors} protocol={GatewayProtocol}";
 }

@@ -33,6 +33,10 @@ public sealed class EdgeMeter : IDisposable
         Counter("sensorstream.edge.queue_damage_lost_samples", "{sample}", "Samples in those ranges", m => m.QueueDamageLostSamples);
         Counter("sensorstream.edge.committed_transactions", "{transaction}", "Stream transactions committed", m => m.CommittedTransactions);
         Counter("sensorstream.edge.committed_samples", "{sample}", "Samples committed into the stream", m => m.CommittedSamples);
+        Gauge("sensorstream.edge.public_protocol", "{mode}", "1 when shipping through the public gateway protocol (recorded cut + read-back), 0 with explicit transactions",
+            m => m.GatewayProtocol == "public" ? 1 : 0);
+        Counter("sensorstream.edge.recovery_reads", "{read}", "Public protocol: recovery reads of the stream from a recorded cut", m => m.RecoveryReads);
+        Gauge("sensorstream.edge.last_recovery_read", "ms", "Public protocol: duration of the last recovery read", m => m.LastRecoveryReadMillis);
         Counter("sensorstream.edge.gateway_errors", "{error}", "Failed gateway attempts (each followed by a back-off)", m => m.GatewayErrors);
     }
 

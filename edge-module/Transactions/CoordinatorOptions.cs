@@ -18,4 +18,11 @@ public sealed record CoordinatorOptions
 
     /// <summary>How long the coordinator waits for new events before looking again (events also wake it at once).</summary>
     public TimeSpan IdlePoll { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Public protocol only: a write's outcome is final this long after its range and cut were recorded. The write call
+    /// gets half of it as its deadline; the other half covers a decided commit the target has not made visible yet. A
+    /// read-back that finds none of the range's events rewrites them only after the window (docs/guarantees.md).
+    /// </summary>
+    public TimeSpan OutcomeWindow { get; init; } = TimeSpan.FromSeconds(20);
 }

@@ -6,6 +6,8 @@ public sealed class CoordinatorStats
     private long _committedTransactions, _committedEvents, _committedSamples, _recovered, _rewritten, _errors;
     private volatile string? _lastError;
     private volatile bool _gatewayAvailable;
+    private volatile bool _publicProtocol;
+    private long _readBacks, _readBackEvents, _lastReadBackMicros;
 
     public long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
     public long CommittedEvents => Interlocked.Read(ref _committedEvents);
@@ -23,6 +25,27 @@ public sealed class CoordinatorStats
     public string? LastError => _lastError;
 
     public bool GatewayAvailable => _gatewayAvailable;
+
+    /// <summary>"extended" (explicit transactions) or "public" (recorded cut + read-back, after the extension RPCs answered UNIMPLEMENTED).</summary>
+    public string Protocol => _publicProtocol ? "public" : "extended";
+
+    /// <summary>Public protocol: recovery reads of the stream from a recorded cut.</summary>
+    public long RecoveryReads => Interlocked.Read(ref _readBacks);
+
+    /// <summary>Public protocol: events those recovery reads went through (every writer's, from the cut to the tail).</summary>
+    public long RecoveryReadEvents => Interlocked.Read(ref _readBackEvents);
+
+    /// <summary>Duration of the last recovery read (zero before the first).</summary>
+    public TimeSpan LastRecoveryRead => TimeSpan.FromMicroseconds(Interlocked.Read(ref _lastReadBackMicros));
+
+    internal void UsePublicProtocol() => _publicProtocol = true;
+
+    internal void ReadBack(ReadBackResult read)
+    {
+        Interlocked.Increment(ref _readBacks);
+        Interlocked.Add(ref _readBackEvents, read.EventsRead);
+        Interlocked.Exchange(ref _lastReadBackMicros, (long)read.Elapsed.TotalMicroseconds);
+    }
 
     internal void Committed(int events, long samples)
     {

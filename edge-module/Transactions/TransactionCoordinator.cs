@@ -19,6 +19,7 @@ namespace SensorStream.EdgeModule.Transactions;
 /// Events leave the queue only once their transaction is known committed. One transaction is in flight at
 /// a time and events go in id order, so each routing key's events commit in order. Any failure backs off
 /// (Polly: capped exponential with jitter) and the next attempt starts with recovery again.
+/// A gateway without the explicit transaction RPCs switches it to <see cref="PublicProtocolCommitter"/>.
 /// </summary>
 public sealed class TransactionCoordinator
 {
@@ -32,6 +33,8 @@ public sealed class TransactionCoordinator
     private readonly SemaphoreSlim _cycle = new(1, 1);
     private readonly Lock _waitersGate = new();
     private List<(TaskCompletionSource Done, long ThroughId)> _drainWaiters = [];
+    private readonly PublicProtocolCommitter _publicProtocol;
+    private bool _usePublicProtocol;
     private bool _streamEnsured;
     private DateTime? _outageSince;
     private DateTime _lastOutageLog;
@@ -62,6 +65,7 @@ public sealed class TransactionCoordinator
                 },
             })
             .Build();
+        _publicProtocol = new PublicProtocolCommitter(queue, gateway, stream, options, faults, Stats, log, Complete);
     }
 
     public CoordinatorStats Stats { get; } = new();
@@ -139,7 +143,17 @@ public sealed class TransactionCoordinator
     private async Task<bool> ShipNextAsync(CancellationToken ct)
     {
         if (_queue.OldestEventId() is null) return false;
-        var txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
+        if (_usePublicProtocol) return await _publicProtocol.ShipNextAsync(ct).ConfigureAwait(false);
+        string txn;
+        try
+        {
+            txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
+        }
+        catch (TransactionsNotSupportedException)
+        {
+            SwitchToPublicProtocol();
+            return await _publicProtocol.ShipNextAsync(ct).ConfigureAwait(false);
+        }
         _faults.At(CoordinatorStep.AfterBegin);
         // Reserved only once the transaction exists: during an outage drop-oldest may still drop the oldest events.
         var events = _queue.ReserveForTransaction(_options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction);
@@ -194,9 +208,27 @@ public sealed class TransactionCoordinator
         Stats.Committed(events.Count, events.Sum(e => (long)e.SampleCount));
     }
 
-    /// <summary>Recovery of one pending transaction, by the gateway's word on its status.</summary>
+    /// <summary>
+    /// The gateway has no explicit transactions (a pravega-grpc-gateway in front of a Pravega cluster, or ours with
+    /// --protocol public): from now on ship with the recorded-cut protocol. Logged once; visible as Stats.Protocol.
+    /// </summary>
+    private void SwitchToPublicProtocol()
+    {
+        _usePublicProtocol = true;
+        Stats.UsePublicProtocol();
+        _log.LogWarning("Gateway {Endpoint} answers UNIMPLEMENTED for explicit transactions: switching to the public-protocol coordinator " +
+                        "(one atomic WriteEvents transaction per range, its tail cut recorded first, recovery by reading back from that cut; " +
+                        "outcome window {Window} s)", _gateway.Endpoint, _options.OutcomeWindow.TotalSeconds);
+    }
+
+    /// <summary>Recovery of one pending transaction, by the gateway's word on its status (or, for a recorded cut, by reading the stream back).</summary>
     private async Task ResolveAsync(PendingTransaction pending, CancellationToken ct)
     {
+        if (RecordedCut.IsRecordedCut(pending))
+        {
+            await _publicProtocol.ResolveAsync(pending, ct).ConfigureAwait(false);
+            return;
+        }
         var events = _queue.ReadRange(pending.FirstId, pending.LastId);
         var state = await _gateway.GetTransactionStatusAsync(_stream, pending.TxnId, ct).ConfigureAwait(false);
         _log.LogInformation("Recovery: transaction {Txn} (events {First}..{Last}) is {State}", pending.TxnId, pending.FirstId, pending.LastId, state);

@@ -178,6 +178,30 @@ public sealed class GatewayClient : IDisposable
         await call.ResponseAsync.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// One transaction of the public protocol: a single WriteEvents call with use_transaction=true on every message and
+    /// commit=true on the last, which a Pravega gateway (and ours) turns into one atomic Pravega transaction. Returns
+    /// once the call succeeded (the commit is then decided); throws when the call fails or passes <paramref name="deadline"/>
+    /// (UTC), in which case the outcome is unknown: the events may or may not commit. Not retried.
+    /// </summary>
+    public async Task WriteTransactionAsync(StreamName stream, IReadOnlyList<OutgoingEvent> events, DateTime deadline, CancellationToken ct = default)
+    {
+        if (events.Count == 0) throw new ArgumentException("a transaction needs at least one event", nameof(events));
+        using var call = _rpc.WriteEvents(deadline: deadline, cancellationToken: ct);
+        call.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
+        var index = 0;
+        await SendEventsAsync(call, events, (e, first) => new WriteEventsRequest
+        {
+            Scope = first ? stream.Scope : "",
+            Stream = first ? stream.Stream : "",
+            UseTransaction = true,
+            Commit = ++index == events.Count,
+            RoutingKey = e.RoutingKey,
+            Event = UnsafeByteOperations.UnsafeWrap(e.Data),
+        }, ct).ConfigureAwait(false);
+        await call.ResponseAsync.ConfigureAwait(false);
+    }
+
     // ---- explicit transactions ----
 
     /// <summary>Opens a transaction; it aborts unless committed or pinged within <paramref name="lease"/>.</summary>

@@ -8,7 +8,9 @@ namespace SensorStream.EdgeModule.Tests.Integration;
 
 /// <summary>
 /// kill -9 the collector at each step of the two-phase commit, restart it, stop it cleanly, and prove every
-/// durable sample is in the stream exactly once, in order.
+/// durable sample is in the stream exactly once, in order — against a gateway with explicit transactions and one
+/// in <c>--protocol public</c> (the recorded-cut coordinator, whose steps are after-pending, after-write = after-commit,
+/// after-delete, and after-rewrite in recovery).
 /// </summary>
 [Collection(GatewayCollection.Name)]
 public sealed class CrashRecoveryTests
@@ -16,16 +18,19 @@ public sealed class CrashRecoveryTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData("after-begin", 0)]
-    [InlineData("after-write", 0)]
-    [InlineData("after-pending", 1)]
-    [InlineData("after-commit", 1)]
-    [InlineData("after-delete:2", 0)]
-    public async Task Crash_at_each_step_then_restart_delivers_every_sample_exactly_once(string crashAt, int pendingAfterCrash)
+    [InlineData(GatewayModes.Extended, "after-begin", 0)]
+    [InlineData(GatewayModes.Extended, "after-write", 0)]
+    [InlineData(GatewayModes.Extended, "after-pending", 1)]
+    [InlineData(GatewayModes.Extended, "after-commit", 1)]
+    [InlineData(GatewayModes.Extended, "after-delete:2", 0)]
+    [InlineData(GatewayModes.Public, "after-pending", 1)]
+    [InlineData(GatewayModes.Public, "after-write", 1)]
+    [InlineData(GatewayModes.Public, "after-delete:2", 0)]
+    public async Task Crash_at_each_step_then_restart_delivers_every_sample_exactly_once(string mode, string crashAt, int pendingAfterCrash)
     {
         using var dir = new TempDirectory();
-        await using var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
-        var stream = new StreamName("edge", "crash-" + crashAt.Replace(":", "-"));
+        await using var gateway = await GatewayModes.StartAsync(mode, dir.File("gateway"));
+        var stream = new StreamName("edge", $"crash-{mode}-" + crashAt.Replace(":", "-"));
         var db = dir.File("queue.db");
 
         using (var crashing = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db),
@@ -36,15 +41,14 @@ public sealed class CrashRecoveryTests
         }
         var afterCrash = QueueFile.Inspect(db);
         Assert.Equal(pendingAfterCrash, afterCrash.Pending.Count);
+        Assert.All(afterCrash.Pending, p => Assert.Equal(mode == GatewayModes.Public, RecordedCut.IsRecordedCut(p)));
 
-        await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: afterCrash.Next.Values.DefaultIfEmpty().Max() + 1000);
+        var output = await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: afterCrash.Next.Values.DefaultIfEmpty().Max() + 1000);
+        if (mode == GatewayModes.Public) Assert.Single(output, l => l.Contains(GatewayModes.SwitchLine));
+        if (mode == GatewayModes.Public && pendingAfterCrash == 1)
+            Assert.Contains(output, l => l.Contains("Recovery: events") && l.Contains("read back") && (l.Contains("are Committed") || l.Contains("are Absent")));
 
-        var final = QueueFile.Inspect(db);
-        Assert.Equal(0, final.Stats.Events);
-        Assert.Empty(final.Pending);
-        Assert.Empty(final.Losses);
-        var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
-        foreach (var sensor in EdgeArgs.TwoSensors) audit.AssertExactlyOnce(sensor, final.Next[sensor]);
+        await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
     }
 
     [Fact]
@@ -67,6 +71,36 @@ public sealed class CrashRecoveryTests
         var final = QueueFile.Inspect(db);
         var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
         foreach (var sensor in EdgeArgs.TwoSensors) audit.AssertExactlyOnce(sensor, final.Next[sensor]);
+    }
+
+    /// <summary>
+    /// Public protocol, restart during recovery: killed after recording a range (never written), then killed again in
+    /// recovery right after the range was recorded afresh for its rewrite, then run to the end: written exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Public_protocol_killed_during_the_recovery_rewrite_still_delivers_exactly_once()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = await GatewayModes.StartAsync(GatewayModes.Public, dir.File("gateway"));
+        var stream = new StreamName("edge", "public-rewrite-crash");
+        var db = dir.File("queue.db");
+        using (var crashing = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db),
+                   new Dictionary<string, string> { [CrashPoints.EnvironmentVariable] = "after-pending:2" }))
+            Assert.Equal(137, await crashing.WaitForExitAsync(Timeout));
+        var first = Assert.Single(QueueFile.Inspect(db).Pending);
+
+        using (var recovering = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db),
+                   new Dictionary<string, string> { [CrashPoints.EnvironmentVariable] = "after-rewrite" }))
+        {
+            Assert.Equal(137, await recovering.WaitForExitAsync(Timeout));
+            Assert.Contains(recovering.OutputLines, l => l.Contains($"events {first.FirstId}..{first.LastId} are Absent"));
+        }
+        var second = Assert.Single(QueueFile.Inspect(db).Pending);
+        Assert.Equal((first.FirstId, first.LastId), (second.FirstId, second.LastId));
+        Assert.NotEqual(first.TxnId, second.TxnId); // a new cut, recorded before the rewrite
+
+        await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: 1000);
+        await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
     }
 
     [Fact]

@@ -15,6 +15,8 @@ internal static class EdgeArgs
             "--rate", "1000", "--batch", batch.ToString(CultureInfo.InvariantCulture),
             "--txn-max-events", txnMaxEvents.ToString(CultureInfo.InvariantCulture),
             "--retry-max-delay", "500ms", "--metrics-interval", "0",
+            // Public protocol: a range found absent by a read-back is rewritten 4 s after its record at the earliest.
+            "--outcome-window", "4s",
         };
         foreach (var s in TwoSensors) args.AddRange(["--sensor", $"synthetic:{s}"]);
         args.AddRange(extra);

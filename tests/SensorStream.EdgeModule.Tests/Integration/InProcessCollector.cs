@@ -21,5 +21,6 @@ internal static class InProcessCollector
         QueueFull = policy,
         RetryMaxDelay = TimeSpan.FromMilliseconds(300),
         ShutdownTimeout = TimeSpan.FromSeconds(20),
+        OutcomeWindow = TimeSpan.FromSeconds(4),
     }.Validate();
 }

@@ -11,12 +11,14 @@ public sealed class OutageTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Gateway_down_for_a_while_then_back_leaves_no_gap()
+    [Theory]
+    [InlineData(GatewayModes.Extended)]
+    [InlineData(GatewayModes.Public)]
+    public async Task Gateway_down_for_a_while_then_back_leaves_no_gap(string mode)
     {
         using var dir = new TempDirectory();
-        var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
-        var stream = new StreamName("edge", "outage");
+        var gateway = await GatewayModes.StartAsync(mode, dir.File("gateway"));
+        var stream = new StreamName("edge", "outage-" + mode);
         var db = dir.File("queue.db");
         var log = new TestLogger();
         await using var collector = new Collector(InProcessCollector.Settings(gateway.Endpoint, stream.Stream, db), log);
@@ -24,6 +26,7 @@ public sealed class OutageTests
         {
             await collector.StartAsync();
             await Poll.UntilAsync(() => collector.GetMetrics().CommittedTransactions >= 3, Timeout, "first commits");
+            Assert.Equal(mode, collector.GetMetrics().GatewayProtocol);
 
             gateway.Kill();
             var errorsBefore = collector.GetMetrics().GatewayErrors;
@@ -45,6 +48,7 @@ public sealed class OutageTests
             var audit = await StreamAudit.ReadAsync(back.Endpoint, stream);
             foreach (var sensor in EdgeArgs.TwoSensors) audit.AssertExactlyOnce(sensor, final.Next[sensor]);
             Assert.Contains(log.Lines, l => l.Contains("reachable again after"));
+            Assert.Equal(mode == GatewayModes.Public ? 1 : 0, log.Lines.Count(l => l.Contains(GatewayModes.SwitchLine)));
         }
         finally
         {

@@ -65,6 +65,7 @@ internal sealed class OpenBatch
     {
         var n = Count;
         var batch = new SampleBatch(_sensor.SensorId, NextSequence - n, Trim(_timestamps, n));
+        if (SensorSchemas.Of(_sensor) is { } schema) batch.WithSchema(schema);
         var shape = _sensor.Shape;
         foreach (var (name, value) in shape.Scalars) batch.WithScalar(name, value);
         for (var c = 0; c < _longs.Length; c++) batch.WithColumn(shape.LongColumns[c], Trim(_longs[c], n));

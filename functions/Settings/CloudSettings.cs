@@ -76,6 +76,7 @@ public sealed record CloudSettings
             Export = export with
             {
                 Formats = Text("EXPORT_FORMATS") is { } f ? ExportFormats.ParseList(f) : export.Formats,
+                Csv = Text("EXPORT_CSV_DIALECT") is { } d ? CsvDialect.Parse(d) : export.Csv,
                 MaxRowsPerFile = Number("EXPORT_MAX_ROWS", export.MaxRowsPerFile),
                 MaxSourceBytesPerFile = Number("EXPORT_MAX_BYTES", export.MaxSourceBytesPerFile),
                 RollAfter = TimeSpan.FromSeconds(Number("EXPORT_ROLL_SECONDS", (long)export.RollAfter.TotalSeconds)),

@@ -10,6 +10,8 @@ public sealed class SampleBatch
     public const string SensorIdField = "SensorId";
     public const string FirstSequenceField = "FirstSequence";
     public const string TimestampField = "TimestampNanos";
+    public const string SchemaField = "Schema";
+    public const string SchemaVersionField = "SchemaVersion";
 
     public SampleBatch(string sensorId, long firstSequence, long[] timestampNanos)
     {
@@ -29,6 +31,25 @@ public sealed class SampleBatch
     public long[] TimestampNanos { get; }
 
     public int Count => TimestampNanos.Length;
+
+    /// <summary>
+    /// The table this event's samples belong to (e.g. <c>nic</c>, <c>synthetic</c>, <c>accel</c>, <c>csv/&lt;folder&gt;</c>);
+    /// null when the producer did not say — then <see cref="EventSchemas.TableOf"/> derives it.
+    /// </summary>
+    public string? Schema { get; private set; }
+
+    /// <summary>The producer's version of <see cref="Schema"/>'s declared columns (≥ 1); 0 when <see cref="Schema"/> is null.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Names the event's table; <paramref name="name"/> must pass <see cref="EventSchemas.Problem"/>.</summary>
+    public SampleBatch WithSchema(string name, int version = 1)
+    {
+        if (EventSchemas.Problem(name) is { } problem) throw new ArgumentException(problem, nameof(name));
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        Schema = name;
+        SchemaVersion = version;
+        return this;
+    }
 
     /// <summary>Sequence number the next batch of this sensor starts at.</summary>
     public long NextSequence => FirstSequence + Count;
@@ -84,7 +105,7 @@ public sealed class SampleBatch
     private void EnsureNewField(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (name is SensorIdField or FirstSequenceField or TimestampField ||
+        if (name is SensorIdField or FirstSequenceField or TimestampField or SchemaField or SchemaVersionField ||
             _scalars.Any(s => s.Key == name) || _longColumns.Any(c => c.Key == name) || _doubleColumns.Any(c => c.Key == name))
             throw new ArgumentException($"field '{name}' is already present in the batch", name);
     }

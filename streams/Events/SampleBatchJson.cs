@@ -9,7 +9,8 @@ namespace SensorStream.Streams.Events;
 /// The wire form of a <see cref="SampleBatch"/>: one JSON object of parallel arrays, e.g.
 /// <c>{"SensorId":"nic-eth0","FirstSequence":0,"Interface":"eth0","TimestampNanos":[…],"RxBytes":[…]}</c>.
 /// Floating-point values are always written with a '.' or exponent so that readers can tell a double
-/// column from an integer column without a schema.
+/// column from an integer column without a schema. <c>Schema</c> (a table name such as <c>nic</c> or
+/// <c>csv/plant-a</c>, see <see cref="EventSchemas"/>) and <c>SchemaVersion</c> (≥ 1) are optional and written together.
 /// </summary>
 public static class SampleBatchJson
 {
@@ -24,6 +25,11 @@ public static class SampleBatchJson
             json.WriteStartObject();
             json.WriteString(SampleBatch.SensorIdField, batch.SensorId);
             json.WriteNumber(SampleBatch.FirstSequenceField, batch.FirstSequence);
+            if (batch.Schema is { } schema)
+            {
+                json.WriteString(SampleBatch.SchemaField, schema);
+                json.WriteNumber(SampleBatch.SchemaVersionField, batch.SchemaVersion);
+            }
             foreach (var (name, value) in batch.Scalars) json.WriteString(name, value);
             WriteLongs(json, SampleBatch.TimestampField, batch.TimestampNanos);
             foreach (var (name, values) in batch.LongColumns) WriteLongs(json, name, values);
@@ -42,18 +48,12 @@ public static class SampleBatchJson
 
     private static void WriteDoubles(Utf8JsonWriter json, string name, double[] values)
     {
-        Span<byte> text = stackalloc byte[40];
+        Span<byte> text = stackalloc byte[DoubleText.MaxLength];
         json.WriteStartArray(name);
         foreach (var v in values)
         {
             if (!double.IsFinite(v)) throw new ArgumentException($"column '{name}' holds {v}, which JSON cannot carry", name);
-            v.TryFormat(text, out var n, "R", CultureInfo.InvariantCulture);
-            if (text[..n].IndexOfAny(".eE"u8) < 0)
-            {
-                ".0"u8.CopyTo(text[n..]);
-                n += 2;
-            }
-            json.WriteRawValue(text[..n], skipInputValidation: true);
+            json.WriteRawValue(text[..DoubleText.Format(v, text)], skipInputValidation: true);
         }
         json.WriteEndArray();
     }
@@ -78,6 +78,8 @@ public static class SampleBatchJson
         string? sensorId = null;
         long? firstSequence = null;
         long[]? timestamps = null;
+        string? schema = null;
+        int? schemaVersion = null;
         var scalars = new List<KeyValuePair<string, string>>();
         var columns = new List<(string Name, List<string> Raw, bool IsDouble)>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
@@ -91,6 +93,13 @@ public static class SampleBatchJson
                     break;
                 case SampleBatch.FirstSequenceField:
                     firstSequence = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seq) ? seq : throw new FormatException("FirstSequence must be an integer");
+                    break;
+                case SampleBatch.SchemaField:
+                    schema = reader.TokenType == JsonTokenType.String ? reader.GetString() : throw new FormatException("Schema must be a string");
+                    break;
+                case SampleBatch.SchemaVersionField:
+                    schemaVersion = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var version) && version >= 1
+                        ? version : throw new FormatException("SchemaVersion must be an integer from 1");
                     break;
                 default:
                     if (reader.TokenType == JsonTokenType.StartArray)
@@ -113,6 +122,12 @@ public static class SampleBatchJson
         if (firstSequence is null) throw new FormatException("event has no FirstSequence");
         if (timestamps is null) throw new FormatException("event has no TimestampNanos array");
         var batch = new SampleBatch(sensorId, firstSequence.Value, timestamps);
+        if (schema is not null)
+        {
+            if (EventSchemas.Problem(schema) is { } problem) throw new FormatException(problem);
+            batch.WithSchema(schema, schemaVersion ?? 1);
+        }
+        else if (schemaVersion is not null) throw new FormatException("SchemaVersion without Schema");
         foreach (var (name, value) in scalars) batch.WithScalar(name, value);
         foreach (var (name, raw, isDouble) in columns)
         {

@@ -8,25 +8,21 @@ namespace SensorStream.Cloud.Tests;
 /// <summary>The table, CSV and Parquet writers without storage.</summary>
 public sealed class ExportWriterTests
 {
-    private static ExportTable Table(params SampleBatch[] batches)
-    {
-        var (table, rejected) = ExportTableBuilder.Build(batches);
-        Assert.Empty(rejected);
-        return table;
-    }
+    private static ExportTable Table(params SampleBatch[] batches) => ExportTableBuilder.Build(batches);
 
     [Fact]
-    public void Table_has_fixed_columns_then_event_columns_in_first_seen_order_with_nulls_where_absent()
+    public void Table_has_fixed_columns_then_event_columns_in_first_seen_order_all_nullable()
     {
         var nic = new SampleBatch("nic", 10, [1, 2]).WithScalar("Interface", "eth0").WithColumn("RxBytes", new long[] { 5, 6 });
         var accel = new SampleBatch("acc", 0, [3]).WithColumn("X", new[] { 1.5 });
         var table = Table(nic, accel);
-        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "RxBytes", "Interface", "X"], table.Columns.Select(c => c.Name));
-        Assert.Equal([ColumnKind.String, ColumnKind.Long, ColumnKind.Long, ColumnKind.Long, ColumnKind.String, ColumnKind.Double], table.Columns.Select(c => c.Kind));
+        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "Timestamp", "RxBytes", "Interface", "X"], table.Columns.Select(c => c.Name));
+        Assert.Equal([ColumnKind.String, ColumnKind.Long, ColumnKind.Long, ColumnKind.Timestamp, ColumnKind.Long, ColumnKind.String, ColumnKind.Double],
+            table.Columns.Select(c => c.Kind));
         Assert.Equal([10L, 11, 0], table.Sequence.Longs!);
-        Assert.Equal([false, false, false, true, true, true], table.Columns.Select(c => c.HasNulls));
-        Assert.Equal([true, true, false], table.Columns[3].Present!);
-        Assert.Equal([false, false, true], table.Columns[5].Present!);
+        Assert.Equal([false, false, false, false, true, true, true], table.Columns.Select(c => c.Optional));
+        Assert.Equal([true, true, false], table.Columns[4].Present!);
+        Assert.Equal([false, false, true], table.Columns[6].Present!);
     }
 
     [Fact]
@@ -39,11 +35,15 @@ public sealed class ExportWriterTests
     }
 
     [Fact]
-    public void A_field_named_Sequence_is_rejected_with_a_reason_instead_of_colliding()
+    public void Fields_named_like_fixed_columns_or_partition_keys_or_differing_only_by_case_are_renamed_not_rejected()
     {
-        var (table, rejected) = ExportTableBuilder.Build([new SampleBatch("a", 0, [1]).WithColumn("Sequence", new long[] { 9 }), new SampleBatch("b", 0, [1])]);
-        Assert.Equal([new ExportTableBuilder.Rejected(0, "field 'Sequence' collides with the exported Sequence column")], rejected);
-        Assert.Equal(["b"], table.SensorId.Strings!.Select(s => s!));
+        var table = Table(new SampleBatch("a", 0, [1])
+            .WithColumn("Sequence", new long[] { 9 }).WithColumn("hour", new[] { 17.5 }).WithColumn("Temp", new[] { 1.0 })
+            .WithColumn("temp", new[] { 2.0 }).WithColumn("timestamp", new[] { 3.0 }).WithScalar("DATE", "x"));
+        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "Timestamp", "Sequence_1", "hour_1", "Temp", "temp_1", "timestamp_1", "DATE_1"],
+            table.Columns.Select(c => c.Name));
+        Assert.Equal([9L], table.Columns[4].Longs!);
+        Assert.Equal([17.5], table.Columns[5].Doubles!);
     }
 
     [Fact]
@@ -54,7 +54,26 @@ public sealed class ExportWriterTests
             new SampleBatch("plain", 0, [8]).WithColumn("V", new[] { -1e300 }));
         using var output = new MemoryStream();
         await CsvExportWriter.WriteAsync(table, output);
-        Assert.Equal("SensorId,Sequence,TimestampNanos,V,Note\r\n\"s,1\",0,7,0.1,\"say \"\"hi\"\"\r\nbye\"\r\nplain,0,8,-1E+300,\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(
+            "SensorId,Sequence,TimestampNanos,Timestamp,V,Note\r\n" +
+            "\"s,1\",0,7,1970-01-01T00:00:00.000000Z,0.1,\"say \"\"hi\"\"\r\nbye\"\r\n" +
+            "plain,0,8,1970-01-01T00:00:00.000000Z,-1E+300,\r\n", Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public async Task Csv_writes_whole_doubles_with_a_decimal_point_and_the_spreadsheet_dialect_has_a_bom_and_semicolons()
+    {
+        var table = Table(new SampleBatch("s;1", 0, [1_795_687_200_123_456_789]).WithColumn("V", new[] { 20.0 }).WithColumn("N", new long[] { 20 }));
+        using var plain = new MemoryStream();
+        await CsvExportWriter.WriteAsync(table, plain);
+        Assert.Equal("SensorId,Sequence,TimestampNanos,Timestamp,N,V\r\ns;1,0,1795687200123456789,2026-11-26T10:00:00.123456Z,20,20.0\r\n",
+            Encoding.UTF8.GetString(plain.ToArray()));
+        using var sheet = new MemoryStream();
+        await CsvExportWriter.WriteAsync(table, sheet, CsvDialect.Parse("spreadsheet-semicolon"));
+        Assert.Equal([0xEF, 0xBB, 0xBF], sheet.ToArray()[..3]);
+        Assert.Equal("SensorId;Sequence;TimestampNanos;Timestamp;N;V\r\n\"s;1\";0;1795687200123456789;2026-11-26T10:00:00.123456Z;20;20.0\r\n",
+            Encoding.UTF8.GetString(sheet.ToArray()[3..]));
+        Assert.Equal("unknown CSV dialect 'excel' (rfc4180, spreadsheet, spreadsheet-semicolon)", Assert.Throws<FormatException>(() => CsvDialect.Parse("excel")).Message);
     }
 
     [Fact]
@@ -65,19 +84,21 @@ public sealed class ExportWriterTests
             .WithScalar("Unit", "m/s2").WithColumn("X", Enumerable.Range(0, rows).Select(i => i * 0.5).ToArray());
         var table = Table(batch);
         using var output = new MemoryStream();
-        // 5 columns × 8 bytes × 1024 rows = the smallest group size allowed: 5 groups of 1024 (the last 904).
+        // 6 columns × 8 bytes × 1024 rows = the smallest group size allowed: 5 groups of 1024 (the last 904).
         await ParquetExportWriter.WriteAsync(table, output, targetRowGroupBytes: 1, default);
         output.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(output);
         Assert.Equal(5, reader.RowGroupCount);
         var fields = reader.Schema.GetDataFields();
-        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "X", "Unit"], fields.Select(f => f.Name));
-        Assert.Equal([typeof(long), typeof(long), typeof(double)], fields[1..4].Select(f => f.ClrType));
-        Assert.All(fields, f => Assert.False(f.IsNullable));
+        Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "Timestamp", "X", "Unit"], fields.Select(f => f.Name));
+        Assert.Equal([typeof(long), typeof(long), typeof(DateTime), typeof(double)], fields[1..5].Select(f => f.ClrType));
+        var timestamp = Assert.IsType<Parquet.Schema.DateTimeDataField>(fields[3]);
+        Assert.Equal((Parquet.Schema.DateTimeFormat.Timestamp, true, Parquet.Schema.DateTimeTimeUnit.Micros), (timestamp.DateTimeFormat, timestamp.IsAdjustedToUTC, timestamp.Unit));
+        Assert.Equal([false, false, false, false, true, true], fields.Select(f => f.IsNullable));
         Assert.All(reader.Metadata!.RowGroups.SelectMany(g => g.Columns), c => Assert.Equal(Parquet.Meta.CompressionCodec.SNAPPY, c.MetaData!.Codec));
         using var group = reader.OpenRowGroupReader(4);
-        var x = new double[group.RowCount];
-        await group.ReadAsync(fields[3], x.AsMemory(), null);
+        var x = new double?[group.RowCount];
+        await group.ReadAsync(fields[4], x.AsMemory(), null);
         Assert.Equal(4096 * 0.5, x[0]);
     }
 }

@@ -1,16 +1,24 @@
+using System.Text.Json.Serialization;
+
 namespace SensorStream.Streams.Exporting;
 
+/// <summary>Type of an exported column: Parquet STRING / INT64 / DOUBLE / TIMESTAMP(MICROS, UTC); CSV text of each.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ColumnKind>))]
 public enum ColumnKind
 {
     String,
     Long,
     Double,
+
+    /// <summary>Event time: values are ns since the Unix epoch (in <see cref="ExportColumn.Longs"/>), written as a UTC timestamp.</summary>
+    Timestamp,
 }
 
 /// <summary>
-/// One typed column of an export table. Exactly one of the value arrays is set (by <see cref="Kind"/>);
-/// <see cref="Present"/> is null when every row has a value, else false marks the rows without one
-/// (an event that lacks the column, e.g. a NIC sample in a file that also holds accelerometer samples).
+/// One typed column of an export table. Exactly one of the value arrays is set (<see cref="ColumnKind.Timestamp"/>
+/// uses <see cref="Longs"/>). <see cref="Optional"/> columns (every sensor column) are nullable in every file of
+/// the table whether or not a row lacks a value — so all files of a table share one schema — and
+/// <see cref="Present"/> marks the rows that have one. Required columns (the fixed ones) have no <see cref="Present"/>.
 /// </summary>
 public sealed class ExportColumn
 {
@@ -34,33 +42,34 @@ public sealed class ExportColumn
 
     public double[]? Doubles { get; }
 
+    /// <summary>Per row: has a value. Null for a required column (every row has one).</summary>
     public bool[]? Present { get; }
 
-    public bool HasNulls => Present is not null;
+    /// <summary>Nullable (Parquet OPTIONAL).</summary>
+    public bool Optional => Present is not null;
 
     public bool IsPresent(int row) => Present is null || Present[row];
 
-    public static ExportColumn Create(string name, ColumnKind kind, int rows, bool[]? present) => kind switch
+    /// <summary>An empty column of <paramref name="rows"/> rows; an optional one starts with every row absent.</summary>
+    public static ExportColumn Create(string name, ColumnKind kind, int rows, bool optional)
     {
-        ColumnKind.String => new(name, kind, new string?[rows], null, null, present),
-        ColumnKind.Long => new(name, kind, null, new long[rows], null, present),
-        ColumnKind.Double => new(name, kind, null, null, new double[rows], present),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-    };
+        var present = optional ? new bool[rows] : null;
+        return kind switch
+        {
+            ColumnKind.String => new(name, kind, new string?[rows], null, null, present),
+            ColumnKind.Long or ColumnKind.Timestamp => new(name, kind, null, new long[rows], null, present),
+            ColumnKind.Double => new(name, kind, null, null, new double[rows], present),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+    }
+
+    /// <summary>A required column over existing values (shared, not copied).</summary>
+    public static ExportColumn Required(string name, ColumnKind kind, long[] values) => new(name, kind, null, values, null, null);
 
     /// <summary>The rows <paramref name="rows"/> of this column, in that order.</summary>
-    public ExportColumn Select(int[] rows)
-    {
-        bool[]? present = null;
-        if (Present is not null)
-        {
-            var p = Array.ConvertAll(rows, r => Present[r]);
-            if (Array.IndexOf(p, false) >= 0) present = p;
-        }
-        return new ExportColumn(Name, Kind,
-            Strings is null ? null : Array.ConvertAll(rows, r => Strings[r]),
-            Longs is null ? null : Array.ConvertAll(rows, r => Longs[r]),
-            Doubles is null ? null : Array.ConvertAll(rows, r => Doubles[r]),
-            present);
-    }
+    public ExportColumn Select(int[] rows) => new(Name, Kind,
+        Strings is null ? null : Array.ConvertAll(rows, r => Strings[r]),
+        Longs is null ? null : Array.ConvertAll(rows, r => Longs[r]),
+        Doubles is null ? null : Array.ConvertAll(rows, r => Doubles[r]),
+        Present is null ? null : Array.ConvertAll(rows, r => Present[r]));
 }

@@ -22,6 +22,9 @@ public sealed record ExportOptions
 
     public IReadOnlyList<ExportFormat> Formats { get; init; } = [ExportFormat.Csv, ExportFormat.Parquet];
 
+    /// <summary>How CSV files are written (separator, byte order mark).</summary>
+    public CsvDialect Csv { get; init; } = CsvDialect.Rfc4180;
+
     /// <summary>Target uncompressed size of a Parquet row group; the row count follows from the column count.</summary>
     public long TargetRowGroupBytes { get; init; } = 64L * 1024 * 1024;
 

@@ -1,8 +1,8 @@
 namespace SensorStream.Streams.Exporting;
 
 /// <summary>
-/// Flattened rows of a range of events, column by column: SensorId, Sequence, TimestampNanos, then the long columns,
-/// double columns and scalars of the events in order of first appearance (see <see cref="ExportTableBuilder"/>).
+/// Flattened rows of one table version, column by column: SensorId, Sequence, TimestampNanos, Timestamp, then the
+/// table's sensor columns (see <see cref="ExportTableBuilder"/>).
 /// </summary>
 public sealed class ExportTable(IReadOnlyList<ExportColumn> columns, int rowCount)
 {

@@ -1,15 +1,19 @@
+using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using SensorStream.Streams.BlobStreams;
+using SensorStream.Streams.Events;
 using SensorStream.Streams.Mirroring;
 using SensorStream.Streams.Naming;
 
 namespace SensorStream.Streams.Exporting;
 
 /// <summary>
-/// Blob stream → CSV and Parquet files, exactly once. One step: (1) read the checkpoint; (2) plan a chunk range and
-/// record it as pending (ETag) — or take the pending range an earlier attempt recorded; (3) quarantine bad events and
-/// write every file of the range create-only under names derived from the range; (4) mark the range done (ETag).
+/// Blob stream → CSV and Parquet files, one table per sensor kind, exactly once. One step: (1) read the checkpoint;
+/// (2) plan a chunk range and the table versions it needs (<see cref="SchemaEvolution"/>) and record both as pending
+/// (ETag) — or take the pending range an earlier attempt recorded; (3) quarantine undecodable events, write each
+/// table version's schema record and every file of the range create-only under names derived from the range and the
+/// table version; (4) mark the range done (ETag).
 /// A crash anywhere leaves either nothing recorded (re-planned from the same position) or a pending range whose
 /// files are written again under the same names (409 = already there), so each row lands in exactly one file per format.
 /// </summary>
@@ -56,17 +60,18 @@ public sealed class Exporter
         if (read.Value.Pending is { } pending)
         {
             var chunks = await ReadRangeAsync(blob, pending, ct).ConfigureAwait(false);
-            return await WriteAndFinishAsync(stream, checkpoint, read, pending, chunks, more: true, ct).ConfigureAwait(false);
+            return await WriteAndFinishAsync(stream, checkpoint, read, pending, chunks, more: true, [], ct).ConfigureAwait(false);
         }
 
         var (taken, full) = await GatherAsync(blob, read.Value.NextChunk, ct).ConfigureAwait(false);
         var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow(), flushNow);
         if (plan.Decision != PlanDecision.Export) return StepResult.Idle(plan.Reason);
         var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, plan.Reason);
-        var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range }, ct).ConfigureAwait(false);
+        var (tables, notes) = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Batches), range.FromChunk);
+        var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range, Tables = tables }, ct).ConfigureAwait(false);
         if (recorded is null) return StepResult.Lost("another exporter recorded a plan first");
         _options.Probe?.Invoke(Points.AfterRecordPlan);
-        return await WriteAndFinishAsync(stream, checkpoint, recorded, range, taken, full, ct).ConfigureAwait(false);
+        return await WriteAndFinishAsync(stream, checkpoint, recorded, range, taken, full, notes, ct).ConfigureAwait(false);
     }
 
     /// <summary>Consecutive chunks from <paramref name="next"/> that fit one file, and whether one more exists that did not fit.</summary>
@@ -99,22 +104,33 @@ public sealed class Exporter
     }
 
     private async Task<StepResult> WriteAndFinishAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
-        Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, CancellationToken ct)
+        Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, IReadOnlyList<string> notes, CancellationToken ct)
     {
         var batches = chunks.SelectMany(c => c.Batches).ToList();
-        var (table, rejected) = ExportTableBuilder.Build(batches);
-        var bad = chunks.SelectMany(c => c.Bad).Concat(rejected.Select(r => Locate(chunks, r))).ToList();
+        // The recorded tables already cover the range (planning again changes nothing); a range recorded by an
+        // exporter that kept no tables is planned here, the same way on every attempt.
+        var tables = SchemaEvolution.Plan(recorded.Value.Tables, batches, range.FromChunk).Tables;
+        var bad = chunks.SelectMany(c => c.Bad).ToList();
         foreach (var b in bad) await _deadLetters.WriteAsync(stream, b, ct).ConfigureAwait(false);
         _options.Probe?.Invoke(Points.AfterDeadLetters);
 
         var files = 0;
-        foreach (var (hour, rows) in table.ByHour())
+        var rows = 0L;
+        foreach (var group in batches.GroupBy(EventSchemas.TableOf))
         {
-            foreach (var format in _options.Formats)
+            var schema = tables.Single(t => t.Table == group.Key);
+            var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
+            await CreateOnceAsync(ExportLayout.SchemaName(stream, schema), BinaryData.FromString(schemaJson), "application/json", ct).ConfigureAwait(false);
+            var table = ExportTableBuilder.Build(schema, group.ToList());
+            rows += table.RowCount;
+            foreach (var (hour, part) in table.ByHour())
             {
-                await WriteFileAsync(ExportLayout.FileName(format, stream, hour, range.FromChunk, range.ToChunk), format, rows, ct).ConfigureAwait(false);
-                files++;
-                _options.Probe?.Invoke(Points.AfterFile);
+                foreach (var format in _options.Formats)
+                {
+                    await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk), format, part, schemaJson, ct).ConfigureAwait(false);
+                    files++;
+                    _options.Probe?.Invoke(Points.AfterFile);
+                }
             }
         }
         _options.Probe?.Invoke(Points.BeforeDone);
@@ -125,49 +141,45 @@ public sealed class Exporter
             NextChunk = range.ToChunk + 1,
             Pending = null,
             EventsExported = recorded.Value.EventsExported + events,
-            RowsExported = recorded.Value.RowsExported + table.RowCount,
+            RowsExported = recorded.Value.RowsExported + rows,
             FilesWritten = recorded.Value.FilesWritten + files,
             DeadLettered = recorded.Value.DeadLettered + bad.Count,
+            Tables = tables,
         }, ct).ConfigureAwait(false);
         if (done is null) return StepResult.Lost("another exporter finished the range first");
+        var schemaNotes = notes.Count == 0 ? "" : "; schema: " + string.Join("; ", notes);
         return new StepResult(StepOutcome.Progress, events, chunks.Sum(c => c.Info.ContentLength), more,
-            $"chunks {range.FromChunk}..{range.ToChunk}: {table.RowCount} rows in {files} files, {bad.Count} dead-lettered ({range.Reason})");
+            $"chunks {range.FromChunk}..{range.ToChunk}: {rows} rows in {files} files, {bad.Count} dead-lettered ({range.Reason}){schemaNotes}");
     }
 
-    /// <summary>Maps a rejected batch (index into the range's accepted batches) back to its chunk and event.</summary>
-    private static BadEvent Locate(List<ParsedChunk> chunks, ExportTableBuilder.Rejected rejected)
-    {
-        var i = rejected.Index;
-        foreach (var chunk in chunks)
-        {
-            if (i < chunk.Batches.Count)
-            {
-                var index = chunk.BatchIndexes[i];
-                return new BadEvent(chunk.Info.Seq, index, rejected.Reason, chunk.Events[index]);
-            }
-            i -= chunk.Batches.Count;
-        }
-        throw new InvalidOperationException($"rejected batch {rejected.Index} is not in the range");
-    }
+    private static readonly JsonSerializerOptions SchemaJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private async Task WriteFileAsync(string name, ExportFormat format, ExportTable rows, CancellationToken ct)
+    private async Task WriteFileAsync(string name, ExportFormat format, ExportTable rows, string schemaJson, CancellationToken ct)
     {
         using var content = new MemoryStream();
-        if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, ct).ConfigureAwait(false);
-        else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, ct).ConfigureAwait(false);
+        if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
+        else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
         content.Position = 0;
+        await CreateOnceAsync(name, BinaryData.FromStream(content), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet", ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Uploads create-only. 409 means an earlier attempt at this very range wrote it: same rows (or schema), same
+    /// name — keep that one.
+    /// </summary>
+    private async Task CreateOnceAsync(string name, BinaryData content, string contentType, CancellationToken ct)
+    {
         var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
         try
         {
             await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
             {
                 Conditions = BlobConditions.CreateOnly,
-                HttpHeaders = new BlobHttpHeaders { ContentType = format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet" },
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
             }, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (BlobConditions.LostRace(e))
         {
-            // Written by an earlier attempt at this very range: same rows, same name. Keep that one.
         }
     }
 }

@@ -4,13 +4,27 @@ using Parquet.Schema;
 namespace SensorStream.Streams.Exporting;
 
 /// <summary>
-/// Parquet with typed columns (string / int64 / double; nullable only where some row has no value), snappy
-/// compression, delta-binary-packed integers, dictionary-encoded strings (scalars repeat), plain doubles
-/// (sensor readings do not repeat, so dictionaries would only cost), and row groups sized from the column count.
+/// Parquet with typed columns — STRING, INT64, DOUBLE, and <c>Timestamp</c> as TIMESTAMP(MICROS, UTC) (see
+/// <see cref="ExportTimestamps"/>) — required for the fixed columns and optional for every sensor column (so every
+/// file of a table version has the same schema), snappy compression, delta-binary-packed integers,
+/// dictionary-encoded strings (scalars repeat), plain doubles (sensor readings do not repeat, so dictionaries would
+/// only cost), and row groups sized from the column count. The table's schema record (JSON) is stored in the
+/// file's key-value metadata under <see cref="SchemaMetadataKey"/> when given.
 /// </summary>
 public static class ParquetExportWriter
 {
-    public static async Task WriteAsync(ExportTable table, Stream output, long targetRowGroupBytes, CancellationToken ct = default)
+    /// <summary>Key of the file metadata entry holding the table version's schema record (JSON).</summary>
+    public const string SchemaMetadataKey = "sensorstream.schema";
+
+    public static async Task WriteAsync(ExportTable table, Stream output, long targetRowGroupBytes, CancellationToken ct = default) =>
+        await WriteAsync(table, output, targetRowGroupBytes, null, ct).ConfigureAwait(false);
+
+    /// <param name="table">The rows.</param>
+    /// <param name="output">Receives the file.</param>
+    /// <param name="targetRowGroupBytes">Target uncompressed row group size (see <see cref="RowsPerGroup"/>).</param>
+    /// <param name="schemaJson">The schema record to store in the file metadata; null for none.</param>
+    /// <param name="ct">Cancels the write.</param>
+    public static async Task WriteAsync(ExportTable table, Stream output, long targetRowGroupBytes, string? schemaJson, CancellationToken ct = default)
     {
         var fields = table.Columns.Select(Field).ToArray();
         var options = new ParquetOptions { CompressionMethod = CompressionMethod.Snappy };
@@ -26,6 +40,7 @@ public static class ParquetExportWriter
         }
         var rowsPerGroup = RowsPerGroup(table, targetRowGroupBytes);
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), output, options, cancellationToken: ct).ConfigureAwait(false);
+        if (schemaJson is not null) writer.CustomMetadata = new Dictionary<string, string> { [SchemaMetadataKey] = schemaJson };
         for (var start = 0; start < table.RowCount; start += rowsPerGroup)
         {
             var count = Math.Min(rowsPerGroup, table.RowCount - start);
@@ -40,9 +55,10 @@ public static class ParquetExportWriter
 
     private static DataField Field(ExportColumn column) => column.Kind switch
     {
-        ColumnKind.String => new DataField<string>(column.Name, column.HasNulls),
-        ColumnKind.Long => column.HasNulls ? new DataField<long?>(column.Name) : new DataField<long>(column.Name),
-        ColumnKind.Double => column.HasNulls ? new DataField<double?>(column.Name) : new DataField<double>(column.Name),
+        ColumnKind.String => new DataField<string>(column.Name, column.Optional),
+        ColumnKind.Long => column.Optional ? new DataField<long?>(column.Name) : new DataField<long>(column.Name),
+        ColumnKind.Double => column.Optional ? new DataField<double?>(column.Name) : new DataField<double>(column.Name),
+        ColumnKind.Timestamp => new DateTimeDataField(column.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Micros, isNullable: column.Optional),
         _ => throw new ArgumentOutOfRangeException(nameof(column)),
     };
 
@@ -52,6 +68,11 @@ public static class ParquetExportWriter
         {
             case ColumnKind.String:
                 await group.WriteAsync(field, new ArraySegment<string>(column.Strings!, start, count)!).ConfigureAwait(false);
+                break;
+            case ColumnKind.Timestamp:
+                var times = new DateTime[count];
+                for (var i = 0; i < count; i++) times[i] = ExportTimestamps.ToDateTime(column.Longs![start + i]);
+                await group.WriteAsync<DateTime>(field, times, null, null, ct).ConfigureAwait(false);
                 break;
             case ColumnKind.Long when column.Present is { } present:
                 await group.WriteAsync<long>(field, Nullable(column.Longs!, present, start, count), null, null, ct).ConfigureAwait(false);

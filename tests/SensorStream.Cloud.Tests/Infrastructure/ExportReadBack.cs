@@ -134,11 +134,17 @@ public sealed class ExportReadBack
             {
                 var values = new double[n];
                 await group.ReadAsync(field, values.AsMemory(), null);
-                return values.Select(v => (string?)v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+                return values.Select(v => (string?)TestEvents.Text(v)).ToArray();
             }
             var nullable = new double?[n];
             await group.ReadAsync(field, nullable.AsMemory(), null);
-            return nullable.Select(v => v?.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+            return nullable.Select(v => v is { } d ? TestEvents.Text(d) : null).ToArray();
+        }
+        if (field.ClrType == typeof(DateTime) && !field.IsNullable)
+        {
+            var values = new DateTime[n];
+            await group.ReadAsync(field, values.AsMemory(), null);
+            return values.Select(v => (string?)TestEvents.Text(v)).ToArray();
         }
         throw new InvalidDataException($"column {field.Name} has unexpected type {field.ClrType}");
     }

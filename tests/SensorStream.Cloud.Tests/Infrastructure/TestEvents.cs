@@ -44,7 +44,20 @@ public static class TestEvents
         return result;
     }
 
-    /// <summary>The rows a correct export holds for these events: (SensorId, Sequence) → column → invariant text.</summary>
+    /// <summary>A double as the exports write it: shortest round trip, and <c>.0</c> on a whole number.</summary>
+    public static string Text(double value)
+    {
+        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        return text.AsSpan().IndexOfAny(".E") < 0 ? text + ".0" : text;
+    }
+
+    /// <summary>A UTC time as the exports write it: ISO 8601 with microseconds and Z (Parquet TIMESTAMP(MICROS) holds no more).</summary>
+    public static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The rows a correct export holds for these events: (SensorId, Sequence) → column → invariant text (values a
+    /// row's table has but its event lacks are null, so they are left out here and in the read-back alike).
+    /// </summary>
     public static Dictionary<(string, long), Dictionary<string, string>> ExpectedRows(IEnumerable<byte[]> events)
     {
         var rows = new Dictionary<(string, long), Dictionary<string, string>>();
@@ -66,9 +79,10 @@ public static class TestEvents
                     ["SensorId"] = batch.SensorId,
                     ["Sequence"] = (batch.FirstSequence + k).ToString(CultureInfo.InvariantCulture),
                     ["TimestampNanos"] = batch.TimestampNanos[k].ToString(CultureInfo.InvariantCulture),
+                    ["Timestamp"] = Text(DateTime.UnixEpoch.AddTicks(batch.TimestampNanos[k] / 100)),
                 };
                 foreach (var (name, values) in batch.LongColumns) row[name] = values[k].ToString(CultureInfo.InvariantCulture);
-                foreach (var (name, values) in batch.DoubleColumns) row[name] = values[k].ToString("R", CultureInfo.InvariantCulture);
+                foreach (var (name, values) in batch.DoubleColumns) row[name] = Text(values[k]);
                 foreach (var (name, value) in batch.Scalars) row[name] = value;
                 rows.Add((batch.SensorId, batch.FirstSequence + k), row);
             }

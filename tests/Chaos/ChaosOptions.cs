@@ -7,7 +7,13 @@ namespace SensorStream.Chaos;
 public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int RateHz, int Batch, TimeSpan MeanFaultInterval, string DataDir, bool KeepData, bool Plaintext)
 {
     public const string Usage =
-        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data] [--plaintext]";
+        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data] [--plaintext] [--file-damage edge|edge,gateway]";
+
+    /// <summary>
+    /// <c>--file-damage</c>: the components whose files the seeded random file-damage faults hit while they are down
+    /// (<c>edge</c>: the collector's queue; <c>gateway</c>: any file of its data directory). Empty (the default): no file damage.
+    /// </summary>
+    public IReadOnlySet<string> FileDamage { get; init; } = new HashSet<string>();
 
     public static ChaosOptions Parse(string[] args)
     {
@@ -20,6 +26,7 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
         string? dataDir = null;
         var keep = false;
         var plaintext = false;
+        var damage = new HashSet<string>();
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -34,12 +41,16 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
                 case "--data-dir": dataDir = Value(); break;
                 case "--keep-data": keep = true; break;
                 case "--plaintext": plaintext = true; break; // h2c without a token, to tell a TLS problem from another
+                case "--file-damage":
+                    foreach (var target in Value().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                        damage.Add(target is "edge" or "gateway" ? target : throw new ArgumentException($"--file-damage: '{target}' is not edge or gateway"));
+                    break;
 
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         dataDir ??= Path.Combine(Path.GetTempPath(), $"sensorstream-chaos-{seed}-{Environment.ProcessId}");
-        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep, plaintext);
+        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep, plaintext) { FileDamage = damage };
     }
 
     private static TimeSpan Time(string text, string name) =>

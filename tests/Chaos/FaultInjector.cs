@@ -4,16 +4,24 @@ using SensorStream.Testing;
 namespace SensorStream.Chaos;
 
 /// <summary>Applies planned faults to the running pipeline and brings the components back.</summary>
-public sealed class FaultInjector(LocalPipeline pipeline, FsyncStall? fsyncStall, EdgeDisk? edgeDisk, CsvFeeder csv, Action<string> log)
+public sealed class FaultInjector(LocalPipeline pipeline, FsyncStall? fsyncStall, EdgeDisk? edgeDisk, CsvFeeder csv, FileDamage damage, Action<string> log)
 {
-    /// <summary>The kinds this machine can inject: disk stalls need a C compiler, a full disk needs a tmpfs mount.</summary>
-    public static IReadOnlyList<FaultKind> Available(FsyncStall? fsyncStall, EdgeDisk? edgeDisk) =>
+    /// <summary>
+    /// The kinds this machine can inject: disk stalls need a C compiler, a full disk needs a tmpfs mount; file damage
+    /// only where <paramref name="fileDamage"/> (<c>--file-damage</c>) names the component.
+    /// </summary>
+    public static IReadOnlyList<FaultKind> Available(FsyncStall? fsyncStall, EdgeDisk? edgeDisk, IReadOnlySet<string> fileDamage) =>
         Enum.GetValues<FaultKind>().Where(k => k switch
         {
             FaultKind.StallEdgeDisk or FaultKind.StallGatewayDisk => fsyncStall is not null,
             FaultKind.EdgeDiskFull => edgeDisk is not null,
+            FaultKind.DamageEdgeQueue => fileDamage.Contains("edge"),
+            FaultKind.DamageGatewayFile => fileDamage.Contains("gateway"),
             _ => true,
         }).ToList();
+
+    /// <summary>Gateway starts refused on a damaged file, each naming it (then repaired from the backup).</summary>
+    public int GatewayRefusals { get; private set; }
 
     /// <summary>What the pipeline failed to do after a fault (besides losing or duplicating data, which the audit finds).</summary>
     public List<string> Problems { get; } = [];
@@ -36,6 +44,20 @@ public sealed class FaultInjector(LocalPipeline pipeline, FsyncStall? fsyncStall
                 log($"edge disk full ({filled / (1 << 20)} MiB filler), CSV file {csv.FilesWritten - 1} dropped in");
                 await HoldAsync(fault, ct, edgeDisk.Free);
                 await ExpectAsync(csv.AllTaken, "the CSV file that arrived during the full disk is imported once space is back", ct);
+                break;
+            case FaultKind.DamageEdgeQueue:
+                pipeline.Kill(LocalPipeline.EdgeName);
+                log($"edge queue damage: {damage.DamageEdgeQueue()}");
+                await HoldAsync(fault, ct, () => { });
+                await RestoreAsync(ct);
+                break;
+            case FaultKind.DamageGatewayFile:
+                pipeline.Kill(LocalPipeline.GatewayName);
+                var (what, file, backup) = damage.DamageGatewayFile();
+                log($"gateway file damage: {what}");
+                await HoldAsync(fault, ct, () => { });
+                await StartDamagedGatewayAsync(file, backup, ct);
+                await RestoreAsync(ct);
                 break;
             default:
                 await StopAsync(fault.Kind);
@@ -90,6 +112,34 @@ public sealed class FaultInjector(LocalPipeline pipeline, FsyncStall? fsyncStall
             // therefore always restarted gracefully (SIGTERM), also in a power cut of the edge site.
             if (kind == FaultKind.GatewayOutage || name == LocalPipeline.AzuriteName) await pipeline.StopComponentAsync(name);
             else pipeline.Kill(name);
+        }
+    }
+
+    /// <summary>
+    /// Starts the gateway on its damaged file. Refusing is right ("detect, never guess") when the refusal names the file;
+    /// the file is then repaired from its backup. A gateway that starts must serve without loss (the final audit judges).
+    /// </summary>
+    private async Task StartDamagedGatewayAsync(string file, string backup, CancellationToken ct)
+    {
+        try
+        {
+            await pipeline.StartComponentAsync(LocalPipeline.GatewayName, ct);
+            log("gateway started on the damaged file");
+        }
+        catch (InvalidOperationException e)
+        {
+            if (e.Message.Contains(Path.GetFileName(file), StringComparison.Ordinal))
+            {
+                GatewayRefusals++;
+                log($"gateway refused to start, naming {Path.GetFileName(file)}: repaired from the backup");
+            }
+            else
+            {
+                var problem = $"gateway refused to start on damaged {file} without naming it: {e.Message.Split('\n')[0]}";
+                log($"PROBLEM: {problem}");
+                Problems.Add(problem);
+            }
+            FileDamage.Repair(file, backup);
         }
     }
 

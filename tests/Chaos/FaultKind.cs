@@ -21,4 +21,14 @@ public enum FaultKind
     StallGatewayDisk,
     /// <summary>The collector's file system filled to the last byte: SQLite gets SQLITE_FULL until space is freed.</summary>
     EdgeDiskFull,
+    /// <summary>
+    /// Seeded random damage to the collector's queue while it is down (bits flipped, WAL truncated, database deleted or
+    /// replaced by an older copy); only with <c>--file-damage edge</c>. Must hold: a counted, logged gap, never a duplicate.
+    /// </summary>
+    DamageEdgeQueue,
+    /// <summary>
+    /// Seeded random damage to one file of the gateway while it is down; only with <c>--file-damage gateway</c>. Must hold:
+    /// the gateway refuses to start naming the file (it is then repaired from a backup), or it serves with nothing lost.
+    /// </summary>
+    DamageGatewayFile,
 }

@@ -27,7 +27,8 @@ if (Directory.Exists(options.DataDir)) Directory.Delete(options.DataDir, recursi
 Directory.CreateDirectory(options.DataDir);
 var fsyncStall = FsyncStall.TryBuild(Path.Combine(options.DataDir, "faults"), Log);
 using var edgeDisk = EdgeDisk.TryMount(Path.Combine(options.DataDir, "edge"), 256, Log);
-var kinds = FaultInjector.Available(fsyncStall, edgeDisk);
+var kinds = FaultInjector.Available(fsyncStall, edgeDisk, options.FileDamage);
+var damage = new FileDamage(options.Seed, Path.Combine(options.DataDir, "edge"), Path.Combine(options.DataDir, "gateway"), Path.Combine(options.DataDir, "damage-backups"));
 var csv = new CsvFeeder(Path.Combine(options.DataDir, "csv-in"));
 var sensors = Enumerable.Range(0, options.Sensors).Select(i => $"synthetic:chaos-{i}").Append($"csv:{csv.Directory}").ToList();
 var schedule = FaultSchedule.Create(options.Seed, options.Duration, options.MeanFaultInterval, kinds);
@@ -50,7 +51,7 @@ var pipelineOptions = new PipelineOptions(options.DataDir, sensors, options.Rate
 int exitCode;
 await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, RepoLayout.Discover(), Log, stop.Token))
 {
-    var injector = new FaultInjector(pipeline, fsyncStall, edgeDisk, csv, Log);
+    var injector = new FaultInjector(pipeline, fsyncStall, edgeDisk, csv, damage, Log);
     var resources = new ResourceSampler(pipeline);
     var started = DateTime.UtcNow;
     // Background work on a period until its timer is disposed (or Ctrl-C).
@@ -112,6 +113,17 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     Console.WriteLine(resources.Table());
     foreach (var problem in injector.Problems) Console.WriteLine($"problem: {problem}");
     var ok = audit.Clean && startsAtZero && csvExact && injector.Problems.Count == 0;
+    if (options.FileDamage.Count > 0)
+    {
+        // Damage may lose samples, but only as counted gaps the collector recorded and logged; never a duplicate.
+        var damaged = await DamageAudit.RunAsync(gateway, stream, damage.EdgeQueue, stop.Token);
+        var csvIssued = damaged.Next.GetValueOrDefault(csv.SensorId);
+        Console.WriteLine($"file damage: {damaged.RecordedRanges} ranges ({damaged.RecordedSamples} samples) recorded lost by the collector, " +
+                          $"{damaged.Unexplained.Count} ranges missing without a record{(damaged.Unexplained.Count > 0 ? ": " + string.Join(", ", damaged.Unexplained.Take(10)) : "")}; " +
+                          $"gateway refusals naming the damaged file: {injector.GatewayRefusals}; CSV rows issued {csvIssued} of {csv.RowsWritten}");
+        ok = audit.Stream.Samples > 0 && audit.Duplicates == 0 && audit.Undecodable == 0 && audit.ExportsComplete && damaged.Unexplained.Count == 0
+             && csvTaken && csvIssued == csv.RowsWritten && injector.Problems.Count == 0;
+    }
     Console.WriteLine($"chaos: {(ok ? "PASSED" : "FAILED")}: {audit.Stream.Samples} samples, {audit.Gaps} gaps, {audit.Duplicates} duplicates, " +
                       $"exports complete: {audit.ExportsComplete}, every sensor from sequence 0: {startsAtZero}, CSV rows exactly once: {csvExact}, " +
                       $"problems after faults: {injector.Problems.Count}");

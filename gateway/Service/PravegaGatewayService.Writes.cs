@@ -87,10 +87,12 @@ public sealed partial class PravegaGatewayService
             log.LogInformation("WriteEvents on {Stream}: the client cancelled after {Events} event(s); all of them were written", stream, appender.Written);
             throw new RpcException(new Status(StatusCode.Cancelled, $"cancelled by the client; the {appender.Written} event(s) it sent were written"));
         }
-        catch (StoreException e) when (e.Kind != StoreError.InvalidArgument)
+        catch (Exception e) when (e is IOException or ObjectDisposedException || e is StoreException { Kind: not StoreError.InvalidArgument })
         {
-            throw new StoreException(e.Kind,
-                $"{e.Message}; {appender.Written} event(s) of this call were written, {appender.InDoubt} more may be (the batch that failed), the rest were not");
+            // The stream failed, was deleted or the gateway is stopping: say what of the call is in the stream.
+            var inDoubt = appender.InDoubt > 0 ? $", {appender.InDoubt} more may be (their commit was under way)" : "";
+            throw new StoreException(e is StoreException s ? s.Kind : StoreError.Unavailable,
+                $"{e.Message}; {appender.Written} event(s) of this call were written{inDoubt}, the rest were not");
         }
     }
 

@@ -21,11 +21,15 @@ public sealed class StreamedAppender(StreamStore stream, long maxBufferedBytes)
     private Exception? _failure;
     private long _written;
     private int _inFlight;
+    private bool _committing;
 
     /// <summary>Events of this call that are durable and visible.</summary>
     public long Written => Interlocked.Read(ref _written);
 
-    /// <summary>Events of a batch that failed: they may or may not be in the stream (a restart's recovery decides).</summary>
+    /// <summary>
+    /// Events of the batch that failed during its commit: they may or may not be in the stream (recovery at the next
+    /// start decides). 0 when the batch failed before its commit (then it was not written).
+    /// </summary>
     public int InDoubt { get; private set; }
 
     /// <summary>Queues one event; starts a batch when none is running. Throws the failure of an earlier batch.</summary>
@@ -82,6 +86,7 @@ public sealed class StreamedAppender(StreamStore stream, long maxBufferedBytes)
                 _space?.TrySetResult();
                 _space = null;
                 _inFlight = batch.Count;
+                _committing = false;
             }
             try
             {
@@ -93,7 +98,7 @@ public sealed class StreamedAppender(StreamStore stream, long maxBufferedBytes)
                 lock (_lock)
                 {
                     _failure = e;
-                    InDoubt = _inFlight;
+                    InDoubt = _committing ? _inFlight : 0;
                     _pumping = false;
                     _space?.TrySetResult();
                 }
@@ -115,6 +120,7 @@ public sealed class StreamedAppender(StreamStore stream, long maxBufferedBytes)
             catch (StoreException) { /* the stream failed or closed: the transaction goes with it */ }
             throw;
         }
+        lock (_lock) _committing = true;
         await stream.CommitAsync(txn.Id, CancellationToken.None).ConfigureAwait(false);
     }
 }

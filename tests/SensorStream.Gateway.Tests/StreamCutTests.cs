@@ -92,6 +92,36 @@ public sealed class StreamCutTests
         var garbled = await Assert.ThrowsAsync<RpcException>(() => gw.Client.ReadEventsAsync(Stream, new StreamCut { Text = "not a cut!" }, null).ToListAsync().AsTask());
         Assert.Equal(StatusCode.InvalidArgument, garbled.StatusCode);
         Assert.Contains("from_stream_cut", garbled.Status.Detail);
+
+        // Pravega-form texts that are well encoded but wrong for this stream, or damaged: each named in one line.
+        (string Plain, string Why)[] bad =
+        [
+            ("1:cuts/s:0:0:0", "version '1' is not Pravega's 0"),
+            ("0:cuts/s:0,1:0:0", "it lists 2 segment numbers, 1 epochs and 1 offsets"),
+            ("0:cuts/s:0:1:0", "segment 0 of epoch 1 is not a segment of cuts/s"),
+            ("0:cuts/s:0,0:0,0:0,0", "segment 0 is listed twice"),
+            ("0:cuts/s:0:0:x", "offset 'x' is not a number"),
+            ("0:cuts/s:0:0:-5", "offset -5 of segment 0 is negative"),
+            ("0:cuts-s:0:0:0", "'cuts-s' is not a scope/stream name"),
+        ];
+        foreach (var (plain, why) in bad)
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(() => gw.Client.ReadEventsAsync(Stream, null, new StreamCut { Text = Gzip64(plain) }).ToListAsync().AsTask());
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Contains("to_stream_cut is not valid", error.Status.Detail);
+            Assert.Contains(why, error.Status.Detail);
+        }
+        var damaged = Gzip64("0:cuts/s:0:0:0")[..12] + "AAAA";
+        var broken = await Assert.ThrowsAsync<RpcException>(() => gw.Client.ReadEventsAsync(Stream, new StreamCut { Text = damaged }, null).ToListAsync().AsTask());
+        Assert.Equal(StatusCode.InvalidArgument, broken.StatusCode);
+    }
+
+    private static string Gzip64(string plain)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            gzip.Write(System.Text.Encoding.UTF8.GetBytes(plain));
+        return Convert.ToBase64String(buffer.ToArray());
     }
 
     [Fact]

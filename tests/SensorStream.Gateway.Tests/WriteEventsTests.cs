@@ -51,6 +51,29 @@ public sealed class WriteEventsTests
     }
 
     [Fact]
+    public async Task A_stream_deleted_under_an_open_call_fails_it_saying_what_was_written()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        using var call = gw.Client.Raw.WriteEvents();
+        for (var i = 0; i < 3; i++) await call.RequestStream.WriteAsync(Message("k", i, first: i == 0));
+        await Poll.UntilAsync(() => CountAsync(gw.Client), n => n == 3, Wait, "the first three events visible");
+        await gw.Client.DeleteStreamAsync(Stream);
+        try
+        {
+            await call.RequestStream.WriteAsync(Message("k", 3));
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            // The server already ended the call; its status is in the response.
+        }
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("3 event(s) of this call were written, the rest were not", error.Status.Detail);
+    }
+
+    [Fact]
     public async Task Switching_use_transaction_on_mid_call_is_invalid_and_nothing_after_it_is_written()
     {
         await using var gw = await TestGateway.StartAsync();

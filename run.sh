@@ -10,7 +10,7 @@ if [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 echo "[sensorstream] building (Release)"
-for project in gateway edge-module functions cli; do
+for project in gateway edge-module functions-local cli; do
   dotnet build "$project" -c Release -v quiet -nologo -clp:ErrorsOnly >/dev/null || { dotnet build "$project" -c Release -v quiet -nologo -clp:ErrorsOnly; exit 1; }
 done
 exec dotnet cli/bin/Release/net10.0/sensorstream.dll run "$@"

@@ -1,7 +1,7 @@
 using System.ComponentModel;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using SensorStream.Cli.Exports;
+using SensorStream.Cli.Local;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -14,8 +14,8 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
     public sealed class Settings : LocalRunSettings
     {
         [CommandOption("--to <DIR>")]
-        [Description("Folder to download into (created if missing).")]
-        public string To { get; init; } = "";
+        [Description("Folder to download into (created if missing; default: <data-dir>/exports).")]
+        public string? To { get; init; }
 
         [CommandOption("--format <FORMAT>")]
         [Description("csv, parquet or all.")]
@@ -26,7 +26,7 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
 
         public override ValidationResult Validate()
         {
-            if (string.IsNullOrWhiteSpace(To)) return ValidationResult.Error("--to DIR is required");
+            if (To is not null && string.IsNullOrWhiteSpace(To)) return ValidationResult.Error("--to: the folder name is empty");
             if (Format is not ("csv" or "parquet" or "all")) return ValidationResult.Error($"--format: '{Format}' is not csv, parquet or all");
             return base.Validate();
         }
@@ -34,27 +34,34 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        var container = new BlobServiceClient(settings.ResolvedStorage).GetBlobContainerClient(ExportAudit.Container);
+        await using var access = await PipelineAccess.OpenAsync(settings, "export get", needsGateway: false, needsStorage: true, ct);
+        var container = access.Blobs.GetBlobContainerClient(ExportAudit.Container);
         if (!await container.ExistsAsync(ct))
         {
             Console.Error.WriteLine($"export get: the storage account has no '{ExportAudit.Container}' container yet (nothing exported)");
-            return 1;
+            return ExitCodes.CheckFailed;
         }
+        var to = Path.GetFullPath(settings.To ?? Path.Combine(settings.ResolvedDataDir, "exports"));
         var files = 0;
         long bytes = 0;
         foreach (var format in settings.Formats)
         {
             await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ExportAudit.Prefix(format, settings.StreamName), ct))
             {
-                var target = Path.GetFullPath(Path.Combine(settings.To, item.Name));
-                if (!target.StartsWith(Path.GetFullPath(settings.To), StringComparison.Ordinal)) continue; // never write outside --to
+                var target = Path.GetFullPath(Path.Combine(to, item.Name));
+                if (!target.StartsWith(to + Path.DirectorySeparatorChar, StringComparison.Ordinal)) continue; // never write outside --to
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 await container.GetBlobClient(item.Name).DownloadToAsync(target, ct);
                 files++;
                 bytes += item.Properties.ContentLength ?? 0;
             }
         }
-        Console.WriteLine($"downloaded {files} files ({bytes:N0} bytes) of {settings.StreamName} to {Path.GetFullPath(settings.To)}");
-        return files > 0 ? 0 : 1;
+        if (files == 0)
+        {
+            Console.Error.WriteLine($"export get: nothing exported yet for {settings.StreamName} ({string.Join(" or ", settings.Formats)})");
+            return ExitCodes.CheckFailed;
+        }
+        Console.WriteLine($"downloaded {files} files ({bytes:N0} bytes) of {settings.StreamName} to {to}");
+        return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using SensorStream.Cli.Local;
 using SensorStream.Streams.Client;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -7,79 +6,57 @@ using Spectre.Console.Cli;
 namespace SensorStream.Cli.Commands;
 
 /// <summary>
-/// Options every command that talks to a gateway shares. Each comes from its flag, then the environment, then the
-/// <c>run.json</c> a local `sensorstream run` publishes in its data folder, then the local default.
+/// Options every command that talks to a gateway shares. A gateway named by flag or environment is used as given;
+/// otherwise <see cref="Local.PipelineAccess"/> finds the data folder's live run, or starts the ended run's gateway.
 /// </summary>
 public class GatewaySettings : CommandSettings
 {
-    public const string DefaultEndpoint = "http://127.0.0.1:5005";
-
     [CommandOption("--gateway <URL>")]
-    [Description("Gateway endpoint (env SENSORSTREAM_GATEWAY; default: the local run's, else " + DefaultEndpoint + ").")]
+    [Description("Gateway endpoint (env SENSORSTREAM_GATEWAY; default: the data folder's live run, else the last run's data).")]
     public string? Gateway { get; init; }
 
     [CommandOption("--token-file <FILE>")]
-    [Description("File holding the gateway's bearer token (env SENSORSTREAM_GATEWAY_TOKEN_FILE; default: the local run's).")]
+    [Description("File holding the named gateway's bearer token (env SENSORSTREAM_GATEWAY_TOKEN_FILE; the local run's are used automatically).")]
     public string? TokenFile { get; init; }
 
     [CommandOption("--ca-file <FILE>")]
-    [Description("PEM certificate (or CA) to trust for an https gateway (env SENSORSTREAM_GATEWAY_CA_FILE; default: the local run's).")]
+    [Description("PEM certificate (or CA) to trust for a named https gateway (env SENSORSTREAM_GATEWAY_CA_FILE).")]
     public string? CaFile { get; init; }
 
     [CommandOption("--data-dir <DIR>")]
-    [Description("Data folder of a local `sensorstream run` whose endpoints and credentials to use.")]
-    [DefaultValue(".sensorstream")]
-    public string DataDir { get; init; } = ".sensorstream";
+    [Description("Data folder of the local run to read (live, or ended: then its gateway/Azurite are started briefly on its data); " +
+                 "env SENSORSTREAM_DATA_DIR, default .sensorstream.")]
+    public string? DataDir { get; init; }
 
-    private RunState? _localRun;
-    private bool _localRunRead;
+    /// <summary>The absolute data folder (<see cref="Local.DataFolder"/>).</summary>
+    public string ResolvedDataDir => Local.DataFolder.Resolve(DataDir);
 
-    /// <summary>The local run's published endpoints, if one is running in <see cref="DataDir"/>.</summary>
-    public RunState? LocalRun
+    /// <summary>The gateway named by <c>--gateway</c> or <c>SENSORSTREAM_GATEWAY</c>; null means "the local run's".</summary>
+    public string? NamedGateway => Gateway ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY");
+
+    private string? NamedTokenFile => TokenFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_TOKEN_FILE");
+
+    private string? NamedCaFile => CaFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_CA_FILE");
+
+    /// <summary>How to reach a named gateway: its URL with the named token file and certificate (the local run's are never sent to it).</summary>
+    public GatewayClientOptions NamedClientOptions(string gateway) => new()
     {
-        get
-        {
-            if (!_localRunRead) (_localRun, _localRunRead) = (RunState.Load(Path.GetFullPath(DataDir)), true);
-            return _localRun;
-        }
-    }
-
-    public string ResolvedGateway =>
-        Gateway ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY") ?? LocalRun?.Gateway ?? DefaultEndpoint;
-
-    public string? ResolvedTokenFile =>
-        TokenFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_TOKEN_FILE") ?? RunOfResolvedGateway?.TokenFile;
-
-    public string? ResolvedCaFile =>
-        CaFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_CA_FILE") ?? RunOfResolvedGateway?.CaFile;
-
-    // The local run's credentials go only to the local run's gateway: its token is never sent to another server.
-    private RunState? RunOfResolvedGateway => LocalRun is { } run && run.Gateway == ResolvedGateway ? run : null;
+        Endpoint = new Uri(gateway),
+        AuthToken = NamedTokenFile is { } tokenFile ? Streams.Client.TokenFile.Read(tokenFile) : null,
+        TrustedCertificateFile = NamedCaFile,
+        MaxRetryAttempts = 2,
+    };
 
     public override ValidationResult Validate()
     {
-        if (!Uri.TryCreate(ResolvedGateway, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-            return ValidationResult.Error($"--gateway: '{ResolvedGateway}' is not an http:// or https:// URL");
-        if (ResolvedTokenFile is { } tokenFile && !File.Exists(tokenFile))
+        if (NamedGateway is { } gateway &&
+            (!Uri.TryCreate(gateway, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
+            return ValidationResult.Error($"--gateway: '{gateway}' is not an http:// or https:// URL");
+        if (NamedTokenFile is { } tokenFile && !File.Exists(tokenFile))
             return ValidationResult.Error($"--token-file: '{tokenFile}' does not exist");
-        if (ResolvedCaFile is { } caFile && !File.Exists(caFile))
+        if (NamedCaFile is { } caFile && !File.Exists(caFile))
             return ValidationResult.Error($"--ca-file: '{caFile}' does not exist");
         return ValidationResult.Success();
-    }
-
-    /// <summary>The endpoint of the last client created, so errors can name it.</summary>
-    public static string? LastEndpoint { get; private set; }
-
-    public GatewayClient CreateClient()
-    {
-        LastEndpoint = ResolvedGateway;
-        return new GatewayClient(new GatewayClientOptions
-        {
-            Endpoint = new Uri(ResolvedGateway),
-            AuthToken = ResolvedTokenFile is { } tokenFile ? Streams.Client.TokenFile.Read(tokenFile) : null,
-            TrustedCertificateFile = ResolvedCaFile,
-            MaxRetryAttempts = 2,
-        });
     }
 }
 

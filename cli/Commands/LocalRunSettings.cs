@@ -4,15 +4,15 @@ using Spectre.Console.Cli;
 namespace SensorStream.Cli.Commands;
 
 /// <summary>
-/// Commands that also read the pipeline's Blob Storage: the connection string from the flag, then environment, then
-/// the local run's <c>run.json</c> (see <see cref="GatewaySettings"/>), then the development storage default.
+/// Commands that also read the pipeline's Blob Storage: a connection string named by flag or environment is used as
+/// given; otherwise the local run's Azurite (see <see cref="Local.PipelineAccess"/>).
 /// </summary>
 public class LocalRunSettings : StreamSettings
 {
     [CommandOption("--storage <CONNECTION_STRING>")]
-    [Description("Blob Storage connection string (env AzureWebJobsStorage; default: the local run's Azurite, else UseDevelopmentStorage=true).")]
+    [Description("Blob Storage connection string (env AzureWebJobsStorage; default: the data folder's live run, else the last run's Azurite data).")]
     public string? Storage { get; init; }
 
-    public string ResolvedStorage =>
-        Storage ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage") ?? LocalRun?.StorageConnectionString ?? "UseDevelopmentStorage=true";
+    /// <summary>The storage named by <c>--storage</c> or <c>AzureWebJobsStorage</c>; null means "the local run's".</summary>
+    public string? NamedStorage => Storage ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage");
 }

@@ -24,9 +24,9 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string? Duration { get; init; }
 
         [CommandOption("--data-dir <DIR>")]
-        [Description("Folder for all local data (Azurite, gateway, SQLite queue, logs). A second run reuses it.")]
-        [DefaultValue(".sensorstream")]
-        public string DataDir { get; init; } = ".sensorstream";
+        [Description("Folder for all local data (Azurite, gateway, SQLite queue, logs); env SENSORSTREAM_DATA_DIR, default .sensorstream. " +
+                     "A second run reuses it (one at a time).")]
+        public string? DataDir { get; init; }
 
         [CommandOption("--sensor <SPEC>")]
         [Description("Sensor to sample, repeatable: nic:<interface>, synthetic:<id>, mpu6050:<bus>:<address>, csv:<dir>. " +
@@ -34,11 +34,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string[] Sensors { get; init; } = [];
 
         [CommandOption("--rate <HZ>")]
+        [Description("Samples per second per sensor (up to the collector's bound).")]
         [DefaultValue(1000)]
         public int Rate { get; init; } = 1000;
 
         [CommandOption("--batch <N>")]
-        [Description("Samples per event.")]
+        [Description("Samples per event (up to the collector's bound, so that the widest event fits 1 MiB).")]
         [DefaultValue(1000)]
         public int Batch { get; init; } = 1000;
 
@@ -55,16 +56,24 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Print progress lines instead of the live view (automatic when output is not a terminal).")]
         public bool Plain { get; init; }
 
-        public TimeSpan? ParsedDuration => DurationText.TryParse(Duration, TimeSpan.FromSeconds(1), out var d) && d > TimeSpan.Zero ? d : null;
+        // A bare number is refused: the collector reads one as milliseconds, people mean seconds.
+        public TimeSpan? ParsedDuration =>
+            Duration is { } text && !double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _) &&
+            DurationText.TryParse(text, TimeSpan.FromSeconds(1), out var d) && d > TimeSpan.Zero && d <= DurationText.TimerLimit ? d : null;
 
+        /// <summary>Every flag and sensor spec checked here, before anything starts.</summary>
         public override ValidationResult Validate()
         {
+            if (Duration is not null && double.TryParse(Duration, System.Globalization.CultureInfo.InvariantCulture, out _))
+                return ValidationResult.Error($"--duration: '{Duration}' has no unit: write {Duration}s (seconds), {Duration}m (minutes) or {Duration}ms");
             if (Duration is not null && ParsedDuration is null)
                 return ValidationResult.Error($"--duration: '{Duration}' is not a duration (examples: 60s, 5m, 1h)");
-            if (Rate is < 1 or > 10_000) return ValidationResult.Error($"--rate: {Rate} Hz is outside 1..10000");
-            if (Batch is < 1 or > 100_000) return ValidationResult.Error($"--batch: {Batch} is outside 1..100000");
+            if (Rate is < 1 or > CollectorLimits.MaxRateHz) return ValidationResult.Error($"--rate: {Rate} Hz is outside 1..{CollectorLimits.MaxRateHz}");
+            if (Batch is < 1 or > CollectorLimits.MaxBatch)
+                return ValidationResult.Error($"--batch: {Batch} is outside 1..{CollectorLimits.MaxBatch} (the collector's bound: the widest event must fit 1 MiB)");
             try { StreamName.Parse(Stream); }
             catch (Exception e) when (e is FormatException or ArgumentException) { return ValidationResult.Error($"--stream: {e.Message}"); }
+            if (SensorPreflight.Check(Sensors) is { } problem) return ValidationResult.Error(problem);
             return ValidationResult.Success();
         }
     }
@@ -75,27 +84,32 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
 
-        var options = new PipelineOptions(Path.GetFullPath(settings.DataDir), ResolveSensors(settings), settings.Rate, settings.Batch,
+        var options = new PipelineOptions(DataFolder.Resolve(settings.DataDir), ResolveSensors(settings), settings.Rate, settings.Batch,
             StreamName.Parse(settings.Stream)) { Secure = settings.Tls };
         var plain = settings.Plain || Console.IsOutputRedirected;
-        var layout = RepoLayout.Discover();
-
         LocalPipeline pipeline;
         try
         {
+            var layout = RepoLayout.Discover();
             pipeline = plain
                 ? await LocalPipeline.StartAsync(options, layout, m => Console.WriteLine($"[sensorstream] {m}"), stop.Token)
                 : await AnsiConsole.Status().StartAsync("starting", async s =>
                     await LocalPipeline.StartAsync(options, layout, m => s.Status(Markup.Escape(m)), stop.Token));
         }
+        catch (DataFolderBusyException e)
+        {
+            Console.Error.WriteLine($"sensorstream: {e.Message}");
+            return ExitCodes.DataFolderBusy;
+        }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
-            Console.Error.WriteLine($"sensorstream run: {e.Message}");
-            return 2;
+            // The first line names the component and its log; the component's last output follows for context.
+            Console.Error.WriteLine($"sensorstream: {e.Message}");
+            return ExitCodes.ComponentFailed;
         }
         catch (OperationCanceledException)
         {
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         await using (pipeline)
@@ -105,11 +119,12 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                 Console.WriteLine($"[sensorstream] gateway secured: trusts {pipeline.State.CaFile}, bearer token in {tokenFile} (other commands use them from run.json)");
             using var gateway = new GatewayClient(pipeline.State.ClientOptions());
             var blobs = new BlobServiceClient(pipeline.Azurite.ConnectionString);
-            await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
+            var healthy = await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
 
             Console.WriteLine("[sensorstream] stopping the edge collector (it flushes its open batch and commits its queue)");
             await pipeline.StopComponentAsync(LocalPipeline.EdgeName);
-            if (settings.ParsedDuration is null) return 0;
+            if (!healthy) return ExitCodes.ComponentFailed;
+            if (settings.ParsedDuration is null) return ExitCodes.Ok;
             return await SummarizeAsync(pipeline, gateway, blobs, options.Stream, ct);
         }
     }
@@ -121,7 +136,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         return nic is null ? ["synthetic:demo"] : [$"nic:{nic}", "synthetic:demo"];
     }
 
-    private static async Task MonitorAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, TimeSpan? duration,
+    /// <summary>Shows the live view until the duration ends or Ctrl-C; false when a component exited on its own.</summary>
+    private static async Task<bool> MonitorAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, TimeSpan? duration,
         bool plain, CancellationToken stop)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
@@ -171,6 +187,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        return pipeline.Processes.All(p => !p.HasExited);
     }
 
     /// <summary>Verifies the stream, waits for the exports to hold every sample, prints the summary; 0 only when all is exact.</summary>
@@ -178,19 +195,22 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         CancellationToken ct)
     {
         Console.WriteLine("[sensorstream] verifying the stream and waiting for the cloud host to export everything (up to 3 minutes)");
+        var started = pipeline.Run?.Started ?? DateTimeOffset.UtcNow;
         var audit = await PipelineVerification.RunAsync(gateway, blobs, stream, TimeSpan.FromMinutes(3),
-            () => pipeline.Cloud is { HasExited: false }, ct);
+            () => pipeline.Cloud is { HasExited: false }, ct, started.ToUnixTimeMilliseconds() * 1_000_000);
         VerifyReport.Print($"stream {stream}", audit.Events, audit.Undecodable, audit.Stream);
         VerifyReport.Print($"exports csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
         VerifyReport.Print($"exports parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
         Console.WriteLine();
-        Console.WriteLine("summary:");
-        Console.WriteLine($"  samples collected: {audit.Stream.Samples:N0} from {audit.Stream.Sensors.Count} sensors in {audit.Events:N0} events");
+        Console.WriteLine($"summary (this run, {started.UtcDateTime:yyyy-MM-dd HH:mm:ss}–{DateTime.UtcNow:HH:mm:ss} UTC):");
+        Console.WriteLine($"  samples collected: {audit.RunSamples.Values.Sum():N0} from {audit.RunSamples.Count} sensors in {audit.RunEvents:N0} events");
+        Console.WriteLine($"summary (everything in the stream, all runs in {pipeline.Options.DataDir}):");
+        Console.WriteLine($"  samples in stream: {audit.Stream.Samples:N0} from {audit.Stream.Sensors.Count} sensors in {audit.Events:N0} events");
         Console.WriteLine($"  files exported:    {audit.CsvFiles} CSV + {audit.ParquetFiles} Parquet in container '{ExportAudit.Container}' " +
-                          $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `sensorstream export get {stream} --to DIR` downloads them)");
+                          $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `{DataFolder.Command} export get {stream}` downloads them)");
         Console.WriteLine($"  logs:              {pipeline.Options.LogDir}");
         Console.WriteLine($"verify: {(audit.Clean ? "OK" : "FAILED")}: {audit.Gaps} gaps, {audit.Duplicates} duplicates" +
                           (audit.ExportsComplete ? "" : "; the exports do not hold every sample of the stream"));
-        return audit.Clean ? 0 : 1;
+        return audit.Clean ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using Azure.Storage.Blobs;
+using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -19,11 +19,10 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        using var gateway = settings.CreateClient();
+        await using var access = await PipelineAccess.OpenAsync(settings, "status", needsGateway: true, needsStorage: true, ct);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        var blobs = new BlobServiceClient(settings.ResolvedStorage);
-        var snapshot = await PipelineSnapshot.CollectAsync(gateway, settings.StreamName, blobs,
-            settings.MetricsPort ?? settings.LocalRun?.MetricsPort, http, ct);
+        var snapshot = await PipelineSnapshot.CollectAsync(access.Gateway, settings.StreamName, access.Blobs,
+            settings.MetricsPort ?? access.Live?.MetricsPort, http, ct);
         AnsiConsole.Write(new LiveView(settings.StreamName.ToString(), []).Render(snapshot, TimeSpan.Zero, null));
         return snapshot.Errors.ContainsKey("gateway") ? 1 : 0;
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text;
+using SensorStream.Cli.Local;
 using SensorStream.Cli.Reading;
 using SensorStream.Streams.Events;
 using Spectre.Console;
@@ -23,45 +24,50 @@ public sealed class TailCommand : AsyncCommand<TailCommand.Settings>
         public bool FromHead { get; init; }
 
         [CommandOption("--count <N>")]
-        [Description("Stop after N events (default: run until Ctrl-C).")]
+        [Description("Stop after N rows (with --raw: N events); default: run until Ctrl-C.")]
         public int? Count { get; init; }
 
         public override ValidationResult Validate() =>
-            Count is <= 0 ? ValidationResult.Error("--count must be a positive number of events") : base.Validate();
+            Count is <= 0 ? ValidationResult.Error("--count must be a positive number of rows") : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        using var client = settings.CreateClient();
+        await using var access = await PipelineAccess.OpenAsync(settings, "tail", needsGateway: true, needsStorage: false, ct);
+        var client = access.Gateway;
         var from = settings.FromHead ? null : (await client.GetStreamInfoAsync(settings.StreamName, ct)).Tail;
-        var seen = 0;
-        var header = false;
+        long left = settings.Count ?? long.MaxValue;
+        string? header = null;
         try
         {
             await foreach (var e in client.ReadEventsAsync(settings.StreamName, from, ct: ct))
             {
-                if (settings.Raw) Console.Out.WriteLine(Encoding.UTF8.GetString(e.Data.Span));
-                else
+                if (settings.Raw)
                 {
-                    var decoded = StreamBatches.Decode(e);
-                    if (decoded.Batch is null) Console.Error.WriteLine($"undecodable event: {decoded.Error}");
-                    else
-                    {
-                        if (!header) { Console.Out.WriteLine(string.Join(',', Flatten.ColumnNames(decoded.Batch))); header = true; }
-                        WriteRows(decoded.Batch);
-                    }
+                    Console.Out.WriteLine(Encoding.UTF8.GetString(e.Data.Span));
+                    left--;
                 }
-                if (settings.Count is { } n && ++seen >= n) break;
+                else if (StreamBatches.Decode(e) is { Batch: { } batch })
+                {
+                    // Sensors have different columns: a header line whenever the columns change.
+                    var columns = string.Join(',', Flatten.ColumnNames(batch));
+                    if (columns != header) Console.Out.WriteLine(header = columns);
+                    left -= WriteRows(batch, left);
+                }
+                else Console.Error.WriteLine($"undecodable event: {StreamBatches.Decode(e).Error}");
+                if (left <= 0) break;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
-        return 0;
+        return ExitCodes.Ok;
     }
 
-    private static void WriteRows(SampleBatch batch)
+    /// <summary>Writes up to <paramref name="max"/> rows of the batch; returns how many.</summary>
+    private static int WriteRows(SampleBatch batch, long max)
     {
         var row = new StringBuilder();
-        for (var i = 0; i < batch.Count; i++)
+        var n = (int)Math.Min(batch.Count, max);
+        for (var i = 0; i < n; i++)
         {
             row.Clear().Append(batch.SensorId).Append(',').Append(Flatten.Sequence(batch, i)).Append(',').Append(batch.TimestampNanos[i]);
             foreach (var (_, values) in batch.LongColumns) row.Append(',').Append(values[i]);
@@ -69,5 +75,6 @@ public sealed class TailCommand : AsyncCommand<TailCommand.Settings>
             foreach (var (_, value) in batch.Scalars) row.Append(',').Append(value);
             Console.Out.WriteLine(row);
         }
+        return n;
     }
 }

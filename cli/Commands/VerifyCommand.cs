@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using SensorStream.Cli.Local;
 using SensorStream.Cli.Reading;
 using SensorStream.Streams.Verification;
 using Spectre.Console;
@@ -12,7 +13,8 @@ public sealed class VerifyCommand : AsyncCommand<StreamSettings>
 {
     public override async Task<int> ExecuteAsync(CommandContext context, StreamSettings settings, CancellationToken ct)
     {
-        using var client = settings.CreateClient();
+        await using var access = await PipelineAccess.OpenAsync(settings, "verify", needsGateway: true, needsStorage: false, ct);
+        var client = access.Gateway;
         var audit = new SequenceAudit();
         long events = 0, undecodable = 0;
         await foreach (var e in StreamBatches.ReadAllAsync(client, settings.StreamName, ct))
@@ -22,7 +24,7 @@ public sealed class VerifyCommand : AsyncCommand<StreamSettings>
             audit.Add(e.Batch.SensorId, e.Batch.FirstSequence, e.Batch.Count);
         }
         VerifyReport.Print($"stream {settings.StreamName}", events, undecodable, audit);
-        return audit.Clean && undecodable == 0 ? 0 : 1;
+        return audit.Clean && undecodable == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }
 }
 

@@ -24,14 +24,19 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly object _gate = new(); // a monitor (e.g. a resource sampler) may read while a component restarts
     private readonly RepoLayout _layout;
     private readonly Action<string> _progress;
+    private readonly DataFolderLock _lock;
+    private readonly LastRun? _run; // null for the services a follow-up verb starts on an ended run's data
 
-    private LocalPipeline(PipelineOptions options, RunState state, AzuriteEndpoints azurite, RepoLayout layout, Action<string> progress)
+    private LocalPipeline(PipelineOptions options, RunState state, AzuriteEndpoints azurite, RepoLayout layout, Action<string> progress,
+        DataFolderLock dataLock, LastRun? run)
     {
         Options = options;
         State = state;
         Azurite = azurite;
         _layout = layout;
         _progress = progress;
+        _lock = dataLock;
+        _run = run;
     }
 
     public PipelineOptions Options { get; }
@@ -39,6 +44,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public RunState State { get; }
 
     public AzuriteEndpoints Azurite { get; }
+
+    /// <summary>The run this pipeline is (null for the services a follow-up verb starts on an ended run's data).</summary>
+    public LastRun? Run => _run;
 
     /// <summary>Local defaults for the cloud host: short schedules so a short run exports before it ends.</summary>
     private static readonly IReadOnlyDictionary<string, string> CloudDefaults = new Dictionary<string, string>
@@ -57,18 +65,43 @@ public sealed class LocalPipeline : IAsyncDisposable
         get { lock (_gate) return Order.Where(_running.ContainsKey).Select(n => _running[n]).ToList(); }
     }
 
+    /// <summary>
+    /// Takes the data folder's lock (<see cref="DataFolderBusyException"/> when another run or verb holds it, before
+    /// anything starts), starts every component in <see cref="Order"/>, and publishes <c>run.json</c> and <c>last-run.json</c>.
+    /// </summary>
     public static async Task<LocalPipeline> StartAsync(PipelineOptions options, RepoLayout layout, Action<string> progress, CancellationToken ct)
     {
-        Directory.CreateDirectory(options.DataDir);
+        var dataLock = DataFolderLock.Acquire(options.DataDir, "sensorstream run");
+        var run = new LastRun(options.Stream.ToString(), options.Sensors, DateTimeOffset.UtcNow, null, options.Secure);
+        return await StartAsync(options, layout, progress, dataLock, run, Order, LocalCredentials.Prepare, ct);
+    }
+
+    /// <summary>
+    /// For a follow-up verb after a run has ended: takes the data folder's lock, then starts only <paramref name="components"/>
+    /// (Azurite and/or the gateway) on the folder's data, with the last run's certificate and token when it used TLS.
+    /// Creates no stream and publishes nothing; disposing stops them and releases the lock.
+    /// </summary>
+    public static Task<LocalPipeline> StartServicesAsync(PipelineOptions options, RepoLayout layout, DataFolderLock dataLock,
+        IReadOnlyList<string> components, Action<string> progress, CancellationToken ct) =>
+        StartAsync(options, layout, progress, dataLock, null, components, LocalCredentials.In, ct);
+
+    private static async Task<LocalPipeline> StartAsync(PipelineOptions options, RepoLayout layout, Action<string> progress,
+        DataFolderLock dataLock, LastRun? run, IReadOnlyList<string> components,
+        Func<string, LocalCredentials> credentialsOf, CancellationToken ct)
+    {
         var azurite = new AzuriteEndpoints(FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var credentials = options.Secure ? LocalCredentials.Prepare(options.DataDir) : null;
+        var credentials = options.Secure ? credentialsOf(options.DataDir) : null;
         var state = new RunState($"{(credentials is null ? "http" : "https")}://127.0.0.1:{FreePort.Next()}", azurite.ConnectionString,
             options.Stream.ToString(), FreePort.Next(), Environment.ProcessId, credentials?.CertFile, credentials?.TokenFile);
-        var pipeline = new LocalPipeline(options, state, azurite, layout, progress);
+        var pipeline = new LocalPipeline(options, state, azurite, layout, progress, dataLock, run);
         try
         {
-            foreach (var name in Order) await pipeline.StartComponentAsync(name, ct);
-            state.Save(options.DataDir);
+            foreach (var name in components) await pipeline.StartComponentAsync(name, ct);
+            if (run is not null)
+            {
+                state.Save(options.DataDir);
+                run.Save(options.DataDir);
+            }
             return pipeline;
         }
         catch
@@ -133,7 +166,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             Options.LogDir, EnvironmentOf(GatewayName)));
         using var client = new GatewayClient(State.ClientOptions(maxRetryAttempts: 0));
         await Readiness.WaitAsync(process, async t => { await client.ListScopesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
-        await client.EnsureStreamAsync(Options.Stream, ct: ct);
+        if (_run is not null) await client.EnsureStreamAsync(Options.Stream, ct: ct); // a follow-up verb only reads
     }
 
     private void StartCloud()
@@ -145,7 +178,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             ["GATEWAY_ENDPOINT"] = State.Gateway,
             ["MIRROR_STREAMS"] = Options.Stream.ToString(),
         };
-        Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions", "SensorStream.Functions"), "local"],
+        Track(CloudName, ChildProcess.Start(CloudName, "dotnet", [_layout.Component("functions-local", "SensorStream.Functions.LocalHost")],
             Options.LogDir, EnvironmentOf(CloudName, environment, Options.Secure ? LocalCredentials.In(Options.DataDir).CloudEnvironment : null,
                 Options.CloudSettings), workingDirectory: _layout.Root));
     }
@@ -199,7 +232,12 @@ public sealed class LocalPipeline : IAsyncDisposable
             lock (_gate) _running.Remove(name, out p);
             if (p is not null) await p.DisposeAsync();
         }
-        var runFile = Path.Combine(Options.DataDir, RunState.FileName);
-        if (File.Exists(runFile)) File.Delete(runFile);
+        if (_run is not null)
+        {
+            var runFile = Path.Combine(Options.DataDir, RunState.FileName);
+            if (File.Exists(runFile)) File.Delete(runFile);
+            (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
+        }
+        _lock.Dispose();
     }
 }

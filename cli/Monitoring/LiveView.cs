@@ -12,7 +12,7 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
 
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration)
     {
-        var sensors = new Table().Title("sensors (committed into the stream)").AddColumns("sensor", "samples/s", "samples", "last sequence");
+        var sensors = new Table().Title("sensors (committed into the stream during this run)").AddColumns("sensor", "samples/s", "samples", "last sequence");
         foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var before = _previous?.StreamSensors.GetValueOrDefault(id);

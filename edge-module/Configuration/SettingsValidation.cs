@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
@@ -10,9 +11,6 @@ namespace SensorStream.EdgeModule.Configuration;
 /// <summary>Range and consistency checks; each failure names one setting.</summary>
 internal static class SettingsValidation
 {
-    /// <summary>Conservative bytes per sample per column in the JSON form (a 19-digit long or a 17-digit double and a comma).</summary>
-    private const int BytesPerValue = 26;
-
     public static void Validate(EdgeSettings s)
     {
         Require(s.Gateway is not null, "Gateway", "is required");
@@ -31,9 +29,9 @@ internal static class SettingsValidation
             var duplicate = ids.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw new FormatException($"two sensors have the id '{duplicate.Key}'");
         });
-        Require(s.Rate is >= 1 and <= 20_000, "Rate", $"must be between 1 and 20000 Hz, got {s.Rate}");
+        Require(s.Rate is >= 1 and <= CollectorLimits.MaxRateHz, "Rate", $"must be between 1 and {CollectorLimits.MaxRateHz} Hz, got {s.Rate}");
         // Worst case: NIC, 7 integer columns per sample; the event must fit the gateway's 1 MiB.
-        var maxBatch = SampleBatchJson.MaxEventBytes / (7 * BytesPerValue);
+        const int maxBatch = CollectorLimits.MaxBatch;
         Require(s.Batch >= 1 && s.Batch <= maxBatch, "Batch", $"must be between 1 and {maxBatch} samples (events must fit 1 MiB), got {s.Batch}");
         Require(s.FlushInterval >= TimeSpan.FromMilliseconds(10), "FlushInterval", "must be at least 10ms");
         Require(s.Spin >= TimeSpan.Zero && s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");

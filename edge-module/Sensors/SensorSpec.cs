@@ -6,7 +6,7 @@ namespace SensorStream.EdgeModule.Sensors;
 /// </summary>
 public sealed record SensorSpec(string Kind, IReadOnlyList<string> Arguments, string Text)
 {
-    public static readonly IReadOnlyList<string> Kinds = ["synthetic", "nic", "mpu6050", "lis3dh", "adxl345", "csv"];
+    public static readonly IReadOnlyList<string> Kinds = Streams.Configuration.CollectorLimits.SensorKinds;
 
     public static SensorSpec Parse(string text)
     {

@@ -12,16 +12,24 @@ public static class CliRun
 {
     public static Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) => RunDllAsync(Repo.Dll("cli", "sensorstream"), timeout, args);
 
+    /// <summary>The CLI in <paramref name="workingDirectory"/> with extra <paramref name="environment"/> variables.</summary>
+    public static Task<CliResult> RunInAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        params string[] args) => RunDllAsync(Repo.Dll("cli", "sensorstream"), timeout, args, workingDirectory, environment);
+
     /// <summary>Runs any built component (<c>dotnet DLL args…</c>); on timeout kills it and throws with what it printed.</summary>
-    public static async Task<CliResult> RunDllAsync(string dll, TimeSpan timeout, params string[] args)
+    public static Task<CliResult> RunDllAsync(string dll, TimeSpan timeout, params string[] args) => RunDllAsync(dll, timeout, args, null, null);
+
+    private static async Task<CliResult> RunDllAsync(string dll, TimeSpan timeout, string[] args, string? workingDirectory,
+        IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = workingDirectory ?? Path.GetTempPath(),
         };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) info.Environment[key] = value;
         info.ArgumentList.Add(dll);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "1";

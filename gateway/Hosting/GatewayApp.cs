@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SensorStream.Gateway.Service;
 using SensorStream.Gateway.Storage;
 
@@ -44,7 +43,7 @@ public static class GatewayApp
             grpc.Interceptors.Add<BearerTokenInterceptor>(); // outermost: nothing runs for an unauthenticated call
             grpc.Interceptors.Add<StoreErrorInterceptor>();
         });
-        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddHostedService<MaintenanceLoop>();
 
         var app = builder.Build();

@@ -67,6 +67,7 @@ public static class GatewayApp
     public static void LogListening(WebApplication app, GatewaySettings settings)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SensorStream.Gateway");
+        foreach (var warning in SecurityWarnings.For(settings)) log.LogWarning("Security: {Warning}", warning);
         foreach (var url in app.Urls)
             log.LogInformation("Listening on {Address} (data dir {DataDir}, tls {Tls}, auth {Auth})", url, settings.DataDir,
                 settings.TlsCert is null ? "off" : "on", settings.AuthTokenFile is null ? "off" : "on");

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using SensorStream.Gateway.Service;
 using SensorStream.Gateway.Storage;
 
@@ -45,7 +44,7 @@ public static class GatewayApp
             if (settings.Protocol == GatewayProtocol.Public) grpc.Interceptors.Add<PublicProtocolInterceptor>();
             grpc.Interceptors.Add<StoreErrorInterceptor>();
         });
-        builder.Services.AddGrpcHealthChecks().AddCheck("store", () => HealthCheckResult.Healthy());
+        builder.Services.AddGrpcHealthChecks().AddCheck<StoreHealthCheck>("store");
         builder.Services.AddHostedService<MaintenanceLoop>();
 
         var app = builder.Build();
@@ -69,6 +68,7 @@ public static class GatewayApp
     public static void LogListening(WebApplication app, GatewaySettings settings)
     {
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SensorStream.Gateway");
+        foreach (var warning in SecurityWarnings.For(settings)) log.LogWarning("Security: {Warning}", warning);
         foreach (var url in app.Urls)
             log.LogInformation("Listening on {Address} (data dir {DataDir}, tls {Tls}, auth {Auth}, protocol {Protocol})", url, settings.DataDir,
                 settings.TlsCert is null ? "off" : "on", settings.AuthTokenFile is null ? "off" : "on", settings.Protocol.ToString().ToLowerInvariant());

@@ -69,6 +69,32 @@ public static class DurableFiles
         SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar))!);
     }
 
+    /// <summary>
+    /// Reserves disk blocks for bytes <paramref name="offset"/>..+<paramref name="length"/> without changing the file's
+    /// size (Linux <c>fallocate(FALLOC_FL_KEEP_SIZE)</c>), so a later write there cannot fail for lack of space. A full
+    /// disk throws an <see cref="IOException"/> with HResult ENOSPC; file systems without fallocate are skipped.
+    /// </summary>
+    public static void Reserve(SafeFileHandle file, long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux() || length <= 0) return;
+        var added = false;
+        try
+        {
+            file.DangerousAddRef(ref added);
+            if (Fallocate((int)file.DangerousGetHandle(), 1 /* FALLOC_FL_KEEP_SIZE */, offset, length) == 0) return;
+            var errno = Marshal.GetLastPInvokeError();
+            if (errno is 28 or 122) throw new IOException($"No space left on device to reserve {length} bytes", errno);
+            // EOPNOTSUPP and the like: the write itself will tell.
+        }
+        finally
+        {
+            if (added) file.DangerousRelease();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]
+    private static extern int Fallocate(int fd, int mode, long offset, long length);
+
     [DllImport("libc", EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 

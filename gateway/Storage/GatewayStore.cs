@@ -21,6 +21,7 @@ public sealed class GatewayStore : IAsyncDisposable
     private readonly SemaphoreSlim _layoutLock = new(1, 1);
     private FileStream? _directoryLock;
     private readonly TransactionBudget _transactions;
+    private readonly StoreHealth _health = new();
 
     private GatewayStore(StoreOptions options, ILoggerFactory logs)
     {
@@ -34,6 +35,10 @@ public sealed class GatewayStore : IAsyncDisposable
     }
 
     public StoreOptions Options => _options;
+
+    /// <summary>Why writes cannot succeed now (a full disk, a failed stream), or null: the health service answers NOT_SERVING meanwhile.</summary>
+    public string? WritesBlocked =>
+        _health.DiskFull ?? (_streams.Values.FirstOrDefault(s => s.Faulted) is { } failed ? $"stream {failed} failed and is being reopened" : null);
 
     /// <summary>Open transactions across all streams (against <see cref="StoreOptions.MaxOpenTransactions"/>).</summary>
     public int OpenTransactions => _transactions.Taken;
@@ -88,7 +93,7 @@ public sealed class GatewayStore : IAsyncDisposable
                     store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
                     continue;
                 }
-                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions);
+                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health);
             }
         }
     }
@@ -147,7 +152,7 @@ public sealed class GatewayStore : IAsyncDisposable
             Directory.Move(staging, paths.Directory);
             DurableFiles.SyncDirectory(Path.Combine(_scopesDirectory, scope));
             DurableFiles.SyncDirectory(_stagingDirectory);
-            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions);
+            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health);
             return true;
         }
         finally
@@ -189,11 +194,21 @@ public sealed class GatewayStore : IAsyncDisposable
         }
     }
 
-    /// <summary>One round of background upkeep: lease expiry, retention, due checkpoints.</summary>
+    /// <summary>
+    /// One round of background upkeep: lease expiry, retention, due checkpoints; after a full disk, a probe for space,
+    /// and failed streams are reopened (recovered from their files, as at start-up) once there is room again, so
+    /// writes resume without a restart.
+    /// </summary>
     public async Task MaintainAsync(bool retention)
     {
-        foreach (var stream in _streams.Values)
+        if (!_health.ProbeSpace(_options.DataDirectory)) return; // still full: nothing below can succeed
+        foreach (var (key, stream) in _streams)
         {
+            if (stream.Faulted)
+            {
+                await ReopenAsync(key, stream).ConfigureAwait(false);
+                continue;
+            }
             try
             {
                 stream.ExpireLeases();
@@ -204,6 +219,27 @@ public sealed class GatewayStore : IAsyncDisposable
             {
                 _log.LogWarning(e, "Upkeep of {Stream} failed; retried next round", stream);
             }
+        }
+    }
+
+    private async Task ReopenAsync((string Scope, string Stream) key, StreamStore failed)
+    {
+        await _layoutLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!_streams.TryGetValue(key, out var current) || current != failed) return;
+            failed.Abandon();
+            _streams[key] = StreamStore.Open(key.Scope, key.Stream, failed.Paths, _options, _logs.CreateLogger($"Stream {key.Scope}/{key.Stream}"), _transactions, _health);
+            _log.LogWarning("Stream {Stream} reopened after a failure: recovered from its journal, writes resume", failed);
+        }
+        catch (Exception e) when (e is IOException or StorageDamageException or StoreException)
+        {
+            if (StoreHealth.IsDiskFull(e)) _health.ReportDiskFull($"reopening {failed}: {e.Message}");
+            _log.LogWarning(e, "Reopening stream {Stream} failed; retried next round", failed);
+        }
+        finally
+        {
+            _layoutLock.Release();
         }
     }
 

@@ -151,6 +151,30 @@ public sealed class Journal : IDisposable
         return position;
     }
 
+    /// <summary>
+    /// Takes back everything appended after <paramref name="position"/> (a round that failed before its fsync, e.g. on a
+    /// full disk: none of it was acknowledged). Files the round started are removed.
+    /// </summary>
+    public void Rollback(long position)
+    {
+        var dropped = new List<Part>();
+        lock (_partsLock)
+            while (_parts.Count > 1 && _parts[^1].Start > position)
+            {
+                dropped.Add(_parts[^1]);
+                _parts.RemoveAt(_parts.Count - 1);
+            }
+        foreach (var part in dropped)
+        {
+            part.Handle.Dispose();
+            File.Delete(part.Path);
+            _directoryDirty = true;
+        }
+        var active = Active;
+        RandomAccess.SetLength(active.Handle, position - active.Start);
+        _end = position;
+    }
+
     /// <summary>fsync: every frame appended so far is durable when this returns (the group commit point).</summary>
     public void Sync()
     {

@@ -60,6 +60,9 @@ public sealed class SegmentFile : IDisposable
         Volatile.Write(ref _dirty, 1);
     }
 
+    /// <summary>Reserves disk space up to <paramref name="end"/> before a commit is decided, so its merge cannot hit a full disk.</summary>
+    internal void Reserve(long from, long end) => DurableFiles.Reserve(_file, from, end - from);
+
     internal void Publish(long end) => Volatile.Write(ref _end, end);
 
     /// <summary>fsync when something was written since the last call.</summary>

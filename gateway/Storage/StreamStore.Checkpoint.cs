@@ -82,9 +82,12 @@ public sealed partial class StreamStore
 
     private long _durableLogEnd; // journal position the saved checkpoint covers (checkpoint-owned)
 
+    private int _abandoned;
+
     /// <summary>Closes the stream's files without draining or checkpointing (start-up was refused; nothing was written).</summary>
     internal void Abandon()
     {
+        if (Interlocked.Exchange(ref _abandoned, 1) == 1) return;
         _rounds.CloseAsync().Wait();
         _closed.Cancel();
         foreach (var segment in _segments) segment.Dispose();

@@ -29,8 +29,10 @@ public sealed partial class StreamStore
             // A failed journal write, fsync or merge leaves the stream in a state only recovery can sort out (a commit
             // may be durable): refuse further work; a restart replays the journal.
             _fault ??= e;
-            _log.LogError(e, "Stream {Stream} failed; restart the gateway to recover it", this);
-            var error = new StoreException(StoreError.Unavailable, $"stream {this} failed ({e.Message}); the gateway must be restarted");
+            if (StoreHealth.IsDiskFull(e)) _health.ReportDiskFull($"stream {this}: {e.Message}");
+            _log.LogError(e, "Stream {Stream} failed; it is reopened (recovered from its journal) by the upkeep loop", this);
+            var error = new StoreException(StoreError.Unavailable,
+                $"stream {this} failed ({e.Message}); what was acknowledged is durable in its journal, the stream is being recovered: retry (a commit retried answers COMMITTED if it was)");
             foreach (var work in batch) work.Fail(error);
         }
     }
@@ -38,11 +40,20 @@ public sealed partial class StreamStore
     /// <summary>One round: every queued write, abort and commit goes into the journal, one fsync, then the merges.</summary>
     private void RunBatch(List<PipelineWork> batch)
     {
-        foreach (var work in batch)
-            if (work.Kind == PipelineWorkKind.Write) AppendEvents(work);
-            else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
-
+        var roundStart = _journal.End;
         var now = _options.Clock();
+        try
+        {
+            foreach (var work in batch)
+                if (work.Kind == PipelineWorkKind.Write) AppendEvents(work);
+                else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
+        }
+        catch (Exception e) when (StoreHealth.IsDiskFull(e))
+        {
+            FailRoundOnFullDisk(batch, roundStart, e);
+            return;
+        }
+
         var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit).Select(w => w.Txn).ToList();
         var ends = (long[])_writtenEnds.Clone();
         var committed = new List<CommittedTransaction>(commits.Count);
@@ -59,10 +70,21 @@ public sealed partial class StreamStore
             }
             committed.Add(new CommittedTransaction(txn.Id, merges));
         }
-        if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
+        try
+        {
+            // Space for the merges first: once the commit is durable its merge must not fail for lack of space.
+            for (var s = 0; s < ends.Length; s++)
+                if (ends[s] > _writtenEnds[s]) _segments[s].Reserve(_writtenEnds[s], ends[s]);
+            if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
+            _journal.Sync(); // the durability point of every write, abort and commit of this round
+        }
+        catch (Exception e) when (StoreHealth.IsDiskFull(e))
+        {
+            FailRoundOnFullDisk(batch, roundStart, e);
+            return;
+        }
         var logEnd = _journal.End;
-
-        _journal.Sync(); // the durability point of every write, abort and commit of this round
+        _health.ReportWritten();
 
         foreach (var work in batch)
         {
@@ -91,6 +113,32 @@ public sealed partial class StreamStore
             txn.Commit!.TrySetResult();
         }
         if (CheckpointDue(now)) _ = Task.Run(() => CheckpointAsync(force: false));
+    }
+
+    /// <summary>
+    /// The disk is full before this round's fsync: nothing of it was acknowledged, so the journal is cut back to where the
+    /// round started and every request fails with RESOURCE_EXHAUSTED (commits go back to open: a retry can commit them).
+    /// The stream stays usable; writes succeed again once space is back.
+    /// </summary>
+    private void FailRoundOnFullDisk(List<PipelineWork> batch, long roundStart, Exception e)
+    {
+        _journal.Rollback(roundStart); // if even this fails, RunRound marks the stream failed
+        _health.ReportDiskFull($"stream {this}: {e.Message}");
+        _log.LogError("Disk full on {Stream}: a round of {Count} request(s) was not written ({Error})", this, batch.Count, e.Message);
+        var error = new StoreException(StoreError.ResourceExhausted,
+            $"the gateway's disk is full ({e.Message}): nothing of this request was written; retry once space is freed");
+        foreach (var work in batch)
+        {
+            if (work.Kind == PipelineWorkKind.Commit)
+            {
+                work.Txn.Phase = TransactionPhase.Open;
+                var commit = work.Txn.Commit;
+                work.Txn.Commit = null;
+                commit?.TrySetException(error);
+            }
+            else if (work.Kind == PipelineWorkKind.Abort) _aborting.TryRemove(work.Txn.Id, out _);
+            work.Fail(error);
+        }
     }
 
     /// <summary>Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size).</summary>

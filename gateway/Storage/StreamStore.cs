@@ -17,6 +17,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     private readonly Journal _journal;
     private readonly CommittedIds _committedIds;
     private readonly TransactionTable _open;
+    private readonly StoreHealth _health;
     private readonly ConcurrentDictionary<string, long> _committed = new();
     private readonly ConcurrentDictionary<string, long> _aborted = new();
     private readonly CancellationTokenSource _closed = new();
@@ -25,8 +26,9 @@ public sealed partial class StreamStore : IAsyncDisposable
     private StreamConfig _config;
 
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
-        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, TransactionBudget budget, ILogger log)
+        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, TransactionBudget budget, StoreHealth health, ILogger log)
     {
+        _health = health;
         _open = new TransactionTable(options, budget, $"{scope}/{stream}");
         Scope = scope;
         Stream = stream;
@@ -49,6 +51,9 @@ public sealed partial class StreamStore : IAsyncDisposable
     public int SegmentCount => _segments.Length;
     public IReadOnlyList<SegmentFile> Segments => _segments;
     public AppendSignal Appended { get; } = new();
+
+    /// <summary>A journal write, fsync or merge failed in a way only recovery can sort out: the stream refuses work until reopened.</summary>
+    public bool Faulted => _fault is not null;
 
     /// <summary>Cancelled when the stream is deleted or the store shuts down: tailing readers end.</summary>
     public CancellationToken Closed => _closed.Token;

@@ -95,6 +95,7 @@ internal static class QueueDatabase
             // FULL: a committed event survives a power cut, which is the whole point of the queue.
             Execute(connection, "PRAGMA synchronous=FULL");
             Execute(connection, Schema);
+            Execute(connection, CsvFileProgress.Schema);
             Execute(connection, "BEGIN IMMEDIATE; COMMIT;");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */)

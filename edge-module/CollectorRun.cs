@@ -79,7 +79,8 @@ internal sealed class CollectorRun
             }, _sensors, _queue.NextSequences(), _writer.Post, loggers.CreateLogger<Sampler>());
         }
         _importers = settings.Sensors.Where(s => s.Kind == "csv")
-            .Select(s => new CsvDirectoryImporter(s.Arguments[0], _queue, settings.Batch, settings.CsvStableTime, loggers.CreateLogger<CsvDirectoryImporter>()))
+            .Select(s => new CsvDirectoryImporter(s.Arguments[0], _queue, settings.Batch, settings.CsvStableTime,
+                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect))
             .ToList();
         log.LogInformation("Collector: {Sensors} sampled sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
             _sensors.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),

@@ -40,6 +40,12 @@ public sealed record EdgeSettings
     public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan CsvStableTime { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan CsvPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public char CsvSeparator { get; init; } = ',';
+    public char CsvDecimalSeparator { get; init; } = '.';
+    public string CsvEncoding { get; init; } = "utf-8";
+
+    /// <summary>The CSV dialect of every <c>csv:</c> directory.</summary>
+    public Import.CsvDialect CsvDialect => new(CsvSeparator, CsvDecimalSeparator, CsvEncoding);
 
     public StreamName StreamName => new(Scope, Stream);
 

@@ -39,6 +39,9 @@ public static class SettingsCatalog
         Text("MetricsInterval", "--metrics-interval", "10s", "how often metrics are logged (0 = never)", (s, v) => s with { MetricsInterval = ParseDuration(v) }),
         Text("CsvStableTime", "--csv-stable-time", "5s", "a CSV file is imported once unchanged for this long", (s, v) => s with { CsvStableTime = ParseDuration(v) }),
         Text("CsvPollInterval", "--csv-poll-interval", "1s", "how often CSV directories are scanned", (s, v) => s with { CsvPollInterval = ParseDuration(v) }),
+        Text("CsvSeparator", "--csv-separator", ",", "CSV field separator: one character (e.g. ';' or 'tab')", (s, v) => s with { CsvSeparator = ParseSeparator(v) }),
+        Text("CsvDecimalSeparator", "--csv-decimal-separator", ".", "decimal separator of CSV numbers: '.' or ',' (with --csv-separator ';')", (s, v) => s with { CsvDecimalSeparator = ParseSeparator(v) }),
+        Text("CsvEncoding", "--csv-encoding", "utf-8", "text encoding of CSV files (e.g. windows-1252); bytes it does not define set the file aside", (s, v) => s with { CsvEncoding = ParseEncoding(v) }),
     ];
 
     public static SettingDefinition ByKey(string key) => All.Single(d => d.Key == key);
@@ -60,6 +63,21 @@ public static class SettingsCatalog
     private static TimeSpan ParseDuration(string v) =>
         DurationText.TryParse(v, TimeSpan.FromMilliseconds(1), out var t) && t <= DurationText.TimerLimit
             ? t : throw new FormatException($"'{v}' is not a duration of at most 24 days (e.g. 250ms, 2s, 1m)");
+
+    private static char ParseSeparator(string v) =>
+        v == "tab" || v == "\\t" ? '\t' : v.Length == 1 ? v[0] : throw new FormatException($"'{v}' is not one character (or 'tab')");
+
+    private static string ParseEncoding(string v)
+    {
+        try
+        {
+            return Import.CsvDialect.Strict(v).WebName;
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException(e.Message);
+        }
+    }
 
     private static QueueFullPolicy ParsePolicy(string v) => v.Trim().ToLowerInvariant() switch
     {

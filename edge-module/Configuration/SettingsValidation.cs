@@ -43,6 +43,8 @@ internal static class SettingsValidation
         Require(s.OutcomeWindow >= TimeSpan.FromMilliseconds(500), "OutcomeWindow", "must be at least 500ms");
         Require(s.MetricsPort is >= 0 and <= 65535, "MetricsPort", $"must be a TCP port (0 = off), got {s.MetricsPort}");
         Require(s.CsvPollInterval >= TimeSpan.FromMilliseconds(10), "CsvPollInterval", "must be at least 10ms");
+        var csv = s.CsvDialect.Problem();
+        Require(csv is null, s.CsvDialect.Separator is '"' or '\r' or '\n' ? "CsvSeparator" : "CsvDecimalSeparator", csv ?? "");
     }
 
     /// <summary>The token in the file, trimmed; the error names the setting, never the file's content.</summary>

@@ -5,28 +5,43 @@ using SensorStream.EdgeModule.Queue;
 namespace SensorStream.EdgeModule.Import;
 
 /// <summary>
-/// <c>csv:&lt;directory&gt;</c>: imports each <c>*.csv</c> dropped in the directory exactly once, in name order.
-/// A file is taken only once it has not changed for the stable time (it may still be being written). Its good
-/// rows are queued and the file is recorded as imported in ONE SQL transaction — recorded before the stream
-/// commit, so a crash can never ingest it twice — then it moves to <c>completed/</c>. Bad rows go to
-/// <c>quarantine/&lt;name in completed&gt;.rejected.csv</c> with line number and reason (named after the file's
-/// name in <c>completed/</c>, so a file that reuses a name never overwrites an earlier file's report).
+/// <c>csv:&lt;directory&gt;</c>: imports every <c>*.csv</c> file (any case) of the directory and its subdirectories exactly
+/// once, in name order (ordinal, by path relative to the directory; <c>completed/</c>, <c>quarantine/</c> and folders
+/// starting with <c>.</c> are skipped). A file is taken when complete (<see cref="CsvReadiness"/>). Its identity is its
+/// relative name plus the hash of its bytes (<see cref="CsvFileIdentity"/>). It is imported in parts: each part's
+/// events and the file's resume offset (<see cref="CsvFileProgress"/>) are queued in ONE SQL transaction, sized to the
+/// queue's free space (at most <see cref="PartBytes"/>), so a file of any size flows as the queue drains, memory does
+/// not depend on its size, and a restart resumes after the last durable part. A read file moves to
+/// <c>completed/</c>; bad rows go to <c>quarantine/&lt;name&gt;.&lt;hash8&gt;.rejected.csv</c> (line, reason, row). A file that
+/// cannot be imported (encoding, header) or that changed after it was taken is set aside once in <c>quarantine/</c> with
+/// the reason in that report, and the next file is taken.
 /// </summary>
 public sealed class CsvDirectoryImporter
 {
+    /// <summary>Bound on the (estimated) event bytes of one part.</summary>
+    public const long PartBytes = 4 << 20;
+
+    /// <summary>Bound on the records of one part (bounds the memory of a part of bad or blank rows).</summary>
+    public const long PartRecords = 100_000;
+
     private readonly string _directory;
     private readonly EventQueue _queue;
     private readonly int _batchSize;
     private readonly TimeSpan _stableTime;
+    private readonly CsvDialect _dialect;
     private readonly ILogger _log;
+    private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private long _nextSequence;
+    private CsvFileImport? _current;
 
-    public CsvDirectoryImporter(string directory, EventQueue queue, int batchSize, TimeSpan stableTime, ILogger log)
+    /// <summary>An importer for <paramref name="directory"/>; <paramref name="dialect"/> defaults to <see cref="CsvDialect.Default"/>.</summary>
+    public CsvDirectoryImporter(string directory, EventQueue queue, int batchSize, TimeSpan stableTime, ILogger log, CsvDialect? dialect = null)
     {
         _directory = Path.GetFullPath(directory);
         _queue = queue;
         _batchSize = batchSize;
         _stableTime = stableTime;
+        _dialect = dialect ?? CsvDialect.Default;
         _log = log;
         SensorId = SensorIdFor(directory);
         _nextSequence = queue.NextSequences().GetValueOrDefault(SensorId);
@@ -38,7 +53,11 @@ public sealed class CsvDirectoryImporter
 
     public string SensorId { get; }
 
+    /// <summary>Files read to their end (this run).</summary>
     public long FilesImported { get; private set; }
+
+    /// <summary>Files set aside in <c>quarantine/</c> with a reason (this run).</summary>
+    public long FilesSetAside { get; private set; }
 
     public long RowsQuarantined { get; private set; }
 
@@ -46,74 +65,244 @@ public sealed class CsvDirectoryImporter
 
     public string QuarantineDirectory => Path.Combine(_directory, "quarantine");
 
+    /// <summary>Scans every <paramref name="pollInterval"/> until cancelled; IO and SQLite trouble pause the import, never end it.</summary>
     public async Task RunAsync(TimeSpan pollInterval, CancellationToken ct)
     {
         using var timer = new PeriodicTimer(pollInterval);
-        do
+        try
         {
-            try
+            do
             {
-                ScanOnce();
-            }
-            // A full disk (SQLITE_FULL) or a busy queue must pause the import, never end it: the file stays in place
-            // and is taken again at the next scan.
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
-            {
-                _log.LogWarning("CSV import from {Directory} failed, retrying: {Error}", _directory, e.Message);
-            }
-        } while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+                try
+                {
+                    ScanOnce();
+                }
+                // A full disk (SQLITE_FULL) or a busy queue must pause the import, never end it: the file stays in place
+                // and its import goes on at the next scan.
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    _log.LogWarning("CSV import from {Directory} failed, retrying: {Error}", _directory, e.Message);
+                }
+            } while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        }
+        finally
+        {
+            _current?.Dispose();
+            _current = null;
+        }
     }
 
-    /// <summary>Imports every stable file once; returns how many files were imported.</summary>
+    /// <summary>
+    /// Goes on with the file being imported, then takes every complete file in name order, as far as the queue has room;
+    /// returns how many files were read to their end.
+    /// </summary>
     public int ScanOnce()
     {
         if (!Directory.Exists(_directory)) return 0;
         var imported = 0;
-        foreach (var path in Directory.GetFiles(_directory, "*.csv").Order(StringComparer.Ordinal))
+        if (_current is not null && !Advance(ref imported)) return imported;
+        var now = DateTime.UtcNow;
+        var quiet = Candidates().Where(p => now - File.GetLastWriteTimeUtc(p) >= _stableTime).ToList();
+        var writing = CsvReadiness.OpenForWriting(quiet);
+        foreach (var path in quiet)
         {
-            var info = new FileInfo(path);
-            if (DateTime.UtcNow - info.LastWriteTimeUtc < _stableTime) continue; // may still be being written
-            var lastWrite = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
-            var completed = CompletedPath(path);
-            if (!_queue.IsImported(path, info.Length, lastWrite))
+            if (writing.Contains(path))
             {
-                var parsed = CsvFileParser.Parse(path, SensorId, _nextSequence, _batchSize);
-                // Written before the SQL commit: a crash in between rewrites the same quarantine file on retry.
-                if (parsed.Rejected.Count > 0) WriteQuarantine(path, Path.GetFileName(completed), parsed.Rejected);
-                var record = new ImportedFile(path, info.Length, lastWrite, parsed.Rows, parsed.Rejected.Count);
-                if (_queue.EnqueueFile(parsed.Batches, record) == EnqueueOutcome.Rejected) return imported;
-                if (parsed.Batches.Count > 0) _nextSequence = parsed.Batches[^1].NextSequence;
-                FilesImported++;
-                RowsQuarantined += parsed.Rejected.Count;
-                imported++;
-                _log.LogInformation("Imported {File}: {Rows} rows queued as {Events} events, {Bad} rows quarantined",
-                    path, parsed.Rows, parsed.Batches.Count, parsed.Rejected.Count);
+                if (_reported.Add("open:" + path)) _log.LogInformation("{File} is open for writing: waiting until its writer closes it", path);
+                continue;
             }
-            Directory.CreateDirectory(CompletedDirectory);
-            File.Move(path, completed);
+            if (!Take(path)) continue;
+            if (!Advance(ref imported)) return imported;
         }
         return imported;
     }
 
-    private void WriteQuarantine(string path, string completedName, IReadOnlyList<RejectedRow> rejected)
+    /// <summary>The <c>*.csv</c> files under the directory, ordered by relative path.</summary>
+    private IEnumerable<string> Candidates()
     {
-        Directory.CreateDirectory(QuarantineDirectory);
-        var target = Path.Combine(QuarantineDirectory, completedName + ".rejected.csv");
-        var text = new StringBuilder("line,reason,row\n");
-        foreach (var r in rejected) text.Append(r.Line).Append(',').Append(Quote(r.Reason)).Append(',').Append(Quote(r.Text)).Append('\n');
-        File.WriteAllText(target, text.ToString());
-        _log.LogWarning("{File}: {Count} rows quarantined in {Target} (first: line {Line}, {Reason})",
-            path, rejected.Count, target, rejected[0].Line, rejected[0].Reason);
+        var options = new EnumerationOptions { RecurseSubdirectories = false, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        var found = new List<string>();
+        var folders = new Stack<string>([_directory]);
+        while (folders.TryPop(out var folder))
+        {
+            found.AddRange(Directory.EnumerateFiles(folder, "*", options).Where(f => CsvReadiness.IsCsvName(Path.GetFileName(f))));
+            foreach (var sub in Directory.EnumerateDirectories(folder, "*", options))
+            {
+                var name = Path.GetFileName(sub);
+                if (name.StartsWith('.') || (folder == _directory && name is "completed" or "quarantine")) continue;
+                folders.Push(sub);
+            }
+        }
+        return found.OrderBy(RelativeName, StringComparer.Ordinal);
     }
 
-    private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
+    private string RelativeName(string path) => Path.GetRelativePath(_directory, path).Replace(Path.DirectorySeparatorChar, '/');
 
-    /// <summary>Where the file goes in <c>completed/</c>: its own name, or <c>name.N.csv</c> when that is taken.</summary>
-    private string CompletedPath(string path)
+    /// <summary>Identifies the file and opens it as <see cref="_current"/>; false when there is nothing to import.</summary>
+    private bool Take(string path)
     {
-        var target = Path.Combine(CompletedDirectory, Path.GetFileName(path));
-        for (var n = 1; File.Exists(target); n++)
-            target = Path.Combine(CompletedDirectory, $"{Path.GetFileNameWithoutExtension(path)}.{n}{Path.GetExtension(path)}");
+        var name = RelativeName(path);
+        CsvFileIdentity identity;
+        FileInfo before;
+        try
+        {
+            before = new FileInfo(path);
+            identity = CsvFileIdentity.Read(path, _dialect.Encoding);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            if (_reported.Add("unreadable:" + path)) _log.LogWarning("{File} cannot be read, skipped until it can: {Error}", path, e.Message);
+            return false;
+        }
+        var after = new FileInfo(path);
+        if (!after.Exists || after.Length != identity.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc) return false; // changing: next scan
+        var progress = _queue.CsvFile(name, identity.ContentHash);
+        if (progress?.Outcome == CsvFileProgress.Imported)
+        {
+            var target = MoveInto(CompletedDirectory, path, name);
+            _log.LogWarning("{File} was already imported (same name and content): moved to {Target} without importing it again", path, target);
+            return false;
+        }
+        progress ??= new CsvFileProgress(name, identity.ContentHash, identity.Length, 0, 0, 0, 0, null);
+        if (progress.Outcome is { } earlier)
+        {
+            MoveInto(QuarantineDirectory, path, name); // set aside before a restart, not yet moved
+            _log.LogWarning("{File} was set aside earlier: {Reason}", path, earlier);
+            return false;
+        }
+        if (identity.EncodingProblem is { } encoding)
+        {
+            SetAside(path, progress, 0, encoding, "");
+            return false;
+        }
+        var reader = CsvFileReader.Open(path, identity.Length, _dialect, SensorId);
+        try
+        {
+            if (reader.HeaderProblem is { } header)
+            {
+                reader.Dispose();
+                SetAside(path, progress, 1, header + ": the whole file is set aside", reader.HeaderText);
+                return false;
+            }
+            if (!reader.Skip(progress.NextRecord))
+            {
+                reader.Dispose();
+                SetAside(path, progress, 0, $"has fewer than the {progress.NextRecord} records already imported: it changed", "");
+                return false;
+            }
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+        _current = new CsvFileImport(path, identity, after.LastWriteTimeUtc, reader, progress, ReportPath(name, identity.ContentHash));
+        _current.CutReport();
+        if (progress.NextRecord > 0)
+            _log.LogInformation("{File}: resuming after record {Record} ({Rows} rows already queued)", path, progress.NextRecord, progress.Rows);
+        return true;
+    }
+
+    /// <summary>Queues parts of <see cref="_current"/> while the queue has room; false when it must wait for room.</summary>
+    private bool Advance(ref int imported)
+    {
+        var c = _current!;
+        while (true)
+        {
+            if (c.ChangedOnDisk() is { } change)
+            {
+                Abandon(c, change);
+                return true;
+            }
+            if (c.Pending is null)
+            {
+                var header = c.Reader.Header;
+                var budget = Math.Min(_queue.FreeBytes, PartBytes);
+                if (header is not null && budget < header.FixedBytes + header.RowBytes)
+                {
+                    if (c.WaitingReported is false) _log.LogInformation("{File}: waiting for room in the queue ({Free} bytes free)", c.Path, budget);
+                    c.WaitingReported = true;
+                    return false;
+                }
+                try
+                {
+                    c.Pending = header is null ? new CsvPart([], 0, 0, [], true) : c.Reader.ReadPart(_nextSequence, budget, _batchSize, PartRecords);
+                }
+                catch (DecoderFallbackException e)
+                {
+                    Abandon(c, $"changed after it was taken: {e.Message}");
+                    return true;
+                }
+            }
+            var part = c.Pending;
+            var outcome = part.End ? (c.ReadWhole() ? CsvFileProgress.Imported : null) : null;
+            if (part.End && outcome is null)
+            {
+                Abandon(c, $"changed after it was taken: the {c.Reader.ConsumedBytes} bytes read do not hash as the {c.Identity.Length} bytes taken");
+                return true;
+            }
+            var reportBytes = c.AppendReport(part.Rejected);
+            var progress = c.Progress with
+            {
+                NextRecord = c.Progress.NextRecord + part.Records,
+                Rows = c.Progress.Rows + part.Rows,
+                BadRows = c.Progress.BadRows + part.Rejected.Count,
+                ReportBytes = reportBytes,
+                Outcome = outcome,
+            };
+            if (_queue.EnqueueFile(part.Batches, progress) == EnqueueOutcome.Rejected)
+            {
+                c.CutReport();
+                return false; // the same part is offered again at the next scan
+            }
+            if (part.Batches.Count > 0) _nextSequence = part.Batches[^1].NextSequence;
+            c.Progress = progress;
+            c.Pending = null;
+            c.WaitingReported = false;
+            RowsQuarantined += part.Rejected.Count;
+            if (part.Rejected.Count > 0)
+                _log.LogWarning("{File}: {Count} rows quarantined in {Report} (first: line {Line}, {Reason})",
+                    c.Path, part.Rejected.Count, c.ReportPath, part.Rejected[0].Line, part.Rejected[0].Reason);
+            if (!part.End) continue;
+            c.Dispose();
+            _current = null;
+            var target = MoveInto(CompletedDirectory, c.Path, progress.Name);
+            FilesImported++;
+            imported++;
+            _log.LogInformation("Imported {File}: {Rows} rows queued, {Bad} rows quarantined; moved to {Target}", c.Path, progress.Rows, progress.BadRows, target);
+            return true;
+        }
+    }
+
+    /// <summary>Sets aside the file being imported: the parts queued so far stay queued, the rest is not imported.</summary>
+    private void Abandon(CsvFileImport c, string reason)
+    {
+        c.Dispose();
+        _current = null;
+        SetAside(c.Path, c.Progress, 0, $"{reason}; rows of the first {c.Progress.NextRecord} records were imported ({c.Progress.Rows} rows), the rest was not", "");
+    }
+
+    /// <summary>Records the file as set aside with <paramref name="reason"/> (once: by content), adds the reason to its report, moves it to <c>quarantine/</c>.</summary>
+    private void SetAside(string path, CsvFileProgress progress, long line, string reason, string text)
+    {
+        var report = ReportPath(progress.Name, progress.ContentHash);
+        var bytes = CsvFileImport.AppendReport(report, progress.ReportBytes, [new RejectedRow(line, reason, text)]);
+        _queue.RecordCsvFile(progress with { ReportBytes = bytes, Outcome = reason });
+        var target = MoveInto(QuarantineDirectory, path, progress.Name);
+        FilesSetAside++;
+        _log.LogWarning("{File} {Reason}; set aside as {Target} (report {Report})", path, reason, target, report);
+    }
+
+    private string ReportPath(string name, string hash) => Path.Combine(QuarantineDirectory, $"{name}.{hash[..8]}.rejected.csv");
+
+    /// <summary>Moves the file to <paramref name="folder"/>/<paramref name="name"/>, or <c>name.N.ext</c> when that is taken; returns where.</summary>
+    private static string MoveInto(string folder, string path, string name)
+    {
+        var target = Path.Combine(folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var stem = Path.Combine(Path.GetDirectoryName(target)!, Path.GetFileNameWithoutExtension(target));
+        for (var n = 1; File.Exists(target); n++) target = $"{stem}.{n}{Path.GetExtension(name)}";
+        File.Move(path, target);
         return target;
     }
 }

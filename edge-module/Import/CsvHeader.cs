@@ -3,23 +3,25 @@ using SensorStream.Streams.Events;
 namespace SensorStream.EdgeModule.Import;
 
 /// <summary>
-/// A CSV file's header: the <c>TimestampNanos</c> column, the value columns (each becomes an event column) and how
-/// many rows fit one event. A header the events could not carry is refused with the reason: no timestamp column,
-/// an unnamed, repeated or reserved value column, or names so long that not even a one-row event fits 1 MiB.
+/// A CSV file's header: the <c>TimestampNanos</c> column, the value columns (each becomes an event column) and a bound
+/// on the bytes of an event: <see cref="FixedBytes"/> + rows × <see cref="RowBytes"/>. A header the events could not
+/// carry is refused with the reason: no timestamp column, an unnamed, repeated or reserved value column, or names so
+/// long that not even a one-row event fits 1 MiB.
 /// </summary>
-internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColumns, int MaxRowsPerEvent)
+internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColumns, long FixedBytes, long RowBytes)
 {
     /// <summary>Bound on one value in an event's JSON: the longest double or long, and a comma.</summary>
     private const int BytesPerValue = 26;
 
     private static readonly HashSet<string> IgnoredColumns = [SampleBatch.SensorIdField, "Sequence"];
 
-    /// <summary>The header, or null and the problem.</summary>
-    public static (CsvHeader? Header, string? Problem) Parse(string line, string sensorId)
+    /// <summary>Most rows one event may hold (1 MiB bound).</summary>
+    public int MaxRowsPerEvent => (int)Math.Min((SampleBatchJson.MaxEventBytes - FixedBytes) / RowBytes, int.MaxValue);
+
+    /// <summary>The header from the first record's fields (names are trimmed; a UTF-8 BOM is dropped), or null and the problem.</summary>
+    public static (CsvHeader? Header, string? Problem) Parse(IReadOnlyList<string> fields, string sensorId)
     {
-        var fields = CsvFileParser.SplitFields(line.TrimStart('\uFEFF'));
-        if (fields is null) return (null, "header has a double quote that is never closed");
-        var names = fields.Select(n => n.Trim()).ToArray();
+        var names = fields.Select((n, i) => (i == 0 ? n.TrimStart('\uFEFF') : n).Trim()).ToArray();
         var timeColumn = Array.IndexOf(names, SampleBatch.TimestampField);
         if (timeColumn < 0) return (null, $"header has no {SampleBatch.TimestampField} column");
         var valueColumns = Enumerable.Range(0, names.Length).Where(i => i != timeColumn && !IgnoredColumns.Contains(names[i])).ToArray();
@@ -35,9 +37,8 @@ internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColu
         // JSON escapes a character in at most 6 bytes; the event also carries the sensor id and its framing.
         var fixedBytes = 64 + 6L * sensorId.Length + valueColumns.Sum(i => 6L * names[i].Length + 8);
         var rowBytes = BytesPerValue * (1L + valueColumns.Length);
-        var maxRows = (SampleBatchJson.MaxEventBytes - fixedBytes) / rowBytes;
-        if (maxRows < 1)
+        if (SampleBatchJson.MaxEventBytes - fixedBytes < rowBytes)
             return (null, $"header is too wide: an event of one row with its {valueColumns.Length} value columns would exceed {SampleBatchJson.MaxEventBytes} bytes");
-        return (new CsvHeader(names, timeColumn, valueColumns, (int)Math.Min(maxRows, int.MaxValue)), null);
+        return (new CsvHeader(names, timeColumn, valueColumns, fixedBytes, rowBytes), null);
     }
 }

@@ -88,13 +88,13 @@ public sealed partial class EventQueue : IDisposable
     public EnqueueOutcome Enqueue(SampleBatch batch) => EnqueueAll([batch], file: null);
 
     /// <summary>
-    /// Stores all events of one imported file and marks the file imported, in ONE SQL transaction: the file is
-    /// either wholly queued and recorded, or not at all. A full queue refuses the file (it is retried later:
+    /// Stores the events of one part of an imported CSV file and the file's progress, in ONE SQL transaction: the part
+    /// is either wholly queued and recorded, or not at all. A full queue refuses the part (it is retried later:
     /// back-pressure on files instead of loss).
     /// </summary>
-    public EnqueueOutcome EnqueueFile(IReadOnlyList<SampleBatch> batches, ImportedFile file) => EnqueueAll(batches, file);
+    public EnqueueOutcome EnqueueFile(IReadOnlyList<SampleBatch> batches, CsvFileProgress file) => EnqueueAll(batches, file);
 
-    private EnqueueOutcome EnqueueAll(IReadOnlyList<SampleBatch> batches, ImportedFile? file)
+    private EnqueueOutcome EnqueueAll(IReadOnlyList<SampleBatch> batches, CsvFileProgress? file)
     {
         var encoded = batches.Select(b => (Batch: b, Data: SampleBatchJson.Serialize(b))).ToList();
         foreach (var (b, data) in encoded)
@@ -129,9 +129,7 @@ public sealed partial class EventQueue : IDisposable
                     ("$c", EventChecksum.Of(b.SensorId, b.FirstSequence, b.Count, data))).Single();
                 SetNextSequence(txn, b.SensorId, b.NextSequence);
             }
-            if (file is not null)
-                Execute(txn, "INSERT INTO ImportedFiles(Path, Length, LastWriteUnixNanos, Rows, BadRows, ImportedUnixNanos) VALUES ($p, $l, $w, $r, $b, $t)",
-                    ("$p", file.Path), ("$l", file.Length), ("$w", file.LastWriteUnixNanos), ("$r", file.Rows), ("$b", file.BadRows), ("$t", now));
+            if (file is not null) RecordCsvProgress(txn, file, now);
             txn.Commit();
             _ledger.Issued(encoded.Select(e => (e.Batch.SensorId, e.Batch.NextSequence)));
             _lastId = lastId;
@@ -220,14 +218,6 @@ public sealed partial class EventQueue : IDisposable
         lock (_gate)
             return Query(_db, "SELECT SensorId, FirstSequence, SampleCount, Reason FROM Losses ORDER BY Id", null,
                 r => new Loss(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3)));
-    }
-
-    /// <summary>True when this exact file (path, length, last write time) was already queued.</summary>
-    public bool IsImported(string path, long length, long lastWriteUnixNanos)
-    {
-        lock (_gate)
-            return Query(_db, "SELECT 1 FROM ImportedFiles WHERE Path = $p AND Length = $l AND LastWriteUnixNanos = $w", null, r => true,
-                ("$p", path), ("$l", length), ("$w", lastWriteUnixNanos)).Count > 0;
     }
 
     internal static long UnixNanosNow() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;

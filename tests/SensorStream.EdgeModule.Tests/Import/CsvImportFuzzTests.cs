@@ -1,4 +1,5 @@
 using System.Globalization;
+using nietras.SeparatedValues;
 using Microsoft.Extensions.Logging.Abstractions;
 using SensorStream.EdgeModule.Import;
 using SensorStream.EdgeModule.Queue;
@@ -110,13 +111,24 @@ public sealed class CsvImportFuzzTests : IDisposable
     {
         var path = Path.Combine(Input, file.Name);
         Assert.False(File.Exists(path), $"{where}: still in the input directory");
-        var completed = Path.Combine(importer.CompletedDirectory, file.CompletedName);
-        Assert.True(File.Exists(completed) && File.ReadAllBytes(completed).AsSpan().SequenceEqual(file.Case.Bytes), $"{where}: not moved unchanged to {completed}");
-        var reportPath = Path.Combine(importer.QuarantineDirectory, file.CompletedName + ".rejected.csv");
+        var hash = Convert.ToHexStringLower(System.IO.Hashing.XxHash128.Hash(file.Case.Bytes));
+        var reportPath = Path.Combine(importer.QuarantineDirectory, $"{file.Name}.{hash[..8]}.rejected.csv");
         var report = File.Exists(reportPath) ? ReadReport(reportPath, where) : [];
+        if (file.Case.WholeFileBad || !IsUtf8(file.Case.Bytes))
+        {
+            // Set aside (again, for a file dropped again): the file itself in quarantine/, one reason in its report, nothing queued.
+            Assert.True(MovedInto(importer.QuarantineDirectory, file), $"{where}: not set aside unchanged in quarantine/");
+            var reason = Assert.Single(report);
+            Assert.True(IsUtf8(file.Case.Bytes) ? reason.Line == 1 : reason.Reason.Contains("is not valid utf-8"), $"{where}: set aside for '{reason.Reason}'");
+            reports[reportPath] = File.ReadAllText(reportPath);
+            return next;
+        }
+        Assert.True(MovedInto(importer.CompletedDirectory, file),
+            $"{where}: not moved unchanged to completed/; report: {(File.Exists(reportPath) ? File.ReadAllText(reportPath) : "none")}");
         if (file.Redrop)
         {
-            Assert.True(report.Count == 0, $"{where}: a file already imported was parsed again");
+            Assert.True(!File.Exists(reportPath) || (reports.TryGetValue(reportPath, out var first) && first == File.ReadAllText(reportPath)),
+                $"{where}: a file already imported was parsed again");
             return next; // already queued once: nothing new
         }
 
@@ -160,6 +172,26 @@ public sealed class CsvImportFuzzTests : IDisposable
         return next;
     }
 
+    private static bool IsUtf8(byte[] bytes)
+    {
+        try
+        {
+            new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes);
+            return true;
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The file is in <paramref name="folder"/> under its name or a numbered one (<c>name.N.csv</c>), unchanged.</summary>
+    private static bool MovedInto(string folder, Dropped file) =>
+        Directory.Exists(folder) &&
+        Directory.GetFiles(folder, Path.GetFileNameWithoutExtension(file.Name) + "*.csv")
+            .Where(f => Path.GetFileName(f) == file.Name || !Path.GetFileName(f).EndsWith(".rejected.csv", StringComparison.Ordinal))
+            .Any(f => File.ReadAllBytes(f).AsSpan().SequenceEqual(file.Case.Bytes));
+
     private static string? Shorten(string? text) => text is { Length: > 80 } ? text[..80] + "…" : text;
 
     private static void AssertSamples(List<ExpectedRow> rows, SampleBatch batch, string where)
@@ -176,12 +208,14 @@ public sealed class CsvImportFuzzTests : IDisposable
     {
         var lines = File.ReadAllLines(path);
         Assert.True(lines.Length > 1 && lines[0] == "line,reason,row", $"{where}: quarantine report {path} has no header or no lines");
-        return lines.Skip(1).Select(line =>
+        using var reader = Sep.New(',').Reader(o => o with { DisableColCountCheck = true, Unescape = true }).FromFile(path);
+        var result = new List<ReportLine>();
+        foreach (var row in reader)
         {
-            var fields = CsvFileParser.SplitFields(line);
-            Assert.True(fields is { Count: 3 }, $"{where}: quarantine report line is not line,reason,row: {line}");
-            return new ReportLine(long.Parse(fields[0], CultureInfo.InvariantCulture), fields[1], fields[2]);
-        }).ToList();
+            Assert.True(row.ColCount == 3, $"{where}: quarantine report line is not line,reason,row: {row.Span}");
+            result.Add(new ReportLine(long.Parse(row[0].Span, CultureInfo.InvariantCulture), row[1].ToString(), row[2].ToString()));
+        }
+        return result;
     }
 
     private static void AssertUnchanged(IReadOnlyList<QueuedEvent> before, IReadOnlyList<QueuedEvent> after, string where)

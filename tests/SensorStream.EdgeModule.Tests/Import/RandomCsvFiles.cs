@@ -130,14 +130,11 @@ internal sealed class RandomCsvFiles(Random random)
             case 3:
                 return (string.Join(',', tokens) + "," + Pick(["1", "", "\"x\""]), "fields");
             case 4 when tokens.Length > 1:
-                // Cut before the last separator: fewer fields, or an open quote that swallows the rest.
-                var full = string.Join(',', tokens);
-                var lastSeparator = full.Length - tokens[^1].Length - 1;
-                return (full[..random.Next(1, lastSeparator + 1)], "");
+                // Cut at a separator: fewer fields. (A cut inside a quoted field would, per RFC 4180, hold the rest of the file.)
+                return (string.Join(',', tokens.Take(random.Next(1, tokens.Length))), "fields");
             case 5:
-                // An opening quote never closed (a quoted field broken over two lines leaves one of these).
-                tokens[^1] = "\"" + tokens[^1].Trim().Trim('"');
-                return (string.Join(',', tokens), "quote");
+                tokens[time] = "\"" + Pick(BadTimestamps) + "\"";
+                return (string.Join(',', tokens), "TimestampNanos");
             case 6:
                 return (header, "TimestampNanos"); // files concatenated with their headers
             default:
@@ -183,7 +180,8 @@ internal sealed class RandomCsvFiles(Random random)
         }
         var lines = new LineWriter(random);
         lines.Add(header);
-        var rows = random.Next(0, 5);
+        // A file of blank lines only is an empty file (imported, nothing in it), not a refused header.
+        var rows = random.Next(header.Trim().Length == 0 ? 1 : 0, 5);
         for (var i = 0; i < rows; i++) lines.Add(string.Join(',', Enumerable.Range(0, columns.Count).Select(_ => random.Next(100))));
         return new CsvCase("header-refused", Encode(lines.Text()), [], [], [new ExpectedBadLine(1, hint, header)]);
     }
@@ -192,7 +190,7 @@ internal sealed class RandomCsvFiles(Random random)
     {
         var columns = RandomColumns();
         var body = new byte[random.Next(0, 400)];
-        const string alphabet = "0123456789,.-+eE\"\r\n \t";
+        const string alphabet = "0123456789,.-+eE\r\n \t"; // no quote: one would join lines into a record (RFC 4180)
         for (var i = 0; i < body.Length; i++)
             body[i] = random.Next(3) == 0 ? (byte)random.Next(256) : (byte)alphabet[random.Next(alphabet.Length)];
         var bytes = Encode(Header(columns) + "\n").Concat(body).ToArray();
@@ -238,8 +236,9 @@ internal sealed class RandomCsvFiles(Random random)
     /// <summary>A field as CSV text: quoted when it must be (and sometimes when not), sometimes padded with spaces.</summary>
     private string Field(string text)
     {
-        var quoted = text.Contains(',') || text.Contains('"') || random.Next(5) == 0 ? Quote(text) : text;
-        return random.Next(6) == 0 ? " " + quoted + "  " : quoted;
+        // RFC 4180: spaces are part of a field, so a quote after a space is data: only unquoted fields are padded.
+        if (text.Contains(',') || text.Contains('"') || random.Next(5) == 0) return Quote(text);
+        return random.Next(6) == 0 ? " " + text + "  " : text;
     }
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
@@ -300,7 +299,7 @@ internal sealed class RandomCsvFiles(Random random)
         {
             0 => " " + text + "\t",
             1 => Quote(text),
-            2 => " " + Quote(text),
+            2 => " " + text + " ",
             3 when char.IsAsciiDigit(text[0]) => "00" + text,
             4 => text.Replace('E', 'e'),
             _ => text,

@@ -25,6 +25,21 @@ public sealed class WriteEventsTests
         Event = ByteString.CopyFrom(Events.Make(key, sequence).Data.Span),
     };
 
+    /// <summary>Sends one more message and completes (either may fail: the server may have ended the call); the call's error.</summary>
+    private static async Task<RpcException> SendLastAndFailAsync(AsyncClientStreamingCall<WriteEventsRequest, WriteEventsResponse> call, WriteEventsRequest last)
+    {
+        try
+        {
+            await call.RequestStream.WriteAsync(last);
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            // The server already ended the call; its status is in the response.
+        }
+        return await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+    }
+
     private static async Task<int> CountAsync(GatewayClient client) => (await client.ReadRangeAsync(Stream).ToListAsync()).Count;
 
     [Fact]
@@ -59,16 +74,7 @@ public sealed class WriteEventsTests
         for (var i = 0; i < 3; i++) await call.RequestStream.WriteAsync(Message("k", i, first: i == 0));
         await Poll.UntilAsync(() => CountAsync(gw.Client), n => n == 3, Wait, "the first three events visible");
         await gw.Client.DeleteStreamAsync(Stream);
-        try
-        {
-            await call.RequestStream.WriteAsync(Message("k", 3));
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException)
-        {
-            // The server already ended the call; its status is in the response.
-        }
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        var error = await SendLastAndFailAsync(call, Message("k", 3));
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("3 event(s) of this call were written, the rest were not", error.Status.Detail);
     }
@@ -82,16 +88,7 @@ public sealed class WriteEventsTests
         await call.RequestStream.WriteAsync(Message("k", 0, first: true));
         await call.RequestStream.WriteAsync(Message("k", 1));
         await call.RequestStream.WriteAsync(Message("k", 2, useTransaction: true));
-        try
-        {
-            await call.RequestStream.WriteAsync(Message("k", 3));
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException)
-        {
-            // The server already ended the call; its status is in the response.
-        }
-        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+        var error = await SendLastAndFailAsync(call, Message("k", 3));
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("event 2 sets use_transaction", error.Status.Detail);
         Assert.Contains("events 0..1 of this call were written", error.Status.Detail);

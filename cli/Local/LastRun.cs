@@ -11,8 +11,7 @@ public sealed record LastRun(string Stream, IReadOnlyList<string> Sensors, DateT
 {
     public const string FileName = "last-run.json";
 
-    public void Save(string dataDir) =>
-        File.WriteAllText(Path.Combine(dataDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+    public void Save(string dataDir) => AtomicFile.Write(Path.Combine(dataDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
 
     /// <summary>The record in <paramref name="dataDir"/>, or null when there is none (or it cannot be read).</summary>
     public static LastRun? Load(string dataDir)

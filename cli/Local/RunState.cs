@@ -13,8 +13,8 @@ public sealed record RunState(string Gateway, string StorageConnectionString, st
 {
     public const string FileName = "run.json";
 
-    public void Save(string dataDir) =>
-        File.WriteAllText(Path.Combine(dataDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
+    /// <summary>Written to a temporary file and renamed, so a reader never sees it half-written.</summary>
+    public void Save(string dataDir) => AtomicFile.Write(Path.Combine(dataDir, FileName), JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true }));
 
     public static RunState? Load(string dataDir)
     {

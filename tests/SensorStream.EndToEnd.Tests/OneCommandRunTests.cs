@@ -2,7 +2,10 @@ using System.Text.RegularExpressions;
 
 namespace SensorStream.EndToEnd.Tests;
 
-/// <summary>The README's one command, for a fixed duration: everything starts, runs, stops, and verifies clean.</summary>
+/// <summary>
+/// Helpers of the tests that run the README's one command for a fixed duration (<see cref="ReadmeCommandsTests"/>,
+/// <see cref="SecureRunTests"/>): everything starts, runs, stops, and verifies clean.
+/// </summary>
 public partial class OneCommandRunTests
 {
     [GeneratedRegex(@"samples collected: ([\d,]+) from (\d+) sensors")]
@@ -10,21 +13,6 @@ public partial class OneCommandRunTests
 
     [GeneratedRegex(@"files exported:\s+(\d+) CSV \+ (\d+) Parquet")]
     private static partial Regex FilesLine();
-
-    [Fact]
-    public async Task A_short_run_collects_streams_exports_and_verifies_exactly_once()
-    {
-        var dataDir = NewDataDir();
-        try
-        {
-            var result = await CliRun.RunAsync(TimeSpan.FromMinutes(6), ShortRun(dataDir));
-            AssertVerifiedSummary(result, dataDir);
-        }
-        finally
-        {
-            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
-        }
-    }
 
     internal static string NewDataDir() => Path.Combine(Path.GetTempPath(), $"sensorstream-e2e-{Guid.NewGuid():N}");
 

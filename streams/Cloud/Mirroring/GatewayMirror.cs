@@ -11,6 +11,7 @@ namespace SensorStream.Streams.Mirroring;
 /// blob (ETag) before it is committed; the source position moves only after a known commit. On recovery a recorded
 /// transaction that is open or committed is committed (idempotent) and finished; one that aborted or that the target
 /// forgot is dropped and its range is read and written again. A transaction never recorded simply expires.
+/// A target without explicit transactions (transaction RPCs UNIMPLEMENTED) is written through <see cref="PublicTargetForward"/>.
 /// </summary>
 public sealed class GatewayMirror(GatewayClient source, GatewayClient target, ContainerGate checkpoints, MirrorOptions options)
 {
@@ -24,6 +25,8 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
     }
 
     private readonly HashSet<StreamName> _ensured = [];
+    private readonly PublicTargetForward _public = new(source, target, options);
+    private bool _targetIsPublic;
 
     public static string CheckpointName(StreamName from, StreamName to) =>
         $"gateway-mirror/{from.Scope}/{from.Stream}/{to.Scope}/{to.Stream}.json";
@@ -36,6 +39,7 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         var read = await checkpoint.ReadAsync(new GatewayMirrorCheckpoint(), ct).ConfigureAwait(false);
         options.Probe?.Invoke(Points.AfterReadCheckpoint);
         if (read.Value.Pending is { } pending) return await RecoverAsync(checkpoint, read, pending, to, ct).ConfigureAwait(false);
+        if (read.Value.PendingWrite is { } write) return await _public.RecoverAsync(checkpoint, read, write, from, to, ct).ConfigureAwait(false);
 
         var start = read.Value.SourceCut is { } text ? StreamCutCodec.Decode(text) : null;
         var tail = (await source.GetStreamInfoAsync(from, ct).ConfigureAwait(false)).Tail;
@@ -44,7 +48,17 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         if (batch is null) return StepResult.Idle("no events before the tail");
 
         if (_ensured.Add(to)) await target.EnsureStreamAsync(to, ct: ct).ConfigureAwait(false);
-        var txn = await target.BeginTransactionAsync(to, options.TransactionLease, ct).ConfigureAwait(false);
+        if (_targetIsPublic) return await _public.WriteAsync(checkpoint, read, batch, from, to, ct).ConfigureAwait(false);
+        string txn;
+        try
+        {
+            txn = await target.BeginTransactionAsync(to, options.TransactionLease, ct).ConfigureAwait(false);
+        }
+        catch (TransactionsNotSupportedException)
+        {
+            _targetIsPublic = true; // a public pravega-grpc-gateway: the recorded-cut protocol from now on
+            return await _public.WriteAsync(checkpoint, read, batch, from, to, ct).ConfigureAwait(false);
+        }
         options.Probe?.Invoke(Points.AfterBegin);
         // One routing key keeps the target in the order the source was read.
         var key = from.ToString();

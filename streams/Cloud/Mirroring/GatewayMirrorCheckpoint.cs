@@ -12,6 +12,9 @@ public sealed record GatewayMirrorCheckpoint
 
     public PendingTransaction? Pending { get; init; }
 
+    /// <summary>A write into a public-protocol target, recorded before it was made (<see cref="PublicTargetForward"/>).</summary>
+    public PendingWrite? PendingWrite { get; init; }
+
     public long EventsCommitted { get; init; }
 
     public long TransactionsCommitted { get; init; }

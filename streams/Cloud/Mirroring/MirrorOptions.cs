@@ -12,5 +12,11 @@ public sealed record MirrorOptions
     /// <summary>Lease of the target transaction of a gateway → gateway mirror.</summary>
     public TimeSpan TransactionLease { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Public-protocol target only: a write's outcome is final this long after it was recorded (its call's deadline is
+    /// half of it); a recovery that finds none of it on the target writes it again only after the window.
+    /// </summary>
+    public TimeSpan OutcomeWindow { get; init; } = TimeSpan.FromSeconds(20);
+
     public StepProbe? Probe { get; init; }
 }

@@ -19,7 +19,7 @@ public sealed class SensorFactory
     public ISensor Create(SensorSpec spec) => spec.Kind switch
     {
         "synthetic" => new SyntheticSensor(SyntheticId(spec)),
-        "nic" => new NicSensor(Single(spec, "nic:<interface>"), SysfsRoot),
+        "nic" => new NicSensor(spec.Arguments[0], SysfsRoot, NicCounterWidth(spec)),
         "mpu6050" => new Mpu6050Sensor(OpenI2c(I2c(spec)), I2cSensorId(spec)),
         "lis3dh" => new Lis3DhSensor(OpenI2c(I2c(spec)), I2cSensorId(spec)),
         "adxl345" => throw new NotSupportedException(
@@ -36,6 +36,15 @@ public sealed class SensorFactory
         "csv" => Import.CsvDirectoryImporter.SensorIdFor(spec.Arguments[0]),
         "adxl345" => $"adxl345-{string.Join("-", spec.Arguments)}",
         _ => I2cSensorId(spec),
+    };
+
+    /// <summary><c>nic:&lt;interface&gt;[:32|:64]</c>: the counter width when known (otherwise detected).</summary>
+    private static int? NicCounterWidth(SensorSpec spec) => spec.Arguments switch
+    {
+        [{ Length: > 0 }] => null,
+        [{ Length: > 0 }, "32"] => 32,
+        [{ Length: > 0 }, "64"] => 64,
+        _ => throw new FormatException($"'{spec}': expected nic:<interface>[:32|:64] (counter width in bits; detected when left out)"),
     };
 
     private static string SyntheticId(SensorSpec spec) => Single(spec, "synthetic:<id>");

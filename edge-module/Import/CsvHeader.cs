@@ -30,7 +30,7 @@ internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColu
         foreach (var i in valueColumns)
         {
             if (names[i].Length == 0) return (null, $"header column {i + 1} has no name");
-            if (names[i] is SampleBatch.TimestampField or SampleBatch.FirstSequenceField) return (null, $"header column {i + 1} '{names[i]}' is reserved for the event's own field");
+            if (names[i] is SampleBatch.TimestampField or SampleBatch.FirstSequenceField or SampleBatch.SchemaField or SampleBatch.SchemaVersionField) return (null, $"header column {i + 1} '{names[i]}' is reserved for the event's own field");
             if (!seen.Add(names[i])) return (null, $"header names column '{names[i]}' twice");
         }
 

@@ -127,6 +127,8 @@ public sealed class CsvImportTests
     [Theory]
     [InlineData("TimestampNanos,V,FirstSequence", "header column 3 'FirstSequence' is reserved")] // round 6: crashed the importer
     [InlineData("TimestampNanos,V,TimestampNanos", "header column 3 'TimestampNanos' is reserved")]
+    [InlineData("TimestampNanos,Schema,V", "header column 2 'Schema' is reserved")] // the event's table name (exports)
+    [InlineData("TimestampNanos,V,SchemaVersion", "header column 3 'SchemaVersion' is reserved")]
     [InlineData("TimestampNanos,V, V ", "header names column 'V' twice")]
     [InlineData("TimestampNanos,V,", "header column 3 has no name")]
     [InlineData("\"TimestampNanos,V", "header has no TimestampNanos column")] // RFC 4180: the open quote holds the rest of the file

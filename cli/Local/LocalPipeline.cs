@@ -231,18 +231,16 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // run.json goes first: no verb may pick up endpoints that are about to stop answering.
+        var runFile = Path.Combine(Options.DataDir, RunState.FileName);
+        if (_run is not null && File.Exists(runFile)) File.Delete(runFile);
         foreach (var name in Order.Reverse())
         {
             ChildProcess? p;
             lock (_gate) _running.Remove(name, out p);
             if (p is not null) await p.DisposeAsync();
         }
-        if (_run is not null)
-        {
-            var runFile = Path.Combine(Options.DataDir, RunState.FileName);
-            if (File.Exists(runFile)) File.Delete(runFile);
-            (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
-        }
+        if (_run is not null) (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
         _lock.Dispose();
     }
 }

@@ -2,9 +2,14 @@
 # One command for the whole pipeline on this machine: installs Azurite if missing, builds, and runs
 # Azurite + gateway + edge collector + cloud mirror/export with a live view. Arguments go to `sensorstream run`
 # (e.g. ./run.sh --duration 60s, ./run.sh --sensor nic:eth0 --sensor synthetic:a). Ctrl-C stops everything in order.
+# Exit codes: cli/README.md ("Exit codes"); 2 also when the .NET SDK or Node.js is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+command -v dotnet >/dev/null 2>&1 || { echo "[sensorstream] missing: the .NET 10 SDK (https://dot.net/download)" >&2; exit 2; }
+if [ ! -x node_modules/.bin/azurite ] && ! command -v npm >/dev/null 2>&1; then
+  echo "[sensorstream] missing: Node.js >= 20 with npm, for Azurite (https://nodejs.org)" >&2; exit 2
+fi
 if [ ! -x node_modules/.bin/azurite ]; then
   echo "[sensorstream] installing Azurite (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error

@@ -96,7 +96,10 @@ public sealed class LocalPipeline : IAsyncDisposable
         var pipeline = new LocalPipeline(options, state, azurite, layout, progress, dataLock, run);
         try
         {
-            foreach (var name in components) await pipeline.StartComponentAsync(name, ct);
+            if (run is not null)
+                foreach (var name in components) await pipeline.StartComponentAsync(name, ct);
+            else // a follow-up verb's services do not depend on each other: start them together
+                await Task.WhenAll(components.Select(name => pipeline.StartComponentAsync(name, ct)));
             if (run is not null)
             {
                 state.Save(options.DataDir);
@@ -114,7 +117,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Starts (or restarts) one component and waits until it answers.</summary>
     public async Task StartComponentAsync(string name, CancellationToken ct)
     {
-        if (_running.TryGetValue(name, out var old))
+        ChildProcess? old;
+        lock (_gate) _running.TryGetValue(name, out old);
+        if (old is not null)
         {
             if (!old.HasExited) throw new InvalidOperationException($"{name} is already running");
             await old.DisposeAsync();
@@ -226,18 +231,16 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // run.json goes first: no verb may pick up endpoints that are about to stop answering.
+        var runFile = Path.Combine(Options.DataDir, RunState.FileName);
+        if (_run is not null && File.Exists(runFile)) File.Delete(runFile);
         foreach (var name in Order.Reverse())
         {
             ChildProcess? p;
             lock (_gate) _running.Remove(name, out p);
             if (p is not null) await p.DisposeAsync();
         }
-        if (_run is not null)
-        {
-            var runFile = Path.Combine(Options.DataDir, RunState.FileName);
-            if (File.Exists(runFile)) File.Delete(runFile);
-            (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
-        }
+        if (_run is not null) (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
         _lock.Dispose();
     }
 }

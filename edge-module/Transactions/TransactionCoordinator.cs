@@ -86,7 +86,10 @@ public sealed class TransactionCoordinator
             }
             catch (TransactionsNotSupportedException e)
             {
-                _log.LogCritical("{Error} Events stay queued; sampling continues.", e.Message);
+                // Only a pending row with a transaction id of a gateway that had explicit transactions gets here.
+                _log.LogCritical("{Error} A pending transaction recorded with a gateway that had explicit transactions cannot be resolved " +
+                                 "through this one: point the collector back at that gateway until its queue has drained. Events stay queued; " +
+                                 "sampling continues.", e.Message);
                 Stats.Failed(e.Message);
                 return;
             }

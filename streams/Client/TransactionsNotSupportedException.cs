@@ -1,10 +1,10 @@
 namespace SensorStream.Streams.Client;
 
 /// <summary>
-/// The server speaks the pravega-grpc-gateway protocol but lacks the explicit transaction RPCs
-/// (for example a real pravega-grpc-gateway): exactly-once delivery cannot be provided through it.
+/// The server speaks the pravega-grpc-gateway protocol but lacks the explicit transaction RPCs (a real
+/// pravega-grpc-gateway, or ours with --protocol public). Writers then use the public protocol's recorded-cut
+/// coordinators (docs/guarantees.md, "Scaling out"); a transaction id from another gateway cannot be resolved here.
 /// </summary>
 public sealed class TransactionsNotSupportedException(string endpoint, Exception inner)
     : Exception($"The gateway at {endpoint} does not implement explicit transactions " +
-                "(BeginTransaction/CommitTransaction answered UNIMPLEMENTED). Exactly-once delivery needs the " +
-                "SensorStream gateway; a plain pravega-grpc-gateway can only be read from.", inner);
+                "(the transaction RPCs answered UNIMPLEMENTED): it speaks only the public pravega-grpc-gateway protocol.", inner);

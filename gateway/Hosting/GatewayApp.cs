@@ -34,6 +34,7 @@ public static class GatewayApp
             CheckpointInterval = TimeSpan.FromMilliseconds(settings.CheckpointIntervalMs),
             MaxOpenTransactionsPerStream = settings.MaxOpenTransactionsPerStream,
             MaxOpenTransactions = settings.MaxOpenTransactions,
+            MaxOpenSegmentFiles = settings.MaxOpenSegmentFiles,
         }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddGrpc(grpc =>
         {

@@ -29,4 +29,7 @@ public sealed record GatewaySettings
     /// <summary>Most open transactions per stream, and across the gateway (BeginTransaction over either → RESOURCE_EXHAUSTED).</summary>
     public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
     public int MaxOpenTransactions { get; init; } = 50_000;
+
+    /// <summary>Most segment files held open across the gateway (opened on use, idle ones closed).</summary>
+    public int MaxOpenSegmentFiles { get; init; } = 4096;
 }

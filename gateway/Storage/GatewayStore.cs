@@ -22,6 +22,7 @@ public sealed class GatewayStore : IAsyncDisposable
     private FileStream? _directoryLock;
     private readonly TransactionBudget _transactions;
     private readonly StoreHealth _health = new();
+    private readonly SegmentHandles _segmentHandles;
 
     private GatewayStore(StoreOptions options, ILoggerFactory logs)
     {
@@ -32,6 +33,7 @@ public sealed class GatewayStore : IAsyncDisposable
         _trashDirectory = Path.Combine(options.DataDirectory, "trash");
         _stagingDirectory = Path.Combine(options.DataDirectory, "staging");
         _transactions = new TransactionBudget(options.MaxOpenTransactions);
+        _segmentHandles = new SegmentHandles(options.MaxOpenSegmentFiles);
     }
 
     public StoreOptions Options => _options;
@@ -39,6 +41,9 @@ public sealed class GatewayStore : IAsyncDisposable
     /// <summary>Why writes cannot succeed now (a full disk, a failed stream), or null: the health service answers NOT_SERVING meanwhile.</summary>
     public string? WritesBlocked =>
         _health.DiskFull ?? (_streams.Values.FirstOrDefault(s => s.Faulted) is { } failed ? $"stream {failed} failed and is being reopened" : null);
+
+    /// <summary>Segment files open now (against <see cref="StoreOptions.MaxOpenSegmentFiles"/>).</summary>
+    public int OpenSegmentFiles => _segmentHandles.Open;
 
     /// <summary>Open transactions across all streams (against <see cref="StoreOptions.MaxOpenTransactions"/>).</summary>
     public int OpenTransactions => _transactions.Taken;
@@ -93,7 +98,7 @@ public sealed class GatewayStore : IAsyncDisposable
                     store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
                     continue;
                 }
-                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health);
+                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health, _segmentHandles);
             }
         }
     }
@@ -152,7 +157,7 @@ public sealed class GatewayStore : IAsyncDisposable
             Directory.Move(staging, paths.Directory);
             DurableFiles.SyncDirectory(Path.Combine(_scopesDirectory, scope));
             DurableFiles.SyncDirectory(_stagingDirectory);
-            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health);
+            _streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health, _segmentHandles);
             return true;
         }
         finally
@@ -229,7 +234,7 @@ public sealed class GatewayStore : IAsyncDisposable
         {
             if (!_streams.TryGetValue(key, out var current) || current != failed) return;
             failed.Abandon();
-            _streams[key] = StreamStore.Open(key.Scope, key.Stream, failed.Paths, _options, _logs.CreateLogger($"Stream {key.Scope}/{key.Stream}"), _transactions, _health);
+            _streams[key] = StreamStore.Open(key.Scope, key.Stream, failed.Paths, _options, _logs.CreateLogger($"Stream {key.Scope}/{key.Stream}"), _transactions, _health, _segmentHandles);
             _log.LogWarning("Stream {Stream} reopened after a failure: recovered from its journal, writes resume", failed);
         }
         catch (Exception e) when (e is IOException or StorageDamageException or StoreException)

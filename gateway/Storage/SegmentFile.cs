@@ -10,15 +10,18 @@ namespace SensorStream.Gateway.Storage;
 /// </summary>
 public sealed class SegmentFile : IDisposable
 {
-    private readonly SafeFileHandle _file;
+    private readonly SegmentHandles _handles;
+    private readonly Lock _sync = new();
+    private SafeFileHandle? _file; // opened on first use, closed when idle and the gateway holds too many (SegmentHandles)
+    private int _users;
     private long _end;
     private int _dirty;
 
-    private SegmentFile(int id, string path, SafeFileHandle file, long end)
+    private SegmentFile(int id, string path, SegmentHandles handles, long end)
     {
         Id = id;
         Path = path;
-        _file = file;
+        _handles = handles;
         _end = end;
     }
 
@@ -28,54 +31,124 @@ public sealed class SegmentFile : IDisposable
     /// <summary>Offset just after the last committed, readable event.</summary>
     public long End => Volatile.Read(ref _end);
 
-    public long FileLength => RandomAccess.GetLength(_file);
+    /// <summary>Length of the file on disk.</summary>
+    public long FileLength
+    {
+        get
+        {
+            using var use = Use();
+            return RandomAccess.GetLength(use.Handle);
+        }
+    }
 
-    internal SafeFileHandle Handle => _file;
+    /// <summary>Environment.TickCount64 of the last use (for closing the least recently used idle files).</summary>
+    internal long LastUse { get; private set; }
 
     /// <summary>Opens segment <paramref name="id"/>'s file; a missing one is damage when <paramref name="mustExist"/>.</summary>
-    public static SegmentFile Open(int id, string path, bool mustExist = false)
+    public static SegmentFile Open(int id, string path, bool mustExist = false, SegmentHandles? handles = null)
     {
-        SafeFileHandle file;
         try
         {
-            file = File.OpenHandle(path, mustExist ? FileMode.Open : FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            using var file = File.OpenHandle(path, mustExist ? FileMode.Open : FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite);
+            return new SegmentFile(id, path, handles ?? new SegmentHandles(int.MaxValue), RandomAccess.GetLength(file));
         }
         catch (FileNotFoundException)
         {
             throw new StorageDamageException(path, 0, $"segment {id}'s file is missing (every segment file is created with its stream)");
         }
-        return new SegmentFile(id, path, file, RandomAccess.GetLength(file));
     }
+
+    /// <summary>The open handle for one operation; the file stays open until the use is disposed.</summary>
+    internal readonly struct HandleUse(SegmentFile owner, SafeFileHandle handle) : IDisposable
+    {
+        public SafeFileHandle Handle { get; } = handle;
+
+        public void Dispose() => owner.Release();
+    }
+
+    internal HandleUse Use()
+    {
+        SafeFileHandle handle;
+        var opened = false;
+        lock (_sync)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_file is null)
+            {
+                _file = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                opened = true;
+            }
+            _users++;
+            LastUse = Environment.TickCount64;
+            handle = _file;
+        }
+        if (opened) _handles.Opened(this);
+        return new HandleUse(this, handle);
+    }
+
+    private void Release()
+    {
+        lock (_sync) _users--;
+    }
+
+    /// <summary>Closes the file when nothing uses it (fsynced first if written since the last checkpoint); false when busy.</summary>
+    internal bool TryCloseIdle()
+    {
+        lock (_sync)
+        {
+            if (_users > 0 || _file is null) return _file is null;
+            if (Volatile.Read(ref _dirty) == 1) RandomAccess.FlushToDisk(_file); // stays dirty: the checkpoint fsyncs again, cheaply
+            _file.Dispose();
+            _file = null;
+            return true;
+        }
+    }
+
+    private bool _disposed;
 
     /// <summary>Cuts the file to <paramref name="length"/> (recovery: drops what the last checkpoint does not cover).</summary>
     internal void Truncate(long length)
     {
-        RandomAccess.SetLength(_file, length);
+        using (var use = Use()) RandomAccess.SetLength(use.Handle, length);
         Volatile.Write(ref _end, length);
     }
 
     internal void Write(long offset, ReadOnlySpan<byte> data)
     {
-        RandomAccess.Write(_file, data, offset);
+        using (var use = Use()) RandomAccess.Write(use.Handle, data, offset);
         Volatile.Write(ref _dirty, 1);
     }
 
     /// <summary>Reserves disk space up to <paramref name="end"/> before a commit is decided, so its merge cannot hit a full disk.</summary>
-    internal void Reserve(long from, long end) => DurableFiles.Reserve(_file, from, end - from);
+    internal void Reserve(long from, long end)
+    {
+        using var use = Use();
+        DurableFiles.Reserve(use.Handle, from, end - from);
+    }
+
+    /// <summary>Gives the space before <paramref name="head"/> back to the file system (see <see cref="SpaceReclaimer"/>).</summary>
+    internal void ReleaseBefore(long head)
+    {
+        using var use = Use();
+        SpaceReclaimer.ReleaseBefore(use.Handle, head);
+    }
 
     internal void Publish(long end) => Volatile.Write(ref _end, end);
 
     /// <summary>fsync when something was written since the last call.</summary>
     internal void FlushIfDirty()
     {
-        if (Interlocked.Exchange(ref _dirty, 0) == 1) RandomAccess.FlushToDisk(_file);
+        if (Interlocked.Exchange(ref _dirty, 0) == 0) return;
+        using var use = Use();
+        RandomAccess.FlushToDisk(use.Handle);
     }
 
     /// <summary>Reads the header of the record at <paramref name="offset"/>: its frame size and commit time.</summary>
     public (int FrameSize, long TimestampMs) ReadHeader(long offset)
     {
         Span<byte> header = stackalloc byte[SegmentRecord.Overhead];
-        if (FrameScanner.ReadFully(_file, header, offset) < header.Length) throw NotARecord(offset);
+        using (var use = Use())
+            if (FrameScanner.ReadFully(use.Handle, header, offset) < header.Length) throw NotARecord(offset);
         var payload = RecordFrame.PayloadLength(header);
         if (payload < SegmentRecord.TimestampSize) throw NotARecord(offset);
         return (RecordFrame.Size(payload), BinaryPrimitives.ReadInt64LittleEndian(header[RecordFrame.HeaderSize..]));
@@ -88,7 +161,9 @@ public sealed class SegmentFile : IDisposable
     public SegmentRecord ReadRecord(long offset, int frameSize, bool offsetIsBoundary = false)
     {
         var frame = new byte[frameSize];
-        if (FrameScanner.ReadFully(_file, frame, offset) < frameSize) throw offsetIsBoundary ? Damaged(offset) : NotARecord(offset);
+        int read;
+        using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, frame, offset);
+        if (read < frameSize) throw offsetIsBoundary ? Damaged(offset) : NotARecord(offset);
         if (!RecordFrame.IsValid(frame))
             throw offsetIsBoundary || RecordFrame.PayloadLength(frame) == frameSize - RecordFrame.HeaderSize ? Damaged(offset) : NotARecord(offset);
         return Decode(frame, offset);
@@ -104,7 +179,8 @@ public sealed class SegmentFile : IDisposable
     {
         if (from >= limit) return from;
         var block = new byte[(int)Math.Min(maxBytes, limit - from)];
-        var read = FrameScanner.ReadFully(_file, block, from);
+        int read;
+        using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, block, from);
         var position = 0;
         while (position + RecordFrame.HeaderSize <= read)
         {
@@ -140,5 +216,14 @@ public sealed class SegmentFile : IDisposable
         new(StoreError.DataLoss, $"segment file {Path} is damaged at byte {offset}: the event there does not read back (events before it are intact; run gateway verify)");
 
     /// <summary>Closes the file.</summary>
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        lock (_sync)
+        {
+            _disposed = true;
+            _file?.Dispose();
+            _file = null;
+        }
+        _handles.Closed(this);
+    }
 }

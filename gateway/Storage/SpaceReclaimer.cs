@@ -12,11 +12,20 @@ public static class SpaceReclaimer
     private const int FallocFlKeepSize = 0x01;
     private const int FallocFlPunchHole = 0x02;
 
-    public static void ReleaseBefore(SegmentFile segment, long head)
+    /// <summary>Punches a hole over bytes 0..<paramref name="head"/> of the open segment file.</summary>
+    public static void ReleaseBefore(Microsoft.Win32.SafeHandles.SafeFileHandle segment, long head)
     {
         if (!OperatingSystem.IsLinux() || head <= 0) return;
-        var fd = (int)segment.Handle.DangerousGetHandle();
-        _ = Fallocate(fd, FallocFlPunchHole | FallocFlKeepSize, 0, head);
+        var added = false;
+        try
+        {
+            segment.DangerousAddRef(ref added);
+            _ = Fallocate((int)segment.DangerousGetHandle(), FallocFlPunchHole | FallocFlKeepSize, 0, head);
+        }
+        finally
+        {
+            if (added) segment.DangerousRelease();
+        }
     }
 
     [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]

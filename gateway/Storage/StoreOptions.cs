@@ -32,6 +32,9 @@ public sealed record StoreOptions
     /// <summary>Most open transactions across the gateway.</summary>
     public int MaxOpenTransactions { get; init; } = 50_000;
 
+    /// <summary>Most segment files held open across the gateway (opened on use, least recently used idle ones closed).</summary>
+    public int MaxOpenSegmentFiles { get; init; } = 4096;
+
     /// <summary>Milliseconds since the Unix epoch; replaceable in tests.</summary>
     public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -35,7 +35,8 @@ public sealed partial class StreamStore
     /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
-    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, TransactionBudget? budget = null, StoreHealth? health = null)
+    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, TransactionBudget? budget = null, StoreHealth? health = null,
+        SegmentHandles? handles = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
         Directory.CreateDirectory(paths.SegmentsDirectory);
@@ -52,7 +53,7 @@ public sealed partial class StreamStore
         {
             for (var s = 0; s < segments.Length; s++)
             {
-                var segment = segments[s] = SegmentFile.Open(s, paths.SegmentFile(s), mustExist: true);
+                var segment = segments[s] = SegmentFile.Open(s, paths.SegmentFile(s), mustExist: true, handles);
                 var durable = checkpoint.SegmentEnds[s];
                 lengths[s] = segment.FileLength;
                 if (lengths[s] < durable)

@@ -80,6 +80,6 @@ public sealed partial class StreamStore
             _heads = heads;
         }
         _log.LogDebug("{Stream}: head moved to {Head}", this, string.Join(",", heads));
-        for (var s = 0; s < heads.Length; s++) SpaceReclaimer.ReleaseBefore(_segments[s], heads[s]);
+        for (var s = 0; s < heads.Length; s++) _segments[s].ReleaseBefore(heads[s]);
     }
 }

@@ -79,4 +79,40 @@ public sealed class LimitTests
         await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
         Assert.Single(await gw.Client.ReadRangeAsync(Stream).ToListAsync());
     }
+
+    private static int OpenFileDescriptors() => Directory.Exists("/proc/self/fd") ? Directory.GetFiles("/proc/self/fd").Length : -1;
+
+    [Fact]
+    public async Task Thousands_of_segments_hold_at_most_the_cap_of_open_files_and_survive_a_restart()
+    {
+        const int Streams = 4, Segments = 256, Cap = 32;
+        var fdsBefore = OpenFileDescriptors();
+        var gw = await TestGateway.StartAsync(s => s with { MaxOpenSegmentFiles = Cap });
+        try
+        {
+            for (var n = 0; n < Streams; n++)
+            {
+                var stream = new StreamName("many", "s" + n);
+                await gw.Client.EnsureStreamAsync(stream, segments: Segments);
+                var txn = await gw.Client.BeginTransactionAsync(stream, TimeSpan.FromMinutes(1));
+                await gw.Client.WriteTransactionEventsAsync(stream, txn, Enumerable.Range(0, 100).Select(i => Events.Make("key" + i, i, 64)));
+                Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(stream, txn));
+            }
+            for (var n = 0; n < Streams; n++)
+                Assert.Equal(100, (await gw.Client.ReadRangeAsync(new StreamName("many", "s" + n)).ToListAsync()).Count);
+            var open = gw.Server.Store.OpenSegmentFiles;
+            var fds = OpenFileDescriptors() - fdsBefore;
+            Console.WriteLine($"{Streams * Segments} segment files: {open} open, {fds} more descriptors in the process (cap {Cap})");
+            Assert.InRange(open, 1, Cap);
+            Assert.InRange(fds, 1, Streams * Segments / 2); // not one per segment (other tests of this process hold some too)
+
+            gw = await gw.RestartAsync();
+            Assert.InRange(gw.Server.Store.OpenSegmentFiles, 0, Cap);
+            Assert.Equal(100, (await gw.Client.ReadRangeAsync(new StreamName("many", "s3")).ToListAsync()).Count);
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
+    }
 }

@@ -82,9 +82,9 @@ public sealed class TransactionTests
     {
         await using var gw = await TestGateway.StartAsync();
         await gw.Client.EnsureStreamAsync(Stream);
-        var pinged = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMilliseconds(300));
+        var pinged = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromSeconds(2));
         Assert.Equal(TransactionState.Open, await gw.Client.PingTransactionAsync(Stream, pinged, TimeSpan.FromMinutes(5)));
-        var expiring = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMilliseconds(300));
+        var expiring = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromSeconds(2));
         await gw.Client.WriteTransactionEventsAsync(Stream, expiring, [Events.Make("x", 1)]);
 
         await Poll.UntilAsync(() => gw.Client.GetTransactionStatusAsync(Stream, expiring), s => s == TransactionState.Aborted,

@@ -15,7 +15,7 @@ namespace SensorStream.EdgeModule.Tests.Integration;
 [Collection(GatewayCollection.Name)]
 public sealed class CrashRecoveryTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [Theory]
     [InlineData(GatewayModes.Extended, "after-begin", 0)]

@@ -18,7 +18,7 @@ public sealed class DoneWhenTests(ITestOutputHelper output)
     private static readonly long SamplesPerRun =
         long.TryParse(Environment.GetEnvironmentVariable("EDGE_DONE_WHEN_SAMPLES_PER_RUN"), out var n) && n > 0 ? n : 5000;
 
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30) + TimeSpan.FromMilliseconds(SamplesPerRun);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90) + TimeSpan.FromMilliseconds(SamplesPerRun);
 
     [Theory]
     [InlineData(GatewayModes.Extended)]

@@ -14,7 +14,7 @@ namespace SensorStream.EdgeModule.Tests.Integration;
 [Collection(GatewayCollection.Name)]
 public sealed partial class SecureGatewayTests
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     [GeneratedRegex(@"queue=(\d+) events")]
     private static partial Regex QueueEventsInMetricsLine();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
+using SensorStream.Streams.Storage;
 
 namespace SensorStream.EdgeModule.Queue;
 
@@ -185,7 +186,7 @@ internal sealed class SequenceLedger : IDisposable
     }
 
     private void WriteHighWaterMark() =>
-        DurableFile.Replace(HighWaterMarkPath, SidecarFormat.Encode(HighWaterMarkMagic, JsonSerializer.Serialize(_reserved)));
+        DurableFile.ReplaceAtomically(HighWaterMarkPath, SidecarFormat.Encode(HighWaterMarkMagic, JsonSerializer.Serialize(_reserved)));
 
     private void WriteProgress(bool mustSucceed)
     {

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using SensorStream.Streams.Storage;
 
 namespace SensorStream.Gateway.Storage;
 
@@ -10,21 +11,8 @@ namespace SensorStream.Gateway.Storage;
 /// </summary>
 public static class DurableFiles
 {
-    /// <summary>fsync a directory. On Windows, NTFS metadata is journaled and directories cannot be opened for flushing.</summary>
-    public static void SyncDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows()) return;
-        var fd = Open(path, 0 /* O_RDONLY */);
-        if (fd < 0) throw new IOException($"open({path}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
-        try
-        {
-            if (Fsync(fd) != 0) throw new IOException($"fsync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-        finally
-        {
-            _ = Close(fd);
-        }
-    }
+    /// <summary>fsync a directory (see <see cref="DurableFile.SyncDirectory"/>).</summary>
+    public static void SyncDirectory(string path) => DurableFile.SyncDirectory(path);
 
     /// <summary>
     /// fdatasync on Linux: the data and what is needed to read it back (the file size), without the timestamps fsync also
@@ -49,18 +37,8 @@ public static class DurableFiles
         }
     }
 
-    /// <summary>Replaces <paramref name="path"/> with <paramref name="content"/> atomically and durably (temp file, fsync, rename, fsync dir).</summary>
-    public static void WriteAtomically(string path, string content)
-    {
-        var temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(Encoding.UTF8.GetBytes(content));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, path, overwrite: true);
-        SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-    }
+    /// <summary>Replaces <paramref name="path"/> with the UTF-8 of <paramref name="content"/> atomically and durably (see <see cref="DurableFile.ReplaceAtomically"/>).</summary>
+    public static void WriteAtomically(string path, string content) => DurableFile.ReplaceAtomically(path, Encoding.UTF8.GetBytes(content));
 
     /// <summary>Creates a directory and makes its name durable in the parent.</summary>
     public static void CreateDirectory(string path)
@@ -95,15 +73,6 @@ public static class DurableFiles
     [DllImport("libc", EntryPoint = "fallocate", SetLastError = true)]
     private static extern int Fallocate(int fd, int mode, long offset, long length);
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
-
     [DllImport("libc", EntryPoint = "fdatasync", SetLastError = true)]
     private static extern int Fdatasync(int fd);
-
-    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static extern int Close(int fd);
 }

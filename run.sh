@@ -7,6 +7,21 @@ set -euo pipefail
 cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 command -v dotnet >/dev/null 2>&1 || { echo "[sensorstream] missing: the .NET 10 SDK (https://dot.net/download)" >&2; exit 2; }
+# A run already using the data folder refuses at once, before the build touches the binaries it runs (the CLI takes
+# the same kernel flock on <data-dir>/lock; see cli/Local/DataFolderLock.cs).
+data_dir="${SENSORSTREAM_DATA_DIR:-.sensorstream}"
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case "${args[$i]}" in
+    --data-dir) data_dir="${args[$((i + 1))]:-$data_dir}" ;;
+    --data-dir=*) data_dir="${args[$i]#--data-dir=}" ;;
+  esac
+done
+if [ -e "$data_dir/lock" ] && command -v flock >/dev/null 2>&1 && ! flock -n "$data_dir/lock" true 2>/dev/null; then
+  owner="$(cat "$data_dir/lock.owner" 2>/dev/null || echo "another process")"
+  echo "sensorstream: the data folder $data_dir is in use by $owner; wait for it to end (or stop it), or use another --data-dir" >&2
+  exit 4
+fi
 if [ ! -x node_modules/.bin/azurite ] && ! command -v npm >/dev/null 2>&1; then
   echo "[sensorstream] missing: Node.js >= 20 with npm, for Azurite (https://nodejs.org)" >&2; exit 2
 fi

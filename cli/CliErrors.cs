@@ -11,7 +11,8 @@ namespace SensorStream.Cli;
 /// </summary>
 public static class CliErrors
 {
-    public static int Report(Exception e)
+    /// <summary>Prints the one line for <paramref name="e"/> and returns its exit code; <paramref name="args"/> (the command line) lets a parse error name the flag or verb it is about.</summary>
+    public static int Report(Exception e, IReadOnlyList<string>? args = null)
     {
         if (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerException!;
         var gateway = PipelineAccess.LastEndpoint ?? "the gateway";
@@ -19,7 +20,7 @@ public static class CliErrors
         {
             CliException c => (c.ExitCode, c.Message),
             DataFolderBusyException b => (ExitCodes.DataFolderBusy, b.Message),
-            CommandAppException a => (ExitCodes.BadArguments, $"{a.Message} (see --help)"),
+            CommandAppException a => (ExitCodes.BadArguments, $"{ParseProblem(a.Message, args ?? [])} (see --help)"),
             RpcException { StatusCode: StatusCode.Unavailable } r => (ExitCodes.Unavailable, $"cannot reach the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.NotFound } r => (ExitCodes.CheckFailed, $"not found on the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.Unauthenticated } => (ExitCodes.Unavailable, $"the gateway at {gateway} refused the credentials (check --token-file)"),
@@ -35,6 +36,24 @@ public static class CliErrors
         };
         Console.Error.WriteLine($"sensorstream: {FirstLine(message)}");
         return code;
+    }
+
+    // Spectre.Console.Cli names the value and a .NET type ("Failed to convert 'abc' to Nullable`1."): name the flag
+    // instead; a verb that has sub-verbs gets them suggested.
+    private static string ParseProblem(string message, IReadOnlyList<string> args)
+    {
+        var conversion = System.Text.RegularExpressions.Regex.Match(message, "^Failed to convert '(?<value>.*)' to [^ ]+\\.$");
+        if (conversion.Success)
+        {
+            var value = conversion.Groups["value"].Value;
+            var at = args.ToList().FindIndex(a => a == value || a.EndsWith("=" + value, StringComparison.Ordinal));
+            var flag = at > 0 && args[at - 1].StartsWith('-') ? args[at - 1]
+                : at >= 0 && args[at].Contains('=') ? args[at][..args[at].IndexOf('=')] : null;
+            return flag is null ? $"'{value}' is not a valid value" : $"{flag}: '{value}' is not a valid value";
+        }
+        if (message.StartsWith("Unknown command", StringComparison.Ordinal) && args.Count > 0 && args[0] == "export")
+            return $"{message.TrimEnd('.')}: `export` needs a sub-verb: `export get <scope/stream>`";
+        return message;
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].TrimEnd('\r');

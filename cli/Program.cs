@@ -6,10 +6,14 @@ var app = new CommandApp();
 app.Configure(config =>
 {
     config.SetApplicationName("sensorstream");
-    config.SetExceptionHandler((e, _) => CliErrors.Report(e));
+    config.SetExceptionHandler((e, _) => CliErrors.Report(e, args));
     config.AddCommand<RunCommand>("run").WithExample("run", "--duration", "60s");
     config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");
-    config.AddBranch("export", export => export.AddCommand<ExportGetCommand>("get").WithExample("export", "get", "sensorstream/sensors", "--to", "exports"));
+    config.AddBranch("export", export =>
+    {
+        export.SetDescription("Exported CSV and Parquet files: `export get` downloads them.");
+        export.AddCommand<ExportGetCommand>("get").WithExample("export", "get", "sensorstream/sensors", "--to", "exports");
+    });
     config.AddCommand<TailCommand>("tail").WithExample("tail", "sensorstream/sensors", "--from-head", "--count", "5");
     config.AddCommand<VerifyCommand>("verify").WithExample("verify", "sensorstream/sensors");
     config.AddCommand<PlotCommand>("plot").WithExample("plot", "sensorstream/sensors", "--to", "traffic.png");

@@ -13,7 +13,10 @@ using Spectre.Console.Cli;
 
 namespace SensorStream.Cli.Commands;
 
-/// <summary>The one command: the whole pipeline locally, a live view, and (with --duration) a verified summary.</summary>
+/// <summary>
+/// The one command: the whole pipeline locally, a live view, and when it ends (--duration elapsed, or Ctrl-C/SIGTERM) a
+/// verified summary; exit 0 only when the stream and the exports are exact (cli/README.md, "Exit codes").
+/// </summary>
 [Description("Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.")]
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
@@ -80,9 +83,18 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
+        // The first Ctrl-C (or SIGTERM) ends the run in order: the collector commits its queue, then the summary. A second
+        // one skips the wait for the exports and exits 130.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var skipSummary = new CancellationTokenSource();
+        var interrupts = 0;
+        void Interrupt()
+        {
+            if (Interlocked.Increment(ref interrupts) == 1) stop.Cancel();
+            else skipSummary.Cancel();
+        }
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; Interrupt(); };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; Interrupt(); });
 
         var options = new PipelineOptions(DataFolder.Resolve(settings.DataDir), ResolveSensors(settings), settings.Rate, settings.Batch,
             StreamName.Parse(settings.Stream)) { Secure = settings.Tls };
@@ -121,11 +133,20 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             var blobs = new BlobServiceClient(pipeline.Azurite.ConnectionString);
             var healthy = await MonitorAsync(pipeline, gateway, blobs, settings.ParsedDuration, plain, stop.Token);
 
+            if (stop.IsCancellationRequested)
+                Console.WriteLine("[sensorstream] stopping on request; the summary follows (Ctrl-C again skips it and exits 130)");
             Console.WriteLine("[sensorstream] stopping the edge collector (it flushes its open batch and commits its queue)");
             await pipeline.StopComponentAsync(LocalPipeline.EdgeName);
             if (!healthy) return ExitCodes.ComponentFailed;
-            if (settings.ParsedDuration is null) return ExitCodes.Ok;
-            return await SummarizeAsync(pipeline, gateway, blobs, options.Stream, ct);
+            try
+            {
+                return await SummarizeAsync(pipeline, gateway, blobs, options.Stream, skipSummary.Token);
+            }
+            catch (OperationCanceledException) when (skipSummary.IsCancellationRequested)
+            {
+                Console.WriteLine($"[sensorstream] summary skipped; `{DataFolder.Command} verify {options.Stream}` checks the stream and the exports later");
+                return ExitCodes.Interrupted;
+            }
         }
     }
 
@@ -174,7 +195,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                            lastPrint = e;
                            Console.WriteLine($"[sensorstream] {e:mm\\:ss} samples {s.Edge(EdgeMetricNames.Samples):N0}, queue {s.Edge(EdgeMetricNames.QueueDepth):N0} events, " +
                                              $"txns {s.Edge(EdgeMetricNames.CommittedTransactions):N0}, stream tail {s.StreamTailBytes:N0} B, " +
-                                             $"mirrored {s.Cloud?.MirroredEvents} events, exported {s.Cloud?.ExportedRows} rows, " +
+                                             $"mirrored {s.Cloud?.MirroredEvents:N0} events, exported {s.Cloud?.ExportedRows:N0} rows, " +
                                              $"exports {s.CsvFiles} CSV / {s.ParquetFiles} Parquet");
                        })) { }
             }
@@ -199,8 +220,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         var audit = await PipelineVerification.RunAsync(gateway, blobs, stream, TimeSpan.FromMinutes(3),
             () => pipeline.Cloud is { HasExited: false }, ct, started.ToUnixTimeMilliseconds() * 1_000_000);
         VerifyReport.Print($"stream {stream}", audit.Events, audit.Undecodable, audit.Stream);
-        VerifyReport.Print($"exports csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
-        VerifyReport.Print($"exports parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
+        VerifyReport.Print("exports csv", audit.CsvFiles, 0, audit.Csv, "files");
+        VerifyReport.Print("exports parquet", audit.ParquetFiles, 0, audit.Parquet, "files");
         Console.WriteLine();
         Console.WriteLine($"summary (this run, {started.UtcDateTime:yyyy-MM-dd HH:mm:ss}–{DateTime.UtcNow:HH:mm:ss} UTC):");
         Console.WriteLine($"  samples collected: {audit.RunSamples.Values.Sum():N0} from {audit.RunSamples.Count} sensors in {audit.RunEvents:N0} events");

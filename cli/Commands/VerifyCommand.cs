@@ -31,7 +31,8 @@ public sealed class VerifyCommand : AsyncCommand<StreamSettings>
 /// <summary>Prints an audit as a table and the one-line verdict scripts look for.</summary>
 public static class VerifyReport
 {
-    public static void Print(string what, long events, long undecodable, SequenceAudit audit)
+    /// <summary>Prints the per-sensor table and the verdict line for <paramref name="what"/>, which holds <paramref name="count"/> <paramref name="unit"/> (events of a stream, files of an export).</summary>
+    public static void Print(string what, long count, long undecodable, SequenceAudit audit, string unit = "events")
     {
         var table = new Table().AddColumns("sensor", "first seq", "last seq", "samples", "missing", "holes");
         foreach (var s in audit.Sensors)
@@ -39,7 +40,7 @@ public static class VerifyReport
                 (s.Span - s.MissingSamples).ToString(), s.MissingSamples.ToString(), s.Holes.ToString());
         AnsiConsole.Write(table);
         var verdict = audit.Clean && undecodable == 0 ? "OK" : "FAILED";
-        Console.WriteLine($"verify {what}: {verdict}: {events} events, {audit.Samples} samples, {audit.Sensors.Count} sensors, " +
+        Console.WriteLine($"verify {what}: {verdict}: {count:N0} {unit}, {audit.Samples:N0} samples, {audit.Sensors.Count} sensors, " +
                           $"{audit.Gaps} missing, {audit.Duplicates} duplicates, {undecodable} undecodable");
     }
 }

@@ -10,17 +10,24 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
 {
     private PipelineSnapshot? _previous;
 
-    public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration)
+    /// <summary>
+    /// The view of <paramref name="now"/>; per-sensor rates are computed against the previous call's snapshot. A run
+    /// shows its clock (<paramref name="elapsed"/> of <paramref name="duration"/>); <paramref name="heading"/> and
+    /// <paramref name="sensorsTitle"/> replace the clock line and the sensors table's title (a one-shot `status`).
+    /// </summary>
+    public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration, string? heading = null, string? sensorsTitle = null)
     {
-        var sensors = new Table().Title("sensors (committed into the stream during this run)").AddColumns("sensor", "samples/s", "samples", "last sequence");
+        var sensors = new Table().Title(sensorsTitle ?? "sensors (committed into the stream during this run)").AddColumns("sensor", "samples/s", "samples", "last sequence");
         foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var before = _previous?.StreamSensors.GetValueOrDefault(id);
+            // A sensor first seen since the previous snapshot committed all its counted samples within that interval.
+            var before = _previous is null ? null : _previous.StreamSensors.GetValueOrDefault(id) ?? new SensorProgress(0, 0);
             var seconds = _previous is null ? 0 : (now.At - _previous.At).TotalSeconds;
             double? rate = before is null || seconds <= 0 ? null : (progress.Samples - before.Samples) / seconds;
             sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence));
         }
-        if (now.StreamSensors.Count == 0) sensors.AddRow("[grey]waiting for the first committed events…[/]", "", "", "");
+        if (now.StreamSensors.Count == 0)
+            sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "");
 
         var pipeline = new Table().Title("pipeline").AddColumns("stage", "value");
         pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +
@@ -43,7 +50,7 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
 
         var rows = new List<IRenderable>();
         var clock = duration is { } d ? $"{elapsed:mm\\:ss} of {d:mm\\:ss}" : $"{elapsed:hh\\:mm\\:ss} (Ctrl-C stops)";
-        rows.Add(new Markup($"[bold]SensorStream[/] local pipeline — {clock}"));
+        rows.Add(new Markup(heading ?? $"[bold]SensorStream[/] local pipeline — {clock}"));
         rows.Add(sensors);
         rows.Add(pipeline);
         if (processes.Count > 0)

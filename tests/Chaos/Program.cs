@@ -102,8 +102,8 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     Console.WriteLine($"faults injected: {string.Join(", ", injector.Injected.Select(p => $"{p.Key}={p.Value}"))}, total {injector.Total} " +
                       $"of {injector.Injected.Count(p => p.Value > 0)} kinds");
     VerifyReport.Print("stream", audit.Events, audit.Undecodable, audit.Stream);
-    VerifyReport.Print($"csv ({audit.CsvFiles} files)", audit.CsvFiles, 0, audit.Csv);
-    VerifyReport.Print($"parquet ({audit.ParquetFiles} files)", audit.ParquetFiles, 0, audit.Parquet);
+    VerifyReport.Print("csv", audit.CsvFiles, 0, audit.Csv, "files");
+    VerifyReport.Print("parquet", audit.ParquetFiles, 0, audit.Parquet, "files");
     Console.WriteLine($"csv source: {csv.FilesWritten} files, {csv.RowsWritten} rows written, {csvRows?.Span ?? 0} in the stream" +
                       (csvTaken ? "" : " (some files were never imported)"));
     sampling.Dispose();

@@ -50,6 +50,9 @@ public sealed class GatewayClient : IDisposable
             HttpHandler = handler,
             MaxReceiveMessageSize = 16 * 1024 * 1024,
             MaxSendMessageSize = 16 * 1024 * 1024,
+            // The channel's own reconnect back-off grows to 120 s by default: a collector started before its gateway
+            // then stayed away ~50 s after the gateway was up. Callers retry with their own (shorter) back-off.
+            MaxReconnectBackoff = TimeSpan.FromSeconds(5),
         };
         if (options.AuthToken is { Length: > 0 } token)
         {

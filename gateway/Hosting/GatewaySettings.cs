@@ -36,6 +36,9 @@ public sealed record GatewaySettings
     public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
     public int MaxOpenTransactions { get; init; } = 50_000;
 
+    /// <summary>Most event bytes of write requests held in memory across all calls before they are written (RESOURCE_EXHAUSTED beyond).</summary>
+    public long MaxBufferedBytes { get; init; } = 1L << 30;
+
     /// <summary>Most segment files held open across the gateway (opened on use, idle ones closed).</summary>
     public int MaxOpenSegmentFiles { get; init; } = 4096;
 }

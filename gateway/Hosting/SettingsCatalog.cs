@@ -31,6 +31,7 @@ public static class SettingsCatalog
         new("--max-open-transactions-per-stream", "GATEWAY_MAX_OPEN_TRANSACTIONS_PER_STREAM", "Gateway:MaxOpenTransactionsPerStream", "10000", "most open transactions one stream may have; BeginTransaction over it is RESOURCE_EXHAUSTED"),
         new("--max-open-transactions", "GATEWAY_MAX_OPEN_TRANSACTIONS", "Gateway:MaxOpenTransactions", "50000", "most open transactions across the gateway; BeginTransaction over it is RESOURCE_EXHAUSTED"),
         new("--max-open-segment-files", "GATEWAY_MAX_OPEN_SEGMENT_FILES", "Gateway:MaxOpenSegmentFiles", "4096", "most segment files held open; they open on use and the least recently used idle ones close"),
+        new("--max-buffered-bytes", "GATEWAY_MAX_BUFFERED_BYTES", "Gateway:MaxBufferedBytes", "1073741824", "most event bytes of write requests held in memory across all calls before they are written; a write over it is RESOURCE_EXHAUSTED"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),
         new("--protocol", "GATEWAY_PROTOCOL", "Gateway:Protocol", "extended", "extended = all RPCs; public = like the public pravega-grpc-gateway (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
     ];
@@ -86,6 +87,7 @@ public static class SettingsCatalog
             MaxOpenTransactionsPerStream = (int)Number(config, "--max-open-transactions-per-stream", 1, int.MaxValue),
             MaxOpenTransactions = (int)Number(config, "--max-open-transactions", 1, int.MaxValue),
             MaxOpenSegmentFiles = (int)Number(config, "--max-open-segment-files", 16, 1_000_000),
+            MaxBufferedBytes = Number(config, "--max-buffered-bytes", 1, long.MaxValue),
         };
         Check(settings);
         return settings;

@@ -170,7 +170,9 @@ public sealed class LocalPipeline : IAsyncDisposable
                 .. Options.Secure ? LocalCredentials.In(Options.DataDir).GatewayArguments : []],
             Options.LogDir, EnvironmentOf(GatewayName)));
         using var client = new GatewayClient(State.ClientOptions(maxRetryAttempts: 0));
-        await Readiness.WaitAsync(process, async t => { await client.ListScopesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
+        // The standard gRPC health service, not ListScopes: a gateway in --protocol public has no ListScopes.
+        await Readiness.WaitAsync(process, async t => await client.IsServingAsync(t) ? true
+            : throw new InvalidOperationException("the gateway's health service answers NOT_SERVING (its store cannot write)"), TimeSpan.FromSeconds(60), ct);
         if (_run is not null) await client.EnsureStreamAsync(Options.Stream, ct: ct); // a follow-up verb only reads
     }
 

@@ -25,6 +25,7 @@ public static class GatewayApp
         var token = settings.AuthTokenFile is null ? null : File.ReadAllText(settings.AuthTokenFile).Trim();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new ExpectedToken(token));
+        builder.Services.AddSingleton(new RequestBytesBudget(settings.MaxBufferedBytes));
         builder.Services.AddSingleton(sp => GatewayStore.Open(new StoreOptions
         {
             DataDirectory = settings.DataDir,

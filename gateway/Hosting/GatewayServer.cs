@@ -28,6 +28,9 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>The store behind the service (tests use it to run upkeep on demand).</summary>
     public GatewayStore Store { get; }
 
+    /// <summary>Write-request bytes held in memory across calls (<c>--max-buffered-bytes</c>).</summary>
+    public Service.RequestBytesBudget RequestBytes => _app.Services.GetRequiredService<Service.RequestBytesBudget>();
+
     public static async Task<GatewayServer> StartAsync(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         var app = GatewayApp.Build(settings, [], logging);

@@ -16,6 +16,12 @@ public sealed record GatewaySettings
     /// <summary>File holding the bearer token every call must carry; none = no authentication.</summary>
     public string? AuthTokenFile { get; init; }
 
+    /// <summary>
+    /// Start even when the token file or TLS key can be read or changed by other users (a knowingly shared file, e.g. a
+    /// read-only bind mount): then only a warning is logged. False (the default) refuses such a start.
+    /// </summary>
+    public bool AllowSharedSecrets { get; init; }
+
     public long DefaultLeaseMs { get; init; } = 120_000;
     public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
     /// <summary>Largest event accepted: 8 MiB, Pravega's event limit (and the public gateway's, which hands events to Pravega).</summary>
@@ -29,6 +35,9 @@ public sealed record GatewaySettings
     /// <summary>Most open transactions per stream, and across the gateway (BeginTransaction over either → RESOURCE_EXHAUSTED).</summary>
     public int MaxOpenTransactionsPerStream { get; init; } = 10_000;
     public int MaxOpenTransactions { get; init; } = 50_000;
+
+    /// <summary>Most event bytes of write requests held in memory across all calls before they are written (RESOURCE_EXHAUSTED beyond).</summary>
+    public long MaxBufferedBytes { get; init; } = 1L << 30;
 
     /// <summary>Most segment files held open across the gateway (opened on use, idle ones closed).</summary>
     public int MaxOpenSegmentFiles { get; init; } = 4096;

@@ -3,18 +3,17 @@ using System.Net;
 namespace SensorStream.Gateway.Hosting;
 
 /// <summary>
-/// Start-up warnings about secrets: a token file or TLS key that other users can read, or that group or others can
-/// change, and a bearer token sent in clear over h2c on a non-loopback address. Logged, not refused: deployments that
-/// knowingly share a file (a read-only bind mount) keep working.
+/// Start-up checks of secrets: a token file or TLS key that other users can read, or that group or others can change,
+/// stops the start (<see cref="SettingsCatalog.Check"/>) unless <c>--allow-shared-secrets true</c> accepts it (a
+/// knowingly shared file, e.g. a read-only bind mount); then it is a warning. A bearer token sent in clear over h2c on
+/// a non-loopback address is always a warning.
 /// </summary>
 public static class SecurityWarnings
 {
-    /// <summary>One line per problem (empty when none).</summary>
+    /// <summary>One line per problem to log at start-up (empty when none).</summary>
     public static List<string> For(GatewaySettings settings)
     {
-        var warnings = new List<string>();
-        CheckPrivate(settings.AuthTokenFile, "--auth-token-file", warnings);
-        CheckPrivate(settings.TlsKey ?? (settings.TlsCert is { } cert && IsPkcs12(cert) ? cert : null), "--tls-key", warnings);
+        var warnings = SharedSecretFiles(settings).Select(p => $"{p.Flag} {p.Problem}").ToList();
         if (settings.AuthTokenFile is not null)
             foreach (var url in settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                 if (url.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !IsLoopback(url))
@@ -22,14 +21,23 @@ public static class SecurityWarnings
         return warnings;
     }
 
+    /// <summary>The token file and TLS key (or PKCS#12 certificate) that group or others can read or change: the setting's flag and the problem.</summary>
+    public static IEnumerable<(string Flag, string Problem)> SharedSecretFiles(GatewaySettings settings)
+    {
+        if (Shared(settings.AuthTokenFile) is { } token) yield return ("--auth-token-file", token);
+        if (Shared(settings.TlsKey ?? (settings.TlsCert is { } cert && IsPkcs12(cert) ? cert : null)) is { } key)
+            yield return (settings.TlsKey is null ? "--tls-cert" : "--tls-key", key);
+    }
+
     private static bool IsPkcs12(string path) => path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
 
-    private static void CheckPrivate(string? path, string flag, List<string> warnings)
+    private static string? Shared(string? path)
     {
-        if (path is null || OperatingSystem.IsWindows() || !File.Exists(path)) return;
+        if (path is null || OperatingSystem.IsWindows() || !File.Exists(path)) return null;
         var mode = File.GetUnixFileMode(path);
-        if ((mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite)) != 0)
-            warnings.Add($"{flag} file {path} can be read or changed by other users (mode {Convert.ToString((int)mode, 8)}): chmod 600 it");
+        return (mode & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.GroupWrite)) != 0
+            ? $"file {path} can be read or changed by other users (mode {Convert.ToString((int)mode, 8)}): chmod 600 it"
+            : null;
     }
 
     private static bool IsLoopback(string url)

@@ -22,6 +22,7 @@ public static class SettingsCatalog
         new("--tls-key", "GATEWAY_TLS_KEY", "Gateway:TlsKey", null, "PEM private key of --tls-cert"),
         new("--tls-password", "GATEWAY_TLS_PASSWORD", "Gateway:TlsPassword", null, "password of a .pfx or encrypted PEM key (prefer the env var)"),
         new("--auth-token-file", "GATEWAY_AUTH_TOKEN_FILE", "Gateway:AuthTokenFile", null, "file with the bearer token every call must carry; unset = no authentication"),
+        new("--allow-shared-secrets", "GATEWAY_ALLOW_SHARED_SECRETS", "Gateway:AllowSharedSecrets", "false", "true = start even when --auth-token-file or --tls-key can be read or changed by other users (logged as a warning); false = refuse (exit 2)"),
         new("--default-lease-ms", "GATEWAY_DEFAULT_LEASE_MS", "Gateway:DefaultLeaseMs", "120000", "lease of a transaction begun with lease_ms = 0"),
         new("--max-lease-ms", "GATEWAY_MAX_LEASE_MS", "Gateway:MaxLeaseMs", "604800000", "longest lease a client may ask for"),
         new("--max-event-bytes", "GATEWAY_MAX_EVENT_BYTES", "Gateway:MaxEventBytes", "8388608", "largest event accepted (Pravega's limit)"),
@@ -30,6 +31,7 @@ public static class SettingsCatalog
         new("--max-open-transactions-per-stream", "GATEWAY_MAX_OPEN_TRANSACTIONS_PER_STREAM", "Gateway:MaxOpenTransactionsPerStream", "10000", "most open transactions one stream may have; BeginTransaction over it is RESOURCE_EXHAUSTED"),
         new("--max-open-transactions", "GATEWAY_MAX_OPEN_TRANSACTIONS", "Gateway:MaxOpenTransactions", "50000", "most open transactions across the gateway; BeginTransaction over it is RESOURCE_EXHAUSTED"),
         new("--max-open-segment-files", "GATEWAY_MAX_OPEN_SEGMENT_FILES", "Gateway:MaxOpenSegmentFiles", "4096", "most segment files held open; they open on use and the least recently used idle ones close"),
+        new("--max-buffered-bytes", "GATEWAY_MAX_BUFFERED_BYTES", "Gateway:MaxBufferedBytes", "1073741824", "most event bytes of write requests held in memory across all calls before they are written; a write over it is RESOURCE_EXHAUSTED"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),
         new("--protocol", "GATEWAY_PROTOCOL", "Gateway:Protocol", "extended", "extended = all RPCs; public = like the public pravega-grpc-gateway (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
     ];
@@ -74,6 +76,7 @@ public static class SettingsCatalog
             TlsKey = ExistingFile(config, "--tls-key"),
             TlsPassword = Text(config, "--tls-password"),
             AuthTokenFile = ExistingFile(config, "--auth-token-file"),
+            AllowSharedSecrets = Flag(config, "--allow-shared-secrets"),
             DefaultLeaseMs = Number(config, "--default-lease-ms", 1, long.MaxValue),
             MaxLeaseMs = Number(config, "--max-lease-ms", 1, long.MaxValue),
             MaxEventBytes = (int)Number(config, "--max-event-bytes", 1, 16 * 1024 * 1024),
@@ -84,6 +87,7 @@ public static class SettingsCatalog
             MaxOpenTransactionsPerStream = (int)Number(config, "--max-open-transactions-per-stream", 1, int.MaxValue),
             MaxOpenTransactions = (int)Number(config, "--max-open-transactions", 1, int.MaxValue),
             MaxOpenSegmentFiles = (int)Number(config, "--max-open-segment-files", 16, 1_000_000),
+            MaxBufferedBytes = Number(config, "--max-buffered-bytes", 1, long.MaxValue),
         };
         Check(settings);
         return settings;
@@ -109,6 +113,9 @@ public static class SettingsCatalog
             throw Bad("--tls-cert", "is set but no --urls entry is https://");
         if (settings.AuthTokenFile is not null && File.ReadAllText(settings.AuthTokenFile).Trim().Length == 0)
             throw Bad("--auth-token-file", $"'{settings.AuthTokenFile}' is empty");
+        if (!settings.AllowSharedSecrets)
+            foreach (var (flag, problem) in SecurityWarnings.SharedSecretFiles(settings))
+                throw Bad(flag, $"{problem}, or start with --allow-shared-secrets true to accept it (then only a warning is logged)");
     }
 
     private static Setting Find(string flag) => All.First(s => s.Flag == flag);
@@ -144,6 +151,12 @@ public static class SettingsCatalog
             "public" => GatewayProtocol.Public,
             _ => throw Bad("--protocol", $"'{text}' is not a protocol (known: extended, public)"),
         };
+    }
+
+    private static bool Flag(IConfiguration config, string flag)
+    {
+        var text = Text(config, flag)!;
+        return bool.TryParse(text, out var value) ? value : throw Bad(flag, $"'{text}' is not true or false");
     }
 
     private static long Number(IConfiguration config, string flag, long min, long max)

@@ -27,20 +27,28 @@ public sealed partial class PravegaGatewayService
         string? scope = null, streamName = null, txnId = null;
         var events = new List<(string, ReadOnlyMemory<byte>)>();
         long bytes = 0;
-        await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        try
         {
-            if (scope is null)
-                (scope, streamName, txnId) = (request.Scope, request.Stream, request.TxnId);
-            else if (!Same(request.Scope, scope) || !Same(request.Stream, streamName!) || !Same(request.TxnId, txnId!))
-                throw new StoreException(StoreError.InvalidArgument,
-                    $"event {events.Count} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
-            CheckSize(request.Event.Length, events.Count, ref bytes);
-            events.Add((request.RoutingKey, request.Event.Memory));
+            await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                if (scope is null)
+                    (scope, streamName, txnId) = (request.Scope, request.Stream, request.TxnId);
+                else if (!Same(request.Scope, scope) || !Same(request.Stream, streamName!) || !Same(request.TxnId, txnId!))
+                    throw new StoreException(StoreError.InvalidArgument,
+                        $"event {events.Count} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
+                CheckSize(request.Event.Length, events.Count, ref bytes);
+                budget.Reserve(request.Event.Length, "nothing of this request was written");
+                events.Add((request.RoutingKey, request.Event.Memory));
+            }
+            if (scope is null) return new WriteTransactionEventsResponse();
+            var stream = store.Stream(scope, streamName!);
+            var written = await stream.AppendAsync(txnId!, events, context.CancellationToken).ConfigureAwait(false);
+            return new WriteTransactionEventsResponse { EventsWritten = written };
         }
-        if (scope is null) return new WriteTransactionEventsResponse();
-        var stream = store.Stream(scope, streamName!);
-        var written = await stream.AppendAsync(txnId!, events, context.CancellationToken).ConfigureAwait(false);
-        return new WriteTransactionEventsResponse { EventsWritten = written };
+        finally
+        {
+            budget.Release(events.Sum(e => (long)e.Item2.Length));
+        }
     }
 
     /// <summary>
@@ -114,6 +122,7 @@ public sealed partial class PravegaGatewayService
                     throw new StoreException(StoreError.ResourceExhausted,
                         $"the transaction of events {firstOpen}..{index} carries more than {MaxRequestBytes} bytes; commit more often; {NotWritten(committed, firstOpen, index)}");
                 txn ??= stream.Begin(0);
+                budget.Reserve(request.Event.Length, NotWritten(committed, firstOpen, index));
                 buffer.Add((request.RoutingKey, request.Event.Memory));
                 buffered += request.Event.Length;
                 if (buffered >= WriteEventsBufferBytes || request.Commit) buffered = await Flush(stream, txn, buffer).ConfigureAwait(false);
@@ -139,6 +148,10 @@ public sealed partial class PravegaGatewayService
         {
             throw new RpcException(new Status(StatusCode.Cancelled, $"cancelled by the client; the {committed} event(s) it committed stay"));
         }
+        finally
+        {
+            budget.Release(buffer.Sum(e => (long)e.Item2.Length)); // events the call failed before appending
+        }
     }
 
     /// <summary>What is wrong with one WriteEvents message, or null (names and size checked before anything of it is written).</summary>
@@ -156,10 +169,18 @@ public sealed partial class PravegaGatewayService
     private static string NotWritten(long committed, long firstOpen, long index) =>
         $"events {firstOpen}..{index} (the open transaction) were not written; {committed} event(s) committed earlier in the call stay";
 
-    private static async Task<long> Flush(StreamStore stream, Transaction txn, List<(string, ReadOnlyMemory<byte>)> buffer)
+    /// <summary>Appends the buffered events to the transaction and gives their bytes back to the budget; returns 0 (bytes now buffered).</summary>
+    private async Task<long> Flush(StreamStore stream, Transaction txn, List<(string, ReadOnlyMemory<byte>)> buffer)
     {
-        if (buffer.Count > 0) await stream.AppendAsync(txn.Id, buffer, CancellationToken.None).ConfigureAwait(false);
-        buffer.Clear();
+        try
+        {
+            if (buffer.Count > 0) await stream.AppendAsync(txn.Id, buffer, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            budget.Release(buffer.Sum(e => (long)e.Item2.Length));
+            buffer.Clear();
+        }
         return 0;
     }
 

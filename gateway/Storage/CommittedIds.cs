@@ -21,12 +21,12 @@ public sealed class CommittedIds : IDisposable
 
     /// <summary>
     /// Opens the file (cutting a torn tail: an incomplete last append with nothing intact after it) and adds every id it
-    /// holds, with its commit time, to <paramref name="into"/>. Any other bad frame is a <see cref="StorageDamageException"/>
+    /// holds, with its commit time, to <paramref name="add"/>. Any other bad frame is a <see cref="StorageDamageException"/>
     /// naming the offset (the ids after it would answer UNKNOWN, so nothing is cut); so is a missing file unless
     /// <paramref name="create"/> (a new stream, an upgrade), and a file whose intact frames end before
     /// <paramref name="durableEnd"/> (the length the last checkpoint recorded after its fsync).
     /// </summary>
-    public static CommittedIds Open(string path, IDictionary<string, long> into, bool create = false, long durableEnd = 0)
+    public static CommittedIds Open(string path, Action<Guid, long> add, bool create = false, long durableEnd = 0)
     {
         SafeFileHandle file;
         try
@@ -40,7 +40,7 @@ public sealed class CommittedIds : IDisposable
         long end, torn;
         try
         {
-            end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, into), tailMayBeTorn: true, out torn);
+            end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, add), tailMayBeTorn: true, out torn);
             if (end < durableEnd)
                 throw new StorageDamageException(path, end,
                     $"the intact frames end there{(torn > 0 ? $" (then {torn} byte(s) that do not read back)" : "")}, but checkpoint.json records that {durableEnd} bytes were fsynced: committed ids are missing");
@@ -66,22 +66,22 @@ public sealed class CommittedIds : IDisposable
     {
         if (!File.Exists(path)) throw new StorageDamageException(path, 0, "the file is missing");
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var ids = new Dictionary<string, long>();
-        var end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, ids), tailMayBeTorn: true, out tornBytes);
+        var ids = new CommittedSet();
+        var end = FrameScanner.ScanStrict(file, path, (offset, _, payload) => Read(path, offset, payload, (id, _) => ids.Add(id)), tailMayBeTorn: true, out tornBytes);
         if (end < durableEnd)
             throw new StorageDamageException(path, end, $"the intact frames end there, but checkpoint.json records that {durableEnd} bytes were fsynced: committed ids are missing");
-        return ids.Count;
+        return (int)ids.Count;
     }
 
-    /// <summary>Adds the ids of one frame's payload to <paramref name="into"/>; a payload of another shape is damage at <paramref name="offset"/>.</summary>
-    internal static void Read(string path, long offset, ReadOnlySpan<byte> payload, IDictionary<string, long> into)
+    /// <summary>Passes each id of one frame's payload, with its commit time (Unix ms), to <paramref name="add"/>; a payload of another shape is damage at <paramref name="offset"/>.</summary>
+    internal static void Read(string path, long offset, ReadOnlySpan<byte> payload, Action<Guid, long> add)
     {
         if (payload.Length < 12 || payload.Length != 12 + (long)BinaryPrimitives.ReadInt32LittleEndian(payload[8..]) * JournalFrame.IdSize)
             throw new StorageDamageException(path, offset, "a frame of committed ids whose count does not match its length");
         var at = BinaryPrimitives.ReadInt64LittleEndian(payload);
         var count = BinaryPrimitives.ReadInt32LittleEndian(payload[8..]);
         for (var i = 0; i < count; i++)
-            into[JournalFrame.IdText(new Guid(payload.Slice(12 + i * JournalFrame.IdSize, JournalFrame.IdSize)))] = at;
+            add(new Guid(payload.Slice(12 + i * JournalFrame.IdSize, JournalFrame.IdSize)), at);
     }
 
     /// <summary>Appends the ids (grouped by commit time) and fsyncs.</summary>

@@ -4,9 +4,9 @@ namespace SensorStream.Gateway.Storage;
 
 /// <summary>
 /// Reads the frames of an append-only file from a start offset and finds where its valid prefix ends. What follows the
-/// valid prefix is a torn tail (a write the process never acknowledged) only when no intact frame starts anywhere after
-/// it: a crash can leave an incomplete last write, never a bad frame followed by good ones. Anything else is damage
-/// (<see cref="ScanStrict"/>).
+/// valid prefix is a torn tail (a write the process never acknowledged) only when it is an incomplete frame (or zeros)
+/// and no intact frame starts anywhere after it: a crash can leave an incomplete last write, never a complete frame
+/// with a bad CRC nor a bad frame followed by good ones. Anything else is damage (<see cref="ScanStrict"/>).
 /// </summary>
 public static class FrameScanner
 {
@@ -50,11 +50,48 @@ public static class FrameScanner
         if (tornBytes == 0) return validEnd;
         if (!tailMayBeTorn)
             throw new StorageDamageException(path, validEnd, $"the frame there does not read back ({tornBytes} byte(s) to the end of the file), and a newer file follows it");
+        if (NotTorn(file, validEnd, length) is { } damage) throw new StorageDamageException(path, validEnd, damage);
         var next = FindIntactFrame(file, validEnd + 1, length);
         if (next >= 0)
             throw new StorageDamageException(path, validEnd,
                 $"the frame there does not read back, but an intact frame follows at byte {next}: this is not a torn tail a crash leaves");
         return validEnd;
+    }
+
+    /// <summary>
+    /// Why the bytes from <paramref name="validEnd"/> to the end cannot be the last write a crash cut short, or null when
+    /// they can. A crash leaves an incomplete frame (the file ends before the size its header announces) or bytes that
+    /// never reached the disk (zeros, where the file was extended first). A frame whose announced size fits in the file
+    /// but whose CRC does not match was written whole: damage (a flipped bit, an overwrite), never a torn tail — it may
+    /// have been acknowledged. So is a header announcing more than any frame can hold.
+    /// </summary>
+    private static string? NotTorn(SafeFileHandle file, long validEnd, long length)
+    {
+        if (length - validEnd < RecordFrame.HeaderSize || IsZero(file, validEnd, length)) return null;
+        Span<byte> header = stackalloc byte[RecordFrame.HeaderSize];
+        ReadFully(file, header, validEnd);
+        var payload = RecordFrame.PayloadLength(header);
+        if (payload < 0)
+            return $"the frame there announces {System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header)} payload bytes, more than any frame holds " +
+                   $"({RecordFrame.MaxPayload}): damage, not the incomplete last write a crash leaves";
+        var size = RecordFrame.Size(payload);
+        return validEnd + size <= length
+            ? $"the frame there is complete ({size} bytes) but its CRC does not match: damage (e.g. a flipped bit), not the incomplete last write a crash leaves"
+            : null;
+    }
+
+    /// <summary>True when every byte in [<paramref name="from"/>, <paramref name="to"/>) is zero.</summary>
+    private static bool IsZero(SafeFileHandle file, long from, long to)
+    {
+        var buffer = new byte[64 * 1024];
+        for (var offset = from; offset < to;)
+        {
+            var n = ReadFully(file, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - offset)), offset);
+            if (n == 0) return true;
+            if (buffer.AsSpan(0, n).ContainsAnyExcept((byte)0)) return false;
+            offset += n;
+        }
+        return true;
     }
 
     /// <summary>

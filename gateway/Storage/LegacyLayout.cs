@@ -62,7 +62,7 @@ internal static class LegacyLayout
                 }
             journal.Sync();
         }
-        using (var ids = CommittedIds.Open(paths.CommittedIdsFile, new Dictionary<string, long>(), create: true))
+        using (var ids = CommittedIds.Open(paths.CommittedIdsFile, static (_, _) => { }, create: true))
             ids.Append(committed.Select(c => (c.Key, c.Value)));
         (checkpoint with { JournalPosition = 0, CommitLogOffset = null, Version = Checkpoint.CurrentVersion }).Save(paths.CheckpointFile);
         RemoveLegacyFiles(paths);

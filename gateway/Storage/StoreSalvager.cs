@@ -118,7 +118,7 @@ public static class StoreSalvager
             using var ids = File.OpenHandle(from.CommittedIdsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             var bad = FrameScanner.ScanAll(ids, 0, (offset, _, payload) =>
             {
-                try { CommittedIds.Read(from.CommittedIdsFile, offset, payload, committed); }
+                try { CommittedIds.Read(from.CommittedIdsFile, offset, payload, (id, at) => committed[JournalFrame.IdText(id)] = at); }
                 catch (StorageDamageException) { } // an intact frame of another format: its ids are not known
             });
             if (bad.Count > 0)
@@ -151,7 +151,7 @@ public static class StoreSalvager
             report.Add($"{name}: LOST {scan.Data.Count} open transaction(s) (their writes are not carried over; they answer NOT_FOUND): {string.Join(" ", scan.Data.Keys.Select(JournalFrame.IdText))}");
 
         long idsEnd;
-        using (var ids = CommittedIds.Open(to.CommittedIdsFile, new Dictionary<string, long>()))
+        using (var ids = CommittedIds.Open(to.CommittedIdsFile, static (_, _) => { }))
         {
             ids.Append(committed.Select(c => (c.Key, c.Value)));
             idsEnd = ids.End;

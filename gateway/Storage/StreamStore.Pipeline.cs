@@ -108,7 +108,7 @@ public sealed partial class StreamStore
         foreach (var txn in commits)
         {
             txn.Phase = TransactionPhase.Committed;
-            _committed[txn.Id] = now;
+            _committed.Add(txn.Key);
             _open.TryRemove(txn.Id, out _); // after it joined the merged list: a checkpoint always sees it in one of the two
             txn.Commit!.TrySetResult();
         }

@@ -22,7 +22,7 @@ public sealed partial class StreamStore
         for (var s = 0; s < config.Segments; s++) File.Create(paths.SegmentFile(s)).Dispose();
         DurableFiles.SyncDirectory(paths.SegmentsDirectory);
         Journal.Open(paths.JournalDirectory, options.JournalFileBytes, expectedEnd: 0, create: true, static (_, _, _) => { }, out _).Dispose();
-        CommittedIds.Open(paths.CommittedIdsFile, new Dictionary<string, long>(), create: true).Dispose();
+        CommittedIds.Open(paths.CommittedIdsFile, static (_, _) => { }, create: true).Dispose();
         config.Save(paths.ConfigFile);
         DurableFiles.SyncDirectory(directory);
     }
@@ -42,7 +42,7 @@ public sealed partial class StreamStore
         Directory.CreateDirectory(paths.SegmentsDirectory);
         var checkpoint = LegacyLayout.UpgradeIfNeeded(paths, config, options, log);
         var segments = new SegmentFile[config.Segments];
-        var committed = new Dictionary<string, long>();
+        var committed = new CommittedSet();
         var scan = new JournalScan();
         CommittedIds? committedIds = null;
         Journal? journal = null;
@@ -60,7 +60,7 @@ public sealed partial class StreamStore
                     throw new StorageDamageException(segment.Path, lengths[s],
                         $"the file ends there but checkpoint.json says {durable} bytes were fsynced: data was lost outside the gateway");
             }
-            committedIds = CommittedIds.Open(paths.CommittedIdsFile, committed, durableEnd: checkpoint.CommittedIdsEnd ?? 0);
+            committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
@@ -89,8 +89,8 @@ public sealed partial class StreamStore
         {
             foreach (var ct in entry.Transactions)
             {
-                committed[ct.TxnId] = entry.TimestampMs;
                 var key = JournalFrame.IdOf(ct.TxnId);
+                committed.Add(key);
                 var hasData = scan.Data.Remove(key, out var data);
                 if (end <= checkpoint.JournalPosition) continue; // merged and fsynced before the checkpoint
                 var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
@@ -113,12 +113,12 @@ public sealed partial class StreamStore
             _committedLogEnd = journal.End,
             _durableLogEnd = checkpoint.JournalPosition,
             _lastCheckpointMs = now,
+            _committed = committed,
         };
-        foreach (var (id, at) in committed) store._committed[id] = at;
         var open = 0;
         foreach (var (key, data) in scan.Data)
         {
-            if (committed.ContainsKey(JournalFrame.IdText(key))) continue;
+            if (committed.Contains(key)) continue;
             // The lease is not persisted: a transaction that survives a restart gets a fresh default lease, time for its
             // writer to reconnect and commit.
             var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);

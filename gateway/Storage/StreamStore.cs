@@ -18,7 +18,11 @@ public sealed partial class StreamStore : IAsyncDisposable
     private readonly CommittedIds _committedIds;
     private readonly TransactionTable _open;
     private readonly StoreHealth _health;
-    private readonly ConcurrentDictionary<string, long> _committed = new();
+    /// <summary>Every transaction ever committed here (compacted: ranges of <see cref="_ids"/>' counters).</summary>
+    private CommittedSet _committed = new();
+
+    /// <summary>Ids for new transactions: sequential per opening, so committed ones compact into ranges.</summary>
+    private readonly SequentialTransactionIds _ids = new();
     private readonly ConcurrentDictionary<string, long> _aborted = new();
     private readonly CancellationTokenSource _closed = new();
     private readonly Lock _headLock = new();
@@ -85,7 +89,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         if (lease < 0 || lease > _options.MaxLeaseMs)
             throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
         // Nothing on disk yet: the first write journals it. A transaction lost before its first write is simply unknown.
-        var txn = new Transaction(Guid.NewGuid(), _segments.Length, lease, _options.Clock());
+        var txn = new Transaction(_ids.Next(), _segments.Length, lease, _options.Clock());
         _open.Add(txn);
         return txn;
     }
@@ -116,7 +120,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     /// <summary>Commits (idempotent). Returns once the events are durable and visible to readers.</summary>
     public async Task<TransactionPhase> CommitAsync(string txnId, CancellationToken ct)
     {
-        if (_committed.ContainsKey(txnId)) return TransactionPhase.Committed;
+        if (_committed.Contains(txnId)) return TransactionPhase.Committed;
         var txn = FindOpen(txnId, "commit");
         TaskCompletionSource commit;
         await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
@@ -154,7 +158,7 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     public async Task<TransactionPhase> AbortAsync(string txnId, CancellationToken ct)
     {
-        if (_committed.ContainsKey(txnId))
+        if (_committed.Contains(txnId))
             throw new StoreException(StoreError.FailedPrecondition, $"transaction {txnId} is already committed and cannot be aborted");
         if (_aborted.ContainsKey(txnId)) return TransactionPhase.Aborted;
         if (!_open.TryGetValue(txnId, out var txn)) throw UnknownTransaction(txnId);
@@ -180,7 +184,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     /// <summary>Status for GetTransactionStatus: null when this stream never had (or has forgotten) the transaction.</summary>
     public TransactionPhase? Status(string txnId)
     {
-        if (_committed.ContainsKey(txnId)) return TransactionPhase.Committed;
+        if (_committed.Contains(txnId)) return TransactionPhase.Committed;
         if (_open.TryGetValue(txnId, out var txn)) return txn.Phase;
         if (_aborted.ContainsKey(txnId)) return TransactionPhase.Aborted;
         return null;
@@ -243,7 +247,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     {
         ThrowIfClosed();
         if (_open.TryGetValue(txnId, out var txn)) return txn;
-        if (_committed.ContainsKey(txnId))
+        if (_committed.Contains(txnId))
             throw new StoreException(StoreError.FailedPrecondition, $"cannot {action} transaction {txnId}: it is already committed");
         if (_aborted.ContainsKey(txnId))
             throw new StoreException(StoreError.FailedPrecondition, $"cannot {action} transaction {txnId}: it was aborted (or its lease expired)");

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography.X509Certificates;
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Polly;
 using SensorStream.Streams.Naming;
@@ -82,6 +83,20 @@ public sealed class GatewayClient : IDisposable
     private Task<T> Retry<T>(Func<CancellationToken, Task<T>> call, CancellationToken ct) =>
         _retry.ExecuteAsync(async token => await call(token).ConfigureAwait(false), ct).AsTask();
 
+    // ---- health ----
+
+    /// <summary>
+    /// The gateway's overall health through the standard gRPC health service (<c>grpc.health.v1.Health/Check</c>,
+    /// service ""): true when it answers SERVING, false for NOT_SERVING (e.g. its disk is full). Works whatever
+    /// protocol the gateway serves and without a token (the health service is exempt). Not retried: a readiness probe
+    /// polls it. Throws <see cref="RpcException"/> when the gateway does not answer.
+    /// </summary>
+    public async Task<bool> IsServingAsync(CancellationToken ct = default)
+    {
+        var reply = await new Health.HealthClient(_channel).CheckAsync(new HealthCheckRequest(), Call(ct)).ConfigureAwait(false);
+        return reply.Status == HealthCheckResponse.Types.ServingStatus.Serving;
+    }
+
     // ---- scopes and streams ----
 
     public Task<bool> CreateScopeAsync(string scope, CancellationToken ct = default) =>
@@ -104,6 +119,10 @@ public sealed class GatewayClient : IDisposable
         await CreateStreamAsync(stream, segments, null, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Every scope, through ListScopes — a SensorStream extension: a public pravega-grpc-gateway (or ours with
+    /// <c>--protocol public</c>) answers UNIMPLEMENTED, so callers that must work against one name their streams instead.
+    /// </summary>
     public Task<IReadOnlyList<string>> ListScopesAsync(CancellationToken ct = default) =>
         Retry<IReadOnlyList<string>>(async t => (await _rpc.ListScopesAsync(new ListScopesRequest(), Call(t))).Scopes.ToList(), ct);
 

@@ -7,13 +7,19 @@ namespace SensorStream.Chaos;
 public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int RateHz, int Batch, TimeSpan MeanFaultInterval, string DataDir, bool KeepData, bool Plaintext)
 {
     public const string Usage =
-        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data] [--plaintext] [--file-damage edge|edge,gateway]";
+        "usage: SensorStream.Chaos [--duration 120s] [--seed N] [--sensors 3] [--rate 1000] [--batch 100] [--fault-every 5s] [--data-dir DIR] [--keep-data] [--plaintext] [--file-damage edge|edge,gateway] [--protocol extended|public]";
 
     /// <summary>
     /// <c>--file-damage</c>: the components whose files the seeded random file-damage faults hit while they are down
     /// (<c>edge</c>: the collector's queue; <c>gateway</c>: any file of its data directory). Empty (the default): no file damage.
     /// </summary>
     public IReadOnlySet<string> FileDamage { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// <c>--protocol</c>: what the gateway serves (its <c>GATEWAY_PROTOCOL</c>). <c>public</c> makes it answer like a
+    /// pravega-grpc-gateway, so the collector runs its public-protocol coordinator under every fault. Default <c>extended</c>.
+    /// </summary>
+    public string Protocol { get; init; } = "extended";
 
     public static ChaosOptions Parse(string[] args)
     {
@@ -27,6 +33,7 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
         var keep = false;
         var plaintext = false;
         var damage = new HashSet<string>();
+        var protocol = "extended";
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -46,11 +53,15 @@ public sealed record ChaosOptions(TimeSpan Duration, int Seed, int Sensors, int 
                         damage.Add(target is "edge" or "gateway" ? target : throw new ArgumentException($"--file-damage: '{target}' is not edge or gateway"));
                     break;
 
+                case "--protocol":
+                    var value = Value();
+                    protocol = value is "extended" or "public" ? value : throw new ArgumentException($"--protocol: '{value}' is not extended or public");
+                    break;
                 default: throw new ArgumentException($"unknown argument '{args[i]}'");
             }
         }
         dataDir ??= Path.Combine(Path.GetTempPath(), $"sensorstream-chaos-{seed}-{Environment.ProcessId}");
-        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep, plaintext) { FileDamage = damage };
+        return new ChaosOptions(duration, seed, sensors, rate, batch, every, Path.GetFullPath(dataDir), keep, plaintext) { FileDamage = damage, Protocol = protocol };
     }
 
     private static TimeSpan Time(string text, string name) =>

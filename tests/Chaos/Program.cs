@@ -33,7 +33,7 @@ var csv = new CsvFeeder(Path.Combine(options.DataDir, "csv-in"));
 var sensors = Enumerable.Range(0, options.Sensors).Select(i => $"synthetic:chaos-{i}").Append($"csv:{csv.Directory}").ToList();
 var schedule = FaultSchedule.Create(options.Seed, options.Duration, options.MeanFaultInterval, kinds);
 Log($"seed {options.Seed}: {schedule.Count} faults of {kinds.Count} kinds planned over {options.Duration.TotalSeconds:0} s; " +
-    $"{options.Sensors} sensors at {options.RateHz} Hz, batch {options.Batch}, and a CSV folder; data in {options.DataDir}");
+    $"{options.Sensors} sensors at {options.RateHz} Hz, batch {options.Batch}, and a CSV folder; gateway protocol {options.Protocol}; data in {options.DataDir}");
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
@@ -42,10 +42,13 @@ var pipelineOptions = new PipelineOptions(options.DataDir, sensors, options.Rate
     // The run goes through the gateway as deployed: https with its own certificate and a bearer token for every client.
     Secure = !options.Plaintext,
     CloudSettings = new Dictionary<string, string> { ["MIRROR_SCHEDULE"] = "*/2 * * * * *", ["EXPORT_SCHEDULE"] = "*/2 * * * * *" },
-    ComponentEnvironment = fsyncStall is null ? new Dictionary<string, IReadOnlyDictionary<string, string>>() : new()
+    ComponentEnvironment = new Dictionary<string, IReadOnlyDictionary<string, string>>
     {
-        [LocalPipeline.EdgeName] = fsyncStall.EnvironmentFor(LocalPipeline.EdgeName),
-        [LocalPipeline.GatewayName] = fsyncStall.EnvironmentFor(LocalPipeline.GatewayName),
+        [LocalPipeline.EdgeName] = fsyncStall?.EnvironmentFor(LocalPipeline.EdgeName) ?? new Dictionary<string, string>(),
+        [LocalPipeline.GatewayName] = new Dictionary<string, string>(fsyncStall?.EnvironmentFor(LocalPipeline.GatewayName) ?? new Dictionary<string, string>())
+        {
+            ["GATEWAY_PROTOCOL"] = options.Protocol,
+        },
     },
 };
 int exitCode;
@@ -111,6 +114,14 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
     resources.Sample(); // after the drain: the edge queue should be back to (nearly) empty
     Console.WriteLine("memory (RSS) and disk over the run:");
     Console.WriteLine(resources.Table());
+    if (options.Protocol == "public")
+    {
+        // The run proves the public protocol only if the collector really ran it: it logs the switch once per start.
+        var log = Path.Combine(pipelineOptions.LogDir, $"{LocalPipeline.EdgeName}.log");
+        var switches = File.Exists(log) ? File.ReadLines(log).Count(l => l.Contains("switching to the public-protocol coordinator", StringComparison.Ordinal)) : 0;
+        Console.WriteLine($"public protocol: the collector switched to the public-protocol coordinator {switches} times (once per start)");
+        if (switches == 0) injector.Problems.Add("--protocol public, but the collector never switched to the public-protocol coordinator");
+    }
     foreach (var problem in injector.Problems) Console.WriteLine($"problem: {problem}");
     var ok = audit.Clean && startsAtZero && csvExact && injector.Problems.Count == 0;
     if (options.FileDamage.Count > 0)

@@ -17,7 +17,18 @@ public sealed class ResourceSampler(LocalPipeline pipeline)
 
     public void Sample()
     {
-        var rss = pipeline.Processes.Where(p => !p.HasExited).ToDictionary(p => p.Name, p => Rss(p.Id));
+        var rss = new Dictionary<string, long>();
+        foreach (var p in pipeline.Processes)
+        {
+            try
+            {
+                if (!p.HasExited) rss[p.Name] = Rss(p.Id);
+            }
+            catch (InvalidOperationException)
+            {
+                // Stopped and disposed between listing and reading (the drain stops the collector while sampling runs).
+            }
+        }
         var disk = new[] { "gateway", "edge", "azurite" }.ToDictionary(d => d, d => DirectorySize(Path.Combine(pipeline.Options.DataDir, d)));
         Readings.Add(new ResourceReading(DateTime.UtcNow - _started, rss, disk));
     }

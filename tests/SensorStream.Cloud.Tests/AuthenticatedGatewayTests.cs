@@ -20,7 +20,7 @@ public sealed class AuthenticatedGatewayTests(GatewayFixture fixture)
         {
             var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
             var tokenFile = Path.Combine(dir.FullName, "gateway.token");
-            await File.WriteAllTextAsync(tokenFile, token + "\n");
+            OwnerOnlyFile.Write(tokenFile, token + "\n"); // the gateway refuses a token file others can read
             await using var gateway = await GatewayProcess.StartAsync(Path.Combine(dir.FullName, "data"), ["--auth-token-file", tokenFile]);
             using var client = new GatewayClient(new GatewayClientOptions { Endpoint = gateway.Endpoint, AuthToken = token });
             var events = TestEvents.Mixed(events: 10, samples: 20).ToList();

@@ -3,7 +3,6 @@ using SensorStream.Streams.BlobStreams;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Mirroring;
 using SensorStream.Streams.Naming;
-using SensorStream.Testing;
 
 namespace SensorStream.Cloud.Tests;
 
@@ -13,25 +12,9 @@ namespace SensorStream.Cloud.Tests;
 /// by a re-run forwards every event exactly once.
 /// </summary>
 [Collection(GatewayCollection.Name)]
-public sealed class PublicTargetForwardTests(GatewayFixture fixture) : IAsyncLifetime
+public sealed class PublicTargetForwardTests(GatewayFixture fixture, PublicGateway targetGateway) : IClassFixture<PublicGateway>
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "cloud-pubgw-" + Guid.NewGuid().ToString("N"));
-    private GatewayProcess _targetGateway = null!;
-    private GatewayClient _target = null!;
-
-    public async Task InitializeAsync()
-    {
-        _targetGateway = await GatewayProcess.StartAsync(_dataDir, ["--protocol", "public"]);
-        _target = new GatewayClient(_targetGateway.Endpoint.ToString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        _target.Dispose();
-        await _targetGateway.DisposeAsync();
-        try { Directory.Delete(_dataDir, recursive: true); }
-        catch (IOException) { /* best effort: temp folder */ }
-    }
+    private readonly GatewayClient _target = targetGateway.Client;
 
     // A 4 s outcome window (write deadline 2 s): a recovery that finds a recorded write absent rewrites it 4 s after its record.
     private GatewayMirror Forward(StepProbe? probe = null) =>

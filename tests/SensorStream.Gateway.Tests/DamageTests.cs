@@ -95,11 +95,37 @@ public sealed class DamageTests
             }
             case "journal-garbage":
             {
+                var end = new FileInfo(newest).Length;
                 var garbage = new byte[300];
                 new Random(7).NextBytes(garbage);
                 garbage[0] = 0x20; garbage[1] = garbage[2] = garbage[3] = 0; // a plausible length: the CRC rejects it
                 Append(newest, garbage);
-                return null; // what a crash leaves: cut, nothing lost
+                return (newest, end); // a complete frame with a bad CRC: no crash writes that
+            }
+            case "journal-last-frame-flip":
+            {
+                var (offset, size) = FramesOf(newest)[^1];
+                Flip(newest, offset + size - 1); // the newest, acknowledged write: complete, so not a torn tail
+                return (newest, offset);
+            }
+            case "journal-huge-length":
+            {
+                var end = new FileInfo(newest).Length;
+                Append(newest, [0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]); // announces 2 GiB: no frame is that large
+                return (newest, end);
+            }
+            case "journal-zero-tail":
+                Append(newest, new byte[4096]); // the file was extended but the data never reached the disk: a crash's torn tail
+                return null;
+            case "journal-torn-tail":
+            {
+                var end = new FileInfo(newest).Length;
+                var (offset, size) = FramesOf(newest)[^1];
+                var copy = new byte[size];
+                using (var file = File.OpenHandle(newest)) FrameScanner.ReadFully(file, copy, offset);
+                Append(newest, copy[..(size - 1)]); // an incomplete frame (the file ends before its announced size): a torn write
+                Assert.Equal(end + size - 1, new FileInfo(newest).Length);
+                return null;
             }
             case "journal-delete-newest":
                 File.Delete(newest);
@@ -164,6 +190,10 @@ public sealed class DamageTests
     [InlineData("journal-flip")]
     [InlineData("journal-truncate")]
     [InlineData("journal-garbage")]
+    [InlineData("journal-last-frame-flip")]
+    [InlineData("journal-huge-length")]
+    [InlineData("journal-zero-tail")]
+    [InlineData("journal-torn-tail")]
     [InlineData("journal-delete-newest")]
     [InlineData("journal-delete-all")]
     [InlineData("journal-deleted-before-garbage")]

@@ -115,4 +115,43 @@ public sealed class LimitTests
             await gw.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Bytes_buffered_across_requests_are_capped_and_a_write_over_the_cap_is_refused_naming_it()
+    {
+        await using var gw = await TestGateway.StartAsync(s => s with { MaxBufferedBytes = 1_000_000 });
+        await gw.Client.EnsureStreamAsync(Stream);
+        var budget = gw.Server.RequestBytes;
+        WriteTransactionEventsRequest Message(string txn, int bytes) => new()
+        {
+            Scope = Stream.Scope, Stream = Stream.Stream, TxnId = txn, RoutingKey = "k", Event = ByteString.CopyFrom(new byte[bytes]),
+        };
+
+        // One request holds 700 kB (still sending); a second one's 400 kB would pass the cap: refused, nothing written.
+        var first = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        using var holding = gw.Client.Raw.WriteTransactionEvents();
+        await holding.RequestStream.WriteAsync(Message(first, 700_000));
+        await Poll.UntilAsync(() => Task.FromResult(budget.Held), held => held == 700_000, TimeSpan.FromSeconds(30), "the first request's bytes held");
+        var second = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            using var call = gw.Client.Raw.WriteTransactionEvents();
+            await call.RequestStream.WriteAsync(Message(second, 400_000));
+            await call.RequestStream.CompleteAsync();
+            await call.ResponseAsync;
+        });
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("the gateway already holds 700000 bytes of write requests not yet written; 400000 more would pass --max-buffered-bytes (1000000); " +
+                     "retry shortly (nothing of this request was written)", refused.Status.Detail);
+
+        // The first request completes; its bytes are given back, and the second one fits now.
+        await holding.RequestStream.CompleteAsync();
+        Assert.Equal(1L, (await holding.ResponseAsync).EventsWritten);
+        Assert.Equal(0L, budget.Held);
+        Assert.Equal(1L, await gw.Client.WriteTransactionEventsAsync(Stream, second, [Events.Make("k", 2)]));
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, first));
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, second));
+        Assert.Equal(2, (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Count);
+        Assert.Equal(0L, budget.Held);
+    }
 }

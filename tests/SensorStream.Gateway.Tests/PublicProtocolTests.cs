@@ -56,6 +56,8 @@ public sealed class PublicProtocolTests
         Assert.Equal([0L, 2, 4, 5], read.Where(r => r.Item1 == "k0").Select(r => r.Item2));
         Assert.Equal([1L, 3], read.Where(r => r.Item1 == "k1").Select(r => r.Item2));
         Assert.Equal([stream], await client.ListStreamsAsync(stream.Scope));
+        // Readiness probes (the local pipeline's) use the standard gRPC health service, which both modes serve.
+        Assert.True(await client.IsServingAsync());
     }
 
     [Theory]

@@ -14,7 +14,7 @@ public sealed class SecurityTests
         using var dir = new TempDirectory();
         var tokenFile = Path.Combine(dir.Path, "token");
         var token = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        await File.WriteAllTextAsync(tokenFile, token + "\n");
+        OwnerOnlyFile.Write(tokenFile, token + "\n"); // a token others can read stops the start (SecurityWarningsTests)
         await using var gw = await TestGateway.StartAsync(s => s with { AuthTokenFile = tokenFile }, Path.Combine(dir.Path, "data"),
             endpoint => new GatewayClientOptions { Endpoint = endpoint, AuthToken = token });
 

@@ -56,7 +56,8 @@ internal static class DrainBenchmark
         }
     }
 
-    private static SampleBatch Batch(long first)
+    /// <summary>One second of the 1 kHz sensor "drain": 1000 samples from sequence <paramref name="first"/>, 1 ms apart.</summary>
+    internal static SampleBatch Batch(long first)
     {
         var t = Enumerable.Range(0, 1000).Select(i => 1_764_000_000_000_000_000L + (first + i) * 1_000_000).ToArray();
         return new SampleBatch("drain", first, t)

@@ -3,6 +3,7 @@ using System.Globalization;
 namespace SensorStream.Benchmarks.Gateway;
 
 /// <summary>
+/// <c>gateway committed-ids [--ids N]</c>: see <see cref="CommittedIdsMemoryBenchmark"/>.
 /// <c>gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
 /// 64 KiB events with 1 and 8 concurrent writers, each printed as a ratio to raw append+fsync of the same bytes in the
 /// same batches, measured in the same run.
@@ -11,6 +12,11 @@ public static class GatewayBenchmarks
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.FirstOrDefault() == "committed-ids")
+        {
+            CommittedIdsMemoryBenchmark.Run(Option(args, "--ids", 1_000_000));
+            return 0;
+        }
         var seconds = Option(args, "--seconds", 5);
         var duration = TimeSpan.FromSeconds(seconds);
         Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {LoadAverage()}");

@@ -14,9 +14,18 @@ public sealed partial class PravegaGatewayService
         return Task.FromResult(new BeginTransactionResponse { TxnId = txn.Id });
     }
 
-    /// <summary>Idempotent: a committed transaction answers COMMITTED again; an aborted or expired one fails with FAILED_PRECONDITION.</summary>
-    public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context) =>
-        Reply(await store.Stream(request.Scope, request.Stream).CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// Idempotent: a committed transaction answers COMMITTED again; an aborted or expired one fails with FAILED_PRECONDITION.
+    /// With writer_id and event_time set, the commit is also that writer's mark for the stream's watermark (recorded
+    /// once the commit is visible).
+    /// </summary>
+    public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var phase = await stream.CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false);
+        if (request.WriterId.Length > 0 && request.EventTime > 0) watermarks.For(stream).Note(request.WriterId, request.EventTime);
+        return Reply(phase);
+    }
 
     public override async Task<TransactionStatusResponse> AbortTransaction(TransactionRequest request, ServerCallContext context) =>
         Reply(await store.Stream(request.Scope, request.Stream).AbortAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));

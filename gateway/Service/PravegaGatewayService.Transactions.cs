@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SensorStream.Gateway.Storage;
 using SensorStream.Gateway.Transactions;
 using SensorStream.Streams.Protocol;
 using WireStatus = SensorStream.Streams.Protocol.TransactionStatusResponse.Types.Status;
@@ -22,8 +23,12 @@ public sealed partial class PravegaGatewayService
     public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
+        var watermark = request.WriterId.Length > 0 || request.EventTime != 0 ? watermarks.For(stream) : null;
+        if (watermark is not null && (request.WriterId.Length == 0 || request.EventTime <= 0))
+            throw new StoreException(StoreError.InvalidArgument, "writer_id and event_time go together: set both (a mark for the watermark) or neither");
+        watermark?.Validate(request.WriterId, request.EventTime);
         var phase = await stream.CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false);
-        if (request.WriterId.Length > 0 && request.EventTime > 0) watermarks.For(stream).Note(request.WriterId, request.EventTime);
+        watermark?.Note(request.WriterId, request.EventTime);
         return Reply(phase);
     }
 

@@ -38,15 +38,23 @@ public sealed class StreamWatermark
     }
 
     /// <summary>
-    /// Records <paramref name="writerId"/>'s mark after one of its commits: <paramref name="eventTimeNanos"/> is the lowest
-    /// event time it may still write. Throws <see cref="StoreException"/> (INVALID_ARGUMENT) for a writer id that is too
-    /// long or holds control characters, or a negative time.
+    /// Throws <see cref="StoreException"/> (INVALID_ARGUMENT) for a writer id that is too long or holds control
+    /// characters, or a negative time — called before the commit, so a bad mark never follows a done commit.
     /// </summary>
-    public void Note(string writerId, long eventTimeNanos)
+    public void Validate(string writerId, long eventTimeNanos)
     {
         if (writerId.Length > _options.MaxWriterIdLength || writerId.Any(char.IsControl))
             throw new StoreException(StoreError.InvalidArgument, $"writer_id must be at most {_options.MaxWriterIdLength} printable characters");
         if (eventTimeNanos < 0) throw new StoreException(StoreError.InvalidArgument, $"event_time {eventTimeNanos} is negative (ns since the Unix epoch)");
+    }
+
+    /// <summary>
+    /// Records <paramref name="writerId"/>'s mark after one of its commits: <paramref name="eventTimeNanos"/> is the lowest
+    /// event time it may still write. Throws like <see cref="Validate"/>.
+    /// </summary>
+    public void Note(string writerId, long eventTimeNanos)
+    {
+        Validate(writerId, eventTimeNanos);
         var position = _stream.Tails(); // after the commit: everything the writer committed so far is before it
         lock (_gate)
         {

@@ -59,13 +59,6 @@ internal sealed class CollectorRun
             _queue.Dispose();
             throw;
         }
-        _coordinator = new TransactionCoordinator(_queue, _gateway, settings.StreamName, new CoordinatorOptions
-        {
-            MaxEventsPerTransaction = settings.TxnMaxEvents,
-            Lease = settings.TxnLease,
-            RetryMaxDelay = settings.RetryMaxDelay,
-            OutcomeWindow = settings.OutcomeWindow,
-        }, dependencies.Faults, loggers.CreateLogger<TransactionCoordinator>());
         _writer = new QueueWriter(_queue, loggers.CreateLogger<QueueWriter>());
         if (_sensors.Count > 0)
         {
@@ -78,6 +71,17 @@ internal sealed class CollectorRun
                 RealtimePriority = settings.RealtimePriority,
             }, _sensors, _queue.NextSequences(), _writer.Post, loggers.CreateLogger<Sampler>());
         }
+        _coordinator = new TransactionCoordinator(_queue, _gateway, settings.StreamName, new CoordinatorOptions
+        {
+            MaxEventsPerTransaction = settings.TxnMaxEvents,
+            Lease = settings.TxnLease,
+            RetryMaxDelay = settings.RetryMaxDelay,
+            OutcomeWindow = settings.OutcomeWindow,
+            WriterId = CollectorEventTime.WriterIdFor(settings.Db),
+        }, dependencies.Faults, loggers.CreateLogger<TransactionCoordinator>())
+        {
+            EventTime = new CollectorEventTime(_sampler, _writer, _queue),
+        };
         _importers = settings.Sensors.Where(s => s.Kind == "csv")
             .Select(s => new CsvDirectoryImporter(s.Arguments[0], _queue, settings.Batch, settings.CsvStableTime,
                 loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect))

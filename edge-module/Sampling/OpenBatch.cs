@@ -39,6 +39,9 @@ internal sealed class OpenBatch
 
     public bool IsFull => Count == _capacity;
 
+    /// <summary>Time (ns since the Unix epoch) of the first sample in the batch; meaningful only when <see cref="Count"/> &gt; 0.</summary>
+    public long FirstTimestampNanos => _timestamps[0];
+
     /// <summary>Reads the sensor into the batch; false (and nothing recorded) when the read threw.</summary>
     public bool TryAdd(long timestampNanos, long monotonicNanos, out Exception? error)
     {

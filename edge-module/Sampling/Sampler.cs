@@ -34,6 +34,14 @@ public sealed class Sampler : IDisposable
 
     public SamplerStats Stats { get; } = new();
 
+    private long _lowWater = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+
+    /// <summary>
+    /// No sample this sampler hands over from now on is older than this (ns since the Unix epoch): the current tick's
+    /// time or the first sample of a batch it still holds, published at the start of every tick (the writer's event time).
+    /// </summary>
+    public long LowWaterNanos => Volatile.Read(ref _lowWater);
+
     public int SensorCount => _batches.Length;
 
     public void Start() => _thread.Start();
@@ -101,6 +109,10 @@ public sealed class Sampler : IDisposable
             Stats.AddTick();
 
             var timestamp = epochOffset + now;
+            var low = timestamp;
+            foreach (var batch in _batches)
+                if (batch.Count > 0) low = Math.Min(low, batch.FirstTimestampNanos);
+            Volatile.Write(ref _lowWater, low);
             var taken = 0;
             foreach (var batch in _batches)
             {

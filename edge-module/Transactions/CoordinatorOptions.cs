@@ -25,4 +25,10 @@ public sealed record CoordinatorOptions
     /// read-back that finds none of the range's events rewrites them only after the window (docs/guarantees.md).
     /// </summary>
     public TimeSpan OutcomeWindow { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// This collector's writer id for the stream's event-time watermark (<see cref="CollectorEventTime.WriterIdFor"/>);
+    /// null = commits carry no event time.
+    /// </summary>
+    public string? WriterId { get; init; }
 }

@@ -70,6 +70,11 @@ public sealed class TransactionCoordinator
 
     public CoordinatorStats Stats { get; } = new();
 
+    /// <summary>Where the event time reported with each commit comes from (with <see cref="CoordinatorOptions.WriterId"/>); null = none.</summary>
+    public IEventTimeSource? EventTime { get; init; }
+
+    private long? _lastEventTime;
+
     /// <summary>Ships until cancelled: drains the queue, then waits for new events (or the idle poll) and repeats.</summary>
     public async Task RunAsync(CancellationToken ct)
     {
@@ -196,12 +201,27 @@ public sealed class TransactionCoordinator
 
     private async Task CommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
     {
-        var state = await _gateway.CommitTransactionAsync(_stream, pending.TxnId, ct).ConfigureAwait(false);
+        var state = await _gateway.CommitTransactionAsync(_stream, pending.TxnId, await WriterTimeAsync(pending.LastId, ct).ConfigureAwait(false), ct)
+            .ConfigureAwait(false);
         // Committing is the gateway's promise to finish the commit; anything else is not committed (recovery rewrites it).
         if (state is not (TransactionState.Committed or TransactionState.Committing))
             throw new InvalidOperationException($"commit of transaction {pending.TxnId} answered {state}");
         _faults.At(CoordinatorStep.AfterCommit);
         Complete(pending, events);
+    }
+
+    /// <summary>
+    /// The writer's mark for this commit: the lowest event time it may still write once events up to
+    /// <paramref name="lastId"/> are committed. When that cannot be told cheaply (a large backlog) the previous time is
+    /// repeated: still a lower bound, and it keeps the writer known to the gateway so it goes on holding the watermark back.
+    /// </summary>
+    private async Task<WriterTime?> WriterTimeAsync(long lastId, CancellationToken ct)
+    {
+        if (_options.WriterId is not { } writer || EventTime is null) return null;
+        var time = await EventTime.LowestTimeAsync(lastId, ct).ConfigureAwait(false) ?? _lastEventTime;
+        if (time is not > 0) return null;
+        _lastEventTime = Math.Max(time.Value, _lastEventTime ?? 0);
+        return new WriterTime(writer, time.Value);
     }
 
     private void Complete(PendingTransaction pending, IReadOnlyList<QueuedEvent> events)

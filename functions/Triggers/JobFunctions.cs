@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using SensorStream.Functions.Orchestration;
 using SensorStream.Functions.Services;
 using SensorStream.Streams.Mirroring;
@@ -10,7 +11,7 @@ namespace SensorStream.Functions.Triggers;
 /// Thin durable wrappers: the orchestrators are <see cref="StepLoopOrchestrator"/> and the activities are
 /// <see cref="CloudSteps"/> (the source generator that would turn classes into functions is not available here).
 /// </summary>
-public sealed class JobFunctions(CloudSteps steps)
+public sealed class JobFunctions(CloudSteps steps, ILogger<JobFunctions> log)
 {
     [Function("MirrorOrchestrator")]
     public static Task<JobReport> MirrorOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
@@ -28,7 +29,12 @@ public sealed class JobFunctions(CloudSteps steps)
     public Task<StepResult> MirrorStep([ActivityTrigger] StepRequest request, CancellationToken ct) => steps.MirrorAsync(request.Stream, ct);
 
     [Function("ExportStep")]
-    public Task<StepResult> ExportStep([ActivityTrigger] StepRequest request, CancellationToken ct) => steps.ExportAsync(request.Stream, request.FlushNow, ct);
+    public async Task<StepResult> ExportStep([ActivityTrigger] StepRequest request, CancellationToken ct)
+    {
+        var result = await steps.ExportAsync(request.Stream, request.FlushNow, ct).ConfigureAwait(false);
+        ExportStepLog.Report(log, request.Stream, result);
+        return result;
+    }
 
     [Function("ForwardStep")]
     public Task<StepResult> ForwardStep([ActivityTrigger] StepRequest request, CancellationToken ct) => steps.ForwardAsync(request.Stream, ct);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SensorStream.Gateway.Service;
 using SensorStream.Gateway.Storage;
+using SensorStream.Gateway.Watermarks;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -37,6 +38,8 @@ public static class GatewayApp
             MaxOpenTransactions = settings.MaxOpenTransactions,
             MaxOpenSegmentFiles = settings.MaxOpenSegmentFiles,
         }, sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton(sp => new WatermarkRegistry(
+            new WatermarkOptions { WriterTimeout = TimeSpan.FromMilliseconds(settings.WatermarkWriterTimeoutMs) }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddGrpc(grpc =>
         {
             // Above the event limit, so an oversized event reaches the service and gets a clear INVALID_ARGUMENT.

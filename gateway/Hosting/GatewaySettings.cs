@@ -41,4 +41,7 @@ public sealed record GatewaySettings
 
     /// <summary>Most segment files held open across the gateway (opened on use, idle ones closed).</summary>
     public int MaxOpenSegmentFiles { get; init; } = 4096;
+
+    /// <summary>A writer silent this long stops holding its stream's watermark back (see <see cref="Watermarks.WatermarkOptions.WriterTimeout"/>).</summary>
+    public long WatermarkWriterTimeoutMs { get; init; } = 300_000;
 }

@@ -33,6 +33,7 @@ public static class SettingsCatalog
         new("--max-open-segment-files", "GATEWAY_MAX_OPEN_SEGMENT_FILES", "Gateway:MaxOpenSegmentFiles", "4096", "most segment files held open; they open on use and the least recently used idle ones close"),
         new("--max-buffered-bytes", "GATEWAY_MAX_BUFFERED_BYTES", "Gateway:MaxBufferedBytes", "1073741824", "most event bytes of write requests held in memory across all calls before they are written; a write over it is RESOURCE_EXHAUSTED"),
         new("--checkpoint-interval-ms", "GATEWAY_CHECKPOINT_INTERVAL_MS", "Gateway:CheckpointIntervalMs", "2000", "longest time merged data waits for its segment fsync (it is already durable in the commit log and transaction files)"),
+        new("--watermark-writer-timeout-ms", "GATEWAY_WATERMARK_WRITER_TIMEOUT_MS", "Gateway:WatermarkWriterTimeoutMs", "300000", "a writer that reported no event time for this long stops holding its stream's watermark back"),
         new("--protocol", "GATEWAY_PROTOCOL", "Gateway:Protocol", "extended", "extended = all RPCs; public = like the public pravega-grpc-gateway (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
     ];
 
@@ -84,6 +85,7 @@ public static class SettingsCatalog
             MaintenanceIntervalMs = Number(config, "--maintenance-interval-ms", 1, 60_000),
             CheckpointIntervalMs = Number(config, "--checkpoint-interval-ms", 1, long.MaxValue),
             Protocol = Protocol(config),
+            WatermarkWriterTimeoutMs = Number(config, "--watermark-writer-timeout-ms", 1, long.MaxValue),
             MaxOpenTransactionsPerStream = (int)Number(config, "--max-open-transactions-per-stream", 1, int.MaxValue),
             MaxOpenTransactions = (int)Number(config, "--max-open-transactions", 1, int.MaxValue),
             MaxOpenSegmentFiles = (int)Number(config, "--max-open-segment-files", 16, 1_000_000),

@@ -1,4 +1,5 @@
 using Grpc.Core;
+using SensorStream.Gateway.Storage;
 using SensorStream.Gateway.Transactions;
 using SensorStream.Streams.Protocol;
 using WireStatus = SensorStream.Streams.Protocol.TransactionStatusResponse.Types.Status;
@@ -14,9 +15,22 @@ public sealed partial class PravegaGatewayService
         return Task.FromResult(new BeginTransactionResponse { TxnId = txn.Id });
     }
 
-    /// <summary>Idempotent: a committed transaction answers COMMITTED again; an aborted or expired one fails with FAILED_PRECONDITION.</summary>
-    public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context) =>
-        Reply(await store.Stream(request.Scope, request.Stream).CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// Idempotent: a committed transaction answers COMMITTED again; an aborted or expired one fails with FAILED_PRECONDITION.
+    /// With writer_id and event_time set, the commit is also that writer's mark for the stream's watermark (recorded
+    /// once the commit is visible).
+    /// </summary>
+    public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        var watermark = request.WriterId.Length > 0 || request.EventTime != 0 ? watermarks.For(stream) : null;
+        if (watermark is not null && (request.WriterId.Length == 0 || request.EventTime <= 0))
+            throw new StoreException(StoreError.InvalidArgument, "writer_id and event_time go together: set both (a mark for the watermark) or neither");
+        watermark?.Validate(request.WriterId, request.EventTime);
+        var phase = await stream.CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false);
+        watermark?.Note(request.WriterId, request.EventTime);
+        return Reply(phase);
+    }
 
     public override async Task<TransactionStatusResponse> AbortTransaction(TransactionRequest request, ServerCallContext context) =>
         Reply(await store.Stream(request.Scope, request.Stream).AbortAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false));

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using SensorStream.Gateway.Storage;
+using SensorStream.Gateway.Watermarks;
 using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Gateway.Service;
@@ -8,7 +9,7 @@ namespace SensorStream.Gateway.Service;
 /// The gRPC surface: the pravega-grpc-gateway protocol plus explicit transactions, over <see cref="GatewayStore"/>.
 /// Split by area: scopes and streams, reads, writes, transactions.
 /// </summary>
-public sealed partial class PravegaGatewayService(GatewayStore store, RequestBytesBudget budget, ILogger<PravegaGatewayService> log) : PravegaGateway.PravegaGatewayBase
+public sealed partial class PravegaGatewayService(GatewayStore store, RequestBytesBudget budget, WatermarkRegistry watermarks, ILogger<PravegaGatewayService> log) : PravegaGateway.PravegaGatewayBase
 {
     public override async Task<CreateScopeResponse> CreateScope(CreateScopeRequest request, ServerCallContext context) =>
         new() { Created = await store.CreateScopeAsync(request.Scope).ConfigureAwait(false) };
@@ -73,10 +74,15 @@ public sealed partial class PravegaGatewayService(GatewayStore store, RequestByt
     public override Task<GetStreamInfoResponse> GetStreamInfo(GetStreamInfoRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
+        // The watermark before the tail: its cut is then never beyond the tail of the same answer.
+        var watermark = watermarks.For(stream).Current();
         return Task.FromResult(new GetStreamInfoResponse
         {
             HeadStreamCut = StreamCutCodec.Encode(stream, stream.Heads()),
             TailStreamCut = StreamCutCodec.Encode(stream, stream.Tails()),
+            Watermark = watermark is { } w
+                ? new Watermark { LowerTimeBound = w.Lower, UpperTimeBound = w.Upper, StreamCut = StreamCutCodec.Encode(stream, w.Cut) }
+                : null,
         });
     }
 

@@ -139,7 +139,10 @@ public sealed class GatewayClient : IDisposable
         Retry(async t =>
         {
             var info = await _rpc.GetStreamInfoAsync(new GetStreamInfoRequest { Scope = stream.Scope, Stream = stream.Stream }, Call(t));
-            return new StreamBounds(info.HeadStreamCut, info.TailStreamCut);
+            return new StreamBounds(info.HeadStreamCut, info.TailStreamCut)
+            {
+                Watermark = info.Watermark is { } w ? new EventTimeWatermark(w.LowerTimeBound, w.UpperTimeBound, w.StreamCut) : null,
+            };
         }, ct);
 
     public Task<bool> TruncateStreamAsync(StreamName stream, StreamCut cut, CancellationToken ct = default) =>
@@ -254,9 +257,16 @@ public sealed class GatewayClient : IDisposable
             return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
         });
 
-    /// <summary>Commits (idempotent: a committed transaction answers Committed again). Aborted → FAILED_PRECONDITION.</summary>
+    /// <summary>
+    /// Commits (idempotent: a committed transaction answers Committed again). Aborted → FAILED_PRECONDITION.
+    /// <paramref name="time"/>, when given, is the writer's mark for the stream's event-time watermark.
+    /// </summary>
     public Task<TransactionState> CommitTransactionAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
-        TxnCall((r, o) => _rpc.CommitTransactionAsync(r, o), stream, txnId, ct);
+        CommitTransactionAsync(stream, txnId, null, ct);
+
+    /// <inheritdoc cref="CommitTransactionAsync(StreamName, string, CancellationToken)"/>
+    public Task<TransactionState> CommitTransactionAsync(StreamName stream, string txnId, WriterTime? time, CancellationToken ct = default) =>
+        TxnCall((r, o) => _rpc.CommitTransactionAsync(r, o), stream, txnId, ct, time);
 
     public Task<TransactionState> AbortTransactionAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
         TxnCall((r, o) => _rpc.AbortTransactionAsync(r, o), stream, txnId, ct);
@@ -275,12 +285,14 @@ public sealed class GatewayClient : IDisposable
         }, Call(t))).Status, ct));
 
     private Task<TransactionState> TxnCall(Func<TransactionRequest, CallOptions, AsyncUnaryCall<TransactionStatusResponse>> rpc,
-        StreamName stream, string txnId, CancellationToken ct) =>
+        StreamName stream, string txnId, CancellationToken ct, WriterTime? time = null) =>
         Transactional(() => Retry(async t => (TransactionState)(await rpc(new TransactionRequest
         {
             Scope = stream.Scope,
             Stream = stream.Stream,
             TxnId = txnId,
+            WriterId = time?.WriterId ?? "",
+            EventTime = time?.EventTimeNanos ?? 0,
         }, Call(t))).Status, ct));
 
     /// <summary>

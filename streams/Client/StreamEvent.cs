@@ -9,4 +9,8 @@ public sealed record StreamEvent(ReadOnlyMemory<byte> Data, StreamCut CutAfter, 
 public readonly record struct OutgoingEvent(string RoutingKey, ReadOnlyMemory<byte> Data);
 
 /// <summary>Head (oldest readable) and tail (next write) cuts of a stream.</summary>
-public sealed record StreamBounds(StreamCut Head, StreamCut Tail);
+public sealed record StreamBounds(StreamCut Head, StreamCut Tail)
+{
+    /// <summary>The stream's event-time watermark; null when the gateway has none (no writer reported time, or a public gateway).</summary>
+    public EventTimeWatermark? Watermark { get; init; }
+}

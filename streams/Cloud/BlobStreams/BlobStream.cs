@@ -21,9 +21,24 @@ public sealed class BlobStream
     {
         _container = container;
         Name = name;
+        Watermark = new CheckpointBlob<CloudWatermark>(new ContainerGate(container), BlobStreamLayout.WatermarkName(name));
     }
 
     public StreamName Name { get; }
+
+    /// <summary>The watermark the mirror carried from the source stream (read it with an initial <c>new CloudWatermark()</c> = none).</summary>
+    public CheckpointBlob<CloudWatermark> Watermark { get; }
+
+    /// <summary>
+    /// Moves the carried watermark forward to <paramref name="next"/> (never back: an equal or older one is left as it
+    /// is). Losing a race is harmless: the other writer moved it forward itself.
+    /// </summary>
+    public async Task AdvanceWatermarkAsync(CloudWatermark next, CancellationToken ct = default)
+    {
+        var read = await Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false);
+        if (read.Value.LowerTimeBound >= next.LowerTimeBound) return;
+        await Watermark.TryReplaceAsync(read, next, ct).ConfigureAwait(false);
+    }
 
     /// <summary>Metadata of chunk <paramref name="seq"/>, or null when it does not exist (yet).</summary>
     public async Task<ChunkInfo?> GetChunkInfoAsync(long seq, CancellationToken ct = default)

@@ -20,6 +20,9 @@ public static class BlobStreamLayout
     /// <summary>The hint blob remembers the last chunk's number so that readers need not list every chunk.</summary>
     public static string HintName(StreamName stream) => Prefix(stream) + "last-chunk.hint";
 
+    /// <summary>The stream's event-time watermark as the mirror carried it (<see cref="CloudWatermark"/>).</summary>
+    public static string WatermarkName(StreamName stream) => Prefix(stream) + "watermark.json";
+
     /// <summary>Chunk number of a chunk blob name (with or without the stream prefix); false for other blobs.</summary>
     public static bool TryParseChunk(string name, out long seq)
     {

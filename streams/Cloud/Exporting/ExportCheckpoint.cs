@@ -23,6 +23,24 @@ public sealed record ExportCheckpoint
 
     /// <summary>The newest version of each table, in order of first appearance.</summary>
     public IReadOnlyList<TableSchema> Tables { get; init; } = [];
+
+    /// <summary>
+    /// Ns since the Unix epoch, a whole hour: every hour that ends at or before it is complete — its partitions got their
+    /// markers — and a row below it exported from now on is late. 0 = no hour complete yet.
+    /// </summary>
+    public long CompleteBefore { get; init; }
+
+    /// <summary>Partitions with files but no marker yet (at most <see cref="Exporter.MaxOpenPartitions"/>, oldest dropped first).</summary>
+    public IReadOnlyList<OpenPartition> OpenPartitions { get; init; } = [];
+
+    /// <summary>Partitions that got their first completeness marker.</summary>
+    public long MarkedPartitions { get; init; }
+
+    /// <summary>Rows exported after their hour was complete (into late files, each with a new manifest version).</summary>
+    public long LateRows { get; init; }
+
+    /// <summary>Open partitions dropped from <see cref="OpenPartitions"/> over its bound; they get no marker.</summary>
+    public long UntrackedPartitions { get; init; }
 }
 
 /// <summary>Chunks <see cref="FromChunk"/>..<see cref="ToChunk"/> (inclusive) of the blob stream.</summary>

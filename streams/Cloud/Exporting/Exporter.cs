@@ -16,6 +16,11 @@ namespace SensorStream.Streams.Exporting;
 /// table version; (4) mark the range done (ETag).
 /// A crash anywhere leaves either nothing recorded (re-planned from the same position) or a pending range whose
 /// files are written again under the same names (409 = already there), so each row lands in exactly one file per format.
+/// Completeness (see functions/README.md): once the watermark the mirror carried (<see cref="CloudWatermark"/>) has passed
+/// the end of an hour and the export has read every chunk the watermark needs, a step writes the markers of every open
+/// partition of that hour (<see cref="CompletenessMarkers"/>) and records the hour as complete. Rows of a complete hour
+/// exported later go into <c>late-…</c> files, each followed by a new manifest version of its partition, and are
+/// counted (<see cref="ExportCheckpoint.LateRows"/>) and named in the step's result.
 /// </summary>
 public sealed class Exporter
 {
@@ -34,6 +39,12 @@ public sealed class Exporter
     private readonly DeadLetters _deadLetters;
     private readonly ExportOptions _options;
     private readonly ExportPlanner _planner;
+    private readonly CompletenessMarkers _markers;
+
+    /// <summary>Most partitions waiting for their marker that one checkpoint keeps (a stream without watermarks would otherwise grow it forever).</summary>
+    public const int MaxOpenPartitions = 10_000;
+
+    private const long NanosPerHour = 3_600_000_000_000;
 
     public Exporter(BlobStreamStore streams, ExportOptions options)
     {
@@ -43,7 +54,11 @@ public sealed class Exporter
         _exports = new ContainerGate(streams.Service.GetBlobContainerClient(ExportLayout.Container));
         _checkpoints = new ContainerGate(streams.Service.GetBlobContainerClient(ExportLayout.CheckpointContainer));
         _deadLetters = new DeadLetters(_exports);
+        _markers = new CompletenessMarkers(_exports);
     }
+
+    /// <summary>Reads and writes the completeness markers of partition folders.</summary>
+    public CompletenessMarkers Markers => _markers;
 
     public CheckpointBlob<ExportCheckpoint> Checkpoint(StreamName stream) => new(_checkpoints, ExportLayout.CheckpointName(stream));
 
@@ -63,8 +78,13 @@ public sealed class Exporter
             return await WriteAndFinishAsync(stream, checkpoint, read, pending, chunks, more: true, [], ct).ConfigureAwait(false);
         }
 
+        var watermark = (await blob.Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false)).Value;
+        if (await MarkCompleteHoursAsync(stream, checkpoint, read, watermark, ct).ConfigureAwait(false) is { } marked) return marked;
+
         var (taken, full) = await GatherAsync(blob, read.Value.NextChunk, ct).ConfigureAwait(false);
-        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow(), flushNow);
+        // The watermark closed an hour whose rows are still buffered: export them now, not at the roll or idle-flush time.
+        var closesHour = watermark.Chunk >= read.Value.NextChunk && CompleteBeforeOf(watermark) > read.Value.CompleteBefore;
+        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow(), flushNow || closesHour);
         if (plan.Decision != PlanDecision.Export) return StepResult.Idle(plan.Reason);
         var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, plan.Reason);
         var (tables, notes) = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Batches), range.FromChunk);
@@ -116,24 +136,46 @@ public sealed class Exporter
 
         var files = 0;
         var rows = 0L;
+        var lateRows = 0L;
+        var opened = new List<OpenPartition>();
+        var late = new List<OpenPartition>();
+        // Stable while the range is pending (hours are marked complete only between ranges), so every attempt names the same files.
+        var completeBefore = recorded.Value.CompleteBefore;
         foreach (var group in batches.GroupBy(EventSchemas.TableOf))
         {
             var schema = tables.Single(t => t.Table == group.Key);
             var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
-            await CreateOnceAsync(ExportLayout.SchemaName(stream, schema), BinaryData.FromString(schemaJson), "application/json", ct).ConfigureAwait(false);
+            await CreateOnceAsync(ExportLayout.SchemaName(stream, schema), BinaryData.FromString(schemaJson), "application/json", null, ct).ConfigureAwait(false);
             var table = ExportTableBuilder.Build(schema, group.ToList());
             rows += table.RowCount;
             foreach (var (hour, part) in table.ByHour())
             {
+                var partition = new OpenPartition(schema.Table, schema.Version, hour);
+                var isLate = partition.EndNanos <= completeBefore;
+                if (isLate)
+                {
+                    late.Add(partition);
+                    lateRows += part.RowCount;
+                }
+                else opened.Add(partition);
                 foreach (var format in _options.Formats)
                 {
-                    await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk), format, part, schemaJson, ct).ConfigureAwait(false);
+                    await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, isLate), format, part, schemaJson, ct).ConfigureAwait(false);
                     files++;
                     _options.Probe?.Invoke(Points.AfterFile);
                 }
             }
         }
+        if (late.Count > 0)
+        {
+            // A complete partition never changes silently: its late file comes with a new manifest version listing it.
+            var watermark = (await (await _streams.OpenAsync(stream, ct).ConfigureAwait(false)).Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false)).Value;
+            foreach (var partition in late)
+            foreach (var format in _options.Formats)
+                await _markers.EnsureAsync(ExportLayout.PartitionPrefix(format, stream, partition), format, partition, watermark, ct).ConfigureAwait(false);
+        }
         _options.Probe?.Invoke(Points.BeforeDone);
+        var (open, untracked) = Track(recorded.Value.OpenPartitions, opened);
 
         var events = chunks.Sum(c => (long)c.Info.EventCount);
         var done = await checkpoint.TryReplaceAsync(recorded, recorded.Value with
@@ -145,11 +187,53 @@ public sealed class Exporter
             FilesWritten = recorded.Value.FilesWritten + files,
             DeadLettered = recorded.Value.DeadLettered + bad.Count,
             Tables = tables,
+            OpenPartitions = open,
+            UntrackedPartitions = recorded.Value.UntrackedPartitions + untracked,
+            LateRows = recorded.Value.LateRows + lateRows,
         }, ct).ConfigureAwait(false);
         if (done is null) return StepResult.Lost("another exporter finished the range first");
         var schemaNotes = notes.Count == 0 ? "" : "; schema: " + string.Join("; ", notes);
+        var lateNotes = lateRows == 0 ? "" :
+            $"; LATE: {lateRows} rows of already complete hours into late files with new manifest versions in {string.Join(", ", late.Select(p => $"{p.Folder} {p.Hour:yyyy-MM-dd HH}h"))}";
         return new StepResult(StepOutcome.Progress, events, chunks.Sum(c => c.Info.ContentLength), more,
-            $"chunks {range.FromChunk}..{range.ToChunk}: {rows} rows in {files} files, {bad.Count} dead-lettered ({range.Reason}){schemaNotes}");
+            $"chunks {range.FromChunk}..{range.ToChunk}: {rows} rows in {files} files, {bad.Count} dead-lettered ({range.Reason}){schemaNotes}{lateNotes}");
+    }
+
+    /// <summary>
+    /// Writes the markers of every open partition whose hour the watermark has passed — once the export has read every
+    /// chunk the watermark needs — and records those hours as complete. Null when nothing is due.
+    /// </summary>
+    private async Task<StepResult?> MarkCompleteHoursAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> read, CloudWatermark watermark, CancellationToken ct)
+    {
+        var state = read.Value;
+        var before = CompleteBeforeOf(watermark);
+        if (before <= state.CompleteBefore || state.NextChunk <= watermark.Chunk) return null;
+        var due = state.OpenPartitions.Where(p => p.EndNanos <= before).ToList();
+        foreach (var partition in due)
+        foreach (var format in _options.Formats)
+            await _markers.EnsureAsync(ExportLayout.PartitionPrefix(format, stream, partition), format, partition, watermark, ct).ConfigureAwait(false);
+        var done = await checkpoint.TryReplaceAsync(read, state with
+        {
+            CompleteBefore = before,
+            OpenPartitions = state.OpenPartitions.Where(p => p.EndNanos > before).ToList(),
+            MarkedPartitions = state.MarkedPartitions + due.Count,
+        }, ct).ConfigureAwait(false);
+        if (done is null) return StepResult.Lost("another exporter recorded complete hours first");
+        return new StepResult(StepOutcome.Progress, 0, 0, true,
+            $"hours before {DateTime.UnixEpoch.AddTicks(before / 100):yyyy-MM-dd HH:mm}Z complete (watermark {watermark.LowerTimeUtc:O}): markers in {due.Count} partition(s)");
+    }
+
+    /// <summary>The start of the watermark's hour: every hour ending at or before it is complete.</summary>
+    private static long CompleteBeforeOf(CloudWatermark watermark) => watermark.LowerTimeBound / NanosPerHour * NanosPerHour;
+
+    /// <summary>The open partitions plus <paramref name="opened"/>, each once, bounded by <see cref="MaxOpenPartitions"/> (oldest hours dropped).</summary>
+    private static (IReadOnlyList<OpenPartition> Open, long Dropped) Track(IReadOnlyList<OpenPartition> open, List<OpenPartition> opened)
+    {
+        var all = open.Concat(opened).Distinct().ToList();
+        if (all.Count <= MaxOpenPartitions) return (all, 0);
+        var dropped = all.Count - MaxOpenPartitions;
+        return (all.OrderBy(p => p.Hour).Skip(dropped).ToList(), dropped);
     }
 
     private static readonly JsonSerializerOptions SchemaJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -160,14 +244,15 @@ public sealed class Exporter
         if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
         else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
         content.Position = 0;
-        await CreateOnceAsync(name, BinaryData.FromStream(content), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet", ct).ConfigureAwait(false);
+        await CreateOnceAsync(name, BinaryData.FromStream(content), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet",
+            new Dictionary<string, string> { [CompletenessMarkers.RowsKey] = rows.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Uploads create-only. 409 means an earlier attempt at this very range wrote it: same rows (or schema), same
     /// name — keep that one.
     /// </summary>
-    private async Task CreateOnceAsync(string name, BinaryData content, string contentType, CancellationToken ct)
+    private async Task CreateOnceAsync(string name, BinaryData content, string contentType, IDictionary<string, string>? metadata, CancellationToken ct)
     {
         var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
         try
@@ -176,6 +261,7 @@ public sealed class Exporter
             {
                 Conditions = BlobConditions.CreateOnly,
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Metadata = metadata,
             }, ct).ConfigureAwait(false);
         }
         catch (RequestFailedException e) when (BlobConditions.LostRace(e))

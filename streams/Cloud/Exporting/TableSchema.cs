@@ -23,7 +23,10 @@ public sealed record SchemaColumn(string Name, string Source, ColumnKind Kind, s
 public sealed record TableSchema(string Table, int Version, IReadOnlyList<SchemaColumn> Columns, long SinceChunk, string Reason)
 {
     /// <summary>The table version's folder below the stream: <c>{table}/v{version}</c>.</summary>
-    public string Folder => string.Create(CultureInfo.InvariantCulture, $"{Table}/v{Version}");
+    public string Folder => FolderOf(Table, Version);
+
+    /// <summary>The folder of version <paramref name="version"/> of <paramref name="table"/>: <c>{table}/v{version}</c>.</summary>
+    public static string FolderOf(string table, int version) => string.Create(CultureInfo.InvariantCulture, $"{table}/v{version}");
 
     /// <summary>The column that event field <paramref name="source"/> is exported to, if any.</summary>
     public SchemaColumn? ColumnOf(string source) => Columns.FirstOrDefault(c => c.Source == source);

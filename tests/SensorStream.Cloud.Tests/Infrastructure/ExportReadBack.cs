@@ -27,6 +27,7 @@ public sealed class ExportReadBack
         if (!await container.ExistsAsync()) return result;
         await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, default))
         {
+            if (item.Name[(item.Name.LastIndexOf('/') + 1)..].StartsWith('_')) continue; // completeness markers (_SUCCESS, _manifest.v{n}.json)
             result.Files.Add(item.Name);
             var content = (await container.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content;
             if (item.Name.EndsWith(".csv", StringComparison.Ordinal)) result.AddCsv(content.ToString());

@@ -27,15 +27,20 @@ public sealed partial class PravegaGatewayService(GatewayStore store, ILogger<Pr
         return new() { Created = await store.CreateStreamAsync(request.Scope, request.Stream, config).ConfigureAwait(false) };
     }
 
-    public override Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
+    /// <summary>
+    /// Replaces retention; a scaling policy whose <c>min_num_segments</c> differs from the current epoch's segment count
+    /// scales the stream to it (Pravega's scale over the whole key space: a new epoch, the current segments sealed);
+    /// <c>0</c> leaves the segments alone. The scale is done (durable, new writes and commits go to the new epoch) when
+    /// this answers.
+    /// </summary>
+    public override async Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
-        if (request.ScalingPolicy is { } scaling && SegmentsOf(scaling) != stream.SegmentCount && scaling.MinNumSegments != 0)
-            throw new StoreException(StoreError.InvalidArgument,
-                $"stream {stream} has a fixed {stream.SegmentCount} segment(s); min_num_segments {scaling.MinNumSegments} would change it, which this gateway does not do");
         var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
+        if (request.ScalingPolicy is { MinNumSegments: not 0 } scaling)
+            await stream.ScaleAsync(scaling.MinNumSegments, $"UpdateStream to {scaling.MinNumSegments} segment(s)").ConfigureAwait(false);
         stream.UpdateRetention(kind, param);
-        return Task.FromResult(new UpdateStreamResponse { Updated = true });
+        return new UpdateStreamResponse { Updated = true };
     }
 
     public override Task<TruncateStreamResponse> TruncateStream(TruncateStreamRequest request, ServerCallContext context)
@@ -80,6 +85,6 @@ public sealed partial class PravegaGatewayService(GatewayStore store, ILogger<Pr
         });
     }
 
-    /// <summary>Segments are fixed: min_num_segments (at least 1) for every scaling type — this gateway does not auto-scale.</summary>
+    /// <summary>A new stream's segments: min_num_segments (at least 1) for every scaling type, as the public gateway passes it to Pravega.</summary>
     private static int SegmentsOf(ScalingPolicy? policy) => Math.Max(1, policy?.MinNumSegments ?? 1);
 }

@@ -101,6 +101,19 @@ public sealed class GatewayClient : IDisposable
         await CreateStreamAsync(stream, segments, null, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Scales the stream to <paramref name="segments"/> segments (UpdateStream with a fixed scaling policy: a new epoch
+    /// over the whole key space, the current segments sealed; retention stays as given, null = none).
+    /// </summary>
+    public Task<bool> ScaleStreamAsync(StreamName stream, int segments, RetentionPolicy? retention = null, CancellationToken ct = default) =>
+        Retry(async t => (await _rpc.UpdateStreamAsync(new UpdateStreamRequest
+        {
+            Scope = stream.Scope,
+            Stream = stream.Stream,
+            ScalingPolicy = new ScalingPolicy { ScaleType = ScalingPolicy.Types.ScalingPolicyType.FixedNumSegments, MinNumSegments = segments },
+            RetentionPolicy = retention,
+        }, Call(t))).Updated, ct);
+
     public Task<IReadOnlyList<string>> ListScopesAsync(CancellationToken ct = default) =>
         Retry<IReadOnlyList<string>>(async t => (await _rpc.ListScopesAsync(new ListScopesRequest(), Call(t))).Scopes.ToList(), ct);
 

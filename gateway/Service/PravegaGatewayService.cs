@@ -23,22 +23,30 @@ public sealed partial class PravegaGatewayService(GatewayStore store, ILogger<Pr
     public override async Task<CreateStreamResponse> CreateStream(CreateStreamRequest request, ServerCallContext context)
     {
         var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
-        var config = new StreamConfig(SegmentsOf(request.ScalingPolicy), kind, param);
+        var rule = request.ScalingPolicy is { } policy ? ScalingMapping.FromWire(policy) : null;
+        var config = new StreamConfig(SegmentsOf(request.ScalingPolicy), kind, param) { Scaling = rule is { Kind: not ScalingKind.Fixed } ? rule : null };
         return new() { Created = await store.CreateStreamAsync(request.Scope, request.Stream, config).ConfigureAwait(false) };
     }
 
     /// <summary>
-    /// Replaces retention; a scaling policy whose <c>min_num_segments</c> differs from the current epoch's segment count
-    /// scales the stream to it (Pravega's scale over the whole key space: a new epoch, the current segments sealed);
-    /// <c>0</c> leaves the segments alone. The scale is done (durable, new writes and commits go to the new epoch) when
-    /// this answers.
+    /// Replaces retention, and the scaling when a policy is given: FIXED_NUM_SEGMENTS with a <c>min_num_segments</c>
+    /// other than the current epoch's count scales the stream to it (Pravega's scale over the whole key space: a new
+    /// epoch, the current segments sealed) and ends auto-scaling; <c>0</c> leaves segments and scaling alone. A rate
+    /// policy (BY_RATE_IN_EVENTS_PER_SEC / BY_RATE_IN_KBYTES_PER_SEC) turns auto-scaling on (scaling up to its minimum at
+    /// once when the stream has fewer segments). A scale is done (durable; new commits go to the new epoch) when this answers.
     /// </summary>
     public override async Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
         var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
-        if (request.ScalingPolicy is { MinNumSegments: not 0 } scaling)
-            await stream.ScaleAsync(scaling.MinNumSegments, $"UpdateStream to {scaling.MinNumSegments} segment(s)").ConfigureAwait(false);
+        var rule = request.ScalingPolicy is { } policy ? ScalingMapping.FromWire(policy) : null;
+        if (rule is { Kind: ScalingKind.Fixed } && request.ScalingPolicy!.MinNumSegments != 0)
+        {
+            StreamStore.CheckSegmentCount(rule.MinSegments); // before anything changes
+            await stream.UpdateScalingAsync(null).ConfigureAwait(false);
+            await stream.ScaleAsync(rule.MinSegments, $"UpdateStream to {rule.MinSegments} segment(s)").ConfigureAwait(false);
+        }
+        else if (rule is { Kind: not ScalingKind.Fixed }) await stream.UpdateScalingAsync(rule).ConfigureAwait(false);
         stream.UpdateRetention(kind, param);
         return new UpdateStreamResponse { Updated = true };
     }
@@ -82,6 +90,7 @@ public sealed partial class PravegaGatewayService(GatewayStore store, ILogger<Pr
         {
             HeadStreamCut = StreamCutCodec.Encode(stream, stream.Heads()),
             TailStreamCut = StreamCutCodec.Encode(stream, stream.Tails()),
+            Scaling = ScalingMapping.ToWire(stream.Scaling()),
         });
     }
 

@@ -19,6 +19,10 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
     /// <summary>The stream's epochs and segment graph.</summary>
     public StreamEpochs Layout() => new(Epochs ?? [Segments]);
 
+    /// <summary>Auto-scaling by rate (null: the segment count changes only by UpdateStream).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ScalingRule? Scaling { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     /// <summary>Reads <c>stream.json</c>; a missing or unreadable file is a <see cref="StorageDamageException"/> naming it.</summary>
@@ -28,7 +32,8 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
             c.Epochs is { } e && (e.Length == 0 || e.Any(n => n is < 1 or > SegmentLimit) || e.Sum() != c.Segments)
                 ? $"epochs [{string.Join(",", e)}] do not add up to {c.Segments} segments of 1..{SegmentLimit} each" :
             c.Epochs is null && c.Segments > SegmentLimit ? $"segment count {c.Segments} is out of range (1..{SegmentLimit})" :
-            !Enum.IsDefined(c.Retention) || c.RetentionParam < 0 ? $"retention {c.Retention}/{c.RetentionParam} is not one the gateway writes" : null);
+            !Enum.IsDefined(c.Retention) || c.RetentionParam < 0 ? $"retention {c.Retention}/{c.RetentionParam} is not one the gateway writes" :
+            c.Scaling is { } rule && (!Enum.IsDefined(rule.Kind) || rule.Problem() is not null) ? $"scaling {rule} is not one the gateway writes" : null);
 
     /// <summary>Most segments a stream may have (Pravega's fixed scaling policy, bounded so one stream cannot take every file handle).</summary>
     public const int SegmentLimit = 1024;

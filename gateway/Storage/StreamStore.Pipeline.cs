@@ -104,6 +104,7 @@ public sealed partial class StreamStore
             if (_firstMergeSinceCheckpointMs < 0) _firstMergeSinceCheckpointMs = now;
         }
         Appended.Pulse();
+        _autoScaler.Record(now, committed.Sum(c => c.Merges.Sum(m => (long)m.Events)), bytes);
         foreach (var txn in commits)
         {
             txn.Phase = TransactionPhase.Committed;

@@ -44,6 +44,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         _options = options;
         _log = log;
         _writtenEnds = segments.Select(s => s.End).ToArray();
+        _autoScaler = new AutoScaler(options.AutoScaling, options.Clock());
         _rounds = new GroupCommitQueue(RunRound);
     }
 

@@ -130,7 +130,7 @@ public sealed class GatewayClient : IDisposable
         Retry(async t =>
         {
             var info = await _rpc.GetStreamInfoAsync(new GetStreamInfoRequest { Scope = stream.Scope, Stream = stream.Stream }, Call(t));
-            return new StreamBounds(info.HeadStreamCut, info.TailStreamCut);
+            return new StreamBounds(info.HeadStreamCut, info.TailStreamCut) { Scaling = info.Scaling };
         }, ct);
 
     public Task<bool> TruncateStreamAsync(StreamName stream, StreamCut cut, CancellationToken ct = default) =>

@@ -8,5 +8,11 @@ public sealed record StreamEvent(ReadOnlyMemory<byte> Data, StreamCut CutAfter, 
 /// <summary>An event to append, routed by its key (order holds per routing key).</summary>
 public readonly record struct OutgoingEvent(string RoutingKey, ReadOnlyMemory<byte> Data);
 
-/// <summary>Head (oldest readable) and tail (next write) cuts of a stream.</summary>
-public sealed record StreamBounds(StreamCut Head, StreamCut Tail);
+/// <summary>
+/// Head (oldest readable) and tail (next write) cuts of a stream, and — from this project's gateway, null from the
+/// public one — its segments and scaling (<see cref="StreamScalingInfo"/>).
+/// </summary>
+public sealed record StreamBounds(StreamCut Head, StreamCut Tail)
+{
+    public StreamScalingInfo? Scaling { get; init; }
+}

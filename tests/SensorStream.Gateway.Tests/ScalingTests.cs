@@ -247,9 +247,9 @@ public sealed class ScalingTests
         }
         Assert.Equal(0, GatewayTools.Run(["verify", dir.Path], TextWriter.Null, TextWriter.Null));
 
-        await using (var gateway = await GatewayProcess.StartAsync(dir.Path, args))
+        await using (var gateway = await TestGateway.StartAsync(dataDir: dir.Path))
         {
-            using var client = new GatewayClient(new GatewayClientOptions { Endpoint = gateway.Endpoint });
+            var client = gateway.Client;
             Assert.Equal(TransactionState.Open, await client.GetTransactionStatusAsync(Stream, open));
             await client.ScaleStreamAsync(Stream, 2); // epoch 4: the open transaction commits there
             Assert.Equal(TransactionState.Committed, await client.CommitTransactionAsync(Stream, open));
@@ -257,7 +257,6 @@ public sealed class ScalingTests
             AssertExactlyOnceInKeyOrder(all.Select(e => e.Data), Enumerable.Range(0, 6).ToDictionary(k => "k" + k, _ => 4L));
             // epochs 3, 1, 2, 3, 2 segments → 11 in all; the tail names epoch 4's (numbers 9, 10).
             Assert.StartsWith("0:elastic/s:9,10:4,4:", Plain((await client.GetStreamInfoAsync(Stream)).Tail));
-            await gateway.StopAsync();
         }
         Assert.Equal(0, GatewayTools.Run(["verify", dir.Path], TextWriter.Null, TextWriter.Null));
     }

@@ -301,13 +301,7 @@ public sealed class ScalingTests
             return (path, found);
         }).MaxBy(x => x.found.Count);
         var (at, length) = frames[frames.Count / 2];
-        using (var file = new FileStream(segment, FileMode.Open))
-        {
-            file.Position = at + length - 3;
-            var b = file.ReadByte();
-            file.Position = at + length - 3;
-            file.WriteByte((byte)(b ^ 0x01));
-        }
+        DamageTests.Flip(segment, at + length - 3);
         Assert.Contains($"DAMAGED {segment} at byte {at}:", Run("verify", dir.Path));
 
         using var target = new TempDirectory();

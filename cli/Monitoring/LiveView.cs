@@ -38,6 +38,7 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
         pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeMetricNames.CommittedTransactions))} " +
                                                   $"({Fmt(now.Edge(EdgeMetricNames.CommittedSamples))} samples, {Fmt(now.Edge(EdgeMetricNames.GatewayErrors))} gateway errors)");
         pipeline.AddRow($"stream {Markup.Escape(stream)}", $"tail {Bytes(now.StreamTailBytes)}, head {Bytes(now.StreamHeadBytes)}");
+        if (now.StreamSegments is { } segments) pipeline.AddRow("segments", Markup.Escape(segments));
         if (now.Cloud is { } cloud)
         {
             pipeline.AddRow("mirrored (blob stream)", $"{Fmt(cloud.MirroredEvents)} events in {Fmt(cloud.LastChunk + 1)} chunks, " +

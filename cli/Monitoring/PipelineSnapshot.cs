@@ -14,6 +14,7 @@ public sealed record PipelineSnapshot(
     IReadOnlyList<MetricSample>? EdgeMetrics,
     long? StreamTailBytes,
     long? StreamHeadBytes,
+    string? StreamSegments,
     int? CsvFiles,
     int? ParquetFiles,
     IReadOnlyDictionary<string, SensorProgress> StreamSensors,
@@ -26,6 +27,7 @@ public sealed record PipelineSnapshot(
         var errors = new Dictionary<string, string>();
         IReadOnlyList<MetricSample>? metrics = null;
         long? tail = null, head = null;
+        string? segments = null;
         int? csv = null, parquet = null;
         StreamStatus? cloud = null;
         if (metricsPort is { } port)
@@ -37,8 +39,10 @@ public sealed record PipelineSnapshot(
         try
         {
             var info = await gateway.GetStreamInfoAsync(stream, ct);
-            tail = info.Tail.Cut.Values.Sum();
-            head = info.Head.Cut.Values.Sum();
+            // Byte totals over every epoch from our gateway; a cut's offsets only cover the segments it names (the public gateway).
+            tail = info.Scaling?.TailBytes ?? info.Tail.Cut.Values.Sum();
+            head = info.Scaling?.HeadBytes ?? info.Head.Cut.Values.Sum();
+            segments = info.Scaling is { } scaling ? StreamScalingText.Describe(scaling) : null;
         }
         catch (Grpc.Core.RpcException e) { errors["gateway"] = e.Status.Detail; }
         if (blobs is not null)
@@ -54,7 +58,7 @@ public sealed record PipelineSnapshot(
             catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
         }
         var sensors = watcher?.Sensors.ToDictionary() ?? new Dictionary<string, SensorProgress>();
-        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, csv, parquet, sensors, cloud, errors);
+        return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, segments, csv, parquet, sensors, cloud, errors);
     }
 
     private static async Task<int> CountAsync(BlobServiceClient blobs, string prefix, CancellationToken ct)

@@ -5,8 +5,11 @@ namespace SensorStream.Gateway.Service;
 
 /// <summary>
 /// Reads a stream's committed events between cuts, a batch per segment in turn (order holds per segment, hence per
-/// routing key). Each event comes with the per-segment positions right after it: a resumable cut. Without an end cut
-/// it tails: when every segment is caught up it waits for the stream's append signal (no polling).
+/// routing key). Across scaling epochs a segment is read only once all its predecessors are read to their (sealed)
+/// end, Pravega's rule, so a key's events keep their order when the stream scales. Positions hold one offset per
+/// segment number; segments a scale adds while the loop runs join at 0. Each event comes with the positions right after
+/// it: a resumable cut. Without an end cut it tails: when every readable segment is caught up it waits for the stream's
+/// append signal (no polling; a scale pulses it too).
 /// </summary>
 public static class EventReadLoop
 {
@@ -22,11 +25,20 @@ public static class EventReadLoop
         {
             ct.ThrowIfCancellationRequested();
             var appended = stream.Appended.Next; // taken before looking, so a publish in between wakes us
-            var limits = to ?? stream.Tails();
+            var shape = stream.Current;
+            var tails = shape.Segments.Select(f => f.End).ToArray();
+            if (positions.Length < tails.Length)
+            {
+                positions = StreamStore.Extend(positions, tails.Length);
+                Array.Resize(ref boundary, tails.Length);
+            }
+            var limits = to is null ? tails : StreamStore.Extend(to, tails.Length);
             var progressed = false;
             for (var s = 0; s < positions.Length; s++)
             {
-                if (!ReadSegmentBatch(stream, s, positions, limits[s], batch, boundary[s])) continue;
+                // A sealed predecessor read to its end opens its successors within this same pass (numbers grow with epochs).
+                if (!shape.Epochs.IsReadable(s, positions, tails)) continue;
+                if (!ReadSegmentBatch(stream, shape.Segments[s], s, positions, limits[s], batch, boundary[s])) continue;
                 progressed = boundary[s] = true;
                 foreach (var record in batch)
                 {
@@ -49,7 +61,7 @@ public static class EventReadLoop
     }
 
     /// <summary>Reads the next batch of one segment into <paramref name="batch"/>; false when it has nothing before its limit.</summary>
-    private static bool ReadSegmentBatch(StreamStore stream, int s, long[] positions, long limit, List<SegmentRecord> batch, bool boundary)
+    private static bool ReadSegmentBatch(StreamStore stream, SegmentFile segment, int s, long[] positions, long limit, List<SegmentRecord> batch, bool boundary)
     {
         batch.Clear();
         var head = stream.Heads()[s];
@@ -58,14 +70,14 @@ public static class EventReadLoop
         try
         {
             // A bad record at a known boundary is damage (DATA_LOSS); at a caller's cut it may be a cut from elsewhere.
-            stream.Segments[s].ReadRecords(positions[s], limit, BatchBytes, batch, boundary);
+            segment.ReadRecords(positions[s], limit, BatchBytes, batch, boundary);
         }
         catch (StoreException) when (stream.Heads()[s] > positions[s])
         {
             // The head moved while we read and its space was released under us: continue from the new head.
             batch.Clear();
             positions[s] = stream.Heads()[s];
-            return positions[s] < limit && ReadSegmentBatch(stream, s, positions, limit, batch, boundary: true);
+            return positions[s] < limit && ReadSegmentBatch(stream, segment, s, positions, limit, batch, boundary: true);
         }
         return batch.Count > 0;
     }

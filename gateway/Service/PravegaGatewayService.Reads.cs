@@ -39,7 +39,7 @@ public sealed partial class PravegaGatewayService
             await responseStream.WriteAsync(new BatchReadEventsResponse
             {
                 Event = UnsafeByteOperations.UnsafeWrap(record.Event),
-                SegmentId = record.Segment,
+                SegmentId = stream.Epochs.SegmentId(record.Segment), // Pravega's id: epoch << 32 | number
                 Offset = record.Offset,
             }, context.CancellationToken).ConfigureAwait(false);
         }
@@ -50,7 +50,7 @@ public sealed partial class PravegaGatewayService
         var stream = store.Stream(request.Scope, request.Stream);
         var (segment, offset, size) = EventPointerCodec.Decode(request.EventPointer);
         if (segment >= stream.SegmentCount)
-            throw new StoreException(StoreError.InvalidArgument, $"event_pointer names segment {segment}; stream {stream} has {stream.SegmentCount}");
+            throw new StoreException(StoreError.InvalidArgument, $"event_pointer names segment {segment}; stream {stream} has segments 0..{stream.SegmentCount - 1} (all epochs)");
         if (offset < stream.Heads()[segment])
             throw new StoreException(StoreError.NotFound, $"the event at {request.EventPointer.Description} was removed by retention or truncation");
         // Bounded before anything is allocated: no event is larger than the event limit, and offset + size never overflows.
@@ -66,10 +66,12 @@ public sealed partial class PravegaGatewayService
     /// <summary>From (default head, never before it) and optional end offsets, checked against the stream's bounds.</summary>
     private static (long[] From, long[]? To) Range(StreamStore stream, StreamCut? fromCut, StreamCut? toCut)
     {
+        // One view of the epochs for both cuts; head and tail taken after it hold at least its segments.
+        var shape = stream.Current;
         var heads = stream.Heads();
         var tails = stream.Tails();
-        var from = StreamCutCodec.Decode(stream, fromCut, "from_stream_cut") ?? heads;
-        var to = StreamCutCodec.Decode(stream, toCut, "to_stream_cut");
+        var from = StreamCutCodec.Decode(stream, shape, fromCut, "from_stream_cut") ?? heads[..shape.Segments.Length];
+        var to = StreamCutCodec.Decode(stream, shape, toCut, "to_stream_cut");
         for (var s = 0; s < from.Length; s++)
         {
             from[s] = Math.Max(from[s], heads[s]);

@@ -24,19 +24,32 @@ public sealed partial class PravegaGatewayService(GatewayStore store, RequestByt
     public override async Task<CreateStreamResponse> CreateStream(CreateStreamRequest request, ServerCallContext context)
     {
         var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
-        var config = new StreamConfig(SegmentsOf(request.ScalingPolicy), kind, param);
+        var rule = request.ScalingPolicy is { } policy ? ScalingMapping.FromWire(policy) : null;
+        var config = new StreamConfig(SegmentsOf(request.ScalingPolicy), kind, param) { Scaling = rule is { Kind: not ScalingKind.Fixed } ? rule : null };
         return new() { Created = await store.CreateStreamAsync(request.Scope, request.Stream, config).ConfigureAwait(false) };
     }
 
-    public override Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
+    /// <summary>
+    /// Replaces retention, and the scaling when a policy is given: FIXED_NUM_SEGMENTS with a <c>min_num_segments</c>
+    /// other than the current epoch's count scales the stream to it (Pravega's scale over the whole key space: a new
+    /// epoch, the current segments sealed) and ends auto-scaling; <c>0</c> leaves segments and scaling alone. A rate
+    /// policy (BY_RATE_IN_EVENTS_PER_SEC / BY_RATE_IN_KBYTES_PER_SEC) turns auto-scaling on (scaling up to its minimum at
+    /// once when the stream has fewer segments). A scale is done (durable; new commits go to the new epoch) when this answers.
+    /// </summary>
+    public override async Task<UpdateStreamResponse> UpdateStream(UpdateStreamRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
-        if (request.ScalingPolicy is { } scaling && SegmentsOf(scaling) != stream.SegmentCount && scaling.MinNumSegments != 0)
-            throw new StoreException(StoreError.InvalidArgument,
-                $"stream {stream} has a fixed {stream.SegmentCount} segment(s); min_num_segments {scaling.MinNumSegments} would change it, which this gateway does not do");
         var (kind, param) = RetentionMapping.FromWire(request.RetentionPolicy);
+        var rule = request.ScalingPolicy is { } policy ? ScalingMapping.FromWire(policy) : null;
+        if (rule is { Kind: ScalingKind.Fixed } && request.ScalingPolicy!.MinNumSegments != 0)
+        {
+            StreamStore.CheckSegmentCount(rule.MinSegments); // before anything changes
+            await stream.UpdateScalingAsync(null).ConfigureAwait(false);
+            await stream.ScaleAsync(rule.MinSegments, $"UpdateStream to {rule.MinSegments} segment(s)").ConfigureAwait(false);
+        }
+        else if (rule is { Kind: not ScalingKind.Fixed }) await stream.UpdateScalingAsync(rule).ConfigureAwait(false);
         stream.UpdateRetention(kind, param);
-        return Task.FromResult(new UpdateStreamResponse { Updated = true });
+        return new UpdateStreamResponse { Updated = true };
     }
 
     public override Task<TruncateStreamResponse> TruncateStream(TruncateStreamRequest request, ServerCallContext context)
@@ -83,9 +96,10 @@ public sealed partial class PravegaGatewayService(GatewayStore store, RequestByt
             Watermark = watermark is { } w
                 ? new Watermark { LowerTimeBound = w.Lower, UpperTimeBound = w.Upper, StreamCut = StreamCutCodec.Encode(stream, w.Cut) }
                 : null,
+            Scaling = ScalingMapping.ToWire(stream.Scaling()),
         });
     }
 
-    /// <summary>Segments are fixed: min_num_segments (at least 1) for every scaling type — this gateway does not auto-scale.</summary>
+    /// <summary>A new stream's segments: min_num_segments (at least 1) for every scaling type, as the public gateway passes it to Pravega.</summary>
     private static int SegmentsOf(ScalingPolicy? policy) => Math.Max(1, policy?.MinNumSegments ?? 1);
 }

@@ -33,8 +33,10 @@ public sealed record Checkpoint(long JournalPosition, long[] SegmentEnds)
     {
         if (!File.Exists(path)) return Empty(segments);
         var checkpoint = MetadataFile.Read<Checkpoint>(path, check: c =>
-            c.SegmentEnds is null || c.SegmentEnds.Length != segments ? $"it lists {c.SegmentEnds?.Length ?? 0} segment length(s), the stream has {segments}" :
+            c.SegmentEnds is null || c.SegmentEnds.Length == 0 || c.SegmentEnds.Length > segments ? $"it lists {c.SegmentEnds?.Length ?? 0} segment length(s), the stream has {segments}" :
             c.JournalPosition < 0 || c.SegmentEnds.Any(e => e < 0) ? "it holds a negative position" : null);
+        // Fewer lengths: segments of a scale after this checkpoint, created empty (their data is in the journal after it).
+        checkpoint = checkpoint with { SegmentEnds = StreamStore.Extend(checkpoint.SegmentEnds, segments) };
         // An older file has no Version: the deserializer keeps the property's default, so look at the text itself.
         using var json = JsonDocument.Parse(File.ReadAllBytes(path));
         return json.RootElement.TryGetProperty(nameof(Version), out _) ? checkpoint : checkpoint with { Version = 1 };

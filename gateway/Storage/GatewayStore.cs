@@ -138,6 +138,7 @@ public sealed class GatewayStore : IAsyncDisposable
         Validate(stream, "stream");
         if (config.Segments is < 1 or > 1024)
             throw new StoreException(StoreError.InvalidArgument, $"segment count {config.Segments} is out of range (1..1024)");
+        if (config.Scaling?.Problem() is { } problem) throw new StoreException(StoreError.InvalidArgument, problem);
         await _layoutLock.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -219,6 +220,7 @@ public sealed class GatewayStore : IAsyncDisposable
                 stream.ExpireLeases();
                 if (retention) stream.EnforceRetention();
                 await stream.CheckpointIfDueAsync().ConfigureAwait(false);
+                await stream.AutoScaleIfDueAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or StoreException or ObjectDisposedException)
             {

@@ -1,14 +1,19 @@
 using System.Buffers.Binary;
+using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-/// <summary>What a journal frame holds: one transaction event, one group-commit decision, or one abort.</summary>
-public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3 }
+/// <summary>
+/// What a journal frame holds: one transaction event (<see cref="KeyedData"/>; <see cref="Data"/> in journals written
+/// before streams could scale), one group-commit decision, or one abort.
+/// </summary>
+public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3, KeyedData = 4 }
 
 /// <summary>
-/// Payloads of the stream journal's frames. Data: <c>[u8 kind][16-byte txn id][i32 segment][event]</c>; commit:
-/// <c>[u8 kind][CommitEntry]</c>; abort: <c>[u8 kind][16-byte txn id]</c>. Transaction ids are our own GUIDs ("N"
-/// form), so 16 bytes hold them exactly.
+/// Payloads of the stream journal's frames. Keyed data: <c>[u8 4][16-byte txn id][u32 routing-key hash][event]</c> —
+/// the segment is chosen when the transaction commits, in the epoch current then (a scale may come between); older
+/// data: <c>[u8 1][16-byte txn id][i32 segment][event]</c>; commit: <c>[u8 kind][CommitEntry]</c>; abort:
+/// <c>[u8 kind][16-byte txn id]</c>. Transaction ids are our own GUIDs ("N" form), so 16 bytes hold them exactly.
 /// </summary>
 public static class JournalFrame
 {
@@ -21,12 +26,19 @@ public static class JournalFrame
     public static int DataFrameSize(int eventLength) => DataOverhead + eventLength;
 
     /// <summary>Encodes a data frame into <paramref name="destination"/> (exactly <see cref="DataFrameSize"/> bytes).</summary>
-    public static void EncodeData(Span<byte> destination, Guid txn, int segment, ReadOnlySpan<byte> evt)
+    public static void EncodeData(Span<byte> destination, Guid txn, uint keyHash, ReadOnlySpan<byte> evt) =>
+        EncodeData(destination, JournalFrameKind.KeyedData, txn, keyHash, evt);
+
+    /// <summary>Encodes an older data frame (a fixed segment of epoch 0): only the upgrade of the older layout writes them.</summary>
+    public static void EncodeFixedSegmentData(Span<byte> destination, Guid txn, int segment, ReadOnlySpan<byte> evt) =>
+        EncodeData(destination, JournalFrameKind.Data, txn, (uint)segment, evt);
+
+    private static void EncodeData(Span<byte> destination, JournalFrameKind kind, Guid txn, uint route, ReadOnlySpan<byte> evt)
     {
         var payload = destination.Slice(RecordFrame.HeaderSize, DataHeaderSize + evt.Length);
-        payload[0] = (byte)JournalFrameKind.Data;
+        payload[0] = (byte)kind;
         txn.TryWriteBytes(payload.Slice(1, IdSize));
-        BinaryPrimitives.WriteInt32LittleEndian(payload[(1 + IdSize)..], segment);
+        BinaryPrimitives.WriteUInt32LittleEndian(payload[(1 + IdSize)..], route);
         evt.CopyTo(payload[DataHeaderSize..]);
         RecordFrame.WriteHeader(destination, payload);
     }
@@ -36,13 +48,22 @@ public static class JournalFrame
     public static byte[] EncodeAbort(Guid txn) => Frame(JournalFrameKind.Abort, txn.ToByteArray());
 
     public static JournalFrameKind KindOf(ReadOnlySpan<byte> payload) =>
-        payload.Length > 0 && payload[0] is >= 1 and <= 3
+        payload.Length > 0 && payload[0] is >= 1 and <= 4
             ? (JournalFrameKind)payload[0]
             : throw new InvalidDataException($"journal frame of unknown kind {(payload.Length > 0 ? payload[0] : -1)}");
 
     public static Guid TxnOf(ReadOnlySpan<byte> payload) => new(payload.Slice(1, IdSize));
 
+    /// <summary>The segment of an older data frame, or the key hash of a keyed one (same place, 4 bytes).</summary>
     public static int SegmentOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadInt32LittleEndian(payload[(1 + IdSize)..]);
+
+    public static uint KeyHashOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadUInt32LittleEndian(payload[(1 + IdSize)..]);
+
+    /// <summary>Where a data frame's event goes: a key hash (keyed frames), or a fixed epoch-0 segment (older frames).</summary>
+    public static TransactionEventRef EventOf(ReadOnlySpan<byte> payload, long framePosition) =>
+        new(framePosition + DataOverhead, payload.Length - DataHeaderSize,
+            KindOf(payload) == JournalFrameKind.KeyedData ? KeyHashOf(payload) : 0,
+            KindOf(payload) == JournalFrameKind.KeyedData ? -1 : SegmentOf(payload));
 
     public static CommitEntry CommitOf(ReadOnlySpan<byte> payload) => CommitEntry.Decode(payload[1..]);
 

@@ -12,11 +12,10 @@ internal sealed class JournalScan
     {
         switch (JournalFrame.KindOf(payload))
         {
-            case JournalFrameKind.Data:
+            case JournalFrameKind.Data or JournalFrameKind.KeyedData:
                 var txn = JournalFrame.TxnOf(payload);
                 if (!Data.TryGetValue(txn, out var data)) Data[txn] = data = ([], position);
-                data.Events.Add(new TransactionEventRef(JournalFrame.SegmentOf(payload), position + JournalFrame.DataOverhead,
-                    payload.Length - JournalFrame.DataHeaderSize));
+                data.Events.Add(JournalFrame.EventOf(payload, position));
                 break;
             case JournalFrameKind.Commit:
                 Commits.Add((JournalFrame.CommitOf(payload), position + frameSize));

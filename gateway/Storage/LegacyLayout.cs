@@ -79,7 +79,7 @@ internal static class LegacyLayout
         {
             var evt = payload[4..];
             var frame = new byte[JournalFrame.DataFrameSize(evt.Length)];
-            JournalFrame.EncodeData(frame, key, BinaryPrimitives.ReadInt32LittleEndian(payload), evt);
+            JournalFrame.EncodeFixedSegmentData(frame, key, BinaryPrimitives.ReadInt32LittleEndian(payload), evt);
             journal.Append(frame);
         });
     }

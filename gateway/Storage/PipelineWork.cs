@@ -2,19 +2,28 @@ using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-/// <summary>What a stream's pipeline does for one request: append events, commit, or record an abort.</summary>
-internal enum PipelineWorkKind { Write, Commit, Abort }
+/// <summary>What a stream's pipeline does for one request: append events, commit, record an abort, or scale.</summary>
+internal enum PipelineWorkKind { Write, Commit, Abort, Scale }
 
 /// <summary>
 /// One request queued on a stream's pipeline. Every request the pipeline finds waiting shares one journal fsync; a
 /// write or abort completes <see cref="Done"/> once durable, a commit completes <see cref="Transaction.Commit"/> once
 /// durable and visible to readers.
 /// </summary>
-internal sealed class PipelineWork(PipelineWorkKind kind, Transaction txn, IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)>? events = null)
+internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IReadOnlyList<(uint KeyHash, ReadOnlyMemory<byte> Event)>? events = null)
 {
     public PipelineWorkKind Kind { get; } = kind;
-    public Transaction Txn { get; } = txn;
-    public IReadOnlyList<(int Segment, ReadOnlyMemory<byte> Event)> Events { get; } = events ?? [];
+
+    /// <summary>The transaction written, committed or aborted (not for a scale).</summary>
+    public Transaction Txn { get; } = txn!;
+    public IReadOnlyList<(uint KeyHash, ReadOnlyMemory<byte> Event)> Events { get; } = events ?? [];
+
+    /// <summary>For a scale: the new epoch's segment count, and why (logged).</summary>
+    public int ScaleTo { get; init; }
+    public string ScaleReason { get; init; } = "";
+
+    /// <summary>Set by the pipeline when the scale made a new epoch.</summary>
+    public bool Scaled { get; set; }
     public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Set by the pipeline for a write: where its events landed and where its first frame starts.</summary>

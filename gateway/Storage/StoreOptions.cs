@@ -35,6 +35,9 @@ public sealed record StoreOptions
     /// <summary>Most segment files held open across the gateway (opened on use, least recently used idle ones closed).</summary>
     public int MaxOpenSegmentFiles { get; init; } = 4096;
 
+    /// <summary>When rate-scaled streams decide to scale (measurement window, holds, cooldown).</summary>
+    public AutoScalingOptions AutoScaling { get; init; } = new();
+
     /// <summary>Milliseconds since the Unix epoch; replaceable in tests.</summary>
     public Func<long> Clock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

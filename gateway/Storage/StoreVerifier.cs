@@ -83,7 +83,7 @@ public static class StoreVerifier
             if (validEnd < Math.Min(lengths[s], durable))
                 found.Add(new StoreFinding(name, true, path, validEnd, "the event there does not read back (events before it are intact)"));
         }
-        if (journalIntact) Try(() => StreamStore.CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths));
+        if (journalIntact) Try(() => StreamStore.CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, config.Layout()));
         return found;
 
         bool Try(Action check)

@@ -55,7 +55,7 @@ public sealed partial class StreamStore
             }
             if (merged.Count > 0)
             {
-                foreach (var segment in _segments) segment.FlushIfDirty();
+                foreach (var segment in Current.Segments) segment.FlushIfDirty();
                 // Before any journal file with their commit frames goes: their status must outlive it.
                 _committedIds.Append(merged.Select(m => (m.Txn.Id, m.CommittedAtMs)));
                 new Checkpoint(logEnd, ends) { CommittedIdsEnd = _committedIds.End }.Save(Paths.CheckpointFile);
@@ -90,7 +90,7 @@ public sealed partial class StreamStore
         if (Interlocked.Exchange(ref _abandoned, 1) == 1) return;
         _rounds.CloseAsync().Wait();
         _closed.Cancel();
-        foreach (var segment in _segments) segment.Dispose();
+        foreach (var segment in Current.Segments) segment.Dispose();
         _journal.Dispose();
         _committedIds.Dispose();
         _open.ReleaseAll();
@@ -102,7 +102,7 @@ public sealed partial class StreamStore
         await _rounds.CloseAsync().ConfigureAwait(false);
         await _closed.CancelAsync().ConfigureAwait(false);
         if (_fault is null && !_deleted) await CheckpointAsync(force: true).ConfigureAwait(false);
-        foreach (var segment in _segments) segment.Dispose();
+        foreach (var segment in Current.Segments) segment.Dispose();
         _journal.Dispose();
         _committedIds.Dispose();
         _open.ReleaseAll();

@@ -22,7 +22,10 @@ public sealed partial class StreamStore
         try
         {
             if (_fault is not null) throw _fault;
-            RunBatch(batch);
+            // A scale goes after the round's commits: they merge into the epoch that was current when they were queued.
+            var scales = batch.Where(w => w.Kind == PipelineWorkKind.Scale).ToList();
+            if (scales.Count < batch.Count) RunBatch(scales.Count == 0 ? batch : batch.Where(w => w.Kind != PipelineWorkKind.Scale).ToList());
+            foreach (var scale in scales) RunScale(scale);
         }
         catch (Exception e)
         {
@@ -55,26 +58,22 @@ public sealed partial class StreamStore
         }
 
         var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit).Select(w => w.Txn).ToList();
+        var shape = Current; // only the pipeline (RunScale) changes it
         var ends = (long[])_writtenEnds.Clone();
         var committed = new List<CommittedTransaction>(commits.Count);
         long bytes = 0;
         foreach (var txn in commits)
         {
-            var merges = new List<SegmentMerge>();
-            for (var s = 0; s < ends.Length; s++)
-            {
-                if (txn.SegmentBytes[s] == 0) continue;
-                merges.Add(new SegmentMerge(s, ends[s], txn.SegmentBytes[s], txn.SegmentEvents[s]));
-                ends[s] += txn.SegmentBytes[s];
-                bytes += txn.SegmentBytes[s];
-            }
+            // Each event goes to its key's segment in the epoch current now, whichever epoch it was written in.
+            var merges = TransactionMerger.Plan(txn, shape.Epochs, shape.Epochs.Current, ends);
+            bytes += merges.Sum(m => m.Bytes);
             committed.Add(new CommittedTransaction(txn.Id, merges));
         }
         try
         {
             // Space for the merges first: once the commit is durable its merge must not fail for lack of space.
             for (var s = 0; s < ends.Length; s++)
-                if (ends[s] > _writtenEnds[s]) _segments[s].Reserve(_writtenEnds[s], ends[s]);
+                if (ends[s] > _writtenEnds[s]) shape.Segments[s].Reserve(_writtenEnds[s], ends[s]);
             if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
             _journal.Sync(); // the durability point of every write, abort and commit of this round
         }
@@ -94,10 +93,10 @@ public sealed partial class StreamStore
         }
         if (commits.Count == 0) return;
 
-        for (var i = 0; i < commits.Count; i++) TransactionMerger.Merge(commits[i], committed[i], now, _journal, _segments);
+        for (var i = 0; i < commits.Count; i++) TransactionMerger.Merge(commits[i], committed[i], now, _journal, shape.Segments, shape.Epochs);
         lock (_checkpointStateLock)
         {
-            for (var s = 0; s < ends.Length; s++) _segments[s].Publish(ends[s]);
+            for (var s = 0; s < ends.Length; s++) shape.Segments[s].Publish(ends[s]);
             _writtenEnds = ends;
             _committedLogEnd = logEnd;
             foreach (var txn in commits) _mergedSinceCheckpoint.Add((txn, now));
@@ -105,6 +104,7 @@ public sealed partial class StreamStore
             if (_firstMergeSinceCheckpointMs < 0) _firstMergeSinceCheckpointMs = now;
         }
         Appended.Pulse();
+        _autoScaler.Record(now, committed.Sum(c => c.Merges.Sum(m => (long)m.Events)), bytes);
         foreach (var txn in commits)
         {
             txn.Phase = TransactionPhase.Committed;
@@ -155,7 +155,7 @@ public sealed partial class StreamStore
                 var chunkStart = refs.Count;
                 do
                 {
-                    var (segment, evt) = work.Events[i];
+                    var (keyHash, evt) = work.Events[i];
                     var size = JournalFrame.DataFrameSize(evt.Length);
                     if (used > 0 && used + size > buffer.Length) break;
                     if (size > buffer.Length)
@@ -163,8 +163,8 @@ public sealed partial class StreamStore
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = ArrayPool<byte>.Shared.Rent(size);
                     }
-                    JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, segment, evt.Span);
-                    refs.Add(new TransactionEventRef(segment, used + JournalFrame.DataOverhead, evt.Length)); // relative until placed
+                    JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, keyHash, evt.Span);
+                    refs.Add(new TransactionEventRef(used + JournalFrame.DataOverhead, evt.Length, keyHash)); // relative until placed
                     used += size;
                     i++;
                 } while (i < work.Events.Count);

@@ -39,6 +39,7 @@ public sealed partial class StreamStore
         SegmentHandles? handles = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
+        var epochs = config.Layout();
         Directory.CreateDirectory(paths.SegmentsDirectory);
         var checkpoint = LegacyLayout.UpgradeIfNeeded(paths, config, options, log);
         var segments = new SegmentFile[config.Segments];
@@ -62,7 +63,7 @@ public sealed partial class StreamStore
             }
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
-            CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths);
+            CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
         }
         catch
@@ -93,9 +94,9 @@ public sealed partial class StreamStore
                 committed.Add(key);
                 var hasData = scan.Data.Remove(key, out var data);
                 if (end <= checkpoint.JournalPosition) continue; // merged and fsynced before the checkpoint
-                var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
+                var txn = new Transaction(key, options.DefaultLeaseMs, now);
                 if (hasData) txn.AddEvents(data.Events, data.FirstFrame);
-                TransactionMerger.Merge(txn, ct, entry.TimestampMs, journal, segments);
+                TransactionMerger.Merge(txn, ct, entry.TimestampMs, journal, segments, epochs);
                 foreach (var m in ct.Merges) ends[m.Segment] += m.Bytes;
                 txn.Phase = TransactionPhase.Committed;
                 replayed.Add((txn, entry.TimestampMs));
@@ -114,6 +115,7 @@ public sealed partial class StreamStore
             _durableLogEnd = checkpoint.JournalPosition,
             _lastCheckpointMs = now,
             _committed = committed,
+            _handles = handles,
         };
         var open = 0;
         foreach (var (key, data) in scan.Data)
@@ -121,7 +123,7 @@ public sealed partial class StreamStore
             if (committed.Contains(key)) continue;
             // The lease is not persisted: a transaction that survives a restart gets a fresh default lease, time for its
             // writer to reconnect and commit.
-            var txn = new Transaction(key, config.Segments, options.DefaultLeaseMs, now);
+            var txn = new Transaction(key, options.DefaultLeaseMs, now);
             txn.AddEvents(data.Events, data.FirstFrame);
             store._open.Add(txn, recovered: true);
             open++;
@@ -136,7 +138,7 @@ public sealed partial class StreamStore
     /// journal first; replaying the journal's commits after the checkpoint must reach at least the file's length, each
     /// at the offset the previous one ended. Anything else means journal data is missing.
     /// </summary>
-    internal static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, long[] lengths)
+    internal static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, long[] lengths, StreamEpochs epochs)
     {
         var ends = (long[])checkpoint.SegmentEnds.Clone();
         foreach (var (entry, end) in scan.Commits)
@@ -145,9 +147,21 @@ public sealed partial class StreamStore
             foreach (var ct in entry.Transactions)
             {
                 var bytes = new long[ends.Length];
-                if (scan.Data.TryGetValue(JournalFrame.IdOf(ct.TxnId), out var data))
-                    foreach (var e in data.Events)
-                        if (e.Segment >= 0 && e.Segment < bytes.Length) bytes[e.Segment] += SegmentRecord.FrameSizeOf(e.EventLength);
+                if (scan.Data.TryGetValue(JournalFrame.IdOf(ct.TxnId), out var data) &&
+                    ct.Merges.Count > 0 && ct.Merges[0].Segment >= 0 && ct.Merges[0].Segment < ends.Length)
+                {
+                    // Where the commit put each event: its key's segment in the epoch of the segments it merged into.
+                    int[] placed;
+                    try
+                    {
+                        placed = epochs.Place(data.Events, epochs.EpochOf(ct.Merges[0].Segment));
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new StorageDamageException(paths.JournalDirectory, end, $"the commit of {ct.TxnId} ending at journal position {end}: {e.Message}");
+                    }
+                    for (var i = 0; i < placed.Length; i++) bytes[placed[i]] += SegmentRecord.FrameSizeOf(data.Events[i].EventLength);
+                }
                 foreach (var m in ct.Merges)
                 {
                     if (m.Segment < 0 || m.Segment >= ends.Length || ends[m.Segment] != m.Target)

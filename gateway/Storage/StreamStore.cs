@@ -13,7 +13,7 @@ public sealed partial class StreamStore : IAsyncDisposable
 {
     private readonly StoreOptions _options;
     private readonly ILogger _log;
-    private readonly SegmentFile[] _segments;
+    private Shape _shape; // epochs and segment files, replaced together by a scale
     private readonly Journal _journal;
     private readonly CommittedIds _committedIds;
     private readonly TransactionTable _open;
@@ -29,6 +29,9 @@ public sealed partial class StreamStore : IAsyncDisposable
     private long[] _heads;
     private StreamConfig _config;
 
+    /// <summary>The stream's epochs and the segment file of every segment number (all epochs): one consistent view.</summary>
+    public sealed record Shape(StreamEpochs Epochs, SegmentFile[] Segments);
+
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
         Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, TransactionBudget budget, StoreHealth health, ILogger log)
     {
@@ -38,13 +41,14 @@ public sealed partial class StreamStore : IAsyncDisposable
         Stream = stream;
         Paths = paths;
         _config = config;
-        _segments = segments;
+        _shape = new Shape(config.Layout(), segments);
         _journal = journal;
         _committedIds = committedIds;
         _heads = heads;
         _options = options;
         _log = log;
         _writtenEnds = segments.Select(s => s.End).ToArray();
+        _autoScaler = new AutoScaler(options.AutoScaling, options.Clock());
         _rounds = new GroupCommitQueue(RunRound);
     }
 
@@ -52,8 +56,17 @@ public sealed partial class StreamStore : IAsyncDisposable
     public string Stream { get; }
     public StreamPaths Paths { get; }
     public StreamConfig Config => Volatile.Read(ref _config);
-    public int SegmentCount => _segments.Length;
-    public IReadOnlyList<SegmentFile> Segments => _segments;
+    /// <summary>Epochs and segment files as of now (a scale replaces it; segments are only ever added).</summary>
+    public Shape Current => Volatile.Read(ref _shape);
+
+    /// <summary>Segments of all epochs.</summary>
+    public int SegmentCount => Current.Segments.Length;
+
+    /// <summary>Every segment file by segment number (all epochs; the sealed ones no longer grow).</summary>
+    public IReadOnlyList<SegmentFile> Segments => Current.Segments;
+
+    /// <summary>The stream's epochs and segment graph.</summary>
+    public StreamEpochs Epochs => Current.Epochs;
     public AppendSignal Appended { get; } = new();
 
     /// <summary>A journal write, fsync or merge failed in a way only recovery can sort out: the stream refuses work until reopened.</summary>
@@ -66,18 +79,23 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     // ---- bounds ----
 
+    /// <summary>The head: one offset per segment number (at least as many as <see cref="Current"/> had before the call).</summary>
     public long[] Heads()
     {
         lock (_headLock) return (long[])_heads.Clone();
     }
 
-    public long[] Tails() => _segments.Select(s => s.End).ToArray();
+    /// <summary>The tail: each segment's end (a sealed segment's end is final).</summary>
+    public long[] Tails() => Current.Segments.Select(s => s.End).ToArray();
 
     public void UpdateRetention(RetentionKind kind, long param)
     {
-        var updated = Config with { Retention = kind, RetentionParam = param };
-        updated.Save(Paths.ConfigFile);
-        Volatile.Write(ref _config, updated);
+        lock (_configLock)
+        {
+            var updated = Config with { Retention = kind, RetentionParam = param };
+            updated.Save(Paths.ConfigFile);
+            Volatile.Write(ref _config, updated);
+        }
     }
 
     // ---- transactions ----
@@ -89,7 +107,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         if (lease < 0 || lease > _options.MaxLeaseMs)
             throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
         // Nothing on disk yet: the first write journals it. A transaction lost before its first write is simply unknown.
-        var txn = new Transaction(_ids.Next(), _segments.Length, lease, _options.Clock());
+        var txn = new Transaction(_ids.Next(), lease, _options.Clock());
         _open.Add(txn);
         return txn;
     }
@@ -98,8 +116,8 @@ public sealed partial class StreamStore : IAsyncDisposable
     public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct)
     {
         var txn = FindOpen(txnId, "write to");
-        var routed = new List<(int, ReadOnlyMemory<byte>)>(events.Count);
-        foreach (var (key, evt) in events) routed.Add((SegmentRouter.SegmentOf(key, _segments.Length), evt));
+        var routed = new List<(uint, ReadOnlyMemory<byte>)>(events.Count);
+        foreach (var (key, evt) in events) routed.Add((SegmentRouter.KeyHash(key), evt));
         await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {

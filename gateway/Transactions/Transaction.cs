@@ -5,14 +5,19 @@ namespace SensorStream.Gateway.Transactions;
 /// <summary>Life of a transaction inside the store (the wire status adds UNKNOWN and ABORTING).</summary>
 public enum TransactionPhase { Open, Committing, Committed, Aborted }
 
-/// <summary>Where one written event sits in the stream journal (its bytes at <see cref="Position"/>), and which segment it goes to.</summary>
-public readonly record struct TransactionEventRef(int Segment, long Position, int EventLength);
+/// <summary>
+/// Where one written event sits in the stream journal (its bytes at <see cref="Position"/>) and where it goes: its
+/// routing key's hash, placed into a segment of the epoch current when the transaction commits
+/// (<see cref="StreamEpochs.Place"/>); or, for an event journaled before the journal kept hashes, its fixed epoch-0
+/// segment (<see cref="FixedSegment"/> ≥ 0).
+/// </summary>
+public readonly record struct TransactionEventRef(long Position, int EventLength, uint KeyHash, int FixedSegment = -1);
 
 /// <summary>
 /// An open (or committing) transaction: the index of its events in the journal, and its lease. <see cref="Gate"/>
 /// orders writes, commit, abort and lease expiry of one transaction; different transactions proceed in parallel.
 /// </summary>
-public sealed class Transaction(Guid key, int segments, long leaseMs, long nowMs)
+public sealed class Transaction(Guid key, long leaseMs, long nowMs)
 {
     private long _deadlineMs = nowMs + leaseMs;
     private int _phase = (int)TransactionPhase.Open;
@@ -26,9 +31,8 @@ public sealed class Transaction(Guid key, int segments, long leaseMs, long nowMs
     /// <summary>Journal position of its first data frame (-1 before any): the journal is kept from here while it lives.</summary>
     public long FirstPosition => Volatile.Read(ref _firstPosition);
 
-    /// <summary>Bytes this transaction adds to each segment once merged (segment framing included).</summary>
-    public long[] SegmentBytes { get; } = new long[segments];
-    public int[] SegmentEvents { get; } = new int[segments];
+    /// <summary>Holds events journaled with a fixed epoch-0 segment (older journal): it can only commit while epoch 0 is current.</summary>
+    public bool HasFixedSegments { get; private set; }
 
     public long LeaseMs { get; private set; } = leaseMs;
     public long DeadlineMs => Volatile.Read(ref _deadlineMs);
@@ -57,8 +61,7 @@ public sealed class Transaction(Guid key, int segments, long leaseMs, long nowMs
         foreach (var e in events)
         {
             Events.Add(e);
-            SegmentBytes[e.Segment] += SegmentRecord.FrameSizeOf(e.EventLength);
-            SegmentEvents[e.Segment]++;
+            if (e.FixedSegment >= 0) HasFixedSegments = true;
         }
     }
 }

@@ -13,8 +13,40 @@ public static class TransactionMerger
     private const int FlushThreshold = 1024 * 1024;
     private const int MaxRead = 4 * 1024 * 1024;
 
-    public static void Merge(Transaction txn, CommittedTransaction committed, long timestampMs, Journal journal, IReadOnlyList<SegmentFile> segments)
+    /// <summary>
+    /// The merges of <paramref name="txn"/> committing in <paramref name="epoch"/>: per segment (ascending) the bytes and
+    /// events it adds, from <paramref name="ends"/> (advanced past them). Each event goes to its key's segment in that epoch.
+    /// </summary>
+    public static List<SegmentMerge> Plan(Transaction txn, StreamEpochs epochs, int epoch, long[] ends)
     {
+        var placed = epochs.Place(txn.Events, epoch);
+        var perSegment = new SortedDictionary<int, (long Bytes, int Events)>();
+        for (var i = 0; i < placed.Length; i++)
+        {
+            perSegment.TryGetValue(placed[i], out var sum);
+            perSegment[placed[i]] = (sum.Bytes + SegmentRecord.FrameSizeOf(txn.Events[i].EventLength), sum.Events + 1);
+        }
+        var merges = new List<SegmentMerge>(perSegment.Count);
+        foreach (var (s, (bytes, events)) in perSegment)
+        {
+            merges.Add(new SegmentMerge(s, ends[s], bytes, events));
+            ends[s] += bytes;
+        }
+        return merges;
+    }
+
+    /// <summary>
+    /// The epoch a durable commit decision committed in: the epoch of the segments it merges into (every scale replaces
+    /// all segments, so they are all of one epoch); null for a transaction without events.
+    /// </summary>
+    public static int? EpochOf(CommittedTransaction committed, StreamEpochs epochs) =>
+        committed.Merges.Count == 0 ? null : epochs.EpochOf(committed.Merges[0].Segment);
+
+    public static void Merge(Transaction txn, CommittedTransaction committed, long timestampMs, Journal journal, IReadOnlyList<SegmentFile> segments, StreamEpochs epochs)
+    {
+        var placed = EpochOf(committed, epochs) is { } epoch ? epochs.Place(txn.Events, epoch) : [];
+        if (placed.Length != txn.Events.Count)
+            throw new InvalidDataException($"transaction {txn.Id} has {txn.Events.Count} event(s) that its commit entry does not place");
         var outputs = new Dictionary<int, SegmentOutput>();
         foreach (var m in committed.Merges) outputs[m.Segment] = new SegmentOutput(segments[m.Segment], m.Target);
         var read = ArrayPool<byte>.Shared.Rent(64 * 1024);
@@ -40,8 +72,8 @@ public static class TransactionMerger
                 for (; i < j; i++)
                 {
                     var e = events[i];
-                    if (!outputs.TryGetValue(e.Segment, out var output))
-                        throw new InvalidDataException($"transaction {txn.Id} has an event for segment {e.Segment} that its commit entry does not list");
+                    if (!outputs.TryGetValue(placed[i], out var output))
+                        throw new InvalidDataException($"transaction {txn.Id} has an event for segment {placed[i]} that its commit entry does not list");
                     output.Add(timestampMs, read.AsSpan((int)(e.Position - first.Position), e.EventLength));
                 }
             }

@@ -110,6 +110,44 @@ public sealed record PravegaStreamCut(string Scope, string Stream, IReadOnlyList
         return new PravegaStreamCut(parts[1][..slash], parts[1][(slash + 1)..], positions);
     }
 
+    /// <summary>
+    /// Reads a cut text in either form a gateway of this project issued: Pravega's (<see cref="Parse"/>) or the older
+    /// base64url of <c>v1|scope/stream|o0,o1,…</c> (offsets of segments 0, 1, … of epoch 0). Null when it is neither.
+    /// </summary>
+    public static PravegaStreamCut? TryRead(string text)
+    {
+        if (text.Length == 0) return null;
+        if (LooksLikePravegaText(text))
+        {
+            try
+            {
+                return Parse(text);
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+        try
+        {
+            var b64 = text.Replace('-', '+').Replace('_', '/');
+            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(b64.PadRight(b64.Length + (4 - b64.Length % 4) % 4, '='))).Split('|');
+            var slash = parts.Length == 3 && parts[0] == "v1" ? parts[1].IndexOf('/') : -1;
+            if (slash <= 0) return null;
+            var offsets = Numbers(parts[2], "offset", long.Parse);
+            return new PravegaStreamCut(parts[1][..slash], parts[1][(slash + 1)..], offsets.Select((o, i) => new SegmentPosition(i, 0, o)).ToList());
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when both name the same stream and the same segments (number and epoch) at the same offsets, in any order.</summary>
+    public bool SamePosition(PravegaStreamCut other) =>
+        Scope == other.Scope && Stream == other.Stream &&
+        Positions.OrderBy(p => p.Number).SequenceEqual(other.Positions.OrderBy(p => p.Number));
+
     private static List<T> Numbers<T>(string list, string what, Func<string, NumberStyles, IFormatProvider, T> parse)
     {
         var result = new List<T>();

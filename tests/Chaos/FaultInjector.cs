@@ -1,4 +1,5 @@
 using SensorStream.Cli.Local;
+using SensorStream.Streams.Client;
 using SensorStream.Testing;
 
 namespace SensorStream.Chaos;
@@ -58,6 +59,13 @@ public sealed class FaultInjector(LocalPipeline pipeline, FsyncStall? fsyncStall
                 await HoldAsync(fault, ct, () => { });
                 await StartDamagedGatewayAsync(file, backup, ct);
                 await RestoreAsync(ct);
+                break;
+            case FaultKind.ScaleStream:
+                var segments = 1 + (int)(fault.Downtime.TotalMilliseconds % 6); // from the seeded schedule
+                using (var gateway = new GatewayClient(pipeline.State.ClientOptions()))
+                    await gateway.ScaleStreamAsync(pipeline.Options.Stream, segments, ct: ct);
+                log($"stream {pipeline.Options.Stream} scaled to {segments} segment(s)");
+                await HoldAsync(fault, ct, () => { });
                 break;
             default:
                 await StopAsync(fault.Kind);

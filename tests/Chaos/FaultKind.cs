@@ -31,4 +31,9 @@ public enum FaultKind
     /// the gateway refuses to start naming the file (it is then repaired from a backup), or it serves with nothing lost.
     /// </summary>
     DamageGatewayFile,
+    /// <summary>
+    /// The stream scaled (UpdateStream) to a seeded count of 1..6 segments while the collector commits and the cloud
+    /// mirrors: a new epoch, the segments before sealed. Must hold: nothing lost or duplicated, each sensor in order.
+    /// </summary>
+    ScaleStream,
 }

@@ -58,6 +58,20 @@ public sealed class GatewayMirrorTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_crash_while_the_source_scales_then_a_rerun_forwards_every_event_exactly_once_in_order()
+    {
+        var from = await SourceStreams.CreateAsync(fixture.Client, fixture.Storage, "fwdscale", SourceStreams.Numbered(10));
+        var crash = new Crash(GatewayMirror.Points.AfterRecord, occurrence: 2);
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => DrainAsync(Mirror(crash.Probe), from)); // 8 forwarded, 2 recorded
+        Assert.True(await fixture.Client.ScaleStreamAsync(from, 4));
+        await SourceStreams.AppendAsync(fixture.Client, from, SourceStreams.Numbered(10, from: 10));
+        Assert.True(await fixture.Client.ScaleStreamAsync(from, 2));
+        await SourceStreams.AppendAsync(fixture.Client, from, SourceStreams.Numbered(3, from: 20));
+        await DrainAsync(Mirror(), from);
+        SourceStreams.AssertSame(SourceStreams.Numbered(23), await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+    }
+
+    [Fact]
     public async Task A_recorded_transaction_that_aborted_is_written_again_not_lost()
     {
         var events = SourceStreams.Numbered(5);

@@ -33,6 +33,28 @@ public sealed class MirrorTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Mirrors_exactly_once_in_order_while_the_source_scales_up_and_down()
+    {
+        // One routing key: its order is the stream's order, across every epoch.
+        var stream = await SourceStreams.CreateAsync(fixture.Client, fixture.Storage, "scaling", SourceStreams.Numbered(12));
+        var mirror = Mirror(new MirrorOptions { MaxEvents = 5 });
+        Assert.Equal(StepOutcome.Progress, (await mirror.StepAsync(stream)).Outcome); // 5 of epoch 0 mirrored
+        Assert.True(await fixture.Client.ScaleStreamAsync(stream, 3));
+        await SourceStreams.AppendAsync(fixture.Client, stream, SourceStreams.Numbered(9, from: 12));
+        Assert.Equal(StepOutcome.Progress, (await mirror.StepAsync(stream)).Outcome);
+        Assert.True(await fixture.Client.ScaleStreamAsync(stream, 1));
+        await SourceStreams.AppendAsync(fixture.Client, stream, SourceStreams.Numbered(4, from: 21));
+        Assert.True(await fixture.Client.ScaleStreamAsync(stream, 2)); // the last epoch stays empty
+        StepResult r;
+        var steps = 0;
+        while ((r = await mirror.StepAsync(stream)).Outcome == StepOutcome.Progress) Assert.True(++steps < 20);
+        SourceStreams.AssertSame(SourceStreams.Numbered(25), await SourceStreams.ReadBlobAsync(fixture.Storage.Store, stream));
+        // Caught up: the last chunk ends where the tail is, in the newest epoch's terms or the one before's.
+        Assert.Equal(25L, (await (await fixture.Storage.Store.OpenAsync(stream)).FindLastAsync())!.NextEvent);
+        Assert.Equal(StepOutcome.Idle, (await mirror.StepAsync(stream)).Outcome);
+    }
+
+    [Fact]
     public async Task Chunks_are_bounded_by_bytes_but_an_event_is_never_split()
     {
         var events = SourceStreams.Numbered(5, size: 1000);

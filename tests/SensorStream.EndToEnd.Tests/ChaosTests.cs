@@ -27,7 +27,7 @@ public partial class ChaosTests
             Assert.True(faults.Success, output);
             Assert.True(int.Parse(faults.Groups[1].Value) >= 20, faults.Value);
             Assert.True(int.Parse(faults.Groups[2].Value) >= 4, faults.Value);
-            // Every kind this machine can inject (all nine where cc and a tmpfs mount are available) really happened.
+            // Every kind this machine can inject (all ten where cc and a tmpfs mount are available) really happened.
             Assert.Equal(PlannedLine().Match(output).Groups[1].Value, faults.Groups[2].Value);
         }
         finally

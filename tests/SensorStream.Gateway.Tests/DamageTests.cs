@@ -40,7 +40,8 @@ public sealed class DamageTests
         Directory.GetFiles(dir, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith("gateway.lock", StringComparison.Ordinal))
             .ToDictionary(f => f, File.ReadAllBytes);
 
-    private static void Flip(string path, long offset)
+    /// <summary>Flips a bit of the byte at <paramref name="offset"/> of <paramref name="path"/> (damage a CRC finds).</summary>
+    internal static void Flip(string path, long offset)
     {
         using var file = new FileStream(path, FileMode.Open);
         file.Position = offset;

@@ -1,3 +1,4 @@
+using SensorStream.Gateway.Storage;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
 using SensorStream.Testing;
@@ -80,7 +81,7 @@ public sealed class JournalCrashTests
         var streamDir = Path.Combine(dir.Path, "scopes", "jc", "s");
         var journal = JournalFile.Newest(streamDir);
         var (frameStart, kind) = JournalFile.TearLastFrame(journal);
-        Assert.Equal(1, kind); // the open transaction's last event
+        Assert.Equal((byte)JournalFrameKind.KeyedData, kind); // the open transaction's last event
 
         await using var second = await first.RestartAsync();
         using var after = new GatewayClient(second.Endpoint.ToString());

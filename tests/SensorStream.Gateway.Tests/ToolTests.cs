@@ -23,13 +23,7 @@ public sealed class ToolTests
         using (var file = File.OpenHandle(segment))
             FrameScanner.Scan(file, head, (offset, size, _) => frames.Add((offset, size)));
         var (at, length) = frames[frames.Count / 2];
-        using (var file = new FileStream(segment, FileMode.Open))
-        {
-            file.Position = at + length - 3;
-            var b = file.ReadByte();
-            file.Position = at + length - 3;
-            file.WriteByte((byte)(b ^ 0x01));
-        }
+        DamageTests.Flip(segment, at + length - 3);
         return (segment, at);
     }
 

@@ -49,7 +49,7 @@ public sealed class ValidationTests
     }
 
     [Fact]
-    public async Task Update_changes_retention_but_not_the_segment_count()
+    public async Task Update_changes_retention_and_a_new_segment_count_scales_the_stream()
     {
         await using var gw = await TestGateway.StartAsync();
         var name = new StreamName("up", "s");
@@ -60,11 +60,14 @@ public sealed class ValidationTests
             RetentionPolicy = new RetentionPolicy { RetentionType = RetentionPolicy.Types.RetentionPolicyType.Size, RetentionParam = 1 << 20 },
         });
         Assert.True(ok.Updated);
-        var scaling = await Assert.ThrowsAsync<RpcException>(async () => await gw.Client.Raw.UpdateStreamAsync(new UpdateStreamRequest
+        Assert.Equal(2, (await gw.Client.GetStreamInfoAsync(name)).Scaling!.Segments);
+        ok = await gw.Client.Raw.UpdateStreamAsync(new UpdateStreamRequest
         {
             Scope = "up", Stream = "s", ScalingPolicy = new ScalingPolicy { MinNumSegments = 5 },
-        }));
-        Assert.Equal(StatusCode.InvalidArgument, scaling.StatusCode);
+        });
+        Assert.True(ok.Updated);
+        var scaling = (await gw.Client.GetStreamInfoAsync(name)).Scaling!;
+        Assert.Equal((1, 5, 7), (scaling.Epoch, scaling.Segments, scaling.TotalSegments));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class CloudStatus(BlobStreamStore streams, Exporter exporter, Gate
                 error = e.Message;
             }
         }
-        long? lag = StreamCutCodec.TotalOffset(tail) is { } t ? t - (StreamCutCodec.TotalOffset(last?.EndCut) ?? 0) : null;
+        var lag = StreamCutCodec.LagBytes(tail, last?.EndCut);
         return new StreamStatus
         {
             Stream = stream.ToString(),

@@ -1,0 +1,183 @@
+using SensorStream.Gateway.Transactions;
+
+namespace SensorStream.Gateway.Storage;
+
+/// <summary>
+/// A stream's segments across scaling epochs (Pravega's model: a scale seals the segments of the current epoch and
+/// creates successors covering the same key space in a new epoch). Immutable: a scale makes a new one.
+/// <para>
+/// Segment numbers run on across epochs (epoch 0 has 0..n0-1, epoch 1 the next n1, …), so a number names one segment of
+/// one epoch and its Pravega id is <c>epoch &lt;&lt; 32 | number</c>. Every scale replaces all segments. Routing of a
+/// key's 32-bit hash (<see cref="SegmentRouter.KeyHash"/>): epoch 0 takes it modulo its count (the layout streams had
+/// before they could scale, kept so existing streams keep each key's segment); every later epoch splits the hash space
+/// into equal contiguous ranges, Pravega's key ranges <c>[i/n, (i+1)/n)</c>. A segment's predecessors are the segments
+/// of the epoch before whose keys may route to it (for a modulo epoch with more than one segment: all of them).
+/// </para>
+/// <para>
+/// Positions across epochs are arrays with one offset per segment number. A segment is <b>complete</b> at a position
+/// when it is sealed and the position is at its end, and <b>readable</b> when all its predecessors are complete:
+/// reading a successor only after every predecessor keeps each routing key's order across scaling.
+/// </para>
+/// </summary>
+public sealed class StreamEpochs
+{
+    private readonly int[] _first;        // first segment number of each epoch
+    private readonly int[] _epochOf;      // epoch of each segment number
+    private readonly int[][] _predecessors;
+    private readonly int[][] _successors;
+
+    /// <summary>Layout of epochs with <paramref name="counts"/> segments each (epoch 0 first).</summary>
+    public StreamEpochs(IReadOnlyList<int> counts)
+    {
+        if (counts.Count == 0 || counts.Any(c => c < 1)) throw new ArgumentException("every epoch has at least one segment", nameof(counts));
+        Counts = [.. counts];
+        _first = new int[counts.Count];
+        for (var e = 1; e < counts.Count; e++) _first[e] = _first[e - 1] + counts[e - 1];
+        Total = _first[^1] + counts[^1];
+        _epochOf = new int[Total];
+        for (var e = 0; e < counts.Count; e++)
+            for (var i = 0; i < counts[e]; i++) _epochOf[_first[e] + i] = e;
+        var successors = Enumerable.Range(0, Total).Select(_ => new List<int>()).ToArray();
+        _predecessors = new int[Total][];
+        for (var s = 0; s < Total; s++)
+        {
+            var e = _epochOf[s];
+            if (e == 0)
+            {
+                _predecessors[s] = [];
+                continue;
+            }
+            var preds = new List<int>();
+            for (var p = 0; p < counts[e - 1]; p++)
+                if (Overlaps(e - 1, p, e, s - _first[e])) preds.Add(_first[e - 1] + p);
+            _predecessors[s] = [.. preds];
+            foreach (var p in preds) successors[p].Add(s);
+        }
+        _successors = successors.Select(l => l.ToArray()).ToArray();
+    }
+
+    /// <summary>Segments per epoch.</summary>
+    public IReadOnlyList<int> Counts { get; }
+
+    /// <summary>Segments of all epochs (the number of segment files).</summary>
+    public int Total { get; }
+
+    /// <summary>The newest epoch: its segments take the writes.</summary>
+    public int Current => Counts.Count - 1;
+
+    /// <summary>First segment number of <paramref name="epoch"/>.</summary>
+    public int FirstOf(int epoch) => _first[epoch];
+
+    public int EpochOf(int segment) => _epochOf[segment];
+
+    /// <summary>True for a segment of an epoch before the current one: it never grows again.</summary>
+    public bool IsSealed(int segment) => _epochOf[segment] < Current;
+
+    public IReadOnlyList<int> Predecessors(int segment) => _predecessors[segment];
+
+    public IReadOnlyList<int> Successors(int segment) => _successors[segment];
+
+    /// <summary>Pravega's 64-bit segment id: <c>epoch &lt;&lt; 32 | number</c>.</summary>
+    public long SegmentId(int segment) => ((long)_epochOf[segment] << 32) | (uint)segment;
+
+    /// <summary>The segment of <paramref name="epoch"/> a key with hash <paramref name="keyHash"/> goes to.</summary>
+    public int SegmentFor(uint keyHash, int epoch)
+    {
+        var n = (uint)Counts[epoch];
+        var index = epoch == 0 ? keyHash % n : (uint)(((ulong)keyHash * n) >> 32);
+        return _first[epoch] + (int)index;
+    }
+
+    /// <summary>Pravega's key range <c>[low, high)</c> of a segment; a modulo epoch's segments (epoch 0 with more than one) spread over all of it.</summary>
+    public (double Low, double High) KeyRange(int segment)
+    {
+        var e = _epochOf[segment];
+        var n = Counts[e];
+        if (e == 0 && n > 1) return (0, 1);
+        var i = segment - _first[e];
+        return ((double)i / n, (double)(i + 1) / n);
+    }
+
+    /// <summary>
+    /// Which segment each event of a transaction goes to when it commits in <paramref name="epoch"/>: its key's
+    /// segment in that epoch. Events journaled before the journal kept key hashes carry their epoch-0 segment, which is
+    /// only a segment of the stream while epoch 0 is current (a scale waits for such transactions: see <see cref="Transaction.HasFixedSegments"/>).
+    /// </summary>
+    public int[] Place(IReadOnlyList<TransactionEventRef> events, int epoch)
+    {
+        var placed = new int[events.Count];
+        for (var i = 0; i < placed.Length; i++)
+        {
+            var e = events[i];
+            if (e.FixedSegment < 0) placed[i] = SegmentFor(e.KeyHash, epoch);
+            else if (_epochOf.Length > e.FixedSegment && _epochOf[e.FixedSegment] == epoch) placed[i] = e.FixedSegment;
+            else throw new InvalidDataException($"an event journaled for segment {e.FixedSegment} cannot commit into epoch {epoch}");
+        }
+        return placed;
+    }
+
+    /// <summary>True when every predecessor of <paramref name="segment"/> is complete at <paramref name="position"/> (ends: each segment's length).</summary>
+    public bool IsReadable(int segment, IReadOnlyList<long> position, IReadOnlyList<long> ends)
+    {
+        foreach (var p in _predecessors[segment])
+            if (!IsComplete(p, position, ends)) return false;
+        return true;
+    }
+
+    /// <summary>Sealed and read to its end.</summary>
+    public bool IsComplete(int segment, IReadOnlyList<long> position, IReadOnlyList<long> ends) =>
+        IsSealed(segment) && position[segment] >= ends[segment];
+
+    /// <summary>
+    /// The segments a stream cut at <paramref name="position"/> names (Pravega's cuts name one segment per key range):
+    /// every readable segment except sealed, complete ones whose successors are all readable (those are implied by
+    /// their successors). <see cref="Expand"/> turns the named segments back into the full position.
+    /// </summary>
+    public List<int> Frontier(IReadOnlyList<long> position, IReadOnlyList<long> ends)
+    {
+        var named = new List<int>();
+        for (var s = 0; s < Total; s++)
+        {
+            if (!IsReadable(s, position, ends)) continue;
+            if (IsComplete(s, position, ends) && _successors[s].All(t => IsReadable(t, position, ends))) continue;
+            named.Add(s);
+        }
+        return named;
+    }
+
+    /// <summary>
+    /// The full position of a cut naming <paramref name="named"/> (segment → offset): named segments at their offset,
+    /// every (transitive) predecessor of a named segment at its end, every other segment at 0.
+    /// </summary>
+    public long[] Expand(IReadOnlyDictionary<int, long> named, IReadOnlyList<long> ends)
+    {
+        var position = new long[Total];
+        var done = new bool[Total];
+        var pending = new Stack<int>();
+        foreach (var (s, offset) in named)
+        {
+            position[s] = offset;
+            foreach (var p in _predecessors[s]) pending.Push(p);
+        }
+        while (pending.Count > 0)
+        {
+            var p = pending.Pop();
+            if (done[p]) continue;
+            done[p] = true;
+            if (!named.ContainsKey(p)) position[p] = ends[p];
+            foreach (var q in _predecessors[p]) pending.Push(q);
+        }
+        return position;
+    }
+
+    /// <summary>Epochs after a scale to <paramref name="segments"/> segments.</summary>
+    public StreamEpochs Scaled(int segments) => new([.. Counts, segments]);
+
+    private bool Overlaps(int epochA, int a, int epochB, int b)
+    {
+        int na = Counts[epochA], nb = Counts[epochB];
+        if ((epochA == 0 && na > 1) || (epochB == 0 && nb > 1)) return true; // a modulo epoch spreads every segment over all keys
+        // [a/na, (a+1)/na) ∩ [b/nb, (b+1)/nb) ≠ ∅, in integers.
+        return (long)a * nb < (long)(b + 1) * na && (long)b * na < (long)(a + 1) * nb;
+    }
+}

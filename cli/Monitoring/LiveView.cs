@@ -12,15 +12,18 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
 
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration)
     {
-        var sensors = new Table().Title("sensors (committed into the stream during this run)").AddColumns("sensor", "samples/s", "samples", "last sequence");
+        var sensors = new Table().Title("sensors (committed into the stream during this run; late and missed as sampled)")
+            .AddColumns("sensor", "samples/s", "samples", "last sequence", "late", "missed");
         foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var before = _previous?.StreamSensors.GetValueOrDefault(id);
             var seconds = _previous is null ? 0 : (now.At - _previous.At).TotalSeconds;
             double? rate = before is null || seconds <= 0 ? null : (progress.Samples - before.Samples) / seconds;
-            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence));
+            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence),
+                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorLateSamples, id)),
+                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorMissedSamples, id)));
         }
-        if (now.StreamSensors.Count == 0) sensors.AddRow("[grey]waiting for the first committed events…[/]", "", "", "");
+        if (now.StreamSensors.Count == 0) sensors.AddRow("[grey]waiting for the first committed events…[/]", "", "", "", "", "");
 
         var pipeline = new Table().Title("pipeline").AddColumns("stage", "value");
         pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +

@@ -87,7 +87,7 @@ internal sealed class CollectorRun
             .ToList();
         _importers = _sources.OfType<CsvImportSource>()
             .Select(s => new CsvDirectoryImporter(s.Directory, _queue, settings.Batch, settings.CsvStableTime,
-                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect))
+                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect, dependencies.Faults))
             .ToList();
         log.LogInformation("Collector: {Sensors} polled and {Buffered} hardware-timed sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
             _sensors.Count, _buffered.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),

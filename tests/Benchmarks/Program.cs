@@ -16,7 +16,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <gateway|edge|cloud> [options]");
     Console.Error.WriteLine("  gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]   transactional writes vs raw append+fsync");
-    Console.Error.WriteLine("  edge [sampler|capacity|queue|drain] [--seconds N] [--backlog-seconds N]");
+    Console.Error.WriteLine("  edge [sampler|capacity|queue|drain|csv] [--seconds N] [--backlog-seconds N] [--mb N]");
     Console.Error.WriteLine("  cloud [--events N] [--rows N]               mirror, export and Parquet writer vs raw upload / raw Parquet.Net");
     return 2;
 }

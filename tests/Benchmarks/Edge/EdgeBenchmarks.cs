@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SensorStream.Benchmarks.Edge;
 
 /// <summary>
-/// <c>edge [sampler|capacity|queue|drain] [--seconds N] [--backlog-seconds N] [--realtime PRIORITY]</c>: the edge collector's benchmarks. Every number is
+/// <c>edge [sampler|capacity|queue|drain|csv] [--seconds N] [--backlog-seconds N] [--realtime PRIORITY] [--mb N]</c>: the edge collector's benchmarks. Every number is
 /// printed next to the raw limit measured in the same run (ratio), never as a bare time.
 /// </summary>
 public static class EdgeBenchmarks
@@ -19,6 +19,7 @@ public static class EdgeBenchmarks
         if (which is "capacity" or "all") SensorCapacityBenchmark.Run(TimeSpan.FromSeconds(Math.Min(seconds, 5)));
         if (which is "queue" or "all") QueueIngestBenchmark.Run(events: 5000, samplesPerEvent: 100);
         if (which is "drain" or "all") await DrainBenchmark.RunAsync(backlogSeconds);
+        if (which is "csv" or "all") CsvImportBenchmark.Run(Option(args, "--mb", 200));
         return 0;
     }
 

@@ -7,7 +7,7 @@ app.Configure(config =>
 {
     config.SetApplicationName("sensorstream");
     config.SetExceptionHandler((e, _) => CliErrors.Report(e, args));
-    config.AddCommand<RunCommand>("run").WithExample("run", "--duration", "60s");
+    config.AddCommand<RunCommand>("run").WithDescription(RunCommand.HelpDescription).WithExample("run", "--duration", "60s");
     config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");
     config.AddBranch("export", export =>
     {

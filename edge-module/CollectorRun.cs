@@ -21,8 +21,10 @@ internal sealed class CollectorRun
     private readonly EventQueue _queue;
     private readonly GatewayClient _gateway;
     private readonly TransactionCoordinator _coordinator;
+    private readonly List<ISensorSource> _sources;
     private readonly List<ISensor> _sensors;
     private readonly Sampler? _sampler;
+    private readonly List<BufferedSampler> _buffered;
     private readonly QueueWriter _writer;
     private readonly List<CsvDirectoryImporter> _importers;
     private readonly CancellationTokenSource _importStop = new();
@@ -40,10 +42,11 @@ internal sealed class CollectorRun
             MaxBytes = (long)(settings.MaxQueueMb * 1024 * 1024),
             FullPolicy = settings.QueueFull,
         }, loggers.CreateLogger<EventQueue>());
-        _sensors = [];
+        _sources = [];
         try
         {
-            foreach (var spec in settings.Sensors.Where(SensorFactory.IsSampled)) _sensors.Add(dependencies.Sensors.Create(spec));
+            var factory = dependencies.Sensors with { RateHz = settings.Rate };
+            foreach (var spec in settings.Sensors) _sources.Add(factory.Open(spec));
             _gateway = new GatewayClient(new GatewayClientOptions
             {
                 Endpoint = settings.Gateway!,
@@ -55,22 +58,26 @@ internal sealed class CollectorRun
         }
         catch
         {
-            foreach (var s in _sensors) s.Dispose();
+            foreach (var s in _sources) s.Dispose();
             _queue.Dispose();
             throw;
         }
+        _sensors = _sources.OfType<ISensor>().ToList();
         _writer = new QueueWriter(_queue, loggers.CreateLogger<QueueWriter>());
-        if (_sensors.Count > 0)
+        var samplerOptions = new SamplerOptions
         {
-            _sampler = new Sampler(new SamplerOptions
-            {
-                RateHz = settings.Rate,
-                BatchSize = settings.Batch,
-                FlushInterval = settings.FlushInterval,
-                Spin = settings.Spin,
-                RealtimePriority = settings.RealtimePriority,
-            }, _sensors, _queue.NextSequences(), _writer.Post, loggers.CreateLogger<Sampler>());
-        }
+            RateHz = settings.Rate,
+            BatchSize = settings.Batch,
+            FlushInterval = settings.FlushInterval,
+            Spin = settings.Spin,
+            RealtimePriority = settings.RealtimePriority,
+        };
+        var nextSequences = _queue.NextSequences();
+        if (_sensors.Count > 0)
+            _sampler = new Sampler(samplerOptions, _sensors, nextSequences, _writer.Post, loggers.CreateLogger<Sampler>());
+        _buffered = _sources.OfType<IBufferedSensor>()
+            .Select(s => new BufferedSampler(s, samplerOptions, nextSequences.GetValueOrDefault(s.SensorId), _writer.Post, loggers.CreateLogger<BufferedSampler>()))
+            .ToList();
         _coordinator = new TransactionCoordinator(_queue, _gateway, settings.StreamName, new CoordinatorOptions
         {
             MaxEventsPerTransaction = settings.TxnMaxEvents,
@@ -80,15 +87,26 @@ internal sealed class CollectorRun
             WriterId = CollectorEventTime.WriterIdFor(settings.Db),
         }, dependencies.Faults, loggers.CreateLogger<TransactionCoordinator>())
         {
-            EventTime = new CollectorEventTime(_sampler, _writer, _queue),
+            EventTime = new CollectorEventTime(LowWaterNanos, _writer, _queue),
         };
-        _importers = settings.Sensors.Where(s => s.Kind == "csv")
-            .Select(s => new CsvDirectoryImporter(s.Arguments[0], _queue, settings.Batch, settings.CsvStableTime,
-                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect))
+        _importers = _sources.OfType<CsvImportSource>()
+            .Select(s => new CsvDirectoryImporter(s.Directory, _queue, settings.Batch, settings.CsvStableTime,
+                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect, dependencies.Faults))
             .ToList();
-        log.LogInformation("Collector: {Sensors} sampled sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
-            _sensors.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),
+        log.LogInformation("Collector: {Sensors} polled and {Buffered} hardware-timed sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
+            _sensors.Count, _buffered.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),
             _queue.Stats().Events, _queue.Stats().PendingTransactions);
+    }
+
+    /// <summary>
+    /// No sample the samplers hand over from now on is older than this (ns since the Unix epoch): the lowest of the
+    /// polled sampler's and every hardware-timed sampler's low water; null with neither (a CSV-only collector).
+    /// </summary>
+    private long? LowWaterNanos()
+    {
+        long? low = _sampler?.LowWaterNanos;
+        foreach (var b in _buffered) low = low is { } l ? Math.Min(l, b.LowWaterNanos) : b.LowWaterNanos;
+        return low;
     }
 
     public void Start()
@@ -97,6 +115,7 @@ internal sealed class CollectorRun
         foreach (var importer in _importers)
             _importerTasks.Add(Task.Run(() => RunImporterAsync(importer, _importStop.Token)));
         _sampler?.Start();
+        foreach (var b in _buffered) b.Start();
     }
 
     private async Task RunImporterAsync(CsvDirectoryImporter importer, CancellationToken ct)
@@ -116,6 +135,7 @@ internal sealed class CollectorRun
         try
         {
             if (_sampler is not null) await _sampler.FlushAsync().WaitAsync(Left(), ct).ConfigureAwait(false);
+            await Task.WhenAll(_buffered.Select(b => b.FlushAsync())).WaitAsync(Left(), ct).ConfigureAwait(false);
             await _writer.WhenStoredAsync().WaitAsync(Left(), ct).ConfigureAwait(false);
         }
         catch (TimeoutException)
@@ -133,6 +153,7 @@ internal sealed class CollectorRun
     public async Task StopAsync()
     {
         if (_sampler is not null) await _sampler.StopAsync().ConfigureAwait(false);
+        await Task.WhenAll(_buffered.Select(b => b.StopAsync())).ConfigureAwait(false);
         _importStop.Cancel();
         await Task.WhenAll(_importerTasks).ConfigureAwait(false);
         await _writer.CompleteAsync().ConfigureAwait(false);
@@ -144,7 +165,8 @@ internal sealed class CollectorRun
             drained ? "Collector stopped: queue drained" : "Collector stopped with {Events} events queued and {Pending} transactions pending (shipped at the next start)",
             stats.Events, stats.PendingTransactions);
         _sampler?.Dispose();
-        foreach (var s in _sensors) s.Dispose();
+        foreach (var b in _buffered) b.Dispose();
+        foreach (var s in _sources) s.Dispose();
         _gateway.Dispose();
         _queue.Dispose();
     }
@@ -152,22 +174,24 @@ internal sealed class CollectorRun
     public CollectorMetrics Metrics()
     {
         var sampler = _sampler?.Stats;
-        var sensors = _sampler?.SensorCount ?? 0;
+        var perSensor = (_sampler?.SensorStats ?? []).Concat(_buffered.Select(b => b.Stats))
+            .Select(s => new SensorMetrics(s.SensorId, s.Samples, s.Late, s.Missed, s.ReadErrors, s.MaxLatenessNanos / 1000.0)).ToList();
         var queue = _queue.Stats();
         var c = _coordinator.Stats;
         var now = DateTimeOffset.UtcNow;
         return new CollectorMetrics
         {
             At = now,
-            Sensors = sensors + _importers.Count,
+            Sensors = perSensor.Count + _importers.Count,
             SamplesPerSecond = sampler?.SamplesLastSecond ?? 0,
-            SamplesTotal = sampler?.Samples ?? 0,
-            LateSamples = (sampler?.LateTicks ?? 0) * sensors,
-            MissedSamples = (sampler?.MissedTicks ?? 0) * sensors,
+            SamplesTotal = perSensor.Sum(s => s.Samples),
+            LateSamples = perSensor.Sum(s => s.LateSamples),
+            MissedSamples = perSensor.Sum(s => s.MissedSamples),
+            PerSensor = perSensor,
             LatenessP50Micros = (sampler?.Lateness.QuantileNanos(0.50) ?? 0) / 1000.0,
             LatenessP99Micros = (sampler?.Lateness.QuantileNanos(0.99) ?? 0) / 1000.0,
             LatenessMaxMicros = (sampler?.Lateness.MaxNanos ?? 0) / 1000.0,
-            SensorReadErrors = sampler?.ReadErrors ?? 0,
+            SensorReadErrors = perSensor.Sum(s => s.ReadErrors),
             QueueEvents = queue.Events,
             QueueBytes = queue.Bytes,
             PendingTransactions = queue.PendingTransactions,

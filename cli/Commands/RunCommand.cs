@@ -20,6 +20,11 @@ namespace SensorStream.Cli.Commands;
 [Description("Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.")]
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
+    /// <summary>The command's help description: what it does and every sensor kind (from <see cref="SensorKinds"/>, markup-escaped).</summary>
+    public static string HelpDescription =>
+        "Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.\n\n" +
+        "Sensor kinds (--sensor):\n" + Markup.Escape(string.Join("\n", SensorKinds.HelpLines()));
+
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--duration <TIME>")]
@@ -32,7 +37,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string? DataDir { get; init; }
 
         [CommandOption("--sensor <SPEC>")]
-        [Description("Sensor to sample, repeatable: nic:<interface>, synthetic:<id>, mpu6050:<bus>:<address>, csv:<dir>. " +
+        [Description("Sensor to sample, repeatable: kind:arguments, one of the sensor kinds listed above. " +
                      "Default: the default route's NIC and synthetic:demo.")]
         public string[] Sensors { get; init; } = [];
 

@@ -18,6 +18,16 @@ public static class EdgeMetricNames
     public const string CommittedSamples = "sensorstream_edge_committed_samples_total";
     public const string GatewayErrors = "sensorstream_edge_gateway_errors_total";
 
+    /// <summary>Per sensor (label <c>sensor</c>): samples read more than half a period late.</summary>
+    public const string SensorLateSamples = "sensorstream_edge_sensor_late_samples_total";
+
+    /// <summary>Per sensor (label <c>sensor</c>): samples never taken (deadlines skipped, or gaps in a hardware-timed sensor's timestamps).</summary>
+    public const string SensorMissedSamples = "sensorstream_edge_sensor_missed_samples_total";
+
+    /// <summary>The value of the per-sensor metric <paramref name="name"/> for <paramref name="sensorId"/>, or null when not served.</summary>
+    public static double? FindForSensor(IReadOnlyList<MetricSample>? metrics, string name, string sensorId) =>
+        Find(metrics?.Where(m => m.Label("sensor") == sensorId).ToList(), name);
+
     /// <summary>The value of <paramref name="name"/>, tolerant of exporter versions that add or omit a unit suffix.</summary>
     public static double? Find(IReadOnlyList<MetricSample>? metrics, string name)
     {

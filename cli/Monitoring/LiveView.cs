@@ -17,17 +17,20 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
     /// </summary>
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration, string? heading = null, string? sensorsTitle = null)
     {
-        var sensors = new Table().Title(sensorsTitle ?? "sensors (committed into the stream during this run)").AddColumns("sensor", "samples/s", "samples", "last sequence");
+        var sensors = new Table().Title(sensorsTitle ?? "sensors (committed into the stream during this run; late and missed as sampled)")
+            .AddColumns("sensor", "samples/s", "samples", "last sequence", "late", "missed");
         foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             // A sensor first seen since the previous snapshot committed all its counted samples within that interval.
             var before = _previous is null ? null : _previous.StreamSensors.GetValueOrDefault(id) ?? new SensorProgress(0, 0);
             var seconds = _previous is null ? 0 : (now.At - _previous.At).TotalSeconds;
             double? rate = before is null || seconds <= 0 ? null : (progress.Samples - before.Samples) / seconds;
-            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence));
+            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence),
+                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorLateSamples, id)),
+                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorMissedSamples, id)));
         }
         if (now.StreamSensors.Count == 0)
-            sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "");
+            sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "", "", "");
 
         var pipeline = new Table().Title("pipeline").AddColumns("stage", "value");
         pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +

@@ -20,7 +20,7 @@ public static class SettingsCatalog
         Text("Stream", "--stream", "(required)", "stream name (created if missing)", (s, v) => s with { Stream = v }),
         Text("Db", "--db", "sensorstream-edge.db", "SQLite queue file", (s, v) => s with { Db = v }),
         new("Sensors", "--sensor", EnvPrefix + "SENSORS", "(at least one)",
-            "sensor spec, repeatable (env: comma-separated): synthetic:<id>, nic:<if>[:32|:64], mpu6050:<bus>[:<addr>], lis3dh:<bus>[:<addr>], csv:<dir>",
+            "sensor spec, repeatable (env: comma-separated): " + SensorKinds.SyntaxList,
             IsList: true, (s, v) => s with { Sensors = v.Select(SensorSpec.Parse).ToArray() }),
         Text("Rate", "--rate", "1000", "samples per second per sensor", (s, v) => s with { Rate = ParseDouble(v) }),
         Text("Batch", "--batch", "1000", "samples per event", (s, v) => s with { Batch = ParseInt(v) }),

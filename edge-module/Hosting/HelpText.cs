@@ -1,9 +1,10 @@
 using System.Text;
 using SensorStream.EdgeModule.Configuration;
+using SensorStream.Streams.Configuration;
 
 namespace SensorStream.EdgeModule.Hosting;
 
-/// <summary>The <c>--help</c> text, generated from <see cref="SettingsCatalog"/>.</summary>
+/// <summary>The <c>--help</c> text, generated from <see cref="SettingsCatalog"/> and <see cref="SensorKinds"/>.</summary>
 internal static class HelpText
 {
     public static string Build()
@@ -18,6 +19,8 @@ internal static class HelpText
             .AppendLine();
         foreach (var d in SettingsCatalog.All)
             text.AppendLine($"  {d.Flag,-20} {d.EnvVar,-32} default {d.Default}").AppendLine($"  {"",-20} {d.Description}");
+        text.AppendLine().AppendLine("Sensor kinds (--sensor SPEC):");
+        foreach (var line in SensorKinds.HelpLines()) text.AppendLine(line);
         return text.ToString();
     }
 }

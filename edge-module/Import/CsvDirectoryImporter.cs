@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Transactions;
 
 namespace SensorStream.EdgeModule.Import;
 
@@ -30,13 +31,18 @@ public sealed class CsvDirectoryImporter
     private readonly TimeSpan _stableTime;
     private readonly CsvDialect _dialect;
     private readonly ILogger _log;
+    private readonly ICoordinatorFaults _faults;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
     private long _nextSequence;
     private CsvFileImport? _current;
 
     /// <summary>An importer for <paramref name="directory"/>; <paramref name="dialect"/> defaults to <see cref="CsvDialect.Default"/>.</summary>
-    public CsvDirectoryImporter(string directory, EventQueue queue, int batchSize, TimeSpan stableTime, ILogger log, CsvDialect? dialect = null)
+    /// <param name="faults">Test seam: <see cref="CoordinatorStep.AfterCsvPart"/> is reported after each part is queued
+    /// (<c>SENSORSTREAM_CRASH_AT=after-csv-part[:n]</c> kills the process there).</param>
+    public CsvDirectoryImporter(string directory, EventQueue queue, int batchSize, TimeSpan stableTime, ILogger log, CsvDialect? dialect = null,
+        ICoordinatorFaults? faults = null)
     {
+        _faults = faults ?? NoFaults.Instance;
         _directory = Path.GetFullPath(directory);
         _queue = queue;
         _batchSize = batchSize;
@@ -259,6 +265,7 @@ public sealed class CsvDirectoryImporter
             c.Progress = progress;
             c.Pending = null;
             c.WaitingReported = false;
+            _faults.At(CoordinatorStep.AfterCsvPart);
             RowsQuarantined += part.Rejected.Count;
             if (part.Rejected.Count > 0)
                 _log.LogWarning("{File}: {Count} rows quarantined in {Report} (first: line {Line}, {Reason})",

@@ -10,11 +10,15 @@ public sealed record CollectorMetrics
     public long SamplesPerSecond { get; init; }
     public long SamplesTotal { get; init; }
 
-    /// <summary>Samples taken more than half a period after their deadline.</summary>
+    /// <summary>Samples taken more than half a period after their deadline, all sensors (<see cref="PerSensor"/> has each).</summary>
     public long LateSamples { get; init; }
 
-    /// <summary>Samples never taken because the loop fell a whole period or more behind.</summary>
+    /// <summary>Samples never taken, all sensors: polled deadlines skipped while the loop was a whole period or more behind, and
+    /// gaps in hardware-timed sensors' timestamps (<see cref="PerSensor"/> has each).</summary>
     public long MissedSamples { get; init; }
+
+    /// <summary>Per sampled sensor (polled and hardware-timed; not CSV folders): samples, late, missed, read errors.</summary>
+    public IReadOnlyList<SensorMetrics> PerSensor { get; init; } = [];
     public double LatenessP50Micros { get; init; }
     public double LatenessP99Micros { get; init; }
     public double LatenessMaxMicros { get; init; }
@@ -59,5 +63,6 @@ public sealed record CollectorMetrics
         $"lateness p50={LatenessP50Micros:F0}µs p99={LatenessP99Micros:F0}µs max={LatenessMaxMicros:F0}µs " +
         $"queue={QueueEvents} events/{QueueBytes} B pending={PendingTransactions} backlog={BacklogAgeSeconds:F1}s " +
         $"rejected={RejectedSamples} dropped={DroppedSamples} damage-lost={QueueDamageLostSamples} committed={CommittedTransactions} txns/{CommittedSamples} samples " +
-        $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors} protocol={GatewayProtocol}";
+        $"gateway={(GatewayAvailable ? "up" : "down")} errors={GatewayErrors} protocol={GatewayProtocol}" +
+        (PerSensor.Count == 0 ? "" : " per-sensor late/missed: " + string.Join(", ", PerSensor.Select(s => $"{s.SensorId} {s.LateSamples}/{s.MissedSamples}")));
 }

@@ -38,7 +38,17 @@ public sealed class EdgeMeter : IDisposable
         Counter("sensorstream.edge.recovery_reads", "{read}", "Public protocol: recovery reads of the stream from a recorded cut", m => m.RecoveryReads);
         Gauge("sensorstream.edge.last_recovery_read", "ms", "Public protocol: duration of the last recovery read", m => m.LastRecoveryReadMillis);
         Counter("sensorstream.edge.gateway_errors", "{error}", "Failed gateway attempts (each followed by a back-off)", m => m.GatewayErrors);
+        PerSensor("sensorstream.edge.sensor.samples", "{sample}", "Samples recorded, per sensor", s => s.Samples);
+        PerSensor("sensorstream.edge.sensor.late_samples", "{sample}", "Samples read more than half a period late, per sensor", s => s.LateSamples);
+        PerSensor("sensorstream.edge.sensor.missed_samples", "{sample}", "Samples never taken (deadlines skipped or timestamp gaps), per sensor", s => s.MissedSamples);
+        PerSensor("sensorstream.edge.sensor.read_errors", "{error}", "Failed reads, per sensor", s => s.ReadErrors);
     }
+
+    /// <summary>A counter with one measurement per sensor, labelled <c>sensor</c>.</summary>
+    private void PerSensor(string name, string unit, string description, Func<SensorMetrics, long> value) =>
+        _meter.CreateObservableCounter(name,
+            () => Current().PerSensor.Select(s => new Measurement<long>(value(s), new KeyValuePair<string, object?>("sensor", s.SensorId))),
+            unit, description);
 
     private CollectorMetrics Current()
     {

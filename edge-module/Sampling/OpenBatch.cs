@@ -9,7 +9,8 @@ namespace SensorStream.EdgeModule.Sampling;
 /// </summary>
 internal sealed class OpenBatch
 {
-    private readonly ISensor _sensor;
+    private readonly ISensorSource _sensor;
+    private readonly SensorShape _shape;
     private readonly int _capacity;
     private long[] _timestamps;
     private long[][] _longs;
@@ -17,17 +18,26 @@ internal sealed class OpenBatch
     private readonly long[] _longRow;
     private readonly double[] _doubleRow;
 
-    public OpenBatch(ISensor sensor, int capacity, long firstSequence)
+    /// <summary>A batch of a polled sensor, filled by <see cref="TryAdd"/>.</summary>
+    public OpenBatch(ISensor sensor, int capacity, long firstSequence) : this(sensor, sensor.Shape, capacity, firstSequence) { }
+
+    /// <summary>A batch of any source with the given shape, filled by <see cref="Append"/>.</summary>
+    public OpenBatch(ISensorSource sensor, SensorShape shape, int capacity, long firstSequence)
     {
         _sensor = sensor;
+        _shape = shape;
         _capacity = capacity;
         NextSequence = firstSequence;
-        _longRow = new long[sensor.Shape.LongColumns.Count];
-        _doubleRow = new double[sensor.Shape.DoubleColumns.Count];
+        _longRow = new long[shape.LongColumns.Count];
+        _doubleRow = new double[shape.DoubleColumns.Count];
         (_timestamps, _longs, _doubles) = Allocate();
     }
 
-    public ISensor Sensor => _sensor;
+    /// <summary>The polled sensor (only for a batch made from one).</summary>
+    public ISensor Sensor => (ISensor)_sensor;
+
+    /// <summary>Free rows before the batch is full.</summary>
+    public int Room => _capacity - Count;
 
     public int Count { get; private set; }
 
@@ -47,21 +57,27 @@ internal sealed class OpenBatch
     {
         try
         {
-            _sensor.Read(NextSequence, _longRow, _doubleRow);
+            Sensor.Read(NextSequence, _longRow, _doubleRow);
         }
         catch (Exception e)
         {
             error = e;
             return false;
         }
-        if (Count == 0) OpenedAtNanos = monotonicNanos;
-        _timestamps[Count] = timestampNanos;
-        for (var c = 0; c < _longRow.Length; c++) _longs[c][Count] = _longRow[c];
-        for (var c = 0; c < _doubleRow.Length; c++) _doubles[c][Count] = _doubleRow[c];
-        Count++;
-        NextSequence++;
+        Append(timestampNanos, monotonicNanos, _longRow, _doubleRow);
         error = null;
         return true;
+    }
+
+    /// <summary>Adds one sample (the batch must not be full): its time (Unix ns), the monotonic time it was taken, its values.</summary>
+    public void Append(long timestampNanos, long monotonicNanos, ReadOnlySpan<long> longs, ReadOnlySpan<double> doubles)
+    {
+        if (Count == 0) OpenedAtNanos = monotonicNanos;
+        _timestamps[Count] = timestampNanos;
+        for (var c = 0; c < longs.Length; c++) _longs[c][Count] = longs[c];
+        for (var c = 0; c < doubles.Length; c++) _doubles[c][Count] = doubles[c];
+        Count++;
+        NextSequence++;
     }
 
     public SampleBatch TakeBatch()
@@ -69,7 +85,7 @@ internal sealed class OpenBatch
         var n = Count;
         var batch = new SampleBatch(_sensor.SensorId, NextSequence - n, Trim(_timestamps, n));
         if (SensorSchemas.Of(_sensor) is { } schema) batch.WithSchema(schema);
-        var shape = _sensor.Shape;
+        var shape = _shape;
         foreach (var (name, value) in shape.Scalars) batch.WithScalar(name, value);
         for (var c = 0; c < _longs.Length; c++) batch.WithColumn(shape.LongColumns[c], Trim(_longs[c], n));
         for (var c = 0; c < _doubles.Length; c++) batch.WithColumn(shape.DoubleColumns[c], Trim(_doubles[c], n));
@@ -82,6 +98,6 @@ internal sealed class OpenBatch
 
     private (long[], long[][], double[][]) Allocate() => (
         new long[_capacity],
-        _sensor.Shape.LongColumns.Select(_ => new long[_capacity]).ToArray(),
-        _sensor.Shape.DoubleColumns.Select(_ => new double[_capacity]).ToArray());
+        _shape.LongColumns.Select(_ => new long[_capacity]).ToArray(),
+        _shape.DoubleColumns.Select(_ => new double[_capacity]).ToArray());
 }

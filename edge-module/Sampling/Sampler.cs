@@ -9,6 +9,10 @@ namespace SensorStream.EdgeModule.Sampling;
 /// reads every sensor at the same deadline, measures lateness, skips (and counts) deadlines it fell a whole
 /// period behind on, and hands each full batch — or an open batch older than the flush interval — to
 /// <c>emit</c>. It never waits on anything downstream: <c>emit</c> must not block.
+/// <para>Late wake-up policy (README "Sampling"): a polled register holds only its present value, so a deadline the loop
+/// wakes up for late is still served — each sensor is read once, stamped with the true time of its own read (not the
+/// deadline), and counted late per sensor when that read is more than half a period after the deadline; deadlines
+/// that passed entirely are counted missed for every sensor of the loop and never filled with invented values.</para>
 /// </summary>
 public sealed class Sampler : IDisposable
 {
@@ -17,9 +21,7 @@ public sealed class Sampler : IDisposable
     private readonly Action<SampleBatch> _emit;
     private readonly ILogger _log;
     private readonly Thread _thread;
-    private volatile bool _stopping;
-    private volatile TaskCompletionSource? _flushRequest;
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly LoopControl _control = new();
 
     /// <param name="nextSequences">Per sensor id, the sequence its next sample gets (from the queue: last durable + 1).</param>
     public Sampler(SamplerOptions options, IReadOnlyList<ISensor> sensors, IReadOnlyDictionary<string, long> nextSequences,
@@ -29,6 +31,7 @@ public sealed class Sampler : IDisposable
         _emit = emit;
         _log = log;
         _batches = sensors.Select(s => new OpenBatch(s, options.BatchSize, nextSequences.GetValueOrDefault(s.SensorId))).ToArray();
+        SensorStats = sensors.Select(s => new SensorStats(s.SensorId)).ToArray();
         _thread = new Thread(Run) { IsBackground = true, Name = $"sampler-{options.RateHz}Hz", Priority = ThreadPriority.Highest };
     }
 
@@ -42,25 +45,18 @@ public sealed class Sampler : IDisposable
     /// </summary>
     public long LowWaterNanos => Volatile.Read(ref _lowWater);
 
+    /// <summary>Per sensor, in the order given: samples, late, missed, read errors.</summary>
+    public IReadOnlyList<SensorStats> SensorStats { get; }
+
     public int SensorCount => _batches.Length;
 
     public void Start() => _thread.Start();
 
     /// <summary>Emits every open batch at the next deadline; completes once they are handed over.</summary>
-    public Task FlushAsync()
-    {
-        var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var previous = Interlocked.Exchange(ref _flushRequest, request);
-        previous?.TrySetResult();
-        return _stopped.Task.IsCompleted ? Task.CompletedTask : request.Task;
-    }
+    public Task FlushAsync() => _control.RequestFlush();
 
     /// <summary>Stops at the next deadline, emitting the open batches (clean shutdown keeps every sample taken).</summary>
-    public Task StopAsync()
-    {
-        _stopping = true;
-        return _stopped.Task;
-    }
+    public Task StopAsync() => _control.RequestStop();
 
     private void Run()
     {
@@ -77,8 +73,7 @@ public sealed class Sampler : IDisposable
         finally
         {
             EmitOpenBatches();
-            Interlocked.Exchange(ref _flushRequest, null)?.TrySetResult();
-            _stopped.TrySetResult();
+            _control.Stopped();
         }
     }
 
@@ -91,7 +86,7 @@ public sealed class Sampler : IDisposable
         var deadline = MonotonicClock.NowNanos() + period;
         var secondEnds = deadline + 1_000_000_000;
         long samplesThisSecond = 0;
-        while (!_stopping)
+        while (!_control.Stopping)
         {
             MonotonicClock.SleepUntil(deadline, spin);
             var now = MonotonicClock.NowNanos();
@@ -101,6 +96,7 @@ public sealed class Sampler : IDisposable
                 // A whole period or more behind: those deadlines are gone; count them and serve the latest one.
                 var skipped = lateness / period;
                 Stats.AddMissed(skipped);
+                foreach (var sensor in SensorStats) sensor.AddMissed(skipped);
                 deadline += skipped * period;
                 lateness = now - deadline;
             }
@@ -108,16 +104,28 @@ public sealed class Sampler : IDisposable
             if (lateness > _options.LateThresholdNanos) Stats.AddLate();
             Stats.AddTick();
 
-            var timestamp = epochOffset + now;
-            var low = timestamp;
+            // Every read of this tick is at or after `now`; published before the reads (the writer's event time).
+            var low = epochOffset + now;
             foreach (var batch in _batches)
                 if (batch.Count > 0) low = Math.Min(low, batch.FirstTimestampNanos);
             Volatile.Write(ref _lowWater, low);
             var taken = 0;
-            foreach (var batch in _batches)
+            for (var i = 0; i < _batches.Length; i++)
             {
-                if (batch.TryAdd(timestamp, now, out var error)) taken++;
-                else ReportReadError(batch.Sensor, error!);
+                // Each sensor's own read time: a slow read of one sensor makes the next one late, and says so.
+                var readAt = i == 0 ? now : MonotonicClock.NowNanos();
+                var batch = _batches[i];
+                var stats = SensorStats[i];
+                stats.RecordLateness(readAt - deadline, _options.LateThresholdNanos);
+                if (batch.TryAdd(epochOffset + readAt, readAt, out var error))
+                {
+                    taken++;
+                    stats.AddSamples(1);
+                }
+                else
+                {
+                    ReportReadError(batch.Sensor, stats, error!);
+                }
                 if (batch.IsFull) _emit(batch.TakeBatch());
             }
             Stats.AddSamples(taken);
@@ -129,7 +137,7 @@ public sealed class Sampler : IDisposable
                 while (secondEnds <= now) secondEnds += 1_000_000_000;
             }
 
-            if (Interlocked.Exchange(ref _flushRequest, null) is { } flush)
+            if (_control.TakeFlushRequest() is { } flush)
             {
                 EmitOpenBatches();
                 flush.TrySetResult();
@@ -149,18 +157,19 @@ public sealed class Sampler : IDisposable
             if (batch.Count > 0) _emit(batch.TakeBatch());
     }
 
-    private void ReportReadError(ISensor sensor, Exception error)
+    private void ReportReadError(ISensor sensor, SensorStats stats, Exception error)
     {
         Stats.AddReadError();
-        // One line per power of two keeps a failing sensor visible without flooding the log at 1 kHz.
-        var n = Stats.ReadErrors;
+        stats.AddReadError();
+        // One line per power of two of this sensor's failures keeps it visible without flooding the log at 1 kHz.
+        var n = stats.ReadErrors;
         if ((n & (n - 1)) == 0)
             _log.LogWarning("Sensor {Sensor} read failed ({Count} failures so far): {Error}", sensor.SensorId, n, error.Message);
     }
 
     public void Dispose()
     {
-        _stopping = true;
+        _ = _control.RequestStop();
         if (_thread.IsAlive) _thread.Join(TimeSpan.FromSeconds(5));
     }
 }

@@ -4,11 +4,8 @@ namespace SensorStream.EdgeModule.Sensors;
 /// The plug-in point for a sampled sensor. The sampler calls <see cref="Read"/> once per deadline on its
 /// dedicated thread, for every sensor of that rate, so a read must be quick and must not block.
 /// </summary>
-public interface ISensor : IDisposable
+public interface ISensor : ISensorSource
 {
-    /// <summary>Routing key and <c>SensorId</c> of every event this sensor produces.</summary>
-    string SensorId { get; }
-
     /// <summary>The columns one sample fills and the scalars every event carries.</summary>
     SensorShape Shape { get; }
 

@@ -16,14 +16,14 @@ public interface IEventTimeSource
 }
 
 /// <summary>
-/// The collector's event time: the lowest of (1) the sampler's low water — the time of its current tick or the first
-/// sample of a batch it still holds, read first — (2) every sample of the events still queued after the commit, read
+/// The collector's event time: the lowest of (1) the samplers' low water — the time of the polled sampler's current
+/// tick, the first sample of a batch a sampler still holds, a hardware-timed sampler's next kernel timestamp — read first — (2) every sample of the events still queued after the commit, read
 /// once everything the sampler handed over before (1) is stored, so no batch is between the two and missed; and the
 /// wall clock when there is no sampler (a CSV-only collector). CSV rows not yet read from their files are not covered:
 /// rows older than this time arrive late (functions/README.md, "Late data"). Null (the coordinator then repeats its
 /// previous time) when the queue writer has not stored the handed-over batches within <see cref="MaxStoreWait"/>.
 /// </summary>
-public sealed class CollectorEventTime(Sampler? sampler, QueueWriter writer, EventQueue queue) : IEventTimeSource
+public sealed class CollectorEventTime(Func<long?> samplersLowWater, QueueWriter writer, EventQueue queue) : IEventTimeSource
 {
     /// <summary>Most queued events looked at per commit; above it the previous time is repeated (see <see cref="TransactionCoordinator"/>).</summary>
     public const int MaxEventsScanned = 200;
@@ -33,7 +33,7 @@ public sealed class CollectorEventTime(Sampler? sampler, QueueWriter writer, Eve
 
     public async Task<long?> LowestTimeAsync(long committedThroughId, CancellationToken ct)
     {
-        var low = sampler?.LowWaterNanos ?? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        var low = samplersLowWater() ?? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
         try
         {
             await writer.WhenStoredAsync().WaitAsync(MaxStoreWait, ct).ConfigureAwait(false);

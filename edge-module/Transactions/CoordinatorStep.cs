@@ -1,6 +1,6 @@
 namespace SensorStream.EdgeModule.Transactions;
 
-/// <summary>The points of the two-phase commit where a crash or a fault can be injected (tests).</summary>
+/// <summary>The points of the two-phase commit (and of the CSV import feeding it) where a crash or a fault can be injected (tests).</summary>
 public enum CoordinatorStep
 {
     AfterBegin,
@@ -10,6 +10,8 @@ public enum CoordinatorStep
     AfterDelete,
     /// <summary>Recovery: an aborted/unknown transaction's events were written to a new transaction and the pending row replaced.</summary>
     AfterRewrite,
+    /// <summary>CSV import: one part of a file (its events and the file's resume position, one SQL transaction) was queued.</summary>
+    AfterCsvPart,
 }
 
 /// <summary>Called at every <see cref="CoordinatorStep"/>; the default does nothing.</summary>

@@ -20,6 +20,6 @@ public static class CollectorLimits
     /// <summary>Most samples per event (<c>--batch</c>): the worst-case event must fit <see cref="SampleBatchJson.MaxEventBytes"/> (5,761).</summary>
     public const int MaxBatch = SampleBatchJson.MaxEventBytes / (WorstCaseColumns * WorstCaseBytesPerValue);
 
-    /// <summary>The sensor kinds a <c>--sensor kind:arguments</c> spec may name.</summary>
-    public static readonly IReadOnlyList<string> SensorKinds = ["synthetic", "nic", "mpu6050", "lis3dh", "adxl345", "csv"];
+    /// <summary>The sensor kinds a <c>--sensor kind:arguments</c> spec may name (the names of <see cref="Configuration.SensorKinds.All"/>).</summary>
+    public static readonly IReadOnlyList<string> SensorKinds = Configuration.SensorKinds.All.Select(k => k.Name).ToArray();
 }

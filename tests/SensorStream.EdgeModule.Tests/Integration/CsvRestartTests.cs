@@ -1,7 +1,9 @@
 using System.Text;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.EdgeModule.Transactions;
 using SensorStream.Streams.Naming;
 using SensorStream.Testing;
+using Xunit.Abstractions;
 
 namespace SensorStream.EdgeModule.Tests.Integration;
 
@@ -10,15 +12,11 @@ namespace SensorStream.EdgeModule.Tests.Integration;
 /// flows in parts), restart it, and prove every row is in the stream exactly once.
 /// </summary>
 [Collection(GatewayCollection.Name)]
-public sealed class CsvRestartTests
+public sealed class CsvRestartTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
-    // Skipped until its first phase is deterministic: with a gateway the whole file can flow before the kill on a fast
-    // machine, and without one the importer's "waiting for room" line did not appear within 60 s in a loaded CI run
-    // (why is not yet known). The resume-after-restart rule itself is tested without timing in
-    // CsvFieldTests.A_restart_in_the_middle_of_a_file_resumes_after_the_last_durable_part.
-    [Fact(Skip = "kill point not yet deterministic: see the comment above")]
+    [Fact]
     public async Task A_restart_in_the_middle_of_a_large_file_imports_every_row_exactly_once()
     {
         const int rows = 10_000;
@@ -31,25 +29,24 @@ public sealed class CsvRestartTests
         var stream = new StreamName("edge", "csv-restart");
         var db = dir.File("queue.db");
         string[] csv = ["--sensor", "csv:" + input, "--csv-stable-time", "1ms", "--csv-poll-interval", "50ms", "--max-queue-mb", "0.1"];
-
-        // First run with no gateway listening: the importer queues the first part (sized to the 0.1 MB queue, far less
-        // than the file) with its resume position and then waits for room, so the kill lands mid-file whatever the
-        // machine's speed (with a gateway the whole file could flow before a kill on a fast machine).
-        using (var first = CollectorProcess.Start(EdgeArgs.For(new Uri("http://127.0.0.1:9"), stream.Stream, db, extra: csv)))
-        {
-            await Poll.UntilAsync(() =>
-            {
-                if (first.HasExited) throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{first.Output}");
-                return Task.FromResult(first.OutputLines.Any(l => l.Contains("waiting for room in the queue")));
-            }, Timeout, "the first part of big.csv queued");
-            first.Kill();
-            Assert.Equal(137, await first.WaitForExitAsync(Timeout));
-        }
-        Assert.True(File.Exists(Path.Combine(input, "big.csv")), "the whole file was imported before the kill: the test proves nothing");
-        Assert.InRange(QueueFile.Inspect(db).Next.GetValueOrDefault("csv-in"), 1, rows - 1);
-
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
-        using (var second = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db, extra: csv)))
+        output.WriteLine($"gateway up at {clock.Elapsed.TotalSeconds:F1} s");
+
+        // The kill point is deterministic: the collector SIGKILLs itself right after the importer's first part (events and
+        // resume position, one SQL transaction; at most the 0.1 MB queue, far less than the 260 KB file) is queued.
+        using (var first = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db, batch: 1000, txnMaxEvents: 100, extra: csv),
+                   new Dictionary<string, string> { [CrashPoints.EnvironmentVariable] = "after-csv-part:1" }))
+        {
+            Assert.Equal(137, await first.WaitForExitAsync(Timeout));
+            output.WriteLine($"first collector killed itself at {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.Contains(first.OutputLines, l => l.Contains("killing the process at AfterCsvPart"));
+        }
+        Assert.True(File.Exists(Path.Combine(input, "big.csv")), "the file is still in the folder: the kill was mid-file");
+        var queued = QueueFile.Inspect(db).Next.GetValueOrDefault("csv-in");
+        Assert.InRange(queued, 1, rows - 1);
+
+        using (var second = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db, batch: 1000, txnMaxEvents: 100, extra: csv)))
         {
             try
             {
@@ -63,8 +60,10 @@ public sealed class CsvRestartTests
             {
                 throw new Xunit.Sdk.XunitException($"{e.Message}; collector output:{Environment.NewLine}{second.Output}");
             }
+            output.WriteLine($"every row in the stream at {clock.Elapsed.TotalSeconds:F1} s");
             Assert.Equal(0, await second.TerminateAsync(Timeout));
-            Assert.Contains(second.OutputLines, l => l.Contains("resuming after record"));
+            output.WriteLine($"second collector stopped at {clock.Elapsed.TotalSeconds:F1} s");
+            Assert.Contains(second.OutputLines, l => l.Contains("resuming after record") && l.Contains($"({queued} rows already queued)"));
         }
 
         var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using SensorStream.EdgeModule.Tests.Support;
 using SensorStream.Streams.Naming;
 using SensorStream.Testing;
@@ -73,11 +74,14 @@ public sealed class DoneWhenTests(ITestOutputHelper output)
                     {
                         try { metrics = await http.GetStringAsync($"http://localhost:{metricsPort}/metrics"); }
                         catch (HttpRequestException) { return false; }
-                        return metrics.Contains("sensorstream_edge_samples_total");
+                        // Every asserted metric, and the protocol once the coordinator's first cycle has met the gateway: on a
+                        // loaded host the endpoint can serve before that cycle ran (public_protocol still 0).
+                        return metrics.Contains("sensorstream_edge_samples_total") && metrics.Contains("sensorstream_edge_committed_transactions_total") &&
+                               Regex.IsMatch(metrics, ProtocolPattern(mode));
                     }, Timeout, "the metrics endpoint serving the collector's meter");
                     Assert.Contains("sensorstream_edge_committed_transactions_total", metrics);
                     Assert.Contains("sensorstream_edge_queue_bytes", metrics);
-                    Assert.Matches($@"(?m)^sensorstream_edge_public_protocol(\{{[^}}]*\}})? {(mode == GatewayModes.Public ? 1 : 0)}( |$)", metrics);
+                    Assert.Matches(ProtocolPattern(mode), metrics);
                 }
                 Assert.Equal(0, await collector.TerminateAsync(Timeout));
             }
@@ -93,4 +97,7 @@ public sealed class DoneWhenTests(ITestOutputHelper output)
             await gateway.DisposeAsync();
         }
     }
+
+    private static string ProtocolPattern(string mode) =>
+        $@"(?m)^sensorstream_edge_public_protocol(\{{[^}}]*\}})? {(mode == GatewayModes.Public ? 1 : 0)}( |$)";
 }

@@ -44,8 +44,18 @@ public sealed class SamplerTests
             Assert.All(mine.SkipLast(1), b => Assert.Equal(50, b.Count));
             Assert.Equal(sampler.Stats.Samples, batches.Sum(b => (long)b.Count));
         }
-        // Both sensors are read at the same deadlines: their timestamps are identical.
-        Assert.Equal(batches.Where(b => b.SensorId == "a").SelectMany(b => b.TimestampNanos), batches.Where(b => b.SensorId == "b").SelectMany(b => b.TimestampNanos));
+        // Both sensors are read at the same deadlines, one after the other, each stamped with its own read time:
+        // b's sample k is taken after a's sample k and before a's sample k + 1.
+        var a = batches.Where(b => b.SensorId == "a").SelectMany(b => b.TimestampNanos).ToArray();
+        var b = batches.Where(b => b.SensorId == "b").SelectMany(b => b.TimestampNanos).ToArray();
+        Assert.Equal(a.Length, b.Length);
+        for (var k = 0; k < a.Length; k++)
+        {
+            Assert.True(b[k] >= a[k], $"b's sample {k} is read after a's");
+            if (k + 1 < a.Length) Assert.True(b[k] < a[k + 1], $"b's sample {k} is read before a's sample {k + 1}");
+        }
+        Assert.Equal(sampler.Stats.Samples, sampler.SensorStats.Sum(s => s.Samples));
+        Assert.All(sampler.SensorStats, s => Assert.Equal(sampler.Stats.MissedTicks, s.Missed));
     }
 
     [Fact]
@@ -88,6 +98,27 @@ public sealed class SamplerTests
     }
 
     [Fact]
+    public async Task Lateness_is_per_sensor_a_slow_read_makes_the_next_sensor_late_and_its_timestamp_is_its_own_read_time()
+    {
+        // At 1 kHz the slow sensor's read takes 0.7 ms: the sensor read after it is always more than half a period late.
+        var (sampler, batches) = Start(new SamplerOptions { RateHz = 1000, BatchSize = 100, FlushInterval = TimeSpan.FromMinutes(1) },
+            new Dictionary<string, long>(), new SlowSensor("slow", TimeSpan.FromMilliseconds(0.7)), new SyntheticSensor("next"));
+        await Poll.UntilAsync(() => batches.Count(b => b.SensorId == "next") >= 2, TimeSpan.FromSeconds(20), "two batches of the sensor read second");
+        await sampler.StopAsync();
+        sampler.Dispose();
+
+        var slow = sampler.SensorStats.Single(s => s.SensorId == "slow");
+        var next = sampler.SensorStats.Single(s => s.SensorId == "next");
+        Assert.Equal(next.Samples, next.Late);
+        Assert.True(slow.Late <= next.Late);
+        Assert.Equal(slow.Missed, next.Missed); // a skipped deadline is missed by every sensor of the loop
+        Assert.True(next.MaxLatenessNanos >= 700_000);
+        var slowTimes = batches.Where(b => b.SensorId == "slow").SelectMany(b => b.TimestampNanos).ToArray();
+        var nextTimes = batches.Where(b => b.SensorId == "next").SelectMany(b => b.TimestampNanos).ToArray();
+        for (var k = 0; k < nextTimes.Length; k++) Assert.True(nextTimes[k] - slowTimes[k] >= 700_000, $"sample {k} of 'next' is stamped at its own read");
+    }
+
+    [Fact]
     public void Histogram_quantiles_follow_recorded_values()
     {
         var h = new LatencyHistogram();
@@ -99,6 +130,21 @@ public sealed class SamplerTests
         h.Record(50_000_000); // 50 ms lands in a coarse bucket
         Assert.Equal(50_000_000, h.MaxNanos);
         Assert.Equal(50_000_000, h.QuantileNanos(1.0));
+    }
+
+    private sealed class SlowSensor(string id, TimeSpan readTime) : ISensor
+    {
+        public string SensorId => id;
+        public SensorShape Shape { get; } = new([], ["V"], []);
+
+        public void Read(long sequence, Span<long> longs, Span<double> doubles)
+        {
+            var until = System.Diagnostics.Stopwatch.GetTimestamp() + (long)(readTime.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+            while (System.Diagnostics.Stopwatch.GetTimestamp() < until) Thread.SpinWait(10); // a slow bus transfer
+            doubles[0] = sequence;
+        }
+
+        public void Dispose() { }
     }
 
     private sealed class FailingSensor : ISensor

@@ -3,11 +3,9 @@ using SensorStream.EdgeModule.Sensors;
 
 namespace SensorStream.EdgeModule.Tests.Sensors;
 
-/// <summary>The real Iot.Device.Bindings drivers against emulated register maps: values arrive in m/s².</summary>
-public sealed class I2cSensorTests
+/// <summary>The real Iot.Device.Bindings MPU6050 driver against an emulated register map: values arrive in m/s².</summary>
+public sealed class Mpu6050SensorTests
 {
-    private const double G = 9.80665;
-
     [Fact]
     public void Mpu6050_reads_acceleration_in_metres_per_second_squared()
     {
@@ -36,35 +34,6 @@ public sealed class I2cSensorTests
         Assert.Equal(9.807, values[0], 3);
         Assert.Equal(-9.807 / 2, values[1], 3);
         Assert.Equal(0, values[2], 3);
-    }
-
-    [Fact]
-    public void Lis3dh_reads_g_and_reports_metres_per_second_squared()
-    {
-        var chip = new EmulatedI2cDevice(1, 0x18, registerMask: 0x7F);
-        chip.Registers[0x0F] = 0x33; // WHO_AM_I
-        // ±2 g full scale over the 16-bit left-justified register: the binding maps 1 g to 16384.
-        chip.SetInt16LittleEndian(0x28, 16384);
-        chip.SetInt16LittleEndian(0x2A, -8192);
-        chip.SetInt16LittleEndian(0x2C, 0);
-        var factory = new SensorFactory { OpenI2c = _ => chip };
-
-        using var sensor = factory.Create(SensorSpec.Parse("lis3dh:1:0x18"));
-        var values = new double[3];
-        sensor.Read(0, [], values);
-
-        Assert.Equal("lis3dh-1-18", sensor.SensorId);
-        Assert.Equal(G, values[0], 2);
-        Assert.Equal(-G / 2, values[1], 2);
-        Assert.Equal(0, values[2], 3);
-    }
-
-    [Fact]
-    public void Adxl345_spec_explains_that_the_binding_is_spi_only()
-    {
-        var e = Assert.Throws<NotSupportedException>(() => new SensorFactory().Create(SensorSpec.Parse("adxl345:1:0x53")));
-        Assert.Contains("SPI-only", e.Message);
-        Assert.Contains("mpu6050", e.Message);
     }
 
     [Theory]

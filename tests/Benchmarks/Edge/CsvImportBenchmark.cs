@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using nietras.SeparatedValues;
+using SensorStream.EdgeModule.Import;
+using SensorStream.EdgeModule.Queue;
+using SensorStream.Testing;
+
+namespace SensorStream.Benchmarks.Edge;
+
+/// <summary>
+/// <c>edge csv [--mb N]</c>: the CSV importer (Sep parse, rows → events, one SQL transaction per part with the resume
+/// position) in rows/s against a raw Sep parse of the same file (every field parsed as a number, nothing kept), and the
+/// real collector process's resident memory while it imports the file (VmRSS sampled every 100 ms; VmHWM at the end).
+/// </summary>
+internal static class CsvImportBenchmark
+{
+    private const int Columns = 3;
+
+    public static void Run(int megabytes)
+    {
+        var dir = Directory.CreateTempSubdirectory("edge-bench-csv").FullName;
+        try
+        {
+            var source = Path.Combine(dir, "source.csv");
+            var rows = Generate(source, megabytes * 1024L * 1024);
+            Console.WriteLine($"== edge CSV import: {megabytes} MiB, {rows:N0} rows of TimestampNanos + {Columns} doubles");
+            var raw = RawSep(source, rows);
+            var import = Import(dir, source, rows);
+            Console.WriteLine($"  raw Sep parse: {raw:N0} rows/s");
+            Console.WriteLine($"  CsvDirectoryImporter into the SQLite queue: {import:N0} rows/s");
+            Console.WriteLine($"  → ratio import/raw = {import / raw:F2} (goal ≥ 0.8)");
+            var (baseline, peak, hwm, seconds) = CollectorRss(dir, source);
+            Console.WriteLine($"  collector process importing it: RSS {baseline / 1024.0:F0} MiB before the file, peak {peak / 1024.0:F0} MiB while importing " +
+                              $"(VmHWM {hwm / 1024.0:F0} MiB), {seconds:F1} s (goal: flat, < 150 MB)");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static long Generate(string path, long bytes)
+    {
+        using var writer = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 20);
+        writer.Write("TimestampNanos,A,B,C\n");
+        long rows = 0;
+        var line = new StringBuilder();
+        while (writer.BaseStream.Length < bytes)
+        {
+            for (var i = 0; i < 1000; i++, rows++)
+            {
+                line.Clear().Append(1_764_460_800_000_000_000L + rows * 1_000_000).Append(',')
+                    .Append((rows % 1000 / 7.0).ToString("R", CultureInfo.InvariantCulture)).Append(',')
+                    .Append(rows).Append(',').Append(-rows * 0.5).Append('\n');
+                writer.Write(line);
+            }
+            writer.Flush();
+        }
+        return rows;
+    }
+
+    private static double RawSep(string path, long expected)
+    {
+        var clock = Stopwatch.StartNew();
+        long rows = 0;
+        double sum = 0;
+        using (var reader = Sep.New(',').Reader(o => o with { Unescape = true, Trim = SepTrim.Outer }).FromFile(path))
+        {
+            foreach (var row in reader)
+            {
+                sum += long.Parse(row[0].Span, CultureInfo.InvariantCulture) & 1;
+                for (var c = 1; c <= Columns; c++) sum += double.Parse(row[c].Span, CultureInfo.InvariantCulture);
+                rows++;
+            }
+        }
+        var rate = rows / clock.Elapsed.TotalSeconds;
+        if (rows != expected || double.IsNaN(sum)) throw new InvalidOperationException($"raw parse read {rows} rows, expected {expected}");
+        return rate;
+    }
+
+    private static double Import(string dir, string source, long rows)
+    {
+        var input = Directory.CreateDirectory(Path.Combine(dir, "in")).FullName;
+        File.Copy(source, Path.Combine(input, "data.csv"));
+        using var queue = EventQueue.Open(Path.Combine(dir, "import.db"), new QueueOptions { MaxBytes = 64L << 30 }, NullLogger.Instance);
+        var importer = new CsvDirectoryImporter(input, queue, 1000, TimeSpan.FromMilliseconds(1), NullLogger.Instance);
+        var clock = Stopwatch.StartNew();
+        while (importer.FilesImported == 0) importer.ScanOnce();
+        var rate = rows / clock.Elapsed.TotalSeconds;
+        var queued = queue.NextSequences().GetValueOrDefault(importer.SensorId);
+        if (queued != rows) throw new InvalidOperationException($"imported {queued} rows, expected {rows}");
+        return rate;
+    }
+
+    /// <summary>The real collector (no gateway: the queue takes the whole file) importing the file; RSS in KiB.</summary>
+    private static (long Baseline, long Peak, long Hwm, double Seconds) CollectorRss(string dir, string source)
+    {
+        var input = Directory.CreateDirectory(Path.Combine(dir, "collector-in")).FullName;
+        var dll = Path.Combine(RepoPaths.Root, "edge-module", "bin", "Release", "net10.0", "SensorStream.EdgeModule.dll");
+        if (!File.Exists(dll)) dll = Path.Combine(RepoPaths.Root, "edge-module", "bin", "Debug", "net10.0", "SensorStream.EdgeModule.dll");
+        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { dll, "--gateway", "http://127.0.0.1:9", "--scope", "bench", "--stream", "csv", "--db", Path.Combine(dir, "collector.db"),
+                     "--sensor", "csv:" + input, "--csv-stable-time", "1ms", "--csv-poll-interval", "50ms", "--max-queue-mb", "65536", "--metrics-interval", "0" })
+            info.ArgumentList.Add(a);
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Thread.Sleep(3000); // let the collector start and settle before the file arrives
+            var baseline = Status(process.Id, "VmRSS:");
+            File.Copy(source, Path.Combine(input, ".data.csv"));
+            File.Move(Path.Combine(input, ".data.csv"), Path.Combine(input, "data.csv"));
+            var clock = Stopwatch.StartNew();
+            long peak = baseline;
+            var done = Path.Combine(input, "completed", "data.csv");
+            while (!File.Exists(done) && clock.Elapsed < TimeSpan.FromMinutes(10) && !process.HasExited)
+            {
+                peak = Math.Max(peak, Status(process.Id, "VmRSS:"));
+                Thread.Sleep(100);
+            }
+            return (baseline, peak, Status(process.Id, "VmHWM:"), clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill();
+        }
+    }
+
+    private static long Status(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        return 0;
+    }
+}

@@ -74,10 +74,12 @@ public static class SettingsReader
         return typed;
     }
 
-    /// <summary><see cref="Raw"/> then <see cref="Parse"/>, in the group's order.</summary>
+    /// <summary><see cref="Raw"/> then <see cref="Parse"/>, in the group's order; a setting given nowhere takes its <see cref="Setting.Default"/> (when it has one).</summary>
     public static Dictionary<string, object> Read(SettingsGroup group, params IConfiguration[] lowToHigh)
     {
         var raw = Raw(group, lowToHigh);
+        foreach (var setting in group.All)
+            if (!raw.ContainsKey(setting) && setting.Default is { } fallback && !setting.TwinOnly) raw[setting] = [fallback];
         return Parse(group.All.Where(raw.ContainsKey).ToDictionary(s => s, s => raw[s]));
     }
 }

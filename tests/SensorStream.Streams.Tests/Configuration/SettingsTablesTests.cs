@@ -13,9 +13,10 @@ public sealed class SettingsTablesTests
     public static TheoryData<string, string> Tables => new()
     {
         { CollectorSettings.Group.Name, "edge-module/README.md" },
+        { GatewayServerSettings.Group.Name, "gateway/README.md" },
     };
 
-    private static readonly IReadOnlyDictionary<string, SettingsGroup> Groups = new[] { CollectorSettings.Group }.ToDictionary(g => g.Name);
+    private static readonly IReadOnlyDictionary<string, SettingsGroup> Groups = new[] { CollectorSettings.Group, GatewayServerSettings.Group }.ToDictionary(g => g.Name);
 
     [Theory]
     [MemberData(nameof(Tables))]

@@ -162,8 +162,11 @@ public sealed record Setting
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>How errors name the setting: <c>setting Rate (--rate, SENSORSTREAM_RATE, appsettings SensorStream:Rate)</c>.</summary>
-    public string Describe() =>
-        $"setting {Key} ({string.Join(", ", new[] { Flag, EnvVar, ConfigPath is null ? null : "appsettings " + ConfigPath }.Where(n => n is not null))})";
+    public string Describe()
+    {
+        var names = new[] { Flag, EnvVar == Key ? null : EnvVar, ConfigPath is null || ConfigPath == Key ? null : "appsettings " + ConfigPath }.OfType<string>().ToArray();
+        return names.Length == 0 ? $"setting {Key}" : $"setting {Key} ({string.Join(", ", names)})";
+    }
 
     private TimeSpan ParseDuration(string text)
     {

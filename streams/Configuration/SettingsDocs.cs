@@ -18,7 +18,7 @@ public static class SettingsDocs
             columns.Add(("env var", s => Code(s.EnvVar)));
         columns.Add((group.Section is null ? "setting" : $"appsettings key (`{group.Section}:`)",
             s => s.ConfigPath is null ? "—" : Code(group.Section is not null && s.ConfigPath.StartsWith(group.Section + ":", StringComparison.Ordinal)
-                ? s.ConfigPath[(group.Section.Length + 1)..] : s.ConfigPath) + (s.Type == SettingType.List ? " (array)" : "")));
+                ? s.ConfigPath[(group.Section.Length + 1)..] : s.ConfigPath) + (s.Type == SettingType.List && group.Section is not null ? " (array)" : "")));
         if (group.All.Any(s => s.TwinPath is not null)) columns.Add(("twin property", s => Code(s.TwinPath)));
         columns.Add(("type", TypeText));
         columns.Add(("default", s => s.Secret && s.Default is not null ? "(secret)" : Escape(s.ShownDefault)));
@@ -78,7 +78,7 @@ public static class SettingsDocs
     {
         SettingType.Integer => "integer" + (s.Unit is null || s.Min is not null || s.Max is not null ? "" : $" ({s.Unit})"),
         SettingType.Number => "number" + (s.Unit is null || s.Min is not null || s.Max is not null ? "" : $" ({s.Unit})"),
-        SettingType.Duration => s.BareNumberUnit is null ? "duration (with unit)" : s.BareNumberUnit == TimeSpan.FromMilliseconds(1) ? "duration" : $"duration (bare number: {DurationText.Format(s.BareNumberUnit.Value.TotalMilliseconds)})",
+        SettingType.Duration => s.BareNumberUnit is null ? "duration (with unit)" : s.BareNumberUnit == TimeSpan.FromMilliseconds(1) ? "duration" : s.BareNumberUnit == TimeSpan.FromSeconds(1) ? "duration (bare number: seconds)" : "duration",
         SettingType.Choice => "one of",
         SettingType.Character => "character",
         SettingType.List => "list",

@@ -1,3 +1,5 @@
+using SensorStream.Streams.Configuration.Catalogs;
+
 namespace SensorStream.Cli.Local;
 
 /// <summary>
@@ -7,8 +9,11 @@ namespace SensorStream.Cli.Local;
 /// </summary>
 public static class DataFolder
 {
-    public const string Default = ".sensorstream";
-    public const string EnvironmentVariable = "SENSORSTREAM_DATA_DIR";
+    /// <summary>The default folder (the shared model's <c>DataDir</c> default).</summary>
+    public static string Default => CliSettings.Group["DataDir"].Default!;
+
+    /// <summary>The environment variable that names the folder (the shared model's).</summary>
+    public static string EnvironmentVariable => CliSettings.Group["DataDir"].EnvVar!;
 
     /// <summary>The absolute data folder for a <c>--data-dir</c> value (null when not given).</summary>
     public static string Resolve(string? flag)

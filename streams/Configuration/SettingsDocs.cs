@@ -16,9 +16,10 @@ public static class SettingsDocs
         if (group.All.Any(s => s.Flag is not null)) columns.Add(("flag", s => Code(s.Flag)));
         if (group.All.Any(s => s.EnvVar is not null && s.EnvVar != s.Key))
             columns.Add(("env var", s => Code(s.EnvVar)));
-        columns.Add((group.Section is null ? "setting" : $"appsettings key (`{group.Section}:`)",
-            s => s.ConfigPath is null ? "—" : Code(group.Section is not null && s.ConfigPath.StartsWith(group.Section + ":", StringComparison.Ordinal)
-                ? s.ConfigPath[(group.Section.Length + 1)..] : s.ConfigPath) + (s.Type == SettingType.List && group.Section is not null ? " (array)" : "")));
+        if (group.AppSettings)
+            columns.Add((group.Section is null ? "setting" : $"appsettings key (`{group.Section}:`)",
+                s => s.ConfigPath is null ? "—" : Code(group.Section is not null && s.ConfigPath.StartsWith(group.Section + ":", StringComparison.Ordinal)
+                    ? s.ConfigPath[(group.Section.Length + 1)..] : s.ConfigPath) + (s.Type == SettingType.List && group.Section is not null ? " (array)" : "")));
         if (group.All.Any(s => s.TwinPath is not null)) columns.Add(("twin property", s => Code(s.TwinPath)));
         columns.Add(("type", TypeText));
         columns.Add(("default", s => s.Secret && s.Default is not null ? "(secret)" : Escape(s.ShownDefault)));

@@ -3,7 +3,8 @@ namespace SensorStream.Streams.Configuration;
 /// <summary>
 /// One component's settings (the collector's, the gateway's, the cloud host's, the CLI's): the list of
 /// <see cref="Setting"/>s and the naming rules that fill in what a definition leaves out — the environment variable
-/// from the flag (<c>--max-queue-mb</c> → <c>SENSORSTREAM_MAX_QUEUE_MB</c>) or from the key (app settings), and the
+/// from the flag (<c>--max-queue-mb</c> → <c>SENSORSTREAM_MAX_QUEUE_MB</c>) or from the key (app settings); an empty one
+/// means none — and the
 /// configuration path from the section and the key (<c>SensorStream:MaxQueueMb</c>).
 /// </summary>
 public sealed class SettingsGroup
@@ -13,14 +14,16 @@ public sealed class SettingsGroup
     /// <param name="envPrefix">Prefix of the environment variables made from flags.</param>
     /// <param name="envFromKey">True: a setting without a flag is its own environment variable (Functions app settings).</param>
     /// <param name="settings">The definitions.</param>
-    public SettingsGroup(string name, string? section, string envPrefix, bool envFromKey, IReadOnlyList<Setting> settings)
+    /// <param name="appSettings">False: the component has no appsettings file (the CLI), so no setting has a configuration path.</param>
+    public SettingsGroup(string name, string? section, string envPrefix, bool envFromKey, IReadOnlyList<Setting> settings, bool appSettings = true)
     {
+        AppSettings = appSettings;
         Name = name;
         Section = section;
         All = settings.Select(s => s.TwinOnly ? s : s with
         {
-            EnvVar = s.EnvVar ?? (s.Flag is { } flag ? envPrefix + EnvName(flag) : envFromKey ? s.Key : null),
-            ConfigPath = s.ConfigPath ?? (section is null ? s.Key : $"{section}:{s.Key}"),
+            EnvVar = s.EnvVar == "" ? null : s.EnvVar ?? (s.Flag is { } flag ? envPrefix + EnvName(flag) : envFromKey ? s.Key : null),
+            ConfigPath = !appSettings ? null : s.ConfigPath ?? (section is null ? s.Key : $"{section}:{s.Key}"),
         }).ToArray();
         var duplicate = All.GroupBy(s => s.Key, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)?.Key
                         ?? All.Where(s => s.Flag is not null).GroupBy(s => s.Flag).FirstOrDefault(g => g.Count() > 1)?.Key;
@@ -28,6 +31,9 @@ public sealed class SettingsGroup
     }
 
     public string Name { get; }
+
+    /// <summary>False when the component reads no appsettings (its settings are flags and environment variables only).</summary>
+    public bool AppSettings { get; }
 
     /// <summary>The appsettings section (null = root).</summary>
     public string? Section { get; }

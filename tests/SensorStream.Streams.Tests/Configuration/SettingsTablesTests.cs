@@ -15,9 +15,10 @@ public sealed class SettingsTablesTests
         { CollectorSettings.Group.Name, "edge-module/README.md" },
         { GatewayServerSettings.Group.Name, "gateway/README.md" },
         { CloudHostSettings.Group.Name, "functions/README.md" },
+        { CliSettings.Group.Name, "cli/README.md" },
     };
 
-    private static readonly IReadOnlyDictionary<string, SettingsGroup> Groups = new[] { CollectorSettings.Group, GatewayServerSettings.Group, CloudHostSettings.Group }.ToDictionary(g => g.Name);
+    private static readonly IReadOnlyDictionary<string, SettingsGroup> Groups = new[] { CollectorSettings.Group, GatewayServerSettings.Group, CloudHostSettings.Group, CliSettings.Group }.ToDictionary(g => g.Name);
 
     [Theory]
     [MemberData(nameof(Tables))]

@@ -22,6 +22,7 @@ public class CliErrorTests
     [InlineData("--batch: must be between 1 and 5761 samples, got 10000", "run", "--batch", "10000")]
     [InlineData("--sensor: 'bogus:1' is not a sensor spec", "run", "--sensor", "bogus:1")]
     [InlineData("--sensor: 'nic:doesnotexist': no network interface 'doesnotexist' here", "run", "--sensor", "nic:doesnotexist")]
+    [InlineData("--format: 'xml' is not csv or jsonl", "tail", "edge/s", "--format", "xml")]
     [InlineData("--format: 'xml' is not csv, parquet or all", "export", "get", "edge/s", "--to", "x", "--format", "xml")]
     [InlineData("--token-file: '/nonexistent/token' does not exist", "verify", "edge/s", "--token-file", "/nonexistent/token")]
     [InlineData("missing required argument 'SCOPE/STREAM'", "status")]

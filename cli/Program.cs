@@ -5,7 +5,7 @@ using Spectre.Console.Cli;
 var app = new CommandApp();
 app.Configure(config =>
 {
-    config.SetApplicationName("sensorstream");
+    config.SetApplicationName(SensorStream.Cli.Local.DataFolder.Command); // the name that works: ./sensorstream in a clone, sensorstream as a tool
     config.SetExceptionHandler((e, _) => CliErrors.Report(e, args));
     config.AddCommand<RunCommand>("run").WithDescription(RunCommand.HelpDescription).WithExample("run", "--duration", "60s");
     config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration.Catalogs;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -12,31 +13,34 @@ namespace SensorStream.Cli.Commands;
 public class GatewaySettings : CommandSettings
 {
     [CommandOption("--gateway <URL>")]
-    [Description("Gateway endpoint (env SENSORSTREAM_GATEWAY; default: the data folder's live run, else the last run's data).")]
+    [SettingHelp("Gateway")]
     public string? Gateway { get; init; }
 
     [CommandOption("--token-file <FILE>")]
-    [Description("File holding the named gateway's bearer token (env SENSORSTREAM_GATEWAY_TOKEN_FILE; the local run's are used automatically).")]
+    [SettingHelp("TokenFile")]
     public string? TokenFile { get; init; }
 
     [CommandOption("--ca-file <FILE>")]
-    [Description("PEM certificate (or CA) to trust for a named https gateway (env SENSORSTREAM_GATEWAY_CA_FILE).")]
+    [SettingHelp("CaFile")]
     public string? CaFile { get; init; }
 
     [CommandOption("--data-dir <DIR>")]
-    [Description("Data folder of the local run to read (live, or ended: then its gateway/Azurite are started briefly on its data); " +
-                 "env SENSORSTREAM_DATA_DIR, default .sensorstream.")]
+    [SettingHelp("DataDir")]
     public string? DataDir { get; init; }
 
     /// <summary>The absolute data folder (<see cref="Local.DataFolder"/>).</summary>
     public string ResolvedDataDir => Local.DataFolder.Resolve(DataDir);
 
     /// <summary>The gateway named by <c>--gateway</c> or <c>SENSORSTREAM_GATEWAY</c>; null means "the local run's".</summary>
-    public string? NamedGateway => Gateway ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY");
+    public string? NamedGateway => Gateway ?? FromEnvironment("Gateway");
 
-    private string? NamedTokenFile => TokenFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_TOKEN_FILE");
+    private string? NamedTokenFile => TokenFile ?? FromEnvironment("TokenFile");
 
-    private string? NamedCaFile => CaFile ?? Environment.GetEnvironmentVariable("SENSORSTREAM_GATEWAY_CA_FILE");
+    private string? NamedCaFile => CaFile ?? FromEnvironment("CaFile");
+
+    /// <summary>The setting's environment variable (named by the shared model), or null when unset or empty.</summary>
+    protected static string? FromEnvironment(string key) =>
+        Environment.GetEnvironmentVariable(CliSettings.Group[key].EnvVar!) is { Length: > 0 } value ? value : null;
 
     /// <summary>How to reach a named gateway: its URL with the named token file and certificate (the local run's are never sent to it).</summary>
     public GatewayClientOptions NamedClientOptions(string gateway) => new()
@@ -49,14 +53,27 @@ public class GatewaySettings : CommandSettings
 
     public override ValidationResult Validate()
     {
-        if (NamedGateway is { } gateway &&
-            (!Uri.TryCreate(gateway, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https")))
-            return ValidationResult.Error($"--gateway: '{gateway}' is not an http:// or https:// URL");
+        if (NamedGateway is { } gateway && Problem("Gateway", gateway) is { } problem) return ValidationResult.Error(problem);
         if (NamedTokenFile is { } tokenFile && !File.Exists(tokenFile))
             return ValidationResult.Error($"--token-file: '{tokenFile}' does not exist");
         if (NamedCaFile is { } caFile && !File.Exists(caFile))
             return ValidationResult.Error($"--ca-file: '{caFile}' does not exist");
         return ValidationResult.Success();
+    }
+
+    /// <summary><c>--flag: problem</c> when the shared model refuses the value (type and bounds), else null.</summary>
+    public static string? Problem(string key, string value)
+    {
+        var setting = CliSettings.Find(key);
+        try
+        {
+            setting.Parse(value);
+            return null;
+        }
+        catch (FormatException e)
+        {
+            return $"{setting.Flag}: {e.Message}";
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using Spectre.Console.Cli;
 
 namespace SensorStream.Cli.Commands;
@@ -10,9 +9,9 @@ namespace SensorStream.Cli.Commands;
 public class LocalRunSettings : StreamSettings
 {
     [CommandOption("--storage <CONNECTION_STRING>")]
-    [Description("Blob Storage connection string (env AzureWebJobsStorage; default: the data folder's live run, else the last run's Azurite data).")]
+    [SettingHelp("Storage")]
     public string? Storage { get; init; }
 
     /// <summary>The storage named by <c>--storage</c> or <c>AzureWebJobsStorage</c>; null means "the local run's".</summary>
-    public string? NamedStorage => Storage ?? Environment.GetEnvironmentVariable("AzureWebJobsStorage");
+    public string? NamedStorage => Storage ?? FromEnvironment("Storage");
 }

@@ -6,7 +6,7 @@ using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using SensorStream.Cli.Processes;
 using SensorStream.Streams.Client;
-using SensorStream.Streams.Configuration;
+using SensorStream.Streams.Configuration.Catalogs;
 using SensorStream.Streams.Naming;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -28,31 +28,27 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--duration <TIME>")]
-        [Description("Run for this long (e.g. 60s, 5m), then stop, wait for the cloud to catch up, verify and print a summary.")]
+        [SettingHelp("Duration")]
         public string? Duration { get; init; }
 
         [CommandOption("--data-dir <DIR>")]
-        [Description("Folder for all local data (Azurite, gateway, SQLite queue, logs); env SENSORSTREAM_DATA_DIR, default .sensorstream. " +
-                     "A second run reuses it (one at a time).")]
+        [SettingHelp("DataDir")]
         public string? DataDir { get; init; }
 
         [CommandOption("--sensor <SPEC>")]
-        [Description("Sensor to sample, repeatable: kind:arguments, one of the sensor kinds listed above. " +
-                     "Default: the default route's NIC and synthetic:demo.")]
+        [SettingHelp("Sensors", Also = "Default here: the default route's NIC and synthetic:demo.")]
         public string[] Sensors { get; init; } = [];
 
         [CommandOption("--rate <HZ>")]
-        [Description("Samples per second per sensor (up to the collector's bound).")]
-        [DefaultValue(1000)]
+        [SettingHelp("Rate")]
         public int Rate { get; init; } = 1000;
 
         [CommandOption("--batch <N>")]
-        [Description("Samples per event (up to the collector's bound, so that the widest event fits 1 MiB).")]
-        [DefaultValue(1000)]
+        [SettingHelp("Batch")]
         public int Batch { get; init; } = 1000;
 
         [CommandOption("--stream <SCOPE/STREAM>")]
-        [DefaultValue("sensorstream/sensors")]
+        [SettingHelp("Stream")]
         public string Stream { get; init; } = "sensorstream/sensors";
 
         [CommandOption("--tls")]
@@ -64,21 +60,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         [Description("Print progress lines instead of the live view (automatic when output is not a terminal).")]
         public bool Plain { get; init; }
 
-        // A bare number is refused: the collector reads one as milliseconds, people mean seconds.
-        public TimeSpan? ParsedDuration =>
-            Duration is { } text && !double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _) &&
-            DurationText.TryParse(text, TimeSpan.FromSeconds(1), out var d) && d > TimeSpan.Zero && d <= DurationText.TimerLimit ? d : null;
+        // One duration syntax (the shared model's); a bare number is refused: the collector reads one as milliseconds, people mean seconds.
+        public TimeSpan? ParsedDuration => Duration is { } text && GatewaySettings.Problem("Duration", text) is null ? (TimeSpan)CliSettings.Find("Duration").Parse(text) : null;
 
-        /// <summary>Every flag and sensor spec checked here, before anything starts.</summary>
+        /// <summary>Every flag and sensor spec checked here, with the shared model's bounds (the collector's for rate and batch), before anything starts.</summary>
         public override ValidationResult Validate()
         {
-            if (Duration is not null && double.TryParse(Duration, System.Globalization.CultureInfo.InvariantCulture, out _))
-                return ValidationResult.Error($"--duration: '{Duration}' has no unit: write {Duration}s (seconds), {Duration}m (minutes) or {Duration}ms");
-            if (Duration is not null && ParsedDuration is null)
-                return ValidationResult.Error($"--duration: '{Duration}' is not a duration (examples: 60s, 5m, 1h)");
-            if (Rate is < 1 or > CollectorLimits.MaxRateHz) return ValidationResult.Error($"--rate: {Rate} Hz is outside 1..{CollectorLimits.MaxRateHz}");
-            if (Batch is < 1 or > CollectorLimits.MaxBatch)
-                return ValidationResult.Error($"--batch: {Batch} is outside 1..{CollectorLimits.MaxBatch} (the collector's bound: the widest event must fit 1 MiB)");
+            foreach (var (key, value) in new[] { ("Duration", Duration), ("Rate", Rate.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("Batch", Batch.ToString(System.Globalization.CultureInfo.InvariantCulture)) })
+                if (value is not null && GatewaySettings.Problem(key, value) is { } bad) return ValidationResult.Error(bad);
             try { StreamName.Parse(Stream); }
             catch (Exception e) when (e is FormatException or ArgumentException) { return ValidationResult.Error($"--stream: {e.Message}"); }
             if (SensorPreflight.Check(Sensors) is { } problem) return ValidationResult.Error(problem);

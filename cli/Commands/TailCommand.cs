@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.Globalization;
 using System.Text;
 using SensorStream.Cli.Local;
 using SensorStream.Cli.Reading;
@@ -27,8 +26,15 @@ public sealed class TailCommand : AsyncCommand<TailCommand.Settings>
         [Description("Stop after N rows (with --raw: N events); default: run until Ctrl-C.")]
         public int? Count { get; init; }
 
+        [CommandOption("--format <FORMAT>")]
+        [Description("csv (default: a header line whenever the columns change, then one row per sample) or jsonl (one JSON object per sample, keys = column names).")]
+        public string Format { get; init; } = "csv";
+
         public override ValidationResult Validate() =>
-            Count is <= 0 ? ValidationResult.Error("--count must be a positive number of rows") : base.Validate();
+            Count is <= 0 ? ValidationResult.Error("--count must be a positive number of rows")
+            : Format is not ("csv" or "jsonl") ? ValidationResult.Error($"--format: '{Format}' is not csv or jsonl")
+            : Raw && Format != "csv" ? ValidationResult.Error("--format: --raw prints events as they are; use one of them")
+            : base.Validate();
     }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
@@ -47,34 +53,29 @@ public sealed class TailCommand : AsyncCommand<TailCommand.Settings>
                     Console.Out.WriteLine(Encoding.UTF8.GetString(e.Data.Span));
                     left--;
                 }
-                else if (StreamBatches.Decode(e) is { Batch: { } batch })
+                else
                 {
-                    // Sensors have different columns: a header line whenever the columns change.
-                    var columns = string.Join(',', Flatten.ColumnNames(batch));
-                    if (columns != header) Console.Out.WriteLine(header = columns);
-                    left -= WriteRows(batch, left);
+                    var decoded = StreamBatches.Decode(e);
+                    if (decoded.Batch is not { } batch)
+                    {
+                        Console.Error.WriteLine($"undecodable event: {decoded.Error}");
+                    }
+                    else if (settings.Format == "jsonl")
+                    {
+                        left -= SampleRows.WriteJsonLines(Console.Out, batch, left);
+                    }
+                    else
+                    {
+                        // Sensors have different columns: a header line whenever the columns change.
+                        var columns = string.Join(',', Flatten.ColumnNames(batch));
+                        if (columns != header) Console.Out.WriteLine(header = columns);
+                        left -= SampleRows.WriteCsv(Console.Out, batch, left);
+                    }
                 }
-                else Console.Error.WriteLine($"undecodable event: {StreamBatches.Decode(e).Error}");
                 if (left <= 0) break;
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Writes up to <paramref name="max"/> rows of the batch; returns how many.</summary>
-    private static int WriteRows(SampleBatch batch, long max)
-    {
-        var row = new StringBuilder();
-        var n = (int)Math.Min(batch.Count, max);
-        for (var i = 0; i < n; i++)
-        {
-            row.Clear().Append(batch.SensorId).Append(',').Append(Flatten.Sequence(batch, i)).Append(',').Append(batch.TimestampNanos[i]);
-            foreach (var (_, values) in batch.LongColumns) row.Append(',').Append(values[i]);
-            foreach (var (_, values) in batch.DoubleColumns) row.Append(',').Append(values[i].ToString("R", CultureInfo.InvariantCulture));
-            foreach (var (_, value) in batch.Scalars) row.Append(',').Append(value);
-            Console.Out.WriteLine(row);
-        }
-        return n;
     }
 }

@@ -48,12 +48,16 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>The run this pipeline is (null for the services a follow-up verb starts on an ended run's data).</summary>
     public LastRun? Run => _run;
 
-    /// <summary>Local defaults for the cloud host: short schedules so a short run exports before it ends.</summary>
+    /// <summary>
+    /// Local defaults for the cloud host: short schedules so a short run exports before it ends, and a 10 s roll so the
+    /// live view's "exported" advances during the run (data keeps arriving, so the idle flush alone would wait for the end).
+    /// </summary>
     private static readonly IReadOnlyDictionary<string, string> CloudDefaults = new Dictionary<string, string>
     {
         ["MIRROR_SCHEDULE"] = "*/5 * * * * *",
         ["EXPORT_SCHEDULE"] = "*/5 * * * * *",
-        ["EXPORT_IDLE_FLUSH_SECONDS"] = "5",
+        ["EXPORT_IDLE_FLUSH_SECONDS"] = "5s",
+        ["EXPORT_ROLL_SECONDS"] = "10s",
     };
 
     public ChildProcess? Edge => _running.GetValueOrDefault(EdgeName);

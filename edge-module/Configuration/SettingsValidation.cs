@@ -2,13 +2,12 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.Streams.Client;
-using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
 namespace SensorStream.EdgeModule.Configuration;
 
-/// <summary>Range and consistency checks; each failure names one setting.</summary>
+/// <summary>Range checks (the bounds of the shared model) and consistency checks; each failure names one setting.</summary>
 internal static class SettingsValidation
 {
     public static void Validate(EdgeSettings s)
@@ -29,20 +28,13 @@ internal static class SettingsValidation
             var duplicate = ids.GroupBy(i => i).FirstOrDefault(g => g.Count() > 1);
             if (duplicate is not null) throw new FormatException($"two sensors have the id '{duplicate.Key}'");
         });
-        Require(s.Rate is >= 1 and <= CollectorLimits.MaxRateHz, "Rate", $"must be between 1 and {CollectorLimits.MaxRateHz} Hz, got {s.Rate}");
-        // Worst case: NIC, 7 integer columns per sample; the event must fit the gateway's 1 MiB.
-        const int maxBatch = CollectorLimits.MaxBatch;
-        Require(s.Batch >= 1 && s.Batch <= maxBatch, "Batch", $"must be between 1 and {maxBatch} samples (events must fit 1 MiB), got {s.Batch}");
-        Require(s.FlushInterval >= TimeSpan.FromMilliseconds(10), "FlushInterval", "must be at least 10ms");
-        Require(s.Spin >= TimeSpan.Zero && s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");
-        Require(s.RealtimePriority is >= 0 and <= 99, "RealtimePriority", $"must be between 0 and 99, got {s.RealtimePriority}");
-        Require(s.MaxQueueMb >= 0.01, "MaxQueueMb", $"must be at least 0.01 MiB, got {s.MaxQueueMb}");
-        Require(s.TxnMaxEvents is >= 1 and <= 10_000, "TxnMaxEvents", $"must be between 1 and 10000, got {s.TxnMaxEvents}");
-        Require(s.TxnLease >= TimeSpan.FromSeconds(1), "TxnLease", "must be at least 1s");
-        Require(s.RetryMaxDelay >= TimeSpan.FromMilliseconds(100), "RetryMaxDelay", "must be at least 100ms");
-        Require(s.OutcomeWindow >= TimeSpan.FromMilliseconds(500), "OutcomeWindow", "must be at least 500ms");
-        Require(s.MetricsPort is >= 0 and <= 65535, "MetricsPort", $"must be a TCP port (0 = off), got {s.MetricsPort}");
-        Require(s.CsvPollInterval >= TimeSpan.FromMilliseconds(10), "CsvPollInterval", "must be at least 10ms");
+        // Every bound of the shared model, for values from flags and for values built in code (the module twin) alike.
+        foreach (var definition in SettingsCatalog.All)
+        {
+            var value = typeof(EdgeSettings).GetProperty(definition.Key)?.GetValue(s);
+            if (value is not null && definition.Model.Problem(value) is { } problem) throw new SettingsException(definition, problem);
+        }
+        Require(s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");
         var csv = s.CsvDialect.Problem();
         Require(csv is null, s.CsvDialect.Separator is '"' or '\r' or '\n' ? "CsvSeparator" : "CsvDecimalSeparator", csv ?? "");
     }

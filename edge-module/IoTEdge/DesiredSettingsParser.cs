@@ -1,4 +1,6 @@
 using System.Text.Json;
+using SensorStream.Streams.Configuration;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.EdgeModule.IoTEdge;
 
@@ -19,20 +21,13 @@ public static class DesiredSettingsParser
     public const string QueueFullName = "queueFull";
     public const string HealthIntervalSecondsName = "healthIntervalSeconds";
 
-    public const int MaxSensors = 64;
-    public const double MaxRateHz = 20_000;
-    public const int MaxBatchSize = 1_000_000;
-    public const int MinFlushIntervalMs = 10, MaxFlushIntervalMs = 600_000;
-    public const double MinQueueMb = 0.01;
-    public static readonly IReadOnlyList<string> QueueFullPolicies = ["reject", "drop-oldest"];
-    public const int MinHealthIntervalSeconds = 10, MaxHealthIntervalSeconds = 3600;
+    /// <summary>Bounds, types and choices come from the shared model: the collector's definition of each property.</summary>
+    private static readonly SettingsGroup Model = CollectorSettings.Group;
+
+    public static readonly IReadOnlyList<string> QueueFullPolicies = Model["QueueFull"].Choices;
 
     /// <summary>Every property path this parser accepts (nested ones as <c>parent/child</c>).</summary>
-    public static readonly IReadOnlyList<string> KnownProperties =
-    [
-        SensorsName, RateHzName, BatchSizeName, FlushIntervalMsName, StreamName,
-        $"{LimitsName}/{MaxQueueMbName}", $"{LimitsName}/{QueueFullName}", HealthIntervalSecondsName,
-    ];
+    public static readonly IReadOnlyList<string> KnownProperties = Model.All.Select(s => s.TwinPath).OfType<string>().Distinct().ToArray();
 
     /// <param name="desired">The whole desired-properties document (metadata members starting with <c>$</c> are skipped).</param>
     /// <param name="previous">The settings accepted before, kept for properties refused now.</param>
@@ -61,16 +56,16 @@ public static class DesiredSettingsParser
                     settings = Take(settings, previous, errors, RateHzName, ParseRate(value), (s, v) => s with { RateHz = v }, p => p.RateHz);
                     break;
                 case BatchSizeName:
-                    settings = Take(settings, previous, errors, BatchSizeName, ParseInt(value, 1, MaxBatchSize), (s, v) => s with { BatchSize = v }, p => p.BatchSize);
+                    settings = Take(settings, previous, errors, BatchSizeName, ParseInt(value, Model.ByTwinPath(BatchSizeName)!), (s, v) => s with { BatchSize = v }, p => p.BatchSize);
                     break;
                 case FlushIntervalMsName:
-                    settings = Take(settings, previous, errors, FlushIntervalMsName, ParseInt(value, MinFlushIntervalMs, MaxFlushIntervalMs), (s, v) => s with { FlushIntervalMs = v }, p => p.FlushIntervalMs);
+                    settings = Take(settings, previous, errors, FlushIntervalMsName, ParseInt(value, Model.ByTwinPath(FlushIntervalMsName)!), (s, v) => s with { FlushIntervalMs = v }, p => p.FlushIntervalMs);
                     break;
                 case StreamName:
                     settings = Take(settings, previous, errors, StreamName, ParseStream(value), (s, v) => s with { Stream = v }, p => p.Stream);
                     break;
                 case HealthIntervalSecondsName:
-                    settings = Take(settings, previous, errors, HealthIntervalSecondsName, ParseInt(value, MinHealthIntervalSeconds, MaxHealthIntervalSeconds), (s, v) => s with { HealthIntervalSeconds = v }, p => p.HealthIntervalSeconds);
+                    settings = Take(settings, previous, errors, HealthIntervalSecondsName, ParseInt(value, Model.ByTwinPath(HealthIntervalSecondsName)!), (s, v) => s with { HealthIntervalSeconds = v }, p => p.HealthIntervalSeconds);
                     break;
                 case LimitsName:
                     settings = ParseLimits(value, settings, previous, errors);
@@ -150,41 +145,46 @@ public static class DesiredSettingsParser
             specs.Add(spec);
         }
         if (specs.Count == 0) return Result<IReadOnlyList<string>>.Fail("must list at least one sensor");
-        if (specs.Count > MaxSensors) return Result<IReadOnlyList<string>>.Fail($"at most {MaxSensors} sensors");
+        if (Model["Sensors"].Problem(specs) is not null) return Result<IReadOnlyList<string>>.Fail($"at most {Model["Sensors"].Max} sensors");
         return new Result<IReadOnlyList<string>>(specs, null);
     }
 
     private static Result<double?> ParseRate(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var rate)) return Result<double?>.Fail("must be a number");
-        if (!(rate > 0 && rate <= MaxRateHz)) return Result<double?>.Fail($"must be > 0 and ≤ {MaxRateHz}");
-        return rate;
+        return Model["Rate"].Problem(rate) is { } problem ? Result<double?>.Fail(problem) : rate;
     }
 
-    private static Result<int?> ParseInt(JsonElement value, int min, int max)
+    /// <summary>A whole number in the twin's unit (<see cref="Setting.TwinUnit"/> for a duration), bounds from the model in that unit.</summary>
+    private static Result<int?> ParseInt(JsonElement value, Setting setting)
     {
-        var range = $"must be between {min} and {max}";
+        var scale = setting.TwinUnit is { } unit ? unit.TotalMilliseconds : 1;
+        var (min, max) = (setting.Min / scale, setting.Max / scale);
+        var unitName = setting.TwinUnit is { } u ? (u == TimeSpan.FromSeconds(1) ? "s" : "ms") : setting.Unit;
         if (value.ValueKind != JsonValueKind.Number) return Result<int?>.Fail("must be an integer");
         // A whole number too big for an int (1e10) is out of range, not "not an integer".
         if (!value.TryGetInt32(out var number))
-            return Result<int?>.Fail(value.TryGetDouble(out var whole) && double.IsInteger(whole) && (whole < min || whole > max) ? range : "must be an integer");
-        if (number < min || number > max) return Result<int?>.Fail(range);
-        return number;
+            return value.TryGetDouble(out var whole) && double.IsInteger(whole) && Setting.RangeProblem(whole, Setting.Number, min, max, unitName) is { } range
+                ? Result<int?>.Fail(range) : Result<int?>.Fail("must be an integer");
+        return Setting.RangeProblem(number, Setting.Number, min, max, unitName) is { } problem ? Result<int?>.Fail(problem) : number;
     }
 
     private static Result<double?> ParseQueueMb(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var mb)) return Result<double?>.Fail("must be a number of MiB");
-        if (!(mb >= MinQueueMb && double.IsFinite(mb))) return Result<double?>.Fail($"must be at least {MinQueueMb} MiB");
-        return mb;
+        return Model["MaxQueueMb"].Problem(mb) is { } problem ? Result<double?>.Fail(problem) : mb;
     }
 
     private static Result<string> ParseQueueFull(JsonElement value)
     {
-        var policy = value.ValueKind == JsonValueKind.String ? value.GetString()!.Trim().ToLowerInvariant() : null;
-        return policy is not null && QueueFullPolicies.Contains(policy)
-            ? new Result<string>(policy, null)
-            : Result<string>.Fail("must be one of " + string.Join(", ", QueueFullPolicies));
+        try
+        {
+            return (string)Model["QueueFull"].Parse(value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText());
+        }
+        catch (FormatException e)
+        {
+            return Result<string>.Fail(e.Message);
+        }
     }
 
     private static Result<string> ParseStream(JsonElement value)

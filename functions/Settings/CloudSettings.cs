@@ -1,5 +1,7 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using NCrontab;
+using SensorStream.Streams.Configuration;
+using SensorStream.Streams.Configuration.Catalogs;
 using SensorStream.Streams.Exporting;
 using SensorStream.Streams.Mirroring;
 using SensorStream.Streams.Naming;
@@ -7,12 +9,13 @@ using SensorStream.Streams.Naming;
 namespace SensorStream.Functions.Settings;
 
 /// <summary>
-/// The app settings (environment variables in Azure, <c>local.settings.json</c> "Values" locally), parsed once.
-/// Names are the ones the Functions host uses, so the same file drives <c>func start</c> and the local host.
+/// The app settings (environment variables in Azure, <c>local.settings.json</c> "Values" locally), parsed once through
+/// the shared settings model (<see cref="CloudHostSettings"/>: names, types, bounds, defaults). Names are the ones the
+/// Functions host uses, so the same file drives <c>func start</c> and the local host.
 /// </summary>
 public sealed record CloudSettings
 {
-    public const string DefaultSchedule = "*/10 * * * * *";
+    public const string DefaultSchedule = CloudHostSettings.DefaultSchedule;
 
     /// <summary><c>AzureWebJobsStorage</c>: a connection string (<c>UseDevelopmentStorage=true</c> for Azurite).</summary>
     public string? StorageConnectionString { get; init; }
@@ -46,42 +49,70 @@ public sealed record CloudSettings
 
     public ExportOptions Export { get; init; } = new();
 
+    /// <summary>Reads every app setting; throws <see cref="FormatException"/> with one line naming the first bad one.</summary>
     public static CloudSettings From(IConfiguration config)
     {
-        string? Text(string key) => config[key] is { Length: > 0 } v ? v.Trim() : null;
-        long Number(string key, long fallback) =>
-            Text(key) is { } v ? long.Parse(v, NumberStyles.None, CultureInfo.InvariantCulture) : fallback;
-        Uri? Url(string key) => Text(key) is { } v ? new Uri(v) : null;
+        var group = CloudHostSettings.Group;
+        Dictionary<string, object> values;
+        try
+        {
+            values = SettingsReader.Read(group, config);
+        }
+        catch (SettingException e)
+        {
+            throw new FormatException(e.Message, e);
+        }
+        T Get<T>(string key) => (T)values[key];
+        T? Optional<T>(string key) where T : class => values.GetValueOrDefault(key) as T;
+        string? Text(string key) => Optional<string>(key)?.Trim() is { Length: > 0 } v ? v : null;
+        T Named<T>(string key, Func<T> parse)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (Exception e) when (e is FormatException or ArgumentException or CrontabException)
+            {
+                throw new FormatException($"{group[key].Describe()}: {OneLine.Of(e.Message)}", e);
+            }
+        }
 
         var export = new ExportOptions();
         var mirror = new MirrorOptions();
         return new CloudSettings
         {
             StorageConnectionString = Text("AzureWebJobsStorage"),
-            BlobServiceUri = Url("AzureWebJobsStorage__blobServiceUri"),
+            BlobServiceUri = Optional<Uri>("AzureWebJobsStorage__blobServiceUri"),
             ManagedIdentityClientId = Text("AzureWebJobsStorage__clientId"),
-            GatewayEndpoint = Url("GATEWAY_ENDPOINT"),
+            GatewayEndpoint = Optional<Uri>("GATEWAY_ENDPOINT"),
             GatewayCredentials = GatewayCredentials.From(Text, "GATEWAY"),
             TargetGatewayCredentials = GatewayCredentials.From(Text, "MIRROR_TARGET_GATEWAY"),
-            Streams = (Text("MIRROR_STREAMS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(StreamName.Parse).Distinct().ToList(),
-            TargetGatewayEndpoint = Url("MIRROR_TARGET_GATEWAY"),
-            MirrorSchedule = Text("MIRROR_SCHEDULE") ?? DefaultSchedule,
-            ExportSchedule = Text("EXPORT_SCHEDULE") ?? DefaultSchedule,
+            Streams = Named("MIRROR_STREAMS", () => (Optional<IReadOnlyList<string>>("MIRROR_STREAMS") ?? []).Select(StreamName.Parse).Distinct().ToList()),
+            TargetGatewayEndpoint = Optional<Uri>("MIRROR_TARGET_GATEWAY"),
+            MirrorSchedule = Named("MIRROR_SCHEDULE", () => Schedule(Get<string>("MIRROR_SCHEDULE"))),
+            ExportSchedule = Named("EXPORT_SCHEDULE", () => Schedule(Get<string>("EXPORT_SCHEDULE"))),
             Mirror = mirror with
             {
-                MaxEvents = (int)Number("MIRROR_MAX_EVENTS", mirror.MaxEvents),
-                MaxBytes = Number("MIRROR_MAX_BYTES", mirror.MaxBytes),
+                MaxEvents = (int)Get<long>("MIRROR_MAX_EVENTS"),
+                MaxBytes = Get<long>("MIRROR_MAX_BYTES"),
             },
             Export = export with
             {
-                Formats = Text("EXPORT_FORMATS") is { } f ? ExportFormats.ParseList(f) : export.Formats,
-                Csv = Text("EXPORT_CSV_DIALECT") is { } d ? CsvDialect.Parse(d) : export.Csv,
-                MaxRowsPerFile = Number("EXPORT_MAX_ROWS", export.MaxRowsPerFile),
-                MaxSourceBytesPerFile = Number("EXPORT_MAX_BYTES", export.MaxSourceBytesPerFile),
-                RollAfter = TimeSpan.FromSeconds(Number("EXPORT_ROLL_SECONDS", (long)export.RollAfter.TotalSeconds)),
-                IdleFlushAfter = TimeSpan.FromSeconds(Number("EXPORT_IDLE_FLUSH_SECONDS", (long)export.IdleFlushAfter.TotalSeconds)),
+                Formats = Named("EXPORT_FORMATS", () => ExportFormats.ParseList(Get<string>("EXPORT_FORMATS"))),
+                Csv = CsvDialect.Parse(Get<string>("EXPORT_CSV_DIALECT")),
+                MaxRowsPerFile = Get<long>("EXPORT_MAX_ROWS"),
+                MaxSourceBytesPerFile = Get<long>("EXPORT_MAX_BYTES"),
+                RollAfter = Get<TimeSpan>("EXPORT_ROLL_SECONDS"),
+                IdleFlushAfter = Get<TimeSpan>("EXPORT_IDLE_FLUSH_SECONDS"),
             },
         };
+    }
+
+    /// <summary>An NCRONTAB schedule as the Functions timer reads it (six fields = with seconds); refused here rather than when the timer starts.</summary>
+    private static string Schedule(string text)
+    {
+        var trimmed = text.Trim();
+        CrontabSchedule.Parse(trimmed, new CrontabSchedule.ParseOptions { IncludingSeconds = trimmed.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
+        return trimmed;
     }
 }

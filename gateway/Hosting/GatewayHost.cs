@@ -9,19 +9,22 @@ public static class GatewayHost
     public static async Task<int> RunAsync(string[] args)
     {
         if (GatewayTools.IsTool(args)) return GatewayTools.Run(args, Console.Out, Console.Error);
+        if (args.Any(a => a is "--help" or "-h" or "-?"))
+        {
+            Console.Write(SettingsCatalog.Help());
+            return 0;
+        }
         WebApplication app;
         GatewaySettings settings;
         try
         {
-            SettingsCatalog.CheckArguments(args);
-            var config = new ConfigurationBuilder()
+            var commandLine = SettingsCatalog.FromCommandLine(args);
+            var file = new ConfigurationBuilder()
                 .SetBasePath(AppContext.BaseDirectory)
                 .AddJsonFile("appsettings.json", optional: true)
                 .AddEnvironmentVariables("ASPNETCORE_")
-                .AddInMemoryCollection(SettingsCatalog.FromEnvironment())
-                .AddCommandLine(args, SettingsCatalog.SwitchMappings())
                 .Build();
-            settings = SettingsCatalog.Read(config);
+            settings = SettingsCatalog.Read(file, SettingsCatalog.FromEnvironment(), commandLine);
             app = GatewayApp.Build(settings, args);
         }
         catch (ConfigurationError e)

@@ -1,6 +1,6 @@
 namespace SensorStream.Gateway.Hosting;
 
-/// <summary>Everything the gateway server is configured with (see <see cref="SettingsCatalog"/> for flags, env vars, defaults).</summary>
+/// <summary>Everything the gateway server is configured with (flags, env vars, bounds and defaults: <see cref="Streams.Configuration.Catalogs.GatewayServerSettings"/>; property names are the setting keys).</summary>
 public sealed record GatewaySettings
 {
     public required string DataDir { get; init; }

@@ -38,4 +38,11 @@ public static class DurationText
         return true;
     }
 
+    /// <summary>A duration in milliseconds as the parser reads it back, in the largest whole unit: <c>10ms</c>, <c>1s</c>, <c>10m</c>, <c>1h</c>.</summary>
+    public static string Format(double milliseconds)
+    {
+        foreach (var (unit, scale) in new[] { ("h", 3_600_000.0), ("m", 60_000.0), ("s", 1000.0) })
+            if (milliseconds >= scale && milliseconds % scale == 0) return (milliseconds / scale).ToString(CultureInfo.InvariantCulture) + unit;
+        return milliseconds.ToString(CultureInfo.InvariantCulture) + "ms";
+    }
 }

@@ -18,10 +18,11 @@ public class CliErrorTests
     [InlineData("--count must be a positive number", "tail", "edge/s", "--count", "0")]
     [InlineData("--duration: 'soon' is not a duration", "run", "--duration", "soon")]
     [InlineData("--duration: '10' has no unit: write 10s (seconds)", "run", "--duration", "10")]
-    [InlineData("--rate: 0 Hz is outside 1..20000", "run", "--rate", "0")]
-    [InlineData("--batch: 10000 is outside 1..5761", "run", "--batch", "10000")]
+    [InlineData("--rate: must be between 1 and 20000 Hz, got 0", "run", "--rate", "0")] // the collector's bound and message (one settings model)
+    [InlineData("--batch: must be between 1 and 5761 samples, got 10000", "run", "--batch", "10000")]
     [InlineData("--sensor: 'bogus:1' is not a sensor spec", "run", "--sensor", "bogus:1")]
     [InlineData("--sensor: 'nic:doesnotexist': no network interface 'doesnotexist' here", "run", "--sensor", "nic:doesnotexist")]
+    [InlineData("--format: 'xml' is not csv or jsonl", "tail", "edge/s", "--format", "xml")]
     [InlineData("--format: 'xml' is not csv, parquet or all", "export", "get", "edge/s", "--to", "x", "--format", "xml")]
     [InlineData("--token-file: '/nonexistent/token' does not exist", "verify", "edge/s", "--token-file", "/nonexistent/token")]
     [InlineData("missing required argument 'SCOPE/STREAM'", "status")]

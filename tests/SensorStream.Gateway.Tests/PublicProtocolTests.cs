@@ -85,6 +85,6 @@ public sealed class PublicProtocolTests
             ["Gateway:Protocol"] = "pravega",
         }).Build();
         var e = Assert.Throws<ConfigurationError>(() => SettingsCatalog.Read(config));
-        Assert.Equal("setting --protocol (GATEWAY_PROTOCOL): 'pravega' is not a protocol (known: extended, public)", e.Message);
+        Assert.Equal("setting --protocol (GATEWAY_PROTOCOL): 'pravega' is not a protocol (must be one of extended, public)", e.Message);
     }
 }

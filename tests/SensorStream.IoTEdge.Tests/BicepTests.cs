@@ -104,7 +104,7 @@ public sealed class BicepTests
 
         // The app settings are the ones the Functions code reads.
         var main = File.ReadAllText(RepoPaths.Path("infra", "main.bicep"));
-        var cloudSettings = File.ReadAllText(RepoPaths.Path("functions", "Settings", "CloudSettings.cs"));
+        var cloudSettings = File.ReadAllText(RepoPaths.Path("streams", "Configuration", "Catalogs", "CloudHostSettings.cs")); // the settings model
         foreach (var name in new[] { "GATEWAY_ENDPOINT", "MIRROR_STREAMS", "MIRROR_SCHEDULE", "EXPORT_SCHEDULE", "EXPORT_FORMATS" })
         {
             Assert.Contains($"{name}: ", main);

@@ -103,7 +103,7 @@ public sealed class DeploymentManifestTests
     {
         var gateway = Module(Load(file), "gateway");
         var env = Env(gateway);
-        var known = GatewaySettingsCatalog.All.Select(s => s.Env).ToHashSet();
+        var known = GatewaySettingsCatalog.All.Select(s => s.EnvVar).ToHashSet();
         Assert.All(env.Keys, name => Assert.Contains(name, known));
         var bind = Assert.Single(Binds(gateway), b => b[1] == env["GATEWAY_DATA_DIR"]);
         Assert.StartsWith("/", bind[0]); // a host path, not a named volume

@@ -58,7 +58,7 @@ public sealed class EdgeHubTwinTests
         Assert.Equal(2, second["configStatus"]!["desiredVersion"]!.GetValue<long>());
         var errors = second["configStatus"]!["errors"]!.AsObject();
         Assert.Equal(["colour", "rateHz"], errors.Select(e => e.Key).Order());
-        Assert.Contains("must be > 0", errors["rateHz"]!.GetValue<string>());
+        Assert.Contains("must be between 1 and 20000 Hz, got 0", errors["rateHz"]!.GetValue<string>()); // the collector's bound and message (one settings model)
         Assert.Contains("unknown property", errors["colour"]!.GetValue<string>());
         Assert.Equal(500, second["config"]!["rateHz"]!.GetValue<double>());
         Assert.Equal(200, second["config"]!["batchSize"]!.GetValue<int>());

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Sensors;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.EdgeModule.IoTEdge.Hosting;
 
@@ -20,19 +21,10 @@ public sealed class CollectorModuleHost(Collector collector, TimeSpan flushTimeo
     private readonly EdgeSettings _local = collector.Settings;
 
     /// <summary>Collector setting key (<see cref="SettingsCatalog"/>) to the twin property it comes from.</summary>
-    private static readonly IReadOnlyDictionary<string, string> TwinNameOf = new Dictionary<string, string>
-    {
-        ["Sensors"] = DesiredSettingsParser.SensorsName,
-        ["Rate"] = DesiredSettingsParser.RateHzName,
-        ["Batch"] = DesiredSettingsParser.BatchSizeName,
-        ["FlushInterval"] = DesiredSettingsParser.FlushIntervalMsName,
-        ["Scope"] = DesiredSettingsParser.StreamName,
-        ["Stream"] = DesiredSettingsParser.StreamName,
-        ["MaxQueueMb"] = $"{DesiredSettingsParser.LimitsName}/{DesiredSettingsParser.MaxQueueMbName}",
-        ["QueueFull"] = $"{DesiredSettingsParser.LimitsName}/{DesiredSettingsParser.QueueFullName}",
-        // Spin must stay below one period: a faster rate can break it, so it is reported under the rate.
-        ["Spin"] = DesiredSettingsParser.RateHzName,
-    };
+    private static readonly IReadOnlyDictionary<string, string> TwinNameOf =
+        CollectorSettings.Group.All.Where(s => s.TwinPath is not null).ToDictionary(s => s.Key, s => s.TwinPath!)
+            // Spin must stay below one period: a faster rate can break it, so it is reported under the rate.
+            .Append(new KeyValuePair<string, string>("Spin", DesiredSettingsParser.RateHzName)).ToDictionary();
 
     public JsonObject MetricsSnapshot()
     {

@@ -97,9 +97,9 @@ public sealed class RandomDesiredProperties(Random random)
     {
         < 3 => Number(DesiredSettingsParser.RateHzName, random.Next(1, 20_000) + Pick([0, 0.5])),
         3 => ByParser(DesiredSettingsParser.RateHzName, Pick<JsonNode>(["fast", true, new JsonArray(1)]), "must be a number"),
-        4 => ByParser(DesiredSettingsParser.RateHzName, Pick([0, -1, 20_001, 1e308]), "must be > 0"),
-        5 => ByParser(DesiredSettingsParser.RateHzName, Raw("1e400"), "must be > 0"),
-        _ => ByModule(DesiredSettingsParser.RateHzName, Pick([0.5, 1e-300]), "between 1 and 20000"),
+        4 => ByParser(DesiredSettingsParser.RateHzName, Pick([0, -1, 20_001, 1e308]), "between 1 and 20000"),
+        5 => ByParser(DesiredSettingsParser.RateHzName, Raw("1e400"), "between 1 and 20000"),
+        _ => ByParser(DesiredSettingsParser.RateHzName, Pick([0.5, 1e-300]), "between 1 and 20000"), // one bound (the collector's) for twin and flags
     };
 
     private JsonNode Batch() => random.Next(8) switch
@@ -108,7 +108,7 @@ public sealed class RandomDesiredProperties(Random random)
         3 => ByParser(DesiredSettingsParser.BatchSizeName, Pick<JsonNode>([1.5, "100", false]), "must be an integer"),
         4 => ByParser(DesiredSettingsParser.BatchSizeName, Pick([0, -5, 1_000_001]), "between 1 and"),
         5 => ByParser(DesiredSettingsParser.BatchSizeName, Pick([Raw("10000000000"), Raw("123456789012345678901234567890")]), "between 1 and"),
-        6 => ByModule(DesiredSettingsParser.BatchSizeName, random.Next(5762, 1_000_001), "between 1 and"),
+        6 => ByParser(DesiredSettingsParser.BatchSizeName, random.Next(5762, 1_000_001), "between 1 and"), // the collector's bound
         _ => Either(DesiredSettingsParser.BatchSizeName, Raw("5.0"), 5),
     };
 

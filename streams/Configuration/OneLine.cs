@@ -1,13 +1,14 @@
 using System.Text;
 
-namespace SensorStream.EdgeModule.Configuration;
+namespace SensorStream.Streams.Configuration;
 
 /// <summary>
 /// Errors quote the bad value, and the entry point prints them as one line: a line break, NUL or other control
 /// character inside the value is shown escaped (<c>\n</c>, <c>\u0000</c>) instead of breaking or hiding that line.
 /// </summary>
-internal static class OneLine
+public static class OneLine
 {
+    /// <summary>The text with line breaks, NUL and other control characters shown escaped.</summary>
     public static string Of(string text)
     {
         if (!text.Any(Breaks)) return text;

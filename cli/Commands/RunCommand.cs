@@ -6,6 +6,7 @@ using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using SensorStream.Cli.Processes;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Configuration.Catalogs;
 using SensorStream.Streams.Naming;
 using Spectre.Console;

@@ -5,7 +5,7 @@ using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.EdgeModule.Hosting;
 
-/// <summary>The <c>--help</c> text, generated from the shared settings model (<see cref="CollectorSettings"/>).</summary>
+/// <summary>The <c>--help</c> text, generated from the shared settings model (<see cref="CollectorSettings"/>) and the sensor-kind descriptors (<see cref="SensorKinds"/>).</summary>
 internal static class HelpText
 {
     public static string Build() => new StringBuilder()
@@ -18,5 +18,9 @@ internal static class HelpText
         .AppendLine("Durations: 250ms, 2s, 1.5m, 1h (a bare number is milliseconds).")
         .AppendLine()
         .Append(SettingsDocs.Help(CollectorSettings.Group))
+        .AppendLine()
+        .AppendLine("Sensor kinds (--sensor SPEC):")
+        .AppendJoin(Environment.NewLine, SensorKinds.HelpLines())
+        .AppendLine()
         .ToString();
 }

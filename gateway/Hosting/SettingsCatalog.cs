@@ -93,6 +93,9 @@ public static class SettingsCatalog
             throw Bad(Find("TlsCert"), "is set but no --urls entry is https://");
         if (settings.AuthTokenFile is not null && File.ReadAllText(settings.AuthTokenFile).Trim().Length == 0)
             throw Bad(Find("AuthTokenFile"), $"'{settings.AuthTokenFile}' is empty");
+        if (!settings.AllowSharedSecrets)
+            foreach (var (flag, problem) in SecurityWarnings.SharedSecretFiles(settings))
+                throw Bad(All.First(s => s.Flag == flag), $"{problem}, or start with --allow-shared-secrets true to accept it (then only a warning is logged)");
         // Bounds of the model for settings built in code too.
         foreach (var setting in All)
             if (typeof(GatewaySettings).GetProperty(setting.Key)?.GetValue(settings) is { } value && setting.Problem(value) is { } problem)

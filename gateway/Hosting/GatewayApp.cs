@@ -27,6 +27,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(new ExpectedToken(token));
         builder.Services.AddSingleton(new RequestBytesBudget(settings.MaxBufferedBytes));
+        builder.Services.AddSingleton(new ReaderSlots(settings.MaxReaders));
         builder.Services.AddSingleton(sp => GatewayStore.Open(new StoreOptions
         {
             DataDirectory = settings.DataDir,

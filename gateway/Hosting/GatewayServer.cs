@@ -31,6 +31,9 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>Write-request bytes held in memory across calls (<c>--max-buffered-bytes</c>).</summary>
     public Service.RequestBytesBudget RequestBytes => _app.Services.GetRequiredService<Service.RequestBytesBudget>();
 
+    /// <summary>Reads in progress across the gateway (<c>--max-readers</c>).</summary>
+    public Service.ReaderSlots Readers => _app.Services.GetRequiredService<Service.ReaderSlots>();
+
     public static async Task<GatewayServer> StartAsync(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         var app = GatewayApp.Build(settings, [], logging);

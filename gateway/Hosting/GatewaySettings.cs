@@ -39,6 +39,9 @@ public sealed record GatewaySettings
     /// <summary>Most event bytes of write requests held in memory across all calls before they are written (RESOURCE_EXHAUSTED beyond).</summary>
     public long MaxBufferedBytes { get; init; } = 1L << 30;
 
+    /// <summary>Most <c>ReadEvents</c>/<c>BatchReadEvents</c> calls in progress across the gateway (RESOURCE_EXHAUSTED beyond).</summary>
+    public int MaxReaders { get; init; } = 1024;
+
     /// <summary>Most segment files held open across the gateway (opened on use, idle ones closed).</summary>
     public int MaxOpenSegmentFiles { get; init; } = 4096;
 

@@ -17,6 +17,7 @@ public sealed partial class PravegaGatewayService
     {
         var stream = store.Stream(request.Scope, request.Stream);
         var (from, to) = Range(stream, request.FromStreamCut, request.ToStreamCut);
+        using var slot = readers.Enter("ReadEvents");
         await foreach (var (record, after) in EventReadLoop.ReadAsync(stream, from, to, context.CancellationToken).ConfigureAwait(false))
         {
             var cut = StreamCutCodec.Encode(stream, after);
@@ -34,6 +35,7 @@ public sealed partial class PravegaGatewayService
     {
         var stream = store.Stream(request.Scope, request.Stream);
         var (from, to) = Range(stream, request.FromStreamCut, request.ToStreamCut);
+        using var slot = readers.Enter("BatchReadEvents");
         await foreach (var (record, _) in EventReadLoop.ReadAsync(stream, from, to ?? stream.Tails(), context.CancellationToken).ConfigureAwait(false))
         {
             await responseStream.WriteAsync(new BatchReadEventsResponse

@@ -9,7 +9,7 @@ namespace SensorStream.Gateway.Service;
 /// The gRPC surface: the pravega-grpc-gateway protocol plus explicit transactions, over <see cref="GatewayStore"/>.
 /// Split by area: scopes and streams, reads, writes, transactions.
 /// </summary>
-public sealed partial class PravegaGatewayService(GatewayStore store, RequestBytesBudget budget, WatermarkRegistry watermarks, ILogger<PravegaGatewayService> log) : PravegaGateway.PravegaGatewayBase
+public sealed partial class PravegaGatewayService(GatewayStore store, RequestBytesBudget budget, ReaderSlots readers, WatermarkRegistry watermarks, ILogger<PravegaGatewayService> log) : PravegaGateway.PravegaGatewayBase
 {
     public override async Task<CreateScopeResponse> CreateScope(CreateScopeRequest request, ServerCallContext context) =>
         new() { Created = await store.CreateScopeAsync(request.Scope).ConfigureAwait(false) };

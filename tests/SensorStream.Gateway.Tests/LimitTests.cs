@@ -154,4 +154,40 @@ public sealed class LimitTests
         Assert.Equal(2, (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Count);
         Assert.Equal(0L, budget.Held);
     }
+
+    [Fact]
+    public async Task Reads_in_progress_are_capped_and_one_over_the_cap_is_refused_naming_it_while_the_others_keep_reading()
+    {
+        await using var gw = await TestGateway.StartAsync(s => s with { MaxReaders = 2 });
+        await gw.Client.EnsureStreamAsync(Stream);
+        var request = new ReadEventsRequest { Scope = Stream.Scope, Stream = Stream.Stream }; // unbounded: tails until cancelled
+
+        // Two tailing readers hold both slots.
+        using var first = gw.Client.Raw.ReadEvents(request);
+        using var second = gw.Client.Raw.ReadEvents(request);
+        await Poll.UntilAsync(() => Task.FromResult(gw.Server.Readers.Active), active => active == 2, TimeSpan.FromSeconds(30), "both readers admitted");
+
+        // A third ReadEvents and a BatchReadEvents are refused at once, naming the limit.
+        using var third = gw.Client.Raw.ReadEvents(request);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => third.ResponseStream.MoveNext());
+        Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+        Assert.Equal("the gateway already serves 2 reads, the most --max-readers (2) allows; ReadEvents refused, retry when a reader ends", refused.Status.Detail);
+        using var batch = gw.Client.Raw.BatchReadEvents(new BatchReadEventsRequest { Scope = Stream.Scope, Stream = Stream.Stream });
+        Assert.Equal(StatusCode.ResourceExhausted, (await Assert.ThrowsAsync<RpcException>(() => batch.ResponseStream.MoveNext())).StatusCode);
+        Assert.Equal(2, gw.Server.Readers.Active);
+
+        // The admitted readers keep being served: an event written now reaches both.
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+        await gw.Client.WriteTransactionEventsAsync(Stream, txn, [Events.Make("k", 1)]);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+        Assert.True(await first.ResponseStream.MoveNext());
+        Assert.True(await second.ResponseStream.MoveNext());
+
+        // A reader that ends gives its slot back: the next one is admitted and reads the event.
+        first.Dispose();
+        await Poll.UntilAsync(() => Task.FromResult(gw.Server.Readers.Active), active => active == 1, TimeSpan.FromSeconds(30), "the cancelled reader's slot freed");
+        var bounded = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        Assert.Single(bounded);
+        await Poll.UntilAsync(() => Task.FromResult(gw.Server.Readers.Active), active => active == 1, TimeSpan.FromSeconds(30), "the bounded reader's slot freed");
+    }
 }

@@ -28,6 +28,7 @@ public static class GatewayServerSettings
         Setting.Integer("MaxOpenTransactions", "--max-open-transactions", 50_000, 1, int.MaxValue, null, "the same across all streams of the gateway"),
         Setting.Integer("MaxOpenSegmentFiles", "--max-open-segment-files", 4096, 16, 1_000_000, null, "segment files held open; they open on use and the least recently used idle ones close (a soft cap: files in use stay open)"),
         Setting.Integer("MaxBufferedBytes", "--max-buffered-bytes", 1L << 30, 1, null, "bytes", "most event bytes of write requests held in memory across all calls before they are written; a write over it → RESOURCE_EXHAUSTED naming the flag"),
+        Setting.Integer("MaxReaders", "--max-readers", 1024, 1, 1_000_000, null, "most ReadEvents/BatchReadEvents calls in progress across the gateway (a tailing reader holds one while open); one more → RESOURCE_EXHAUSTED naming the flag"),
         Setting.Integer("CheckpointIntervalMs", "--checkpoint-interval-ms", 2000, 1, null, "ms", "longest time merged data waits for its segment fsync (it is already durable in the journal)"),
         Setting.Integer("WatermarkWriterTimeoutMs", "--watermark-writer-timeout-ms", 300_000, 1, null, "ms", "a writer that reported no event time for this long stops holding its stream's watermark back (Pravega's writer timeout)"),
         Setting.Choice("Protocol", "--protocol", "protocol", ["extended", "public"], "extended = every RPC; public = only what the public pravega-grpc-gateway serves (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),

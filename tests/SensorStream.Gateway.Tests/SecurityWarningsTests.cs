@@ -47,7 +47,7 @@ public sealed class SecurityWarningsTests
         // A TLS key group members may change is refused too, naming --tls-key; mode 600 starts without a word.
         File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var key = Path.Combine(dir.Path, "gateway.key");
-        File.WriteAllText(key, "-----BEGIN PRIVATE KEY-----");
+        File.WriteAllText(key, "placeholder: only the file mode is checked here");
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
         var tls = settings with { Urls = "https://127.0.0.1:0", TlsCert = token, TlsKey = key };
         Assert.StartsWith($"setting --tls-key (GATEWAY_TLS_KEY): file {key} can be read or changed by other users (mode 660)",

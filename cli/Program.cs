@@ -7,6 +7,7 @@ app.Configure(config =>
 {
     config.SetApplicationName(SensorStream.Cli.Local.DataFolder.Command); // the name that works: ./sensorstream in a clone, sensorstream as a tool
     config.SetExceptionHandler((e, _) => CliErrors.Report(e, args));
+    config.UseStrictParsing(); // an unknown or misspelled flag is refused (exit 2), never ignored
     config.AddCommand<RunCommand>("run").WithDescription(RunCommand.HelpDescription).WithExample("run", "--duration", "60s");
     config.AddCommand<StatusCommand>("status").WithExample("status", "sensorstream/sensors");
     config.AddBranch("export", export =>

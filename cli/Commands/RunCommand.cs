@@ -139,7 +139,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             }
             catch (OperationCanceledException) when (skipSummary.IsCancellationRequested)
             {
-                Console.WriteLine($"[sensorstream] summary skipped; `{DataFolder.Command} verify {options.Stream}` checks the stream and the exports later");
+                Console.WriteLine($"[sensorstream] summary skipped; `{DataFolder.Command} verify {options.Stream}` checks the stream later");
                 return ExitCodes.Interrupted;
             }
         }

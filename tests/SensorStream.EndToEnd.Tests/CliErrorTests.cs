@@ -26,6 +26,8 @@ public class CliErrorTests
     [InlineData("--format: 'xml' is not csv, parquet or all", "export", "get", "edge/s", "--to", "x", "--format", "xml")]
     [InlineData("--token-file: '/nonexistent/token' does not exist", "verify", "edge/s", "--token-file", "/nonexistent/token")]
     [InlineData("missing required argument 'SCOPE/STREAM'", "status")]
+    [InlineData("Unknown option 'bogus'", "verify", "edge/s", "--bogus")] // strict parsing: a typo is never ignored
+    [InlineData("Unknown option 'duraton'", "run", "--duraton", "5s")]
     public async Task Bad_arguments_get_one_line_and_exit_2_before_anything_starts(string message, params string[] args)
     {
         var dataDir = OneCommandRunTests.NewDataDir();

@@ -71,10 +71,17 @@ public sealed class WatermarkTests
         await CommitAsync(gw.Client, "slow", 500, 1);
         await CommitAsync(gw.Client, "fast", 5_000, 2);
         Assert.Equal(500L, (await WatermarkAsync(gw.Client))!.Value.Lower);
-        var moved = await Poll.UntilAsync(() => WatermarkAsync(gw.Client), w => w?.Lower != 500, TimeSpan.FromSeconds(60), "watermark after the slow writer's timeout");
+        // The fast writer keeps committing (a live writer does); the slow one stays silent past the 3 s timeout. (Were both
+        // silent, both would time out within milliseconds of each other and, with no active writer, the watermark stays.)
+        var seq = 2;
+        var moved = await Poll.UntilAsync(async () =>
+        {
+            await CommitAsync(gw.Client, "fast", 5_000, ++seq);
+            return await WatermarkAsync(gw.Client);
+        }, w => w?.Lower != 500, TimeSpan.FromSeconds(60), "watermark after the slow writer's timeout");
         Assert.Equal(5_000L, moved!.Value.Lower);
         // The writer comes back with an old time: accepted, the watermark stays where it was.
-        await CommitAsync(gw.Client, "slow", 600, 3);
+        await CommitAsync(gw.Client, "slow", 600, ++seq);
         Assert.Equal(5_000L, (await WatermarkAsync(gw.Client))!.Value.Lower);
     }
 

@@ -195,7 +195,7 @@ internal sealed class CollectorRun
             QueueEvents = queue.Events,
             QueueBytes = queue.Bytes,
             PendingTransactions = queue.PendingTransactions,
-            BacklogAgeSeconds = queue.OldestCreatedUnixNanos is { } oldest ? Math.Max(0, (EventQueue.UnixNanosNow() - oldest) / 1e9) : 0,
+            BacklogAgeSeconds = queue.OldestCreatedUnixNanos is { } oldest ? Math.Max(0, (MonotonicClock.UnixNowNanos() - oldest) / 1e9) : 0,
             RejectedSamples = queue.RejectedSamples,
             DroppedSamples = queue.DroppedSamples,
             QueueDamageGaps = queue.DamageGaps,

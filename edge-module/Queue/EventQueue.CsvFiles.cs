@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SensorStream.EdgeModule.Sampling;
 
 namespace SensorStream.EdgeModule.Queue;
 
@@ -26,7 +27,7 @@ public sealed partial class EventQueue
         lock (_gate)
         {
             using var txn = _db.BeginTransaction();
-            RecordCsvProgress(txn, progress, UnixNanosNow());
+            RecordCsvProgress(txn, progress, MonotonicClock.UnixNowNanos());
             txn.Commit();
         }
     }

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SensorStream.EdgeModule.Sampling;
 using Microsoft.Extensions.Logging;
 
 namespace SensorStream.EdgeModule.Queue;
@@ -31,7 +32,7 @@ public sealed partial class EventQueue
     private void RemoveDamaged(IReadOnlyList<QueuedEvent> damaged, string reason)
     {
         using var txn = _db.BeginTransaction();
-        var now = UnixNanosNow();
+        var now = MonotonicClock.UnixNowNanos();
         foreach (var e in damaged)
         {
             Execute(txn, "DELETE FROM Events WHERE Id = $id", ("$id", e.Id));
@@ -89,7 +90,7 @@ public sealed partial class EventQueue
         var pending = Query(db, "SELECT COUNT(*) FROM PendingTransactions", txn, r => r.GetInt64(0)).Single();
         Execute(txn, "DELETE FROM PendingTransactions");
         long removedEvents = 0, lostSamples = 0, ranges = 0;
-        var now = UnixNanosNow();
+        var now = MonotonicClock.UnixNowNanos();
         foreach (var sensor in sensors)
         {
             var p = ledger.Progress(sensor);
@@ -131,7 +132,7 @@ public sealed partial class EventQueue
         var skipped = sensors.Where(s => next.GetValueOrDefault(s) < ledger.Reserved(s)).ToList();
         if (skipped.Count == 0) return;
         using var txn = db.BeginTransaction();
-        var now = UnixNanosNow();
+        var now = MonotonicClock.UnixNowNanos();
         foreach (var sensor in skipped)
         {
             var (from, to) = (next.GetValueOrDefault(sensor), ledger.Reserved(sensor));

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SensorStream.EdgeModule.Sampling;
 using Microsoft.Extensions.Logging;
 using SensorStream.Streams.Events;
 
@@ -101,7 +102,7 @@ public sealed partial class EventQueue : IDisposable
             if (data.Length > SampleBatchJson.MaxEventBytes)
                 throw new ArgumentException($"event of {b.SensorId} at sequence {b.FirstSequence} is {data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower --batch");
         var size = encoded.Sum(e => (long)e.Data.Length);
-        var now = UnixNanosNow();
+        var now = MonotonicClock.UnixNowNanos();
         var outcome = EnqueueOutcome.Accepted;
         lock (_gate)
         {
@@ -220,7 +221,6 @@ public sealed partial class EventQueue : IDisposable
                 r => new Loss(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetString(3)));
     }
 
-    internal static long UnixNanosNow() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
 
     public void Dispose()
     {

@@ -29,7 +29,7 @@ public sealed class BufferedSampler : IDisposable
     /// <param name="nextSequence">The sequence its next sample gets (from the queue).</param>
     /// <param name="emit">Receives each batch; must not block.</param>
     /// <param name="log">Read errors, at the 1st, 2nd, 4th… of them.</param>
-    private long _lowWater = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+    private long _lowWater = MonotonicClock.UnixNowNanos();
 
     /// <summary>
     /// No sample this sampler hands over from now on is older than this (ns since the Unix epoch, the kernel's realtime
@@ -91,7 +91,7 @@ public sealed class BufferedSampler : IDisposable
         {
             int n;
             // Taken before the read: a scan the kernel timestamped before this is returned by this read.
-            var readStart = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+            var readStart = MonotonicClock.UnixNowNanos();
             try
             {
                 n = _sensor.ReadSamples(timestamps, columns, ReadTimeout);

@@ -20,8 +20,11 @@ internal static partial class MonotonicClock
     public static long NowNanos() =>
         Stopwatch.Frequency == 1_000_000_000 ? Stopwatch.GetTimestamp() : (long)(Stopwatch.GetTimestamp() * NanosPerTick);
 
+    /// <summary>Wall-clock time now in Unix-epoch nanoseconds (UTC, 100 ns resolution of <see cref="DateTime"/>); not monotonic.</summary>
+    public static long UnixNowNanos() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+
     /// <summary>Nanoseconds to add to <see cref="NowNanos"/> to get Unix-epoch nanoseconds (fixed per run: timestamps stay monotonic).</summary>
-    public static long EpochOffsetNanos() => (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100 - NowNanos();
+    public static long EpochOffsetNanos() => UnixNowNanos() - NowNanos();
 
     /// <summary>Sleeps until <paramref name="deadlineNanos"/>; optionally spins the last <paramref name="spinNanos"/> for precision.</summary>
     public static void SleepUntil(long deadlineNanos, long spinNanos = 0)

@@ -37,7 +37,7 @@ public sealed class Sampler : IDisposable
 
     public SamplerStats Stats { get; } = new();
 
-    private long _lowWater = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+    private long _lowWater = MonotonicClock.UnixNowNanos();
 
     /// <summary>
     /// No sample this sampler hands over from now on is older than this (ns since the Unix epoch): the current tick's

@@ -33,7 +33,7 @@ public sealed class CollectorEventTime(Func<long?> samplersLowWater, QueueWriter
 
     public async Task<long?> LowestTimeAsync(long committedThroughId, CancellationToken ct)
     {
-        var low = samplersLowWater() ?? (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        var low = samplersLowWater() ?? MonotonicClock.UnixNowNanos();
         try
         {
             await writer.WhenStoredAsync().WaitAsync(MaxStoreWait, ct).ConfigureAwait(false);

@@ -9,15 +9,17 @@ return area switch
     "gateway" => await GatewayBenchmarks.RunAsync(rest),
     "edge" => await EdgeBenchmarks.RunAsync(rest),
     "cloud" => await SensorStream.Benchmarks.Cloud.CloudBenchmarks.RunAsync(rest),
+    "e2e" => await SensorStream.Benchmarks.EndToEnd.EndToEndBenchmark.RunAsync(rest),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <gateway|edge|cloud> [options]");
+    Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <gateway|edge|cloud|e2e> [options]");
     Console.Error.WriteLine("  gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]   transactional writes vs raw append+fsync");
     Console.Error.WriteLine("  gateway committed-ids [--ids N]             memory of N committed transaction ids, before/after compaction");
     Console.Error.WriteLine("  edge [sampler|capacity|queue|drain|protocol|csv] [--seconds N] [--backlog-seconds N] [--commits N] [--mb N]");
     Console.Error.WriteLine("  cloud [--events N] [--rows N]               mirror, export and Parquet writer vs raw upload / raw Parquet.Net");
+    Console.Error.WriteLine("  e2e [--seconds N] [--sensors N]             sample → exported file latency (p50/p99) and collector CPU per 1 kHz sensor");
     return 2;
 }

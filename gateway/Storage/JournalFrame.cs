@@ -14,14 +14,19 @@ public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3, KeyedData
 /// the segment is chosen when the transaction commits, in the epoch current then (a scale may come between); older
 /// data: <c>[u8 1][16-byte txn id][i32 segment][event]</c>; commit: <c>[u8 kind][CommitEntry]</c>; abort:
 /// <c>[u8 kind][16-byte txn id]</c>. Transaction ids are our own GUIDs ("N" form), so 16 bytes hold them exactly.
+/// Frames are written in <see cref="Format"/> (journal files of version 2, <see cref="JournalFileHeader"/>); files of
+/// version 1 hold the same payloads in <see cref="FrameFormat.Record"/> frames.
 /// </summary>
 public static class JournalFrame
 {
+    /// <summary>The framing this build writes journal frames in.</summary>
+    public static readonly FrameFormat Format = FrameFormat.CheckedHeader;
+
     public const int IdSize = 16;
     public const int DataHeaderSize = 1 + IdSize + 4;
 
     /// <summary>Bytes before an event's first byte inside its data frame.</summary>
-    public const int DataOverhead = RecordFrame.HeaderSize + DataHeaderSize;
+    public static readonly int DataOverhead = Format.HeaderSize + DataHeaderSize;
 
     public static int DataFrameSize(int eventLength) => DataOverhead + eventLength;
 
@@ -35,12 +40,12 @@ public static class JournalFrame
 
     private static void EncodeData(Span<byte> destination, JournalFrameKind kind, Guid txn, uint route, ReadOnlySpan<byte> evt)
     {
-        var payload = destination.Slice(RecordFrame.HeaderSize, DataHeaderSize + evt.Length);
+        var payload = destination.Slice(Format.HeaderSize, DataHeaderSize + evt.Length);
         payload[0] = (byte)kind;
         txn.TryWriteBytes(payload.Slice(1, IdSize));
         BinaryPrimitives.WriteUInt32LittleEndian(payload[(1 + IdSize)..], route);
         evt.CopyTo(payload[DataHeaderSize..]);
-        RecordFrame.WriteHeader(destination, payload);
+        Format.WriteHeader(destination, payload);
     }
 
     public static byte[] EncodeCommit(CommitEntry entry) => Frame(JournalFrameKind.Commit, entry.Encode());
@@ -59,9 +64,12 @@ public static class JournalFrame
 
     public static uint KeyHashOf(ReadOnlySpan<byte> payload) => BinaryPrimitives.ReadUInt32LittleEndian(payload[(1 + IdSize)..]);
 
-    /// <summary>Where a data frame's event goes: a key hash (keyed frames), or a fixed epoch-0 segment (older frames).</summary>
-    public static TransactionEventRef EventOf(ReadOnlySpan<byte> payload, long framePosition) =>
-        new(framePosition + DataOverhead, payload.Length - DataHeaderSize,
+    /// <summary>
+    /// Where a data frame's event lies (its payload starts at journal position <paramref name="payloadPosition"/>) and
+    /// where it goes: a key hash (keyed frames), or a fixed epoch-0 segment (older frames).
+    /// </summary>
+    public static TransactionEventRef EventOf(ReadOnlySpan<byte> payload, long payloadPosition) =>
+        new(payloadPosition + DataHeaderSize, payload.Length - DataHeaderSize,
             KindOf(payload) == JournalFrameKind.KeyedData ? KeyHashOf(payload) : 0,
             KindOf(payload) == JournalFrameKind.KeyedData ? -1 : SegmentOf(payload));
 
@@ -75,10 +83,10 @@ public static class JournalFrame
 
     private static byte[] Frame(JournalFrameKind kind, ReadOnlySpan<byte> body)
     {
-        var frame = new byte[RecordFrame.Size(1 + body.Length)];
-        frame[RecordFrame.HeaderSize] = (byte)kind;
-        body.CopyTo(frame.AsSpan(RecordFrame.HeaderSize + 1));
-        RecordFrame.WriteHeader(frame, frame.AsSpan(RecordFrame.HeaderSize));
+        var frame = new byte[Format.Size(1 + body.Length)];
+        frame[Format.HeaderSize] = (byte)kind;
+        body.CopyTo(frame.AsSpan(Format.HeaderSize + 1));
+        Format.WriteHeader(frame, frame.AsSpan(Format.HeaderSize));
         return frame;
     }
 }

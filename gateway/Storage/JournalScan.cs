@@ -15,7 +15,7 @@ internal sealed class JournalScan
             case JournalFrameKind.Data or JournalFrameKind.KeyedData:
                 var txn = JournalFrame.TxnOf(payload);
                 if (!Data.TryGetValue(txn, out var data)) Data[txn] = data = ([], position);
-                data.Events.Add(JournalFrame.EventOf(payload, position));
+                data.Events.Add(JournalFrame.EventOf(payload, position + frameSize - payload.Length));
                 break;
             case JournalFrameKind.Commit:
                 Commits.Add((JournalFrame.CommitOf(payload), position + frameSize));

@@ -5,15 +5,19 @@ namespace SensorStream.Gateway.Storage;
 
 /// <summary>
 /// What a journal frame holds: one transaction event (<see cref="KeyedData"/>; <see cref="Data"/> in journals written
-/// before streams could scale), one group-commit decision, or one abort.
+/// before streams could scale), one group-commit decision, one abort, one event of a write request still being received
+/// (<see cref="StagedData"/>, under the request's own stage id), or the adoption of a whole staged request into its
+/// transaction (<see cref="Adopt"/>, written once the request ended well). Staged events without an adoption belong to
+/// no transaction and are never visible.
 /// </summary>
-public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3, KeyedData = 4 }
+public enum JournalFrameKind : byte { Data = 1, Commit = 2, Abort = 3, KeyedData = 4, StagedData = 5, Adopt = 6 }
 
 /// <summary>
 /// Payloads of the stream journal's frames. Keyed data: <c>[u8 4][16-byte txn id][u32 routing-key hash][event]</c> —
 /// the segment is chosen when the transaction commits, in the epoch current then (a scale may come between); older
 /// data: <c>[u8 1][16-byte txn id][i32 segment][event]</c>; commit: <c>[u8 kind][CommitEntry]</c>; abort:
-/// <c>[u8 kind][16-byte txn id]</c>. Transaction ids are our own GUIDs ("N" form), so 16 bytes hold them exactly.
+/// <c>[u8 kind][16-byte txn id]</c>; staged data: <c>[u8 5][16-byte stage id][u32 routing-key hash][event]</c>; adopt:
+/// <c>[u8 6][16-byte txn id][16-byte stage id]</c>. Transaction ids are our own GUIDs ("N" form), so 16 bytes hold them exactly.
 /// Frames are written in <see cref="Format"/> (journal files of version 2, <see cref="JournalFileHeader"/>); files of
 /// version 1 hold the same payloads in <see cref="FrameFormat.Record"/> frames.
 /// </summary>
@@ -34,6 +38,10 @@ public static class JournalFrame
     public static void EncodeData(Span<byte> destination, Guid txn, uint keyHash, ReadOnlySpan<byte> evt) =>
         EncodeData(destination, JournalFrameKind.KeyedData, txn, keyHash, evt);
 
+    /// <summary>Encodes a staged data frame: an event of a write request not yet adopted by its transaction.</summary>
+    public static void EncodeStagedData(Span<byte> destination, Guid stage, uint keyHash, ReadOnlySpan<byte> evt) =>
+        EncodeData(destination, JournalFrameKind.StagedData, stage, keyHash, evt);
+
     /// <summary>Encodes an older data frame (a fixed segment of epoch 0): only the upgrade of the older layout writes them.</summary>
     public static void EncodeFixedSegmentData(Span<byte> destination, Guid txn, int segment, ReadOnlySpan<byte> evt) =>
         EncodeData(destination, JournalFrameKind.Data, txn, (uint)segment, evt);
@@ -52,8 +60,14 @@ public static class JournalFrame
 
     public static byte[] EncodeAbort(Guid txn) => Frame(JournalFrameKind.Abort, txn.ToByteArray());
 
+    /// <summary>Encodes the adoption of every event staged under <paramref name="stage"/> into <paramref name="txn"/>.</summary>
+    public static byte[] EncodeAdopt(Guid txn, Guid stage) => Frame(JournalFrameKind.Adopt, [.. txn.ToByteArray(), .. stage.ToByteArray()]);
+
+    /// <summary>The stage id of an adopt frame (its transaction is <see cref="TxnOf"/>).</summary>
+    public static Guid StageOf(ReadOnlySpan<byte> payload) => new(payload.Slice(1 + IdSize, IdSize));
+
     public static JournalFrameKind KindOf(ReadOnlySpan<byte> payload) =>
-        payload.Length > 0 && payload[0] is >= 1 and <= 4
+        payload.Length > 0 && payload[0] is >= 1 and <= 6
             ? (JournalFrameKind)payload[0]
             : throw new InvalidDataException($"journal frame of unknown kind {(payload.Length > 0 ? payload[0] : -1)}");
 
@@ -70,8 +84,8 @@ public static class JournalFrame
     /// </summary>
     public static TransactionEventRef EventOf(ReadOnlySpan<byte> payload, long payloadPosition) =>
         new(payloadPosition + DataHeaderSize, payload.Length - DataHeaderSize,
-            KindOf(payload) == JournalFrameKind.KeyedData ? KeyHashOf(payload) : 0,
-            KindOf(payload) == JournalFrameKind.KeyedData ? -1 : SegmentOf(payload));
+            KindOf(payload) == JournalFrameKind.Data ? 0 : KeyHashOf(payload),
+            KindOf(payload) == JournalFrameKind.Data ? SegmentOf(payload) : -1);
 
     public static CommitEntry CommitOf(ReadOnlySpan<byte> payload) => CommitEntry.Decode(payload[1..]);
 

@@ -2,8 +2,11 @@ using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-/// <summary>What a stream's pipeline does for one request: append events, commit, record an abort, or scale.</summary>
-internal enum PipelineWorkKind { Write, Commit, Abort, Scale }
+/// <summary>
+/// What a stream's pipeline does for one request: append events, commit, record an abort, scale, or stage part of a
+/// write request still being received (journaled under its stage id, made durable by a later round's fsync).
+/// </summary>
+internal enum PipelineWorkKind { Write, Commit, Abort, Scale, Stage }
 
 /// <summary>
 /// One request queued on a stream's pipeline. Every request the pipeline finds waiting shares one journal fsync; a
@@ -17,6 +20,12 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     /// <summary>The transaction written, committed or aborted (not for a scale).</summary>
     public Transaction Txn { get; } = txn!;
     public IReadOnlyList<(uint KeyHash, ReadOnlyMemory<byte> Event)> Events { get; } = events ?? [];
+
+    /// <summary>For a stage: the request's stage id. For a write: the stage whose events it adopts first (null: none).</summary>
+    public Guid? StageId { get; init; }
+
+    /// <summary>For a write that adopts a stage: where the staged events are (they come before the write's own).</summary>
+    public IReadOnlyList<TransactionEventRef> Adopted { get; init; } = [];
 
     /// <summary>For a scale: the new epoch's segment count, and why (logged).</summary>
     public int ScaleTo { get; init; }

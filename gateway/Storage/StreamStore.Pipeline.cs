@@ -48,7 +48,7 @@ public sealed partial class StreamStore
         try
         {
             foreach (var work in batch)
-                if (work.Kind == PipelineWorkKind.Write) AppendEvents(work);
+                if (work.Kind is PipelineWorkKind.Write or PipelineWorkKind.Stage) AppendEvents(work);
                 else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
         }
         catch (Exception e) when (StoreHealth.IsDiskFull(e))
@@ -75,7 +75,10 @@ public sealed partial class StreamStore
             for (var s = 0; s < ends.Length; s++)
                 if (ends[s] > _writtenEnds[s]) shape.Segments[s].Reserve(_writtenEnds[s], ends[s]);
             if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
-            _journal.Sync(); // the durability point of every write, abort and commit of this round
+            // The durability point of every write, abort and commit of this round. A round of staged parts only needs
+            // none: they count once adopted, and the adopting round's fsync covers them (journal files roll only after
+            // an fsync of the one before).
+            if (batch.Exists(w => w.Kind != PipelineWorkKind.Stage)) _journal.Sync();
         }
         catch (Exception e) when (StoreHealth.IsDiskFull(e))
         {
@@ -87,7 +90,8 @@ public sealed partial class StreamStore
 
         foreach (var work in batch)
         {
-            if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Written!, work.FirstFrame);
+            if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Adopted.Concat(work.Written!), work.FirstFrame);
+            else if (work.Kind == PipelineWorkKind.Stage) work.Txn.KeepJournalFrom(work.FirstFrame);
             else if (work.Kind == PipelineWorkKind.Abort) _aborting.TryRemove(work.Txn.Id, out _);
             if (work.Kind != PipelineWorkKind.Commit) work.Done.TrySetResult();
         }
@@ -141,14 +145,24 @@ public sealed partial class StreamStore
         }
     }
 
-    /// <summary>Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size).</summary>
+    /// <summary>
+    /// Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size): under the
+    /// transaction, or under the stage id for a staged part. A write that adopts a stage writes its adopt frame first, so
+    /// that recovery orders the staged events before the write's own, as the live transaction does.
+    /// </summary>
     private void AppendEvents(PipelineWork work)
     {
         var refs = new List<TransactionEventRef>(work.Events.Count);
         var buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        var staged = work.Kind == PipelineWorkKind.Stage;
         try
         {
             var first = -1L;
+            if (!staged && work.StageId is { } adopt)
+            {
+                var at = _journal.Append(JournalFrame.EncodeAdopt(work.Txn.Key, adopt));
+                first = work.Adopted.Count > 0 ? work.Adopted[0].Position - JournalFrame.DataOverhead : at;
+            }
             for (var i = 0; i < work.Events.Count;)
             {
                 var used = 0;
@@ -163,7 +177,8 @@ public sealed partial class StreamStore
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = ArrayPool<byte>.Shared.Rent(size);
                     }
-                    JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, keyHash, evt.Span);
+                    if (staged) JournalFrame.EncodeStagedData(buffer.AsSpan(used, size), work.StageId!.Value, keyHash, evt.Span);
+                    else JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, keyHash, evt.Span);
                     refs.Add(new TransactionEventRef(used + JournalFrame.DataOverhead, evt.Length, keyHash)); // relative until placed
                     used += size;
                     i++;

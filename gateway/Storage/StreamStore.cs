@@ -112,27 +112,54 @@ public sealed partial class StreamStore : IAsyncDisposable
         return txn;
     }
 
-    /// <summary>Durably appends events to an open transaction; returns how many were written.</summary>
-    public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct)
+    /// <summary>
+    /// Durably appends events to an open transaction; returns how many were written. With <paramref name="staged"/>,
+    /// the events staged earlier by the same request (<see cref="StageAsync"/>) join the transaction first, in the same
+    /// fsync: all of the request or nothing of it.
+    /// </summary>
+    public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct,
+        StagedWrite? staged = null)
     {
         var txn = FindOpen(txnId, "write to");
-        var routed = new List<(uint, ReadOnlyMemory<byte>)>(events.Count);
-        foreach (var (key, evt) in events) routed.Add((SegmentRouter.KeyHash(key), evt));
+        var routed = Route(events);
         await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             EnsureStillOpen(txn, "write to");
-            if (routed.Count == 0) return 0;
-            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed);
+            if (routed.Count == 0 && staged is null) return 0;
+            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed) { StageId = staged?.Id, Adopted = staged?.Events ?? [] };
             if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
             // Acknowledged only once durable; the round adds the events to the transaction before this completes.
             await work.Done.Task.ConfigureAwait(false);
-            return events.Count;
+            return events.Count + (staged?.Events.Count ?? 0);
         }
         finally
         {
             txn.Gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Journals part of a write request that is still being received, under the request's stage id: not part of the
+    /// transaction (nor visible, nor durable by itself) until the request's last <see cref="AppendAsync"/> adopts it. A
+    /// request that fails or is cancelled before then leaves only journal bytes that belong to nothing. The transaction
+    /// keeps the journal from the part's first frame while it lives.
+    /// </summary>
+    public async Task StageAsync(string txnId, StagedWrite staged, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events)
+    {
+        var txn = FindOpen(txnId, "write to");
+        if (events.Count == 0) return;
+        var work = new PipelineWork(PipelineWorkKind.Stage, txn, Route(events)) { StageId = staged.Id };
+        if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+        await work.Done.Task.ConfigureAwait(false);
+        staged.Events.AddRange(work.Written!);
+    }
+
+    private static List<(uint, ReadOnlyMemory<byte>)> Route(IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events)
+    {
+        var routed = new List<(uint, ReadOnlyMemory<byte>)>(events.Count);
+        foreach (var (key, evt) in events) routed.Add((SegmentRouter.KeyHash(key), evt));
+        return routed;
     }
 
     /// <summary>Commits (idempotent). Returns once the events are durable and visible to readers.</summary>

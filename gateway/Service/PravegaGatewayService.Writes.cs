@@ -28,7 +28,8 @@ public sealed partial class PravegaGatewayService
     /// staged parts of up to <see cref="StagePartBytes"/> (<see cref="StreamStore.StageAsync"/>), and join the
     /// transaction only when the request ends well — its last part and the adoption of the staged ones share one fsync.
     /// An invalid event, a cancel or a failure before then leaves nothing of the request in the transaction. Memory per
-    /// call is one part, counted against <c>--max-buffered-bytes</c>; the answer comes once the events are fsynced.
+    /// call is one part, counted against <c>--max-buffered-bytes</c>; the answer comes once the events are fsynced. A
+    /// message carries one event (routing_key/event) or a batch (its repeated <c>events</c>; then those two are empty).
     /// </summary>
     public override async Task<WriteTransactionEventsResponse> WriteTransactionEvents(IAsyncStreamReader<WriteTransactionEventsRequest> requestStream,
         ServerCallContext context)
@@ -51,17 +52,12 @@ public sealed partial class PravegaGatewayService
                 else if (!Same(request.Scope, scope) || !Same(request.Stream, streamName!) || !Same(request.TxnId, txnId!))
                     throw new StoreException(StoreError.InvalidArgument,
                         $"event {index} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
-                CheckSize(request.Event.Length, index, ref bytes);
-                if (!budget.TryReserve(request.Event.Length))
-                {
-                    // Make room by journaling what this call holds; refused only when it holds nothing and still does not fit.
-                    if (partBytes > 0) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
-                    budget.Reserve(request.Event.Length, NothingWritten);
-                }
-                part.Add((request.RoutingKey, request.Event.Memory));
-                partBytes += request.Event.Length;
-                index++;
-                if (partBytes >= StagePartBytes) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
+                if (request.Events.Count == 0) await Add(request.RoutingKey, request.Event.Memory).ConfigureAwait(false);
+                else if (request.Event.Length > 0 || request.RoutingKey.Length > 0)
+                    throw new StoreException(StoreError.InvalidArgument,
+                        $"message {index} carries both a batch of events and a single event (routing_key/event): set one or the other; {NothingWritten}");
+                else
+                    foreach (var e in request.Events) await Add(e.RoutingKey, e.Event.Memory).ConfigureAwait(false);
             }
             if (stream is null) return new WriteTransactionEventsResponse();
             var written = await stream.AppendAsync(txnId!, part, context.CancellationToken, staged).ConfigureAwait(false);
@@ -70,6 +66,21 @@ public sealed partial class PravegaGatewayService
         finally
         {
             budget.Release(partBytes);
+        }
+
+        async ValueTask Add(string routingKey, ReadOnlyMemory<byte> evt)
+        {
+            CheckSize(evt.Length, index, ref bytes);
+            if (!budget.TryReserve(evt.Length))
+            {
+                // Make room by journaling what this call holds; refused only when it holds nothing and still does not fit.
+                if (partBytes > 0) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
+                budget.Reserve(evt.Length, NothingWritten);
+            }
+            part.Add((routingKey, evt));
+            partBytes += evt.Length;
+            index++;
+            if (partBytes >= StagePartBytes) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
         }
     }
 

@@ -27,6 +27,12 @@ internal sealed class JournalScan
                 if (!Staged.TryGetValue(stage, out var staged)) Staged[stage] = staged = ([], position);
                 staged.Events.Add(JournalFrame.EventOf(payload, position + frameSize - payload.Length));
                 break;
+            case JournalFrameKind.KeyedBatch or JournalFrameKind.StagedBatch:
+                var id = JournalFrame.TxnOf(payload);
+                var into = JournalFrame.KindOf(payload) == JournalFrameKind.KeyedBatch ? Data : Staged;
+                if (!into.TryGetValue(id, out var events)) into[id] = events = ([], position);
+                JournalFrame.EventsOfBatch(payload, position + frameSize - payload.Length, events.Events);
+                break;
             case JournalFrameKind.Adopt:
                 if (!Staged.Remove(JournalFrame.StageOf(payload), out var adopted)) break; // a request without events beyond its last part
                 var owner = JournalFrame.TxnOf(payload);

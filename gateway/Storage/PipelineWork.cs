@@ -27,6 +27,9 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     /// <summary>For a write that adopts a stage: where the staged events are (they come before the write's own).</summary>
     public IReadOnlyList<TransactionEventRef> Adopted { get; init; } = [];
 
+    /// <summary>For a write that adopts a stage: the journal position of the stage's first frame (-1: none).</summary>
+    public long AdoptedFrom { get; init; } = -1;
+
     /// <summary>For a scale: the new epoch's segment count, and why (logged).</summary>
     public int ScaleTo { get; init; }
     public string ScaleReason { get; init; } = "";

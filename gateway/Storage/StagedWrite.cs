@@ -13,4 +13,7 @@ public sealed class StagedWrite
 
     /// <summary>Staged events so far (about 24 bytes each in memory; the event bytes are in the journal only).</summary>
     public List<TransactionEventRef> Events { get; } = [];
+
+    /// <summary>Journal position of the first staged frame (-1 before any).</summary>
+    public long FirstFrame { get; internal set; } = -1;
 }

@@ -161,28 +161,29 @@ public sealed partial class StreamStore
             if (!staged && work.StageId is { } adopt)
             {
                 var at = _journal.Append(JournalFrame.EncodeAdopt(work.Txn.Key, adopt));
-                first = work.Adopted.Count > 0 ? work.Adopted[0].Position - JournalFrame.DataOverhead : at;
+                first = work.AdoptedFrom >= 0 ? work.AdoptedFrom : at;
             }
             for (var i = 0; i < work.Events.Count;)
             {
-                var used = 0;
+                // One batch frame per chunk: one header and one CRC for all its events.
+                var used = JournalFrame.BatchOverhead;
                 var chunkStart = refs.Count;
                 do
                 {
                     var (keyHash, evt) = work.Events[i];
-                    var size = JournalFrame.DataFrameSize(evt.Length);
-                    if (used > 0 && used + size > buffer.Length) break;
-                    if (size > buffer.Length)
+                    var size = JournalFrame.BatchEntrySize(evt.Length);
+                    if (refs.Count > chunkStart && used + size > buffer.Length) break;
+                    if (used + size > buffer.Length)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(size);
+                        buffer = ArrayPool<byte>.Shared.Rent(used + size);
                     }
-                    if (staged) JournalFrame.EncodeStagedData(buffer.AsSpan(used, size), work.StageId!.Value, keyHash, evt.Span);
-                    else JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, keyHash, evt.Span);
-                    refs.Add(new TransactionEventRef(used + JournalFrame.DataOverhead, evt.Length, keyHash)); // relative until placed
+                    JournalFrame.WriteBatchEntry(buffer.AsSpan(used), keyHash, evt.Span);
+                    refs.Add(new TransactionEventRef(used + JournalFrame.BatchEntryHeaderSize, evt.Length, keyHash)); // relative until placed
                     used += size;
                     i++;
                 } while (i < work.Events.Count);
+                JournalFrame.FinishBatch(buffer.AsSpan(0, used), staged, staged ? work.StageId!.Value : work.Txn.Key, refs.Count - chunkStart);
                 var position = _journal.Append(buffer.AsSpan(0, used));
                 if (first < 0) first = position;
                 for (var r = chunkStart; r < refs.Count; r++) refs[r] = refs[r] with { Position = position + refs[r].Position };

@@ -127,7 +127,10 @@ public sealed partial class StreamStore : IAsyncDisposable
         {
             EnsureStillOpen(txn, "write to");
             if (routed.Count == 0 && staged is null) return 0;
-            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed) { StageId = staged?.Id, Adopted = staged?.Events ?? [] };
+            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed)
+            {
+                StageId = staged?.Id, Adopted = staged?.Events ?? [], AdoptedFrom = staged?.FirstFrame ?? -1,
+            };
             if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
             // Acknowledged only once durable; the round adds the events to the transaction before this completes.
             await work.Done.Task.ConfigureAwait(false);
@@ -152,6 +155,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         var work = new PipelineWork(PipelineWorkKind.Stage, txn, Route(events)) { StageId = staged.Id };
         if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
         await work.Done.Task.ConfigureAwait(false);
+        if (staged.FirstFrame < 0) staged.FirstFrame = work.FirstFrame;
         staged.Events.AddRange(work.Written!);
     }
 

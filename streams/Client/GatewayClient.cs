@@ -260,15 +260,31 @@ public sealed class GatewayClient : IDisposable
             // Messages are buffered (not flushed one by one) and go out together when the request completes;
             // only the first carries scope/stream/txn (the server takes empty fields as "same as the first").
             call.RequestStream.WriteOptions = new WriteOptions(WriteFlags.BufferHint);
-            await SendEventsAsync(call, events, (e, first) => new WriteTransactionEventsRequest
+            long sent = 0;
+            try
             {
-                Scope = first ? stream.Scope : "",
-                Stream = first ? stream.Stream : "",
-                TxnId = first ? txnId : "",
-                RoutingKey = e.RoutingKey,
-                Event = UnsafeByteOperations.UnsafeWrap(e.Data),
-            }, ct).ConfigureAwait(false);
-            return (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
+                var first = true;
+                foreach (var batch in TransactionEventBatches.Of(events))
+                {
+                    batch.Scope = first ? stream.Scope : "";
+                    batch.Stream = first ? stream.Stream : "";
+                    batch.TxnId = first ? txnId : "";
+                    first = false;
+                    sent += batch.Events.Count;
+                    await call.RequestStream.WriteAsync(batch, ct).ConfigureAwait(false);
+                }
+                await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is RpcException or OperationCanceledException or InvalidOperationException)
+            {
+                await call.ResponseAsync.ConfigureAwait(false); // throws the server's status
+                throw;
+            }
+            var written = (await call.ResponseAsync.ConfigureAwait(false)).EventsWritten;
+            if (written != sent)
+                throw new InvalidOperationException(
+                    $"the gateway wrote {written} of the {sent} event(s) sent to transaction {txnId}: it predates batched writes (WriteTransactionEventsRequest.events); abort the transaction and upgrade the gateway");
+            return written;
         });
 
     /// <summary>

@@ -252,7 +252,7 @@ public sealed class DamageTests
         var checkpoint = Checkpoint.LoadOrEmpty(Path.Combine(streamDir, "checkpoint.json"), 2);
         var newest = JournalFile.Newest(streamDir);
         var last = JournalFile.Frames(newest)[^1];
-        Assert.Equal((byte)JournalFrameKind.KeyedData, last.Kind);
+        Assert.Equal((byte)JournalFrameKind.KeyedBatch, last.Kind);
         Assert.True(checkpoint.JournalPosition <= long.Parse(Path.GetFileNameWithoutExtension(newest)) + last.Offset, "the last frame is after the checkpoint");
         return (streamDir, sequences, committed, open);
     }

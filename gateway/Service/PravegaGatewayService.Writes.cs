@@ -30,6 +30,7 @@ public sealed partial class PravegaGatewayService
     /// An invalid event, a cancel or a failure before then leaves nothing of the request in the transaction. Memory per
     /// call is one part, counted against <c>--max-buffered-bytes</c>; the answer comes once the events are fsynced. A
     /// message carries one event (routing_key/event) or a batch (its repeated <c>events</c>; then those two are empty).
+    /// With <c>commit</c> on any message the transaction commits in the same fsync as the request's last part.
     /// </summary>
     public override async Task<WriteTransactionEventsResponse> WriteTransactionEvents(IAsyncStreamReader<WriteTransactionEventsRequest> requestStream,
         ServerCallContext context)
@@ -39,6 +40,7 @@ public sealed partial class PravegaGatewayService
         StagedWrite? staged = null;
         var part = new List<(string, ReadOnlyMemory<byte>)>();
         long bytes = 0, partBytes = 0, index = 0;
+        (string WriterId, long EventTime)? commit = null;
         const string NothingWritten = "nothing of this request was written";
         try
         {
@@ -52,6 +54,7 @@ public sealed partial class PravegaGatewayService
                 else if (!Same(request.Scope, scope) || !Same(request.Stream, streamName!) || !Same(request.TxnId, txnId!))
                     throw new StoreException(StoreError.InvalidArgument,
                         $"event {index} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
+                if (request.Commit) commit = (request.WriterId, request.EventTime);
                 if (request.Events.Count == 0) await Add(request.RoutingKey, request.Event.Memory).ConfigureAwait(false);
                 else if (request.Event.Length > 0 || request.RoutingKey.Length > 0)
                     throw new StoreException(StoreError.InvalidArgument,
@@ -60,8 +63,10 @@ public sealed partial class PravegaGatewayService
                     foreach (var e in request.Events) await Add(e.RoutingKey, e.Event.Memory).ConfigureAwait(false);
             }
             if (stream is null) return new WriteTransactionEventsResponse();
-            var written = await stream.AppendAsync(txnId!, part, context.CancellationToken, staged).ConfigureAwait(false);
-            return new WriteTransactionEventsResponse { EventsWritten = written };
+            var watermark = commit is { } mark ? WatermarkMark(stream, mark.WriterId, mark.EventTime) : null;
+            var written = await stream.AppendAsync(txnId!, part, context.CancellationToken, staged, commit is not null).ConfigureAwait(false);
+            if (commit is { } noted) watermark?.Note(noted.WriterId, noted.EventTime);
+            return new WriteTransactionEventsResponse { EventsWritten = written, Committed = commit is not null };
         }
         finally
         {

@@ -27,6 +27,15 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     /// <summary>For a write that adopts a stage: where the staged events are (they come before the write's own).</summary>
     public IReadOnlyList<TransactionEventRef> Adopted { get; init; } = [];
 
+    /// <summary>
+    /// A write that also commits its transaction in the same round (one fsync for both): completes
+    /// <see cref="Transaction.Commit"/> like a commit, once durable and visible.
+    /// </summary>
+    public bool CommitAfter { get; init; }
+
+    /// <summary>For a write that commits: how many events the transaction had before it (undone when the round fails before its fsync).</summary>
+    public int EventsBefore { get; set; } = -1;
+
     /// <summary>For a write that adopts a stage: the journal position of the stage's first frame (-1: none).</summary>
     public long AdoptedFrom { get; init; } = -1;
 
@@ -43,11 +52,11 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     public long FirstFrame { get; set; }
 
     /// <summary>True once answered (durable, or failed).</summary>
-    public bool IsFinished => Kind == PipelineWorkKind.Commit ? Txn.Commit?.Task.IsCompleted ?? true : Done.Task.IsCompleted;
+    public bool IsFinished => Kind == PipelineWorkKind.Commit || CommitAfter ? Txn.Commit?.Task.IsCompleted ?? true : Done.Task.IsCompleted;
 
     public void Fail(Exception error)
     {
-        if (Kind == PipelineWorkKind.Commit) Txn.Commit?.TrySetException(error);
+        if (Kind == PipelineWorkKind.Commit || CommitAfter) Txn.Commit?.TrySetException(error);
         Done.TrySetException(error);
     }
 }

@@ -48,7 +48,14 @@ public sealed partial class StreamStore
         try
         {
             foreach (var work in batch)
-                if (work.Kind is PipelineWorkKind.Write or PipelineWorkKind.Stage) AppendEvents(work);
+                if (work.Kind is PipelineWorkKind.Write or PipelineWorkKind.Stage)
+                {
+                    AppendEvents(work);
+                    if (!work.CommitAfter) continue;
+                    // Its commit is planned below with these events; a failure before the fsync takes them back.
+                    work.EventsBefore = work.Txn.Events.Count;
+                    work.Txn.AddEvents(work.Adopted.Concat(work.Written!), work.FirstFrame);
+                }
                 else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
         }
         catch (Exception e) when (StoreHealth.IsDiskFull(e))
@@ -57,7 +64,7 @@ public sealed partial class StreamStore
             return;
         }
 
-        var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit).Select(w => w.Txn).ToList();
+        var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit || w.CommitAfter).Select(w => w.Txn).ToList();
         var shape = Current; // only the pipeline (RunScale) changes it
         var ends = (long[])_writtenEnds.Clone();
         var committed = new List<CommittedTransaction>(commits.Count);
@@ -90,6 +97,7 @@ public sealed partial class StreamStore
 
         foreach (var work in batch)
         {
+            if (work.CommitAfter) continue; // answered with its commit
             if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Adopted.Concat(work.Written!), work.FirstFrame);
             else if (work.Kind == PipelineWorkKind.Stage) work.Txn.KeepJournalFrom(work.FirstFrame);
             else if (work.Kind == PipelineWorkKind.Abort) _aborting.TryRemove(work.Txn.Id, out _);
@@ -116,6 +124,8 @@ public sealed partial class StreamStore
             _open.TryRemove(txn.Id, out _); // after it joined the merged list: a checkpoint always sees it in one of the two
             txn.Commit!.TrySetResult();
         }
+        foreach (var work in batch)
+            if (work.CommitAfter) work.Done.TrySetResult();
         if (CheckpointDue(now)) _ = Task.Run(() => CheckpointAsync(force: false));
     }
 
@@ -133,7 +143,9 @@ public sealed partial class StreamStore
             $"the gateway's disk is full ({e.Message}): nothing of this request was written; retry once space is freed");
         foreach (var work in batch)
         {
-            if (work.Kind == PipelineWorkKind.Commit)
+            if (work.CommitAfter && work.EventsBefore >= 0)
+                work.Txn.Events.RemoveRange(work.EventsBefore, work.Txn.Events.Count - work.EventsBefore);
+            if (work.Kind == PipelineWorkKind.Commit || work.CommitAfter)
             {
                 work.Txn.Phase = TransactionPhase.Open;
                 var commit = work.Txn.Commit;

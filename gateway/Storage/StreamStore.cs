@@ -115,31 +115,46 @@ public sealed partial class StreamStore : IAsyncDisposable
     /// <summary>
     /// Durably appends events to an open transaction; returns how many were written. With <paramref name="staged"/>,
     /// the events staged earlier by the same request (<see cref="StageAsync"/>) join the transaction first, in the same
-    /// fsync: all of the request or nothing of it.
+    /// fsync: all of the request or nothing of it. With <paramref name="commit"/>, the transaction commits in the same
+    /// round (one fsync for the write and the commit decision) and this returns once it is durable and visible.
     /// </summary>
     public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct,
-        StagedWrite? staged = null)
+        StagedWrite? staged = null, bool commit = false)
     {
         var txn = FindOpen(txnId, "write to");
         var routed = Route(events);
+        var count = events.Count + (staged?.Events.Count ?? 0);
+        TaskCompletionSource? committed = null;
         await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             EnsureStillOpen(txn, "write to");
-            if (routed.Count == 0 && staged is null) return 0;
+            if (routed.Count == 0 && staged is null && !commit) return 0;
+            ThrowIfClosed();
             var work = new PipelineWork(PipelineWorkKind.Write, txn, routed)
             {
-                StageId = staged?.Id, Adopted = staged?.Events ?? [], AdoptedFrom = staged?.FirstFrame ?? -1,
+                StageId = staged?.Id, Adopted = staged?.Events ?? [], AdoptedFrom = staged?.FirstFrame ?? -1, CommitAfter = commit,
             };
-            if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            if (commit)
+            {
+                txn.Commit = committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                txn.Phase = TransactionPhase.Committing;
+            }
+            if (!_rounds.TrySubmit(work))
+            {
+                (txn.Phase, txn.Commit) = (TransactionPhase.Open, null);
+                throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            }
             // Acknowledged only once durable; the round adds the events to the transaction before this completes.
-            await work.Done.Task.ConfigureAwait(false);
-            return events.Count + (staged?.Events.Count ?? 0);
+            if (!commit) await work.Done.Task.ConfigureAwait(false);
         }
         finally
         {
             txn.Gate.Release();
         }
+        // Not cancelled with the caller (as CommitAsync): a commit that was queued completes anyway.
+        if (committed is not null) await committed.Task.ConfigureAwait(false);
+        return count;
     }
 
     /// <summary>

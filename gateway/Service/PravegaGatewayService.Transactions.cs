@@ -23,13 +23,20 @@ public sealed partial class PravegaGatewayService
     public override async Task<TransactionStatusResponse> CommitTransaction(TransactionRequest request, ServerCallContext context)
     {
         var stream = store.Stream(request.Scope, request.Stream);
-        var watermark = request.WriterId.Length > 0 || request.EventTime != 0 ? watermarks.For(stream) : null;
-        if (watermark is not null && (request.WriterId.Length == 0 || request.EventTime <= 0))
-            throw new StoreException(StoreError.InvalidArgument, "writer_id and event_time go together: set both (a mark for the watermark) or neither");
-        watermark?.Validate(request.WriterId, request.EventTime);
+        var watermark = WatermarkMark(stream, request.WriterId, request.EventTime);
         var phase = await stream.CommitAsync(request.TxnId, context.CancellationToken).ConfigureAwait(false);
         watermark?.Note(request.WriterId, request.EventTime);
         return Reply(phase);
+    }
+
+    /// <summary>The stream's watermark when a commit carries a writer's mark (checked before the commit), else null.</summary>
+    private Watermarks.StreamWatermark? WatermarkMark(StreamStore stream, string writerId, long eventTime)
+    {
+        var watermark = writerId.Length > 0 || eventTime != 0 ? watermarks.For(stream) : null;
+        if (watermark is not null && (writerId.Length == 0 || eventTime <= 0))
+            throw new StoreException(StoreError.InvalidArgument, "writer_id and event_time go together: set both (a mark for the watermark) or neither");
+        watermark?.Validate(writerId, eventTime);
+        return watermark;
     }
 
     public override async Task<TransactionStatusResponse> AbortTransaction(TransactionRequest request, ServerCallContext context) =>

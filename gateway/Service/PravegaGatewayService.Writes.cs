@@ -8,8 +8,14 @@ namespace SensorStream.Gateway.Service;
 // Writing: WriteTransactionEvents (explicit transactions) and the compatible WriteEvents.
 public sealed partial class PravegaGatewayService
 {
-    /// <summary>A request larger than this is refused (the whole request is held until it is known valid).</summary>
+    /// <summary>A request (a transaction, for WriteEvents) larger than this is refused: it bounds the journal one request can hold.</summary>
     private const long MaxRequestBytes = 256L * 1024 * 1024;
+
+    /// <summary>
+    /// Event bytes a WriteTransactionEvents call gathers before it journals them as a staged part (fewer when
+    /// <c>--max-buffered-bytes</c> has no room for more): what one call holds in memory.
+    /// </summary>
+    private const long StagePartBytes = 1024 * 1024;
 
     /// <summary>
     /// Most event bytes one WriteEvents call holds in memory: waiting for the batch in flight (non-transactional), or
@@ -18,37 +24,84 @@ public sealed partial class PravegaGatewayService
     private const long WriteEventsBufferBytes = 4L * 1024 * 1024;
 
     /// <summary>
-    /// Writes the request's events into an open transaction. The whole request is validated before anything is
-    /// written (an oversized event means none of it is), and the answer comes only once the events are fsynced.
+    /// Writes the request's events into an open transaction, all or nothing: events are journaled as they arrive, in
+    /// staged parts of up to <see cref="StagePartBytes"/> (<see cref="StreamStore.StageAsync"/>), and join the
+    /// transaction only when the request ends well — its last part and the adoption of the staged ones share one fsync.
+    /// An invalid event, a cancel or a failure before then leaves nothing of the request in the transaction. Memory per
+    /// call is one part, counted against <c>--max-buffered-bytes</c>; the answer comes once the events are fsynced. A
+    /// message carries one event (routing_key/event) or a batch (its repeated <c>events</c>; then those two are empty).
+    /// With <c>commit</c> on any message the transaction commits in the same fsync as the request's last part.
     /// </summary>
     public override async Task<WriteTransactionEventsResponse> WriteTransactionEvents(IAsyncStreamReader<WriteTransactionEventsRequest> requestStream,
         ServerCallContext context)
     {
         string? scope = null, streamName = null, txnId = null;
-        var events = new List<(string, ReadOnlyMemory<byte>)>();
-        long bytes = 0;
+        StreamStore? stream = null;
+        StagedWrite? staged = null;
+        var part = new List<(string, ReadOnlyMemory<byte>)>();
+        long bytes = 0, partBytes = 0, index = 0;
+        (string WriterId, long EventTime)? commit = null;
+        const string NothingWritten = "nothing of this request was written";
         try
         {
             await foreach (var request in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
                 if (scope is null)
+                {
                     (scope, streamName, txnId) = (request.Scope, request.Stream, request.TxnId);
+                    stream = store.Stream(scope, streamName);
+                }
                 else if (!Same(request.Scope, scope) || !Same(request.Stream, streamName!) || !Same(request.TxnId, txnId!))
                     throw new StoreException(StoreError.InvalidArgument,
-                        $"event {events.Count} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
-                CheckSize(request.Event.Length, events.Count, ref bytes);
-                budget.Reserve(request.Event.Length, "nothing of this request was written");
-                events.Add((request.RoutingKey, request.Event.Memory));
+                        $"event {index} names {request.Scope}/{request.Stream} transaction {request.TxnId}; the request began with {scope}/{streamName} transaction {txnId}");
+                if (request.Commit) commit = (request.WriterId, request.EventTime);
+                if (request.Events.Count == 0) await Add(request.RoutingKey, request.Event.Memory).ConfigureAwait(false);
+                else if (request.Event.Length > 0 || request.RoutingKey.Length > 0)
+                    throw new StoreException(StoreError.InvalidArgument,
+                        $"message {index} carries both a batch of events and a single event (routing_key/event): set one or the other; {NothingWritten}");
+                else
+                    foreach (var e in request.Events) await Add(e.RoutingKey, e.Event.Memory).ConfigureAwait(false);
             }
-            if (scope is null) return new WriteTransactionEventsResponse();
-            var stream = store.Stream(scope, streamName!);
-            var written = await stream.AppendAsync(txnId!, events, context.CancellationToken).ConfigureAwait(false);
-            return new WriteTransactionEventsResponse { EventsWritten = written };
+            if (stream is null) return new WriteTransactionEventsResponse();
+            var watermark = commit is { } mark ? WatermarkMark(stream, mark.WriterId, mark.EventTime) : null;
+            var written = await stream.AppendAsync(txnId!, part, context.CancellationToken, staged, commit is not null).ConfigureAwait(false);
+            if (commit is { } noted) watermark?.Note(noted.WriterId, noted.EventTime);
+            return new WriteTransactionEventsResponse { EventsWritten = written, Committed = commit is not null };
         }
         finally
         {
-            budget.Release(events.Sum(e => (long)e.Item2.Length));
+            budget.Release(partBytes);
         }
+
+        async ValueTask Add(string routingKey, ReadOnlyMemory<byte> evt)
+        {
+            CheckSize(evt.Length, index, ref bytes);
+            if (!budget.TryReserve(evt.Length))
+            {
+                // Make room by journaling what this call holds; refused only when it holds nothing and still does not fit.
+                if (partBytes > 0) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
+                budget.Reserve(evt.Length, NothingWritten);
+            }
+            part.Add((routingKey, evt));
+            partBytes += evt.Length;
+            index++;
+            if (partBytes >= StagePartBytes) partBytes = await StagePart(stream!, txnId!, staged ??= new StagedWrite(), part, partBytes).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Journals the call's gathered events as a staged part and gives their bytes back to the budget; returns 0 (bytes now held).</summary>
+    private async Task<long> StagePart(StreamStore stream, string txnId, StagedWrite staged, List<(string, ReadOnlyMemory<byte>)> part, long partBytes)
+    {
+        try
+        {
+            await stream.StageAsync(txnId, staged, part).ConfigureAwait(false);
+        }
+        finally
+        {
+            budget.Release(partBytes);
+            part.Clear();
+        }
+        return 0;
     }
 
     /// <summary>
@@ -122,7 +175,12 @@ public sealed partial class PravegaGatewayService
                     throw new StoreException(StoreError.ResourceExhausted,
                         $"the transaction of events {firstOpen}..{index} carries more than {MaxRequestBytes} bytes; commit more often; {NotWritten(committed, firstOpen, index)}");
                 txn ??= stream.Begin(0);
-                budget.Reserve(request.Event.Length, NotWritten(committed, firstOpen, index));
+                if (!budget.TryReserve(request.Event.Length))
+                {
+                    // Make room by appending what this call holds; refused only when it holds nothing and still does not fit.
+                    if (buffer.Count > 0) buffered = await Flush(stream, txn, buffer).ConfigureAwait(false);
+                    budget.Reserve(request.Event.Length, NotWritten(committed, firstOpen, index));
+                }
                 buffer.Add((request.RoutingKey, request.Event.Memory));
                 buffered += request.Event.Length;
                 if (buffered >= WriteEventsBufferBytes || request.Commit) buffered = await Flush(stream, txn, buffer).ConfigureAwait(false);

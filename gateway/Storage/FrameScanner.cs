@@ -14,44 +14,47 @@ public static class FrameScanner
     public delegate void FrameVisitor(long offset, int frameSize, ReadOnlySpan<byte> payload);
 
     /// <summary>Visits every intact frame from <paramref name="start"/> and returns the end of the valid prefix.</summary>
-    public static long Scan(SafeFileHandle file, long start, FrameVisitor? visit)
+    public static long Scan(SafeFileHandle file, long start, FrameVisitor? visit, FrameFormat? format = null)
     {
+        format ??= FrameFormat.Record;
         var length = RandomAccess.GetLength(file);
         var buffer = new byte[256 * 1024];
         var offset = start;
-        while (offset + RecordFrame.HeaderSize <= length)
+        while (offset + format.HeaderSize <= length)
         {
-            var header = buffer.AsSpan(0, RecordFrame.HeaderSize);
-            if (ReadFully(file, header, offset) < RecordFrame.HeaderSize) break;
-            var payloadLength = RecordFrame.PayloadLength(header);
+            var header = buffer.AsSpan(0, format.HeaderSize);
+            if (ReadFully(file, header, offset) < format.HeaderSize) break;
+            var payloadLength = format.PayloadLength(header);
             if (payloadLength < 0) break;
-            var frameSize = RecordFrame.Size(payloadLength);
+            var frameSize = format.Size(payloadLength);
             if (offset + frameSize > length) break;
             if (buffer.Length < frameSize) buffer = new byte[frameSize];
             var frame = buffer.AsSpan(0, frameSize);
-            if (ReadFully(file, frame, offset) < frameSize || !RecordFrame.IsValid(frame)) break;
-            visit?.Invoke(offset, frameSize, frame[RecordFrame.HeaderSize..]);
+            if (ReadFully(file, frame, offset) < frameSize || !format.IsValid(frame)) break;
+            visit?.Invoke(offset, frameSize, frame[format.HeaderSize..]);
             offset += frameSize;
         }
         return offset;
     }
 
     /// <summary>
-    /// Visits every intact frame of <paramref name="path"/> and returns where they end. Bytes after them are a torn tail
+    /// Visits every intact frame of <paramref name="path"/> from <paramref name="start"/> and returns where they end. Bytes after them are a torn tail
     /// (returned in <paramref name="tornBytes"/>, not cut: the caller cuts them once the whole stream checks out) when
     /// <paramref name="tailMayBeTorn"/> and no intact frame follows; otherwise a <see cref="StorageDamageException"/>
     /// names the file and the offset of the first bad frame.
     /// </summary>
-    public static long ScanStrict(SafeFileHandle file, string path, FrameVisitor? visit, bool tailMayBeTorn, out long tornBytes)
+    public static long ScanStrict(SafeFileHandle file, string path, FrameVisitor? visit, bool tailMayBeTorn, out long tornBytes,
+        FrameFormat? format = null, long start = 0)
     {
-        var validEnd = Scan(file, 0, visit);
+        format ??= FrameFormat.Record;
+        var validEnd = Scan(file, start, visit, format);
         var length = RandomAccess.GetLength(file);
         tornBytes = length - validEnd;
         if (tornBytes == 0) return validEnd;
         if (!tailMayBeTorn)
             throw new StorageDamageException(path, validEnd, $"the frame there does not read back ({tornBytes} byte(s) to the end of the file), and a newer file follows it");
-        if (NotTorn(file, validEnd, length) is { } damage) throw new StorageDamageException(path, validEnd, damage);
-        var next = FindIntactFrame(file, validEnd + 1, length);
+        if (NotTorn(file, validEnd, length, format) is { } damage) throw new StorageDamageException(path, validEnd, damage);
+        var next = FindIntactFrame(file, validEnd + 1, length, format);
         if (next >= 0)
             throw new StorageDamageException(path, validEnd,
                 $"the frame there does not read back, but an intact frame follows at byte {next}: this is not a torn tail a crash leaves");
@@ -63,25 +66,32 @@ public static class FrameScanner
     /// they can. A crash leaves an incomplete frame (the file ends before the size its header announces) or bytes that
     /// never reached the disk (zeros, where the file was extended first). A frame whose announced size fits in the file
     /// but whose CRC does not match was written whole: damage (a flipped bit, an overwrite), never a torn tail — it may
-    /// have been acknowledged. So is a header announcing more than any frame can hold.
+    /// have been acknowledged. So is a header announcing more than any frame can hold. Where the header checks itself
+    /// (<see cref="FrameFormat.CheckedHeader"/>), a complete header that fails its check is damage too (e.g. a flipped
+    /// length field that now points past the end of the file), unless it is a header cut short: nothing but zeros from
+    /// within it to the end of the file.
     /// </summary>
-    private static string? NotTorn(SafeFileHandle file, long validEnd, long length)
+    private static string? NotTorn(SafeFileHandle file, long validEnd, long length, FrameFormat format)
     {
-        if (length - validEnd < RecordFrame.HeaderSize || IsZero(file, validEnd, length)) return null;
-        Span<byte> header = stackalloc byte[RecordFrame.HeaderSize];
+        if (length - validEnd < format.HeaderSize || IsZero(file, validEnd, length)) return null;
+        Span<byte> header = stackalloc byte[format.HeaderSize];
         ReadFully(file, header, validEnd);
-        var payload = RecordFrame.PayloadLength(header);
+        if (!format.HeaderIntact(header))
+            return header[^1] == 0 && IsZero(file, validEnd + format.HeaderSize, length)
+                ? null // the header's write was cut short: its last byte and everything after it never reached the disk
+                : $"the frame header there fails its check (its length field reads {FrameFormat.RawLength(header)}): damage, not the incomplete last write a crash leaves";
+        var payload = format.PayloadLength(header);
         if (payload < 0)
-            return $"the frame there announces {System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(header)} payload bytes, more than any frame holds " +
-                   $"({RecordFrame.MaxPayload}): damage, not the incomplete last write a crash leaves";
-        var size = RecordFrame.Size(payload);
+            return $"the frame there announces {FrameFormat.RawLength(header)} payload bytes, more than any frame holds " +
+                   $"({FrameFormat.MaxPayload}): damage, not the incomplete last write a crash leaves";
+        var size = format.Size(payload);
         return validEnd + size <= length
             ? $"the frame there is complete ({size} bytes) but its CRC does not match: damage (e.g. a flipped bit), not the incomplete last write a crash leaves"
             : null;
     }
 
     /// <summary>True when every byte in [<paramref name="from"/>, <paramref name="to"/>) is zero.</summary>
-    private static bool IsZero(SafeFileHandle file, long from, long to)
+    internal static bool IsZero(SafeFileHandle file, long from, long to)
     {
         var buffer = new byte[64 * 1024];
         for (var offset = from; offset < to;)
@@ -98,15 +108,16 @@ public static class FrameScanner
     /// Visits every intact frame of the file from <paramref name="from"/>, also those after damage (salvage), and returns the damaged byte ranges
     /// skipped (start, end) — a torn tail is the last range.
     /// </summary>
-    public static List<(long Start, long End)> ScanAll(SafeFileHandle file, long from, FrameVisitor visit)
+    public static List<(long Start, long End)> ScanAll(SafeFileHandle file, long from, FrameVisitor visit, FrameFormat? format = null)
     {
+        format ??= FrameFormat.Record;
         var skipped = new List<(long, long)>();
         var length = RandomAccess.GetLength(file);
         while (true)
         {
-            var end = Scan(file, from, visit);
+            var end = Scan(file, from, visit, format);
             if (end >= length) break;
-            var next = FindIntactFrame(file, end + 1, length);
+            var next = FindIntactFrame(file, end + 1, length, format);
             skipped.Add((end, next < 0 ? length : next));
             if (next < 0) break;
             from = next;
@@ -115,30 +126,31 @@ public static class FrameScanner
     }
 
     /// <summary>Offset of the first intact frame starting at or after <paramref name="from"/> (any byte offset), or -1.</summary>
-    public static long FindIntactFrame(SafeFileHandle file, long from, long length)
+    public static long FindIntactFrame(SafeFileHandle file, long from, long length, FrameFormat? format = null)
     {
+        format ??= FrameFormat.Record;
         var window = new byte[1024 * 1024];
         long windowStart = 0;
         var windowLength = 0;
-        for (var offset = from; offset + RecordFrame.HeaderSize <= length; offset++)
+        for (var offset = from; offset + format.HeaderSize <= length; offset++)
         {
-            if (offset + RecordFrame.HeaderSize > windowStart + windowLength)
+            if (offset + format.HeaderSize > windowStart + windowLength)
             {
                 windowStart = offset;
                 windowLength = ReadFully(file, window, offset);
-                if (windowLength < RecordFrame.HeaderSize) return -1;
+                if (windowLength < format.HeaderSize) return -1;
             }
             var at = (int)(offset - windowStart);
-            var payload = RecordFrame.PayloadLength(window.AsSpan(at, RecordFrame.HeaderSize));
-            if (payload < 0 || offset + RecordFrame.Size(payload) > length) continue;
-            var size = RecordFrame.Size(payload);
+            var payload = format.PayloadLength(window.AsSpan(at, format.HeaderSize));
+            if (payload < 0 || offset + format.Size(payload) > length) continue;
+            var size = format.Size(payload);
             if (at + size <= windowLength)
             {
-                if (RecordFrame.IsValid(window.AsSpan(at, size))) return offset;
+                if (format.IsValid(window.AsSpan(at, size))) return offset;
                 continue;
             }
             var frame = new byte[size];
-            if (ReadFully(file, frame, offset) == size && RecordFrame.IsValid(frame)) return offset;
+            if (ReadFully(file, frame, offset) == size && format.IsValid(frame)) return offset;
         }
         return -1;
     }

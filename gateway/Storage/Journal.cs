@@ -17,7 +17,11 @@ public sealed class Journal : IDisposable
     /// <summary>Where <see cref="DeleteBefore"/> records, before it unlinks anything, the position the deleted files end at.</summary>
     private const string DeletedBeforeFile = "deleted-before";
 
-    private sealed record Part(long Start, string Path, SafeFileHandle Handle);
+    /// <summary>One journal file: where it starts, and where its first frame starts (after its header, if it has one).</summary>
+    private sealed record Part(long Start, string Path, SafeFileHandle Handle, JournalFileHeader.Kind Kind)
+    {
+        public long DataStart => Start + JournalFileHeader.Layout(Kind).DataStart;
+    }
 
     private readonly string _directory;
     private readonly long _rollBytes;
@@ -46,8 +50,10 @@ public sealed class Journal : IDisposable
     }
 
     /// <summary>
-    /// Opens the journal and visits every intact frame with its global position. A torn tail (an incomplete last write
-    /// of the newest file with nothing intact after it: never acknowledged) is cut; anything else that does not read
+    /// Opens the journal and visits every intact frame with its global position. Files of either version are read
+    /// (<see cref="JournalFileHeader"/>); appends always go to a file of the current version (a newest file of version 1
+    /// is followed by a new one). A torn tail (an incomplete last write of the newest file with nothing intact after it:
+    /// never acknowledged; in a version-2 file a frame header that fails its own check is damage, not a torn tail) is cut; anything else that does not read
     /// back is a <see cref="StorageDamageException"/> naming the file and offset, and nothing is changed: a bad frame
     /// followed by intact ones, a damaged older file, a missing file (before the first, between two, or all of them), or
     /// a journal that ends before <paramref name="expectedEnd"/> (the position <c>checkpoint.json</c> says was written).
@@ -71,7 +77,7 @@ public sealed class Journal : IDisposable
                 throw new StorageDamageException(directory, Math.Max(deletedBefore, expectedEnd),
                     $"the journal directory holds no journal file (the checkpoint needs the journal up to {expectedEnd}, the gateway deleted it only before {deletedBefore}); nothing was deleted");
             var fresh = new Journal(directory, rollBytes, parts, 0, 0);
-            fresh.AddPart(0);
+            fresh._end = fresh.AddPart(0).DataStart;
             fresh.Sync();
             return fresh;
         }
@@ -92,8 +98,29 @@ public sealed class Journal : IDisposable
                         $"journal bytes {end}..{start} of {directory} are missing: no file holds them ({path} starts at {start}, the file before it ends at {end}), " +
                         $"and the gateway deleted this journal only up to {deletedBefore}, so a journal file was removed outside it. Nothing was deleted; restore the missing file to start");
                 var handle = File.OpenHandle(path, FileMode.Open, readOnly ? FileAccess.Read : FileAccess.ReadWrite, readOnly ? FileShare.ReadWrite : FileShare.Read);
-                parts.Add(new Part(start, path, handle));
                 var newest = i == files.Count - 1;
+                JournalFileHeader.Kind kind;
+                try
+                {
+                    kind = JournalFileHeader.Read(handle, path);
+                }
+                catch
+                {
+                    handle.Dispose();
+                    throw;
+                }
+                parts.Add(new Part(start, path, handle, kind));
+                if (kind == JournalFileHeader.Kind.Unwritten)
+                {
+                    // Created just before a crash, nothing in it acknowledged: the header is written again below.
+                    if (!newest) throw new StorageDamageException(path, 0, "the journal file has no header (it reads as never written), but a newer journal file follows it");
+                    tornBytes = RandomAccess.GetLength(handle);
+                    if (end < expectedEnd)
+                        throw new StorageDamageException(path, 0,
+                            $"the journal ends at position {end}, but checkpoint.json records that it was written up to {expectedEnd}: the file was cut or newer journal files are missing");
+                    continue;
+                }
+                var (format, dataStart) = JournalFileHeader.Layout(kind);
                 var validEnd = FrameScanner.ScanStrict(handle, path, (offset, size, payload) =>
                 {
                     try
@@ -105,7 +132,7 @@ public sealed class Journal : IDisposable
                         // An intact frame (its CRC holds) that is not one the gateway writes.
                         throw new StorageDamageException(path, offset, e.Message);
                     }
-                }, tailMayBeTorn: newest, out var torn);
+                }, tailMayBeTorn: newest, out var torn, format, dataStart);
                 end = start + validEnd;
                 if (newest && end < expectedEnd)
                     throw new StorageDamageException(path, validEnd,
@@ -118,23 +145,44 @@ public sealed class Journal : IDisposable
             foreach (var part in parts) part.Handle.Dispose();
             throw;
         }
-        if (tornBytes > 0 && !readOnly)
+        var journal = new Journal(directory, rollBytes, parts, end, deletedBefore);
+        if (readOnly) return journal;
+        var active = parts[^1];
+        if (active.Kind == JournalFileHeader.Kind.Unwritten || (active.Kind == JournalFileHeader.Kind.Legacy && end == active.Start))
         {
-            var active = parts[^1];
-            RandomAccess.SetLength(active.Handle, end - active.Start);
+            // Nothing of the newest file counts: it starts again as a file of the current version.
+            RandomAccess.SetLength(active.Handle, 0);
+            parts[^1] = active = active with { Kind = JournalFileHeader.Kind.Current };
+            WriteHeader(active.Handle);
             RandomAccess.FlushToDisk(active.Handle);
+            journal._end = active.DataStart;
         }
-        return new Journal(directory, rollBytes, parts, end, deletedBefore);
+        else
+        {
+            if (tornBytes > 0)
+            {
+                RandomAccess.SetLength(active.Handle, end - active.Start);
+                RandomAccess.FlushToDisk(active.Handle);
+            }
+            if (active.Kind == JournalFileHeader.Kind.Legacy)
+            {
+                // An older journal: its files stay readable as they are, new frames go to a file of the current version.
+                journal._end = journal.AddPart(end).DataStart;
+                journal.Sync();
+            }
+        }
+        return journal;
     }
 
     /// <summary>Appends frames (no fsync; see <see cref="Sync"/>) and returns the position of their first byte.</summary>
     public long Append(ReadOnlySpan<byte> frames)
     {
         var active = Active;
-        if (_end > active.Start && _end - active.Start + frames.Length > _rollBytes)
+        if (_end > active.DataStart && _end - active.Start + frames.Length > _rollBytes)
         {
             RandomAccess.FlushToDisk(active.Handle); // everything before the new file is durable before it exists
             active = AddPart(_end);
+            _end = active.DataStart;
         }
         var position = _end;
         try
@@ -159,7 +207,7 @@ public sealed class Journal : IDisposable
     {
         var dropped = new List<Part>();
         lock (_partsLock)
-            while (_parts.Count > 1 && _parts[^1].Start > position)
+            while (_parts.Count > 1 && _parts[^1].Start >= position)
             {
                 dropped.Add(_parts[^1]);
                 _parts.RemoveAt(_parts.Count - 1);
@@ -261,10 +309,29 @@ public sealed class Journal : IDisposable
     private Part AddPart(long start)
     {
         var path = Path.Combine(_directory, start.ToString("D20", CultureInfo.InvariantCulture) + Extension);
-        var part = new Part(start, path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
+        var part = new Part(start, path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read), JournalFileHeader.Kind.Current);
         lock (_partsLock) _parts.Add(part);
+        try
+        {
+            WriteHeader(part.Handle);
+        }
+        catch
+        {
+            // Not left half-made: the round that rolled fails, and the next append rolls again.
+            lock (_partsLock) _parts.Remove(part);
+            part.Handle.Dispose();
+            try { File.Delete(path); } catch (IOException) { }
+            throw;
+        }
         _directoryDirty = true; // the new name is made durable by the next Sync, before anything in it is acknowledged
         return part;
+    }
+
+    private static void WriteHeader(SafeFileHandle handle)
+    {
+        Span<byte> header = stackalloc byte[JournalFileHeader.Size];
+        JournalFileHeader.Write(header);
+        RandomAccess.Write(handle, header, 0);
     }
 
     /// <summary>

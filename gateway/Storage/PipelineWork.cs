@@ -2,8 +2,11 @@ using SensorStream.Gateway.Transactions;
 
 namespace SensorStream.Gateway.Storage;
 
-/// <summary>What a stream's pipeline does for one request: append events, commit, record an abort, or scale.</summary>
-internal enum PipelineWorkKind { Write, Commit, Abort, Scale }
+/// <summary>
+/// What a stream's pipeline does for one request: append events, commit, record an abort, scale, or stage part of a
+/// write request still being received (journaled under its stage id, made durable by a later round's fsync).
+/// </summary>
+internal enum PipelineWorkKind { Write, Commit, Abort, Scale, Stage }
 
 /// <summary>
 /// One request queued on a stream's pipeline. Every request the pipeline finds waiting shares one journal fsync; a
@@ -18,6 +21,24 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     public Transaction Txn { get; } = txn!;
     public IReadOnlyList<(uint KeyHash, ReadOnlyMemory<byte> Event)> Events { get; } = events ?? [];
 
+    /// <summary>For a stage: the request's stage id. For a write: the stage whose events it adopts first (null: none).</summary>
+    public Guid? StageId { get; init; }
+
+    /// <summary>For a write that adopts a stage: where the staged events are (they come before the write's own).</summary>
+    public IReadOnlyList<TransactionEventRef> Adopted { get; init; } = [];
+
+    /// <summary>
+    /// A write that also commits its transaction in the same round (one fsync for both): completes
+    /// <see cref="Transaction.Commit"/> like a commit, once durable and visible.
+    /// </summary>
+    public bool CommitAfter { get; init; }
+
+    /// <summary>For a write that commits: how many events the transaction had before it (undone when the round fails before its fsync).</summary>
+    public int EventsBefore { get; set; } = -1;
+
+    /// <summary>For a write that adopts a stage: the journal position of the stage's first frame (-1: none).</summary>
+    public long AdoptedFrom { get; init; } = -1;
+
     /// <summary>For a scale: the new epoch's segment count, and why (logged).</summary>
     public int ScaleTo { get; init; }
     public string ScaleReason { get; init; } = "";
@@ -31,11 +52,11 @@ internal sealed class PipelineWork(PipelineWorkKind kind, Transaction? txn, IRea
     public long FirstFrame { get; set; }
 
     /// <summary>True once answered (durable, or failed).</summary>
-    public bool IsFinished => Kind == PipelineWorkKind.Commit ? Txn.Commit?.Task.IsCompleted ?? true : Done.Task.IsCompleted;
+    public bool IsFinished => Kind == PipelineWorkKind.Commit || CommitAfter ? Txn.Commit?.Task.IsCompleted ?? true : Done.Task.IsCompleted;
 
     public void Fail(Exception error)
     {
-        if (Kind == PipelineWorkKind.Commit) Txn.Commit?.TrySetException(error);
+        if (Kind == PipelineWorkKind.Commit || CommitAfter) Txn.Commit?.TrySetException(error);
         Done.TrySetException(error);
     }
 }

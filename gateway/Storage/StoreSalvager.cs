@@ -130,11 +130,16 @@ public static class StoreSalvager
             {
                 if (!long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var start)) continue;
                 using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                FrameScanner.ScanAll(handle, 0, (offset, size, payload) =>
+                try
                 {
-                    try { scan.Visit(start + offset, size, payload); }
-                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException) { }
-                });
+                    JournalFileHeader.ScanAll(handle, file, (offset, size, payload) =>
+                    {
+                        try { scan.Visit(start + offset, size, payload); }
+                        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException) { }
+                    });
+                }
+                catch (StorageDamageException) { } // a journal file of an unknown version: its transactions are reported lost below
+
             }
         var lostTxns = new List<string>();
         foreach (var (entry, end) in scan.Commits)

@@ -48,7 +48,14 @@ public sealed partial class StreamStore
         try
         {
             foreach (var work in batch)
-                if (work.Kind == PipelineWorkKind.Write) AppendEvents(work);
+                if (work.Kind is PipelineWorkKind.Write or PipelineWorkKind.Stage)
+                {
+                    AppendEvents(work);
+                    if (!work.CommitAfter) continue;
+                    // Its commit is planned below with these events; a failure before the fsync takes them back.
+                    work.EventsBefore = work.Txn.Events.Count;
+                    work.Txn.AddEvents(work.Adopted.Concat(work.Written!), work.FirstFrame);
+                }
                 else if (work.Kind == PipelineWorkKind.Abort) _journal.Append(JournalFrame.EncodeAbort(work.Txn.Key));
         }
         catch (Exception e) when (StoreHealth.IsDiskFull(e))
@@ -57,7 +64,7 @@ public sealed partial class StreamStore
             return;
         }
 
-        var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit).Select(w => w.Txn).ToList();
+        var commits = batch.Where(w => w.Kind == PipelineWorkKind.Commit || w.CommitAfter).Select(w => w.Txn).ToList();
         var shape = Current; // only the pipeline (RunScale) changes it
         var ends = (long[])_writtenEnds.Clone();
         var committed = new List<CommittedTransaction>(commits.Count);
@@ -75,7 +82,10 @@ public sealed partial class StreamStore
             for (var s = 0; s < ends.Length; s++)
                 if (ends[s] > _writtenEnds[s]) shape.Segments[s].Reserve(_writtenEnds[s], ends[s]);
             if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
-            _journal.Sync(); // the durability point of every write, abort and commit of this round
+            // The durability point of every write, abort and commit of this round. A round of staged parts only needs
+            // none: they count once adopted, and the adopting round's fsync covers them (journal files roll only after
+            // an fsync of the one before).
+            if (batch.Exists(w => w.Kind != PipelineWorkKind.Stage)) _journal.Sync();
         }
         catch (Exception e) when (StoreHealth.IsDiskFull(e))
         {
@@ -87,7 +97,9 @@ public sealed partial class StreamStore
 
         foreach (var work in batch)
         {
-            if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Written!, work.FirstFrame);
+            if (work.CommitAfter) continue; // answered with its commit
+            if (work.Kind == PipelineWorkKind.Write) work.Txn.AddEvents(work.Adopted.Concat(work.Written!), work.FirstFrame);
+            else if (work.Kind == PipelineWorkKind.Stage) work.Txn.KeepJournalFrom(work.FirstFrame);
             else if (work.Kind == PipelineWorkKind.Abort) _aborting.TryRemove(work.Txn.Id, out _);
             if (work.Kind != PipelineWorkKind.Commit) work.Done.TrySetResult();
         }
@@ -112,6 +124,8 @@ public sealed partial class StreamStore
             _open.TryRemove(txn.Id, out _); // after it joined the merged list: a checkpoint always sees it in one of the two
             txn.Commit!.TrySetResult();
         }
+        foreach (var work in batch)
+            if (work.CommitAfter) work.Done.TrySetResult();
         if (CheckpointDue(now)) _ = Task.Run(() => CheckpointAsync(force: false));
     }
 
@@ -129,7 +143,9 @@ public sealed partial class StreamStore
             $"the gateway's disk is full ({e.Message}): nothing of this request was written; retry once space is freed");
         foreach (var work in batch)
         {
-            if (work.Kind == PipelineWorkKind.Commit)
+            if (work.CommitAfter && work.EventsBefore >= 0)
+                work.Txn.Events.RemoveRange(work.EventsBefore, work.Txn.Events.Count - work.EventsBefore);
+            if (work.Kind == PipelineWorkKind.Commit || work.CommitAfter)
             {
                 work.Txn.Phase = TransactionPhase.Open;
                 var commit = work.Txn.Commit;
@@ -141,33 +157,45 @@ public sealed partial class StreamStore
         }
     }
 
-    /// <summary>Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size).</summary>
+    /// <summary>
+    /// Frames a write's events into the journal (in chunks, so a large request needs no buffer of its size): under the
+    /// transaction, or under the stage id for a staged part. A write that adopts a stage writes its adopt frame first, so
+    /// that recovery orders the staged events before the write's own, as the live transaction does.
+    /// </summary>
     private void AppendEvents(PipelineWork work)
     {
         var refs = new List<TransactionEventRef>(work.Events.Count);
         var buffer = ArrayPool<byte>.Shared.Rent(WriteChunkBytes);
+        var staged = work.Kind == PipelineWorkKind.Stage;
         try
         {
             var first = -1L;
+            if (!staged && work.StageId is { } adopt)
+            {
+                var at = _journal.Append(JournalFrame.EncodeAdopt(work.Txn.Key, adopt));
+                first = work.AdoptedFrom >= 0 ? work.AdoptedFrom : at;
+            }
             for (var i = 0; i < work.Events.Count;)
             {
-                var used = 0;
+                // One batch frame per chunk: one header and one CRC for all its events.
+                var used = JournalFrame.BatchOverhead;
                 var chunkStart = refs.Count;
                 do
                 {
                     var (keyHash, evt) = work.Events[i];
-                    var size = JournalFrame.DataFrameSize(evt.Length);
-                    if (used > 0 && used + size > buffer.Length) break;
-                    if (size > buffer.Length)
+                    var size = JournalFrame.BatchEntrySize(evt.Length);
+                    if (refs.Count > chunkStart && used + size > buffer.Length) break;
+                    if (used + size > buffer.Length)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = ArrayPool<byte>.Shared.Rent(size);
+                        buffer = ArrayPool<byte>.Shared.Rent(used + size);
                     }
-                    JournalFrame.EncodeData(buffer.AsSpan(used, size), work.Txn.Key, keyHash, evt.Span);
-                    refs.Add(new TransactionEventRef(used + JournalFrame.DataOverhead, evt.Length, keyHash)); // relative until placed
+                    JournalFrame.WriteBatchEntry(buffer.AsSpan(used), keyHash, evt.Span);
+                    refs.Add(new TransactionEventRef(used + JournalFrame.BatchEntryHeaderSize, evt.Length, keyHash)); // relative until placed
                     used += size;
                     i++;
                 } while (i < work.Events.Count);
+                JournalFrame.FinishBatch(buffer.AsSpan(0, used), staged, staged ? work.StageId!.Value : work.Txn.Key, refs.Count - chunkStart);
                 var position = _journal.Append(buffer.AsSpan(0, used));
                 if (first < 0) first = position;
                 for (var r = chunkStart; r < refs.Count; r++) refs[r] = refs[r] with { Position = position + refs[r].Position };

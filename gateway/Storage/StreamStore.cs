@@ -112,27 +112,73 @@ public sealed partial class StreamStore : IAsyncDisposable
         return txn;
     }
 
-    /// <summary>Durably appends events to an open transaction; returns how many were written.</summary>
-    public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct)
+    /// <summary>
+    /// Durably appends events to an open transaction; returns how many were written. With <paramref name="staged"/>,
+    /// the events staged earlier by the same request (<see cref="StageAsync"/>) join the transaction first, in the same
+    /// fsync: all of the request or nothing of it. With <paramref name="commit"/>, the transaction commits in the same
+    /// round (one fsync for the write and the commit decision) and this returns once it is durable and visible.
+    /// </summary>
+    public async Task<long> AppendAsync(string txnId, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events, CancellationToken ct,
+        StagedWrite? staged = null, bool commit = false)
     {
         var txn = FindOpen(txnId, "write to");
-        var routed = new List<(uint, ReadOnlyMemory<byte>)>(events.Count);
-        foreach (var (key, evt) in events) routed.Add((SegmentRouter.KeyHash(key), evt));
+        var routed = Route(events);
+        var count = events.Count + (staged?.Events.Count ?? 0);
+        TaskCompletionSource? committed = null;
         await txn.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             EnsureStillOpen(txn, "write to");
-            if (routed.Count == 0) return 0;
-            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed);
-            if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            if (routed.Count == 0 && staged is null && !commit) return 0;
+            ThrowIfClosed();
+            var work = new PipelineWork(PipelineWorkKind.Write, txn, routed)
+            {
+                StageId = staged?.Id, Adopted = staged?.Events ?? [], AdoptedFrom = staged?.FirstFrame ?? -1, CommitAfter = commit,
+            };
+            if (commit)
+            {
+                txn.Commit = committed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                txn.Phase = TransactionPhase.Committing;
+            }
+            if (!_rounds.TrySubmit(work))
+            {
+                (txn.Phase, txn.Commit) = (TransactionPhase.Open, null);
+                throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+            }
             // Acknowledged only once durable; the round adds the events to the transaction before this completes.
-            await work.Done.Task.ConfigureAwait(false);
-            return events.Count;
+            if (!commit) await work.Done.Task.ConfigureAwait(false);
         }
         finally
         {
             txn.Gate.Release();
         }
+        // Not cancelled with the caller (as CommitAsync): a commit that was queued completes anyway.
+        if (committed is not null) await committed.Task.ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>
+    /// Journals part of a write request that is still being received, under the request's stage id: not part of the
+    /// transaction (nor visible, nor durable by itself) until the request's last <see cref="AppendAsync"/> adopts it. A
+    /// request that fails or is cancelled before then leaves only journal bytes that belong to nothing. The transaction
+    /// keeps the journal from the part's first frame while it lives.
+    /// </summary>
+    public async Task StageAsync(string txnId, StagedWrite staged, IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events)
+    {
+        var txn = FindOpen(txnId, "write to");
+        if (events.Count == 0) return;
+        var work = new PipelineWork(PipelineWorkKind.Stage, txn, Route(events)) { StageId = staged.Id };
+        if (!_rounds.TrySubmit(work)) throw new StoreException(StoreError.Unavailable, $"stream {this} is shutting down");
+        await work.Done.Task.ConfigureAwait(false);
+        if (staged.FirstFrame < 0) staged.FirstFrame = work.FirstFrame;
+        staged.Events.AddRange(work.Written!);
+    }
+
+    private static List<(uint, ReadOnlyMemory<byte>)> Route(IReadOnlyList<(string RoutingKey, ReadOnlyMemory<byte> Event)> events)
+    {
+        var routed = new List<(uint, ReadOnlyMemory<byte>)>(events.Count);
+        foreach (var (key, evt) in events) routed.Add((SegmentRouter.KeyHash(key), evt));
+        return routed;
     }
 
     /// <summary>Commits (idempotent). Returns once the events are durable and visible to readers.</summary>

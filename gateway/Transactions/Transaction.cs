@@ -54,6 +54,20 @@ public sealed class Transaction(Guid key, long leaseMs, long nowMs)
         Volatile.Write(ref _deadlineMs, nowMs + leaseMs);
     }
 
+    /// <summary>
+    /// Keeps the journal from <paramref name="position"/> while the transaction lives: frames of a write still being
+    /// received (staged, <see cref="JournalFrameKind.StagedData"/>) that it may adopt.
+    /// </summary>
+    public void KeepJournalFrom(long position)
+    {
+        long current;
+        do
+        {
+            current = FirstPosition;
+            if (current >= 0 && current <= position) return;
+        } while (Interlocked.CompareExchange(ref _firstPosition, position, current) != current);
+    }
+
     /// <summary>Records durable events (frame positions are recorded by whoever wrote or scanned them).</summary>
     public void AddEvents(IEnumerable<TransactionEventRef> events, long firstFramePosition)
     {

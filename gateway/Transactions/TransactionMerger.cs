@@ -55,11 +55,12 @@ public static class TransactionMerger
             var events = txn.Events;
             for (var i = 0; i < events.Count;)
             {
-                // Events of one write lie back to back in the journal: read each such run with one pread.
+                // Events of one write lie back to back in the journal (only entry or frame headers between them): read each
+                // such run with one pread.
                 var first = events[i];
                 var runEnd = first.Position + first.EventLength;
                 var j = i + 1;
-                while (j < events.Count && events[j].Position == runEnd + JournalFrame.DataOverhead &&
+                while (j < events.Count && events[j].Position >= runEnd && events[j].Position - runEnd <= JournalFrame.MaxEventGap &&
                        events[j].Position + events[j].EventLength - first.Position <= MaxRead)
                     runEnd = events[j].Position + events[j++].EventLength;
                 var length = (int)(runEnd - first.Position);

@@ -62,8 +62,10 @@ public sealed class DamageTests
         file.Write(bytes);
     }
 
+    /// <summary>Intact frames of a committed.log or journal file (either journal version).</summary>
     private static List<(long Offset, int Size)> FramesOf(string path)
     {
+        if (path.EndsWith(".jnl", StringComparison.Ordinal)) return [.. JournalFile.Frames(path).Select(f => (f.Offset, f.Size))];
         var frames = new List<(long, int)>();
         using var file = File.OpenHandle(path);
         FrameScanner.Scan(file, 0, (offset, size, _) => frames.Add((offset, size)));
@@ -231,6 +233,137 @@ public sealed class DamageTests
         var stream = store.Stream("d", "s");
         Assert.Equal(sequences, Sequences(stream));
         Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+    }
+
+    /// <summary>
+    /// <see cref="BuildAsync"/>, then an open transaction's 3 writes after the last checkpoint (durable, acknowledged, not
+    /// yet covered by it): the journal's last frames are ones whose damage no checkpoint position reveals.
+    /// </summary>
+    private static async Task<(string StreamDir, List<long> Sequences, List<string> Committed, string Open)> BuildWithOpenTailAsync(string dataDir)
+    {
+        var (streamDir, sequences, committed) = await BuildAsync(dataDir);
+        string open;
+        await using (var store = GatewayStore.Open(Options(dataDir), NullLoggerFactory.Instance))
+        {
+            var stream = store.Stream("d", "s");
+            open = stream.Begin(0).Id;
+            for (var w = 0; w < 3; w++) await stream.AppendAsync(open, Batch("k1", 100 + w, 1), CancellationToken.None);
+        }
+        var checkpoint = Checkpoint.LoadOrEmpty(Path.Combine(streamDir, "checkpoint.json"), 2);
+        var newest = JournalFile.Newest(streamDir);
+        var last = JournalFile.Frames(newest)[^1];
+        Assert.Equal((byte)JournalFrameKind.KeyedBatch, last.Kind);
+        Assert.True(checkpoint.JournalPosition <= long.Parse(Path.GetFileNameWithoutExtension(newest)) + last.Offset, "the last frame is after the checkpoint");
+        return (streamDir, sequences, committed, open);
+    }
+
+    /// <summary>
+    /// The last frame of the journal — acknowledged, after the checkpoint — damaged in each byte of its 12-byte header
+    /// (length, the length's own CRC, the frame CRC): a refusal naming the file and the frame's offset, never a cut. A
+    /// flip in the length field that points past the end of the file (byte 2: +4 MiB) is the case a header without its
+    /// own check took for a torn tail.
+    /// </summary>
+    [Theory]
+    [InlineData(0)] [InlineData(1)] [InlineData(2)] [InlineData(3)] [InlineData(4)] [InlineData(5)]
+    [InlineData(6)] [InlineData(7)] [InlineData(8)] [InlineData(9)] [InlineData(10)] [InlineData(11)]
+    public async Task A_flip_in_the_last_frames_header_is_refused_naming_file_and_offset_never_cut(int headerByte)
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, _, _, _) = await BuildWithOpenTailAsync(dir.Path);
+        var newest = JournalFile.Newest(streamDir);
+        var (offset, _, _) = JournalFile.Frames(newest)[^1];
+        Flip(newest, offset + headerByte);
+        var before = Snapshot(dir.Path);
+
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(newest, error.File);
+        Assert.Equal(offset, error.Offset);
+        Assert.Contains($"{newest} is damaged at byte {offset}", error.Message);
+        var after = Snapshot(dir.Path);
+        foreach (var (path, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[path]), $"{path} was changed");
+    }
+
+    /// <summary>
+    /// What a crash can leave of the last write — the file cut inside the last frame's header or inside its payload — is
+    /// a torn tail: cut, every committed event and status intact, and the open transaction keeps its first two writes.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]   // inside the length field
+    [InlineData(5)]   // inside the length's CRC
+    [InlineData(11)]  // inside the frame CRC
+    [InlineData(12)]  // header complete, no payload
+    [InlineData(40)]  // inside the payload
+    public async Task A_cut_inside_the_last_frame_is_a_torn_tail(int keep)
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, sequences, committed, open) = await BuildWithOpenTailAsync(dir.Path);
+        var newest = JournalFile.Newest(streamDir);
+        var (offset, _, _) = JournalFile.Frames(newest)[^1];
+        Cut(newest, offset + keep);
+
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+        {
+            var stream = store.Stream("d", "s");
+            Assert.Equal(offset, new FileInfo(newest).Length); // the torn tail is gone
+            Assert.Equal(sequences, Sequences(stream));
+            Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+            Assert.Equal(Transactions.TransactionPhase.Committed, await stream.CommitAsync(open, CancellationToken.None));
+            Assert.Equal([.. sequences, 100, 101], Sequences(stream));
+        }
+    }
+
+    /// <summary>
+    /// A data directory whose journal was written before journal files had a header (version 1: 8-byte frame headers
+    /// from byte 0) opens unchanged: its old file is read as it is, new frames go to a new file of version 2, and an open
+    /// transaction of the old file commits.
+    /// </summary>
+    [Fact]
+    public async Task A_journal_of_version_1_stays_readable_and_new_frames_go_to_a_version_2_file()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, sequences, committed, open) = await BuildWithOpenTailAsync(dir.Path);
+        // Rewrite the journal as a version-1 journal: one file from position 0, frames re-framed with 8-byte headers.
+        var checkpointFile = Path.Combine(streamDir, "checkpoint.json");
+        var checkpoint = Checkpoint.LoadOrEmpty(checkpointFile, 2);
+        var legacy = new MemoryStream();
+        long mappedCheckpoint = -1;
+        foreach (var path in JournalFile.All(streamDir))
+        {
+            var start = long.Parse(Path.GetFileNameWithoutExtension(path));
+            using var file = File.OpenHandle(path);
+            JournalFileHeader.ScanAll(file, path, (offset, _, payload) =>
+            {
+                if (mappedCheckpoint < 0 && start + offset >= checkpoint.JournalPosition) mappedCheckpoint = legacy.Length; // frames after it begin here
+                var frame = new byte[FrameFormat.Record.Size(payload.Length)];
+                payload.CopyTo(frame.AsSpan(FrameFormat.Record.HeaderSize));
+                FrameFormat.Record.WriteHeader(frame, payload);
+                legacy.Write(frame);
+            });
+            File.Delete(path);
+        }
+        if (mappedCheckpoint < 0) mappedCheckpoint = legacy.Length;
+        File.Delete(Path.Combine(streamDir, "journal", "deleted-before"));
+        var legacyFile = Path.Combine(streamDir, "journal", $"{0:D20}.jnl");
+        File.WriteAllBytes(legacyFile, legacy.ToArray());
+        (checkpoint with { JournalPosition = mappedCheckpoint }).Save(checkpointFile);
+
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+        {
+            var stream = store.Stream("d", "s");
+            Assert.Equal(sequences, Sequences(stream));
+            Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+            Assert.Equal(legacy.ToArray(), File.ReadAllBytes(legacyFile)); // the old file is not rewritten
+            var files = JournalFile.All(streamDir);
+            Assert.Equal([legacyFile, Path.Combine(streamDir, "journal", $"{legacy.Length:D20}.jnl")], files); // new frames go to a new file
+            Assert.Equal("SSJN"u8.ToArray(), File.ReadAllBytes(files[^1]).AsSpan(0, 4).ToArray());
+            var txn = stream.Begin(0).Id;
+            await stream.AppendAsync(txn, Batch("k2", 200, 2), CancellationToken.None);
+            await stream.CommitAsync(txn, CancellationToken.None);
+            Assert.Equal(Transactions.TransactionPhase.Committed, await stream.CommitAsync(open, CancellationToken.None));
+            Assert.Equal([.. sequences, 100, 101, 102, 200, 201], Sequences(stream));
+        }
+        await using (var reopened = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+            Assert.Equal([.. sequences, 100, 101, 102, 200, 201], Sequences(reopened.Stream("d", "s")));
     }
 
     [Fact]

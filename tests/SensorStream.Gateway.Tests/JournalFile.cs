@@ -4,7 +4,7 @@ namespace SensorStream.Gateway.Tests;
 
 /// <summary>
 /// Reads a stream's journal files as the tests need them: the newest file and the frames in it, decoded with the
-/// engine's own codec (<see cref="FrameScanner"/>, <see cref="JournalFrame"/>).
+/// engine's own codec (<see cref="JournalFileHeader"/>, <see cref="FrameScanner"/>, <see cref="JournalFrame"/>).
 /// </summary>
 public static class JournalFile
 {
@@ -18,7 +18,7 @@ public static class JournalFile
     {
         var frames = new List<(long, int, byte)>();
         using var file = File.OpenHandle(path);
-        FrameScanner.Scan(file, 0, (offset, size, payload) => frames.Add((offset, size, (byte)JournalFrame.KindOf(payload))));
+        JournalFileHeader.ScanAll(file, path, (offset, size, payload) => frames.Add((offset, size, (byte)JournalFrame.KindOf(payload))));
         return frames;
     }
 

@@ -155,6 +155,91 @@ public sealed class LimitTests
         Assert.Equal(0L, budget.Held);
     }
 
+    /// <summary>Bytes of every journal file of the test stream.</summary>
+    private static long JournalBytes(TestGateway gw) =>
+        Directory.GetFiles(Path.Combine(gw.DataDir, "scopes", Stream.Scope, Stream.Stream, "journal"), "*.jnl").Sum(f => new FileInfo(f).Length);
+
+    private static WriteTransactionEventsRequest BigEvent(string txn, int i) => new()
+    {
+        Scope = Stream.Scope, Stream = Stream.Stream, TxnId = txn, RoutingKey = "k" + i % 3,
+        Event = ByteString.CopyFrom(Events.Make("k" + i % 3, i, 64 * 1024).Data.Span),
+    };
+
+    /// <summary>
+    /// A WriteTransactionEvents request 64 times larger than --max-buffered-bytes (16 MiB of 64 KiB events, budget 256
+    /// KiB) is journaled as it arrives — while the call is still open the journal already holds most of it, the
+    /// transaction shows none of it, and the budget never holds more than its limit — and then commits whole.
+    /// </summary>
+    [Fact]
+    public async Task A_write_request_far_larger_than_the_buffer_budget_is_journaled_as_it_arrives_and_joins_its_transaction_whole()
+    {
+        const int count = 256;
+        await using var gw = await TestGateway.StartAsync(s => s with { MaxBufferedBytes = 256 * 1024 });
+        await gw.Client.EnsureStreamAsync(Stream);
+        var budget = gw.Server.RequestBytes;
+        var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(5));
+        var journalBefore = JournalBytes(gw);
+        long maxHeld = 0;
+        using (var call = gw.Client.Raw.WriteTransactionEvents())
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await call.RequestStream.WriteAsync(BigEvent(txn, i));
+                maxHeld = Math.Max(maxHeld, budget.Held);
+            }
+            // Still open: at least 12 of the 16 MiB are in the journal already, none of it in the transaction.
+            await Poll.UntilAsync(() => Task.FromResult(JournalBytes(gw) - journalBefore), grown => grown >= 12L * 1024 * 1024,
+                TimeSpan.FromSeconds(60), "the request's events journaled while it is open");
+            Assert.True(maxHeld <= budget.Limit, $"{maxHeld} bytes held");
+            await call.RequestStream.CompleteAsync();
+            Assert.Equal(count, (await call.ResponseAsync).EventsWritten);
+        }
+        Assert.Equal(0L, budget.Held);
+        Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+        var read = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, count).Select(i => (long)i), read.Select(e => Events.Parse(e.Data).Sequence).Order());
+    }
+
+    /// <summary>
+    /// A client that cancels a WriteTransactionEvents call after several staged parts (4 MiB journaled) leaves nothing of
+    /// it in the transaction — neither live nor after a restart (recovery finds the staged parts without an adoption) —
+    /// and the transaction's earlier write commits alone.
+    /// </summary>
+    [Fact]
+    public async Task A_write_request_cancelled_mid_stream_leaves_nothing_visible_live_or_after_a_restart()
+    {
+        var gw = await TestGateway.StartAsync();
+        try
+        {
+            await gw.Client.EnsureStreamAsync(Stream);
+            var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(5));
+            Assert.Equal(3L, await gw.Client.WriteTransactionEventsAsync(Stream, txn, Enumerable.Range(0, 3).Select(i => Events.Make("k", i))));
+            var journalBefore = JournalBytes(gw);
+            using (var cts = new CancellationTokenSource())
+            {
+                using var call = gw.Client.Raw.WriteTransactionEvents(cancellationToken: cts.Token);
+                for (var i = 100; i < 164; i++) await call.RequestStream.WriteAsync(BigEvent(txn, i));
+                await Poll.UntilAsync(() => Task.FromResult(JournalBytes(gw) - journalBefore), grown => grown >= 3L * 1024 * 1024,
+                    TimeSpan.FromSeconds(60), "staged parts journaled");
+                await cts.CancelAsync();
+                var cancelled = await Assert.ThrowsAsync<RpcException>(() => call.ResponseAsync);
+                Assert.Equal(StatusCode.Cancelled, cancelled.StatusCode);
+            }
+            await Poll.UntilAsync(() => Task.FromResult(gw.Server.RequestBytes.Held), held => held == 0, TimeSpan.FromSeconds(60), "the cancelled call's bytes given back");
+            Assert.Equal(TransactionState.Open, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+
+            gw = await gw.RestartAsync();
+            Assert.Equal(TransactionState.Open, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+            Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, txn));
+            var read = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+            Assert.Equal([0L, 1L, 2L], read.Select(e => Events.Parse(e.Data).Sequence).Order());
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Reads_in_progress_are_capped_and_one_over_the_cap_is_refused_naming_it_while_the_others_keep_reading()
     {

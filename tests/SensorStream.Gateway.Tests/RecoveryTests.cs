@@ -1,3 +1,4 @@
+using SensorStream.Gateway.Storage;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
 using SensorStream.Testing;
@@ -28,6 +29,16 @@ public sealed class RecoveryTests
         file.Write(garbage);
     }
 
+    /// <summary>What a crash leaves of a journal write: an intact header announcing 16 payload bytes, then only 11 of them.</summary>
+    private static void AppendTornFrame(string path)
+    {
+        var frame = new byte[JournalFrame.Format.Size(16)];
+        new Random(16).NextBytes(frame.AsSpan(JournalFrame.Format.HeaderSize));
+        JournalFrame.Format.WriteHeader(frame, frame.AsSpan(JournalFrame.Format.HeaderSize));
+        using var file = new FileStream(path, FileMode.Append);
+        file.Write(frame.AsSpan(0, frame.Length - 5));
+    }
+
     internal static string NewestJournalFile(string streamDir) =>
         Directory.GetFiles(Path.Combine(streamDir, "journal"), "*.jnl").Order(StringComparer.Ordinal).Last();
 
@@ -49,7 +60,7 @@ public sealed class RecoveryTests
             var lengthBefore = new FileInfo(segment0).Length;
             // (Bytes after a segment's checkpointed length that no journal commit explains are damage, not a torn tail:
             // DamageTests. A crash can leave them only behind a durable commit, which replay rewrites.)
-            AppendGarbage(NewestJournalFile(dir), 23); // after the open transaction's event and the commit
+            AppendTornFrame(NewestJournalFile(dir)); // after the open transaction's event and the commit
             AppendGarbage(Path.Combine(dir, "committed.log"), 11);
 
             gw = await gw.RestartAsync();

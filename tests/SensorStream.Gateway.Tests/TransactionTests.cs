@@ -27,6 +27,54 @@ public sealed class TransactionTests
             Assert.Equal(Enumerable.Range(0, 50).Where(i => "k" + i % 5 == group.Key).Select(i => (long)i), group.Select(e => e.Sequence));
     }
 
+    /// <summary>
+    /// Batched messages and the combined write-and-commit call: 2,500 events travel in 3 messages (1,024 per message),
+    /// join the transaction and commit in one call — all visible, in order per key, once, also after a restart (replayed
+    /// from the journal) — and an old-style call (one event per message, commit on the last) commits the same way.
+    /// </summary>
+    [Fact]
+    public async Task A_batched_write_and_commit_in_one_call_commits_every_event_once_and_old_single_event_messages_still_work()
+    {
+        var gw = await TestGateway.StartAsync();
+        try
+        {
+            await gw.Client.EnsureStreamAsync(Stream, segments: 3);
+            Assert.Equal(3, TransactionEventBatches.Of(Enumerable.Range(0, 2500).Select(i => Events.Make("k", i))).Count());
+            var txn = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            Assert.Equal(TransactionState.Committed,
+                await gw.Client.WriteAndCommitTransactionAsync(Stream, txn, [.. Enumerable.Range(0, 2500).Select(i => Events.Make("k" + i % 5, i))]));
+            Assert.Equal(TransactionState.Committed, await gw.Client.GetTransactionStatusAsync(Stream, txn));
+
+            var single = await gw.Client.BeginTransactionAsync(Stream, TimeSpan.FromMinutes(1));
+            using (var call = gw.Client.Raw.WriteTransactionEvents())
+            {
+                for (var i = 2500; i < 2503; i++)
+                    await call.RequestStream.WriteAsync(new Streams.Protocol.WriteTransactionEventsRequest
+                    {
+                        Scope = Stream.Scope, Stream = Stream.Stream, TxnId = single, RoutingKey = "k0",
+                        Event = Google.Protobuf.ByteString.CopyFrom(Events.Make("k0", i).Data.Span), Commit = i == 2502,
+                    });
+                await call.RequestStream.CompleteAsync();
+                var response = await call.ResponseAsync;
+                Assert.Equal((3L, true), (response.EventsWritten, response.Committed));
+            }
+
+            for (var round = 0; round < 2; round++)
+            {
+                var read = (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Parse(e.Data)).ToList();
+                Assert.Equal(2503, read.Count);
+                foreach (var group in read.GroupBy(e => e.Key))
+                    Assert.Equal(Enumerable.Range(0, 2503).Where(i => i < 2500 ? "k" + i % 5 == group.Key : group.Key == "k0").Select(i => (long)i),
+                        group.Select(e => e.Sequence));
+                if (round == 0) gw = await gw.RestartAsync();
+            }
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
+    }
+
     [Fact]
     public async Task Commit_is_idempotent_and_events_appear_once()
     {

@@ -24,11 +24,13 @@ public static class GatewayBenchmarks
         var results = new List<double>();
         var onlyBytes = Option(args, "--event-bytes", 0);
         var onlyWriters = Option(args, "--writers", 0);
+        var combined = args.Contains("--combined");
+        if (combined) Console.WriteLine("(--combined: each transaction written and committed in one call, WriteAndCommitTransactionAsync)");
         foreach (var (eventBytes, perTxn) in new[] { (1024, 100), (64 * 1024, 16) })
             foreach (var writers in new[] { 1, 8 })
             {
                 if ((onlyBytes > 0 && eventBytes != onlyBytes) || (onlyWriters > 0 && writers != onlyWriters)) continue;
-                var workload = new WriteWorkload(eventBytes, perTxn, writers, duration);
+                var workload = new WriteWorkload(eventBytes, perTxn, writers, duration, combined);
                 var raw = RawAppendBaseline.Run(workload);
                 var gateway = await TransactionalWriteBenchmark.RunAsync(workload);
                 var ratio = gateway.BytesPerSecond / raw.BytesPerSecond;

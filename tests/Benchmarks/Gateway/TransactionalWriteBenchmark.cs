@@ -59,9 +59,10 @@ public static class TransactionalWriteBenchmark
                     var t0 = clock.Elapsed;
                     var txn = await client.BeginTransactionAsync(stream, TimeSpan.FromMinutes(1));
                     var t1 = clock.Elapsed;
-                    await client.WriteTransactionEventsAsync(stream, txn, batch);
+                    var state = workload.Combined ? await client.WriteAndCommitTransactionAsync(stream, txn, batch) : TransactionState.Unknown;
+                    if (!workload.Combined) await client.WriteTransactionEventsAsync(stream, txn, batch);
                     var t2 = clock.Elapsed;
-                    var state = await client.CommitTransactionAsync(stream, txn);
+                    if (!workload.Combined) state = await client.CommitTransactionAsync(stream, txn);
                     phases.Add(t1 - t0, t2 - t1, clock.Elapsed - t2);
                     if (state != TransactionState.Committed)
                         throw new InvalidOperationException($"transaction {txn} did not commit");

@@ -1,7 +1,10 @@
 namespace SensorStream.Benchmarks.Gateway;
 
-/// <summary>One benchmark case: event size, events per transaction (= per durable batch), concurrent writers, duration.</summary>
-public sealed record WriteWorkload(int EventBytes, int EventsPerTransaction, int Writers, TimeSpan Duration)
+/// <summary>
+/// One benchmark case: event size, events per transaction (= per durable batch), concurrent writers, duration; with
+/// <see cref="Combined"/>, each transaction is written and committed in one call (one fsync) instead of write, then commit.
+/// </summary>
+public sealed record WriteWorkload(int EventBytes, int EventsPerTransaction, int Writers, TimeSpan Duration, bool Combined = false)
 {
     public byte[] Event(int writer, long sequence)
     {

@@ -19,6 +19,9 @@ internal sealed record CsvFileIdentity(string ContentHash, long Length, string? 
         var hash = new XxHash128();
         var decoder = encoding.GetDecoder();
         var buffer = new byte[1 << 20];
+        // Decoded (not only counted: GetCharCount keeps no state, so a sequence cut at a read's end — or left incomplete
+        // at the file's end — would go unseen) into scratch chars the reader's strict decoding will also produce.
+        var chars = new char[encoding.GetMaxCharCount(buffer.Length)];
         string? problem = null;
         long offset = 0;
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
@@ -26,18 +29,18 @@ internal sealed record CsvFileIdentity(string ContentHash, long Length, string? 
         while ((n = file.Read(buffer)) > 0)
         {
             hash.Append(buffer.AsSpan(0, n));
-            if (problem is null) problem = Check(decoder, buffer.AsSpan(0, n), offset, flush: false, encoding);
+            if (problem is null) problem = Check(decoder, buffer.AsSpan(0, n), chars, offset, flush: false, encoding);
             offset += n;
         }
-        problem ??= Check(decoder, [], offset, flush: true, encoding);
+        problem ??= Check(decoder, [], chars, offset, flush: true, encoding);
         return new CsvFileIdentity(Convert.ToHexStringLower(hash.GetCurrentHash()), offset, problem);
     }
 
-    private static string? Check(Decoder decoder, ReadOnlySpan<byte> bytes, long offset, bool flush, Encoding encoding)
+    private static string? Check(Decoder decoder, ReadOnlySpan<byte> bytes, Span<char> chars, long offset, bool flush, Encoding encoding)
     {
         try
         {
-            decoder.GetCharCount(bytes, flush);
+            decoder.GetChars(bytes, chars, flush);
             return null;
         }
         catch (DecoderFallbackException e)

@@ -76,7 +76,7 @@ internal sealed class CsvFileReader : IDisposable
     /// <summary>
     /// Reads records until the events' byte bound (<see cref="CsvHeader.FixedBytes"/> per event + <see cref="CsvHeader.RowBytes"/>
     /// per row) would pass <paramref name="budgetBytes"/>, <paramref name="maxRecords"/> records were read, or the file ends.
-    /// Events hold at most <paramref name="batchSize"/> rows (fewer when the 1 MiB event bound needs it); sequences start at
+    /// Events hold at most <paramref name="batchSize"/> rows (fewer when the 8 MiB event limit needs it); sequences start at
     /// <paramref name="firstSequence"/>. Blank records are skipped.
     /// </summary>
     public CsvPart ReadPart(long firstSequence, long budgetBytes, int batchSize, long maxRecords)

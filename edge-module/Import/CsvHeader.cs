@@ -6,7 +6,7 @@ namespace SensorStream.EdgeModule.Import;
 /// A CSV file's header: the <c>TimestampNanos</c> column, the value columns (each becomes an event column) and a bound
 /// on the bytes of an event: <see cref="FixedBytes"/> + rows × <see cref="RowBytes"/>. A header the events could not
 /// carry is refused with the reason: no timestamp column, an unnamed, repeated or reserved value column, or names so
-/// long that not even a one-row event fits 1 MiB.
+/// long that not even a one-row event fits the event limit (<see cref="SampleBatchJson.MaxEventBytes"/>, 8 MiB).
 /// </summary>
 internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColumns, long FixedBytes, long RowBytes)
 {
@@ -15,7 +15,7 @@ internal sealed record CsvHeader(string[] Names, int TimeColumn, int[] ValueColu
 
     private static readonly HashSet<string> IgnoredColumns = [SampleBatch.SensorIdField, "Sequence"];
 
-    /// <summary>Most rows one event may hold (1 MiB bound).</summary>
+    /// <summary>Most rows one event may hold (bound: <see cref="SampleBatchJson.MaxEventBytes"/>).</summary>
     public int MaxRowsPerEvent => (int)Math.Min((SampleBatchJson.MaxEventBytes - FixedBytes) / RowBytes, int.MaxValue);
 
     /// <summary>The header from the first record's fields (names are trimmed; a UTF-8 BOM is dropped), or null and the problem.</summary>

@@ -77,7 +77,7 @@ public sealed class QueueWriter
                 }
                 catch (ArgumentException e)
                 {
-                    // Cannot happen with validated settings (--batch is bounded so events fit 1 MiB); never let one
+                    // Cannot happen with validated settings (--batch is bounded so events fit the 8 MiB event limit); never let one
                     // bad batch stop the writer for every later one.
                     _log.LogCritical("Batch of {Sensor} at sequence {Sequence} ({Count} samples) cannot be queued and is lost: {Error}",
                         batch.SensorId, batch.FirstSequence, batch.Count, e.Message);

@@ -4,6 +4,7 @@ using Polly;
 using Polly.Retry;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
 namespace SensorStream.EdgeModule.Transactions;
@@ -85,9 +86,9 @@ public sealed class TransactionCoordinator
                 await _retry.ExecuteAsync(async t => await ShipUntilIdleAsync(t).ConfigureAwait(false), ct).ConfigureAwait(false);
                 await _queue.Arrived.WaitAsync(_options.IdlePoll, ct).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
-                return;
+                return; // stopping: a call cut short by the stop surfaces as a cancelled RPC too
             }
             catch (TransactionsNotSupportedException e)
             {
@@ -291,7 +292,8 @@ public sealed class TransactionCoordinator
     {
         var message = Describe(error);
         // A refused credential does not heal with retries: an error, not a warning about a passing outage.
-        var level = error is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } ? LogLevel.Error : LogLevel.Warning;
+        var level = error is RpcException { StatusCode: StatusCode.Unauthenticated or StatusCode.PermissionDenied } || IsEventTooLarge(error)
+            ? LogLevel.Error : LogLevel.Warning;
         Stats.Failed(message);
         // Name what failed: a full or failing disk under the queue is not a gateway outage and needs another fix.
         var subject = error is Microsoft.Data.Sqlite.SqliteException or IOException ? "Local queue database" : $"Gateway {_gateway.Endpoint}";
@@ -316,9 +318,20 @@ public sealed class TransactionCoordinator
     {
         RpcException { StatusCode: StatusCode.Unauthenticated } rpc =>
             $"UNAUTHENTICATED: {rpc.Status.Detail}; correct GatewayToken or the GatewayTokenFile (read at start) and restart the collector",
+        _ when IsEventTooLarge(error) =>
+            $"{((RpcException)error).Status.Detail} — the gateway's event limit is below the collector's ({SampleBatchJson.MaxEventBytes} bytes, " +
+            $"Pravega's 8 MiB): start the gateway with --max-event-bytes {SampleBatchJson.MaxEventBytes}, or lower --batch so events fit its limit; " +
+            "the events stay queued",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
         _ => error.Message,
     };
+
+    /// <summary>
+    /// The gateway refused an event as larger than its <c>--max-event-bytes</c> (its INVALID_ARGUMENT detail
+    /// "… more than the limit of N …"): retries cannot heal it, the gateway's setting or the collector's --batch must change.
+    /// </summary>
+    private static bool IsEventTooLarge(Exception error) =>
+        error is RpcException { StatusCode: StatusCode.InvalidArgument } rpc && rpc.Status.Detail.Contains("more than the limit of", StringComparison.Ordinal);
 
     private void GatewayBack()
     {

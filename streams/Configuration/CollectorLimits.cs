@@ -17,7 +17,7 @@ public static class CollectorLimits
     /// <summary>Conservative bytes per sample per column in the JSON form (a 19-digit long or a 17-digit double and a comma).</summary>
     public const int WorstCaseBytesPerValue = 26;
 
-    /// <summary>Most samples per event (<c>--batch</c>): the worst-case event must fit <see cref="SampleBatchJson.MaxEventBytes"/> (5,761).</summary>
+    /// <summary>Most samples per event (<c>--batch</c>): the worst-case event must fit <see cref="SampleBatchJson.MaxEventBytes"/> (8 MiB: 46,091).</summary>
     public const int MaxBatch = SampleBatchJson.MaxEventBytes / (WorstCaseColumns * WorstCaseBytesPerValue);
 
     /// <summary>The sensor kinds a <c>--sensor kind:arguments</c> spec may name (the names of <see cref="Configuration.SensorKinds.All"/>).</summary>

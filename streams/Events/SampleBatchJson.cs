@@ -14,8 +14,13 @@ namespace SensorStream.Streams.Events;
 /// </summary>
 public static class SampleBatchJson
 {
-    /// <summary>Events must fit the gateway's 1 MiB limit.</summary>
-    public const int MaxEventBytes = 1024 * 1024;
+    /// <summary>
+    /// The largest event, in bytes of its JSON form: 8 MiB (8,388,608), Pravega's event size limit
+    /// (<c>Serializer.MAX_EVENT_SIZE</c>) and the public gateway's. The one default for every component: the gateway's
+    /// <c>--max-event-bytes</c>, the collector's refusal to queue a larger event (and its <c>--batch</c> bound), the CSV
+    /// importer's split of a part into events, and the exporter's dead-lettering of a larger event.
+    /// </summary>
+    public const int MaxEventBytes = 8 * 1024 * 1024;
 
     public static byte[] Serialize(SampleBatch batch)
     {

@@ -191,4 +191,28 @@ public sealed class ExporterTests(AzuriteFixture azurite)
         Assert.Equal(notJson, Convert.FromBase64String(entries[0].DataBase64));
         Assert.Equal(2, (await Exporter(Immediate).Checkpoint(stream).ReadAsync(new ExportCheckpoint())).Value.DeadLettered);
     }
+
+    [Fact]
+    public async Task An_event_over_the_event_limit_is_dead_lettered_unparsed_with_its_size_and_the_limit()
+    {
+        Assert.Equal(8_388_608, new ExportOptions().MaxEventBytes); // Pravega's limit, the gateway's and the collector's
+        var stream = azurite.NewStream("limit");
+        var fits = SampleBatchJson.Serialize(TestEvents.Nic("nic-eth0", 0, 5));
+        // Valid JSON one byte over the limit (the limit is set to the first event's size): refused by size, not parsed.
+        var over = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(SampleBatchJson.Serialize(TestEvents.Nic("nic-eth0", 5, 5))) + " ");
+        var limit = fits.Length;
+        Assert.Equal(limit + 1, over.Length);
+        await ChunkWriter.WriteAsync(azurite.Store, stream, [[fits, over]]);
+
+        await DrainAsync(Exporter(Immediate with { MaxEventBytes = limit }), stream);
+        (await ReadAsync("csv", stream)).AssertExactly(TestEvents.ExpectedRows([fits]));
+
+        var catalog = new ExportCatalog(azurite.Blobs);
+        var letters = new List<string>();
+        await foreach (var name in catalog.ListDeadLettersAsync(stream)) letters.Add(name);
+        Assert.Equal([$"deadletter/{stream.Scope}/{stream.Stream}/chunk-000000000000-event-000001.json"], letters);
+        var entry = (await catalog.DownloadAsync(letters[0])).ToObjectFromJson<DeadLetters.Entry>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        Assert.Equal($"event of {limit + 1} bytes is over the {limit}-byte event limit (Pravega's 8 MiB, the gateway's --max-event-bytes default); not parsed", entry.Reason);
+        Assert.Equal(over, Convert.FromBase64String(entry.DataBase64));
+    }
 }

@@ -19,7 +19,7 @@ public class CliErrorTests
     [InlineData("--duration: 'soon' is not a duration", "run", "--duration", "soon")]
     [InlineData("--duration: '10' has no unit: write 10s (seconds)", "run", "--duration", "10")]
     [InlineData("--rate: must be between 1 and 20000 Hz, got 0", "run", "--rate", "0")] // the collector's bound and message (one settings model)
-    [InlineData("--batch: must be between 1 and 5761 samples, got 10000", "run", "--batch", "10000")]
+    [InlineData("--batch: must be between 1 and 46091 samples, got 50000", "run", "--batch", "50000")]
     [InlineData("--sensor: 'bogus:1' is not a sensor spec", "run", "--sensor", "bogus:1")]
     [InlineData("--sensor: 'nic:doesnotexist': no network interface 'doesnotexist' here", "run", "--sensor", "nic:doesnotexist")]
     [InlineData("--format: 'xml' is not csv or jsonl", "tail", "edge/s", "--format", "xml")]

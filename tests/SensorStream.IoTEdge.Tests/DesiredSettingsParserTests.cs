@@ -39,7 +39,7 @@ public sealed class DesiredSettingsParserTests
     [InlineData("""{"rateHz":"fast"}""", "rateHz", "must be a number")]
     [InlineData("""{"rateHz":20001}""", "rateHz", "between 1 and 20000 Hz")]
     [InlineData("""{"rateHz":0.5}""", "rateHz", "between 1 and 20000 Hz")] // the collector's bound: the twin no longer lets through what the collector refuses
-    [InlineData("""{"batchSize":5762}""", "batchSize", "between 1 and 5761")] // the collector's bound, was 1,000,000 here
+    [InlineData("""{"batchSize":46092}""", "batchSize", "between 1 and 46091")] // the collector's bound, was 1,000,000 here
     [InlineData("""{"batchSize":0}""", "batchSize", "between 1 and")]
     [InlineData("""{"batchSize":1.5}""", "batchSize", "integer")]
     [InlineData("""{"batchSize":10000000000}""", "batchSize", "between 1 and")] // DesiredSettingsParserFuzzTests seed 20260317 case 17: was "must be an integer"

@@ -79,7 +79,7 @@ public sealed class IioSensor : IBufferedSensor
         Shape = new SensorShape([], columns, [new("Device", ReadText(Path.Combine(_device, "name")) ?? name), new("Bus", $"iio:{name}")]);
     }
 
-    /// <summary>Most value columns (the widest built-in sensor's, so any batch size the collector accepts fits 1 MiB).</summary>
+    /// <summary>Most value columns (the widest built-in sensor's, so any batch size the collector accepts fits the 8 MiB event limit).</summary>
     public const int MaxColumns = Streams.Configuration.CollectorLimits.WorstCaseColumns - 1;
 
     public string SensorId { get; }

@@ -1,3 +1,4 @@
+using SensorStream.Streams.Events;
 using SensorStream.Streams.Mirroring;
 
 namespace SensorStream.Streams.Exporting;
@@ -27,6 +28,12 @@ public sealed record ExportOptions
 
     /// <summary>Target uncompressed size of a Parquet row group; the row count follows from the column count.</summary>
     public long TargetRowGroupBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Largest event exported, in bytes (default <see cref="SampleBatchJson.MaxEventBytes"/>, 8 MiB: Pravega's limit and
+    /// the gateway's and collector's default); a larger one is dead-lettered unparsed, with its size and this limit as the reason.
+    /// </summary>
+    public int MaxEventBytes { get; init; } = SampleBatchJson.MaxEventBytes;
 
     public StepProbe? Probe { get; init; }
 

@@ -104,21 +104,21 @@ public sealed class Exporter
             if (summaries.Count >= _options.MaxChunksPerFile) return (taken, true);
             var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false);
             if (chunk is null) return (taken, false);
-            var parsed = ParsedChunk.Parse(chunk);
+            var parsed = ParsedChunk.Parse(chunk, _options.MaxEventBytes);
             if (!_planner.Fits(summaries, parsed.Summary)) return (taken, true);
             taken.Add(parsed);
             summaries.Add(parsed.Summary);
         }
     }
 
-    private static async Task<List<ParsedChunk>> ReadRangeAsync(BlobStream blob, ExportRange range, CancellationToken ct)
+    private async Task<List<ParsedChunk>> ReadRangeAsync(BlobStream blob, ExportRange range, CancellationToken ct)
     {
         var chunks = new List<ParsedChunk>();
         for (var seq = range.FromChunk; seq <= range.ToChunk; seq++)
         {
             var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false)
                         ?? throw new InvalidDataException($"chunk {seq} of the pending export range {range.FromChunk}..{range.ToChunk} of {blob.Name} is missing");
-            chunks.Add(ParsedChunk.Parse(chunk));
+            chunks.Add(ParsedChunk.Parse(chunk, _options.MaxEventBytes));
         }
         return chunks;
     }

@@ -17,7 +17,11 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
 
     public ChunkSummary Summary => new(Info.Seq, Rows, Info.ContentLength, Info.Created);
 
-    public static ParsedChunk Parse(Chunk chunk)
+    /// <summary>
+    /// Parses every event of <paramref name="chunk"/>; one over <paramref name="maxEventBytes"/> is set aside unparsed
+    /// (parsing cost is bounded before it is paid), one that is not a valid event is set aside with the parser's reason.
+    /// </summary>
+    public static ParsedChunk Parse(Chunk chunk, int maxEventBytes)
     {
         var batches = new List<SampleBatch>();
         var indexes = new List<int>();
@@ -25,6 +29,11 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
         for (var i = 0; i < chunk.Events.Count; i++)
         {
             var data = chunk.Events[i];
+            if (data.Length > maxEventBytes)
+            {
+                bad.Add(new BadEvent(chunk.Info.Seq, i, OverLimitReason(data.Length, maxEventBytes), data));
+                continue;
+            }
             try
             {
                 var batch = SampleBatchJson.Deserialize(data.Span);
@@ -41,4 +50,8 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
         }
         return new ParsedChunk(chunk.Info, chunk.Events, batches, indexes, bad);
     }
+
+    /// <summary>The dead-letter reason of an event over the limit, e.g. <c>event of 8388609 bytes is over the 8388608-byte event limit</c>.</summary>
+    public static string OverLimitReason(int bytes, int maxEventBytes) =>
+        $"event of {bytes} bytes is over the {maxEventBytes}-byte event limit (Pravega's 8 MiB, the gateway's --max-event-bytes default); not parsed";
 }

@@ -27,7 +27,7 @@ public static class CollectorSettings
         Setting.Path("Db", "--db", "sensorstream-edge.db", "SQLite queue file"),
         Setting.List("Sensors", "--sensor", 1, MaxSensors, "sensor spec, repeatable (env: comma-separated): " + SensorSpecs) with { EnvVar = EnvPrefix + "SENSORS", DefaultText = "(at least one)", TwinPath = "sensors" },
         Setting.Decimal("Rate", "--rate", 1000, 1, CollectorLimits.MaxRateHz, "Hz", "samples per second per sensor") with { TwinPath = "rateHz" },
-        Setting.Integer("Batch", "--batch", 1000, 1, CollectorLimits.MaxBatch, "samples", "samples per event (the widest event must fit 1 MiB)") with { TwinPath = "batchSize" },
+        Setting.Integer("Batch", "--batch", 1000, 1, CollectorLimits.MaxBatch, "samples", "samples per event (the widest event must fit the 8 MiB event limit, Pravega's)") with { TwinPath = "batchSize" },
         Setting.Duration("FlushInterval", "--flush-interval", "1s", 10, MaxFlushMs, "an open batch older than this is queued anyway (bounds power-cut loss)") with { TwinPath = "flushIntervalMs", TwinUnit = TimeSpan.FromMilliseconds(1) },
         Setting.Duration("Spin", "--spin", "0ms", 0, null, "busy-wait before each deadline for µs precision (CPU cost); shorter than one sampling period"),
         Setting.Integer("RealtimePriority", "--realtime-priority", 10, 0, 99, null, "SCHED_FIFO priority of the sampling thread, 1-99 (0 = nice -10 only; not used with --spin)"),

@@ -1,3 +1,5 @@
+using SensorStream.Streams.Events;
+
 namespace SensorStream.Streams.Configuration.Catalogs;
 
 /// <summary>
@@ -21,7 +23,7 @@ public static class GatewayServerSettings
         Setting.Choice("AllowSharedSecrets", "--allow-shared-secrets", "value", ["false", "true"], "true = start even when --auth-token-file or --tls-key can be read or changed by other users (logged as a warning); false = refuse (exit 2)", "false"),
         Setting.Integer("DefaultLeaseMs", "--default-lease-ms", 120_000, 1, null, "ms", "lease of a transaction begun with lease_ms = 0"),
         Setting.Integer("MaxLeaseMs", "--max-lease-ms", 604_800_000, 1, null, "ms", "longest lease a client may ask for (default 7 days)"),
-        Setting.Integer("MaxEventBytes", "--max-event-bytes", 8 * 1024 * 1024, 1, 16 * 1024 * 1024, "bytes", "largest event accepted (Pravega's 8 MiB limit); larger → INVALID_ARGUMENT naming what of the call was written"),
+        Setting.Integer("MaxEventBytes", "--max-event-bytes", SampleBatchJson.MaxEventBytes, 1, 16 * 1024 * 1024, "bytes", "largest event accepted (Pravega's 8 MiB limit); larger → INVALID_ARGUMENT naming what of the call was written"),
         Setting.Integer("RetentionIntervalMs", "--retention-interval-ms", 10_000, 1, null, "ms", "how often retention policies are applied"),
         Setting.Integer("MaintenanceIntervalMs", "--maintenance-interval-ms", 100, 1, 60_000, "ms", "how often expired leases are aborted and due checkpoints taken"),
         Setting.Integer("MaxOpenTransactionsPerStream", "--max-open-transactions-per-stream", 10_000, 1, int.MaxValue, null, "most open transactions one stream may have; BeginTransaction over it → RESOURCE_EXHAUSTED naming the flag"),

@@ -150,12 +150,13 @@ public sealed class CsvImportTests
     }
 
     [Fact]
-    public void Many_columns_split_into_events_that_fit_1_MiB()
+    public void Many_columns_split_into_events_that_fit_the_event_limit()
     {
-        // Round 13: 100 columns × 450 rows at batch 5000 made one 1.06 MB event and the importer threw.
+        // Round 13 (1 MiB limit then): 100 columns × 450 rows at batch 5000 made one 1.06 MB event and the importer threw.
+        // At 8 MiB the importer's bound is (8,388,608 − ~2,700 fixed bytes) / (101 × 26 bytes a row) = 3,193 rows per event.
         using var dir = new TempDirectory();
         var columns = Enumerable.Range(0, 100).Select(i => $"c{i}").ToList();
-        var rows = Enumerable.Range(0, 450).Select(t => $"{t}," + string.Join(',', columns.Select(_ => "-1.2345678901234567E-100")));
+        var rows = Enumerable.Range(0, 3_600).Select(t => $"{t}," + string.Join(',', columns.Select(_ => "-1.2345678901234567E-100")));
         Drop(dir.Path, "wide.csv", "TimestampNanos," + string.Join(',', columns) + "\n" + string.Join('\n', rows), TimeSpan.FromMinutes(1));
         using var queue = Open(dir.File("q.db"));
         var importer = new CsvDirectoryImporter(dir.Path, queue, 5000, TimeSpan.FromSeconds(1), NullLogger.Instance);
@@ -163,16 +164,16 @@ public sealed class CsvImportTests
         Assert.Equal(1, importer.ScanOnce());
 
         var events = queue.ReadAfter(0, 100, long.MaxValue);
-        Assert.True(events.Count > 1);
+        Assert.Equal(3_600, events.Sum(e => e.SampleCount));
+        Assert.All(events, e => Assert.InRange(e.SampleCount, 1, 3_193));
         Assert.All(events, e => Assert.True(e.Data.Length <= SampleBatchJson.MaxEventBytes));
-        Assert.Equal(450, events.Sum(e => e.SampleCount));
     }
 
     [Fact]
     public void A_header_too_wide_for_any_event_sets_the_whole_file_aside()
     {
         using var dir = new TempDirectory();
-        Drop(dir.Path, "a.csv", $"TimestampNanos,{new string('n', 600_000)}1,{new string('n', 600_000)}2\n1,2,3\n", TimeSpan.FromMinutes(1));
+        Drop(dir.Path, "a.csv", $"TimestampNanos,{new string('n', 700_000)}1,{new string('n', 700_000)}2\n1,2,3\n", TimeSpan.FromMinutes(1));
         using var queue = Open(dir.File("q.db"));
         var importer = new CsvDirectoryImporter(dir.Path, queue, 10, TimeSpan.FromSeconds(1), NullLogger.Instance);
 

@@ -59,12 +59,13 @@ internal sealed class RandomCsvFiles(Random random)
 
     private CsvCase Wide()
     {
-        // 100 columns × 450 rows of ~24-character doubles: over 1 MiB in one event at batch sizes above ~440.
+        // 100 columns × 3,600 rows of ~24-character doubles: over the 8 MiB event limit in one event at batch sizes above
+        // ~3,190 (the importer's bound: 26 bytes per value), so batch 5000 splits it.
         List<Column> columns = [new("TimestampNanos", Role.Time), .. Enumerable.Range(0, 100).Select(i => new Column($"c{i:000}", Role.Value))];
         var lines = new LineWriter(random);
         lines.Add(Header(columns));
         var rows = new List<ExpectedRow>();
-        for (var t = 0; t < 450; t++)
+        for (var t = 0; t < 3_600; t++)
         {
             var values = Enumerable.Range(0, 100).Select(_ => RandomBits()).ToArray();
             lines.Add(t + "," + string.Join(',', values.Select(v => v.ToString("R", Invariant))));
@@ -75,8 +76,9 @@ internal sealed class RandomCsvFiles(Random random)
 
     private CsvCase TooWide()
     {
-        // Two column names of 600 000 characters: not even a one-sample event fits 1 MiB.
-        List<Column> columns = [new("TimestampNanos", Role.Time), new(new string('n', 600_000) + "1", Role.Value), new(new string('n', 600_000) + "2", Role.Value)];
+        // Two column names of 700 000 characters (the importer bounds a name's JSON form at 6 bytes a character): not even
+        // a one-sample event fits the 8 MiB event limit.
+        List<Column> columns = [new("TimestampNanos", Role.Time), new(new string('n', 700_000) + "1", Role.Value), new(new string('n', 700_000) + "2", Role.Value)];
         var lines = new LineWriter(random);
         var header = Header(columns);
         lines.Add(header);

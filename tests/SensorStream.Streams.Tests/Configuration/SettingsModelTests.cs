@@ -21,7 +21,7 @@ public sealed class SettingsModelTests
     [Theory]
     [InlineData("Rate", "0", "must be between 1 and 20000 Hz, got 0")]
     [InlineData("Rate", "abc", "'abc' is not a number")]
-    [InlineData("Batch", "5762", "must be between 1 and 5761 samples, got 5762")]
+    [InlineData("Batch", "46092", "must be between 1 and 46091 samples, got 46092")]
     [InlineData("Batch", "1.5", "'1.5' is not an integer")]
     [InlineData("FlushInterval", "5ms", "must be between 10ms and 10m, got 5ms")]
     [InlineData("FlushInterval", "soon", "'soon' is not a duration of at most 24 days (e.g. 250ms, 2s, 1m)")]

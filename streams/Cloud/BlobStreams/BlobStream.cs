@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using Azure;
+using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using SensorStream.Streams.Naming;
@@ -107,25 +109,42 @@ public sealed class BlobStream
     /// ending at <paramref name="endCut"/>. Throws <see cref="ChunkConflictException"/> when another writer created
     /// that chunk first; the caller's events are then not part of the stream.
     /// </summary>
-    public async Task<ChunkInfo> AppendAsync(ChunkInfo? previous, IReadOnlyList<ReadOnlyMemory<byte>> events, StreamCut endCut, CancellationToken ct = default)
+    public Task<ChunkInfo> AppendAsync(ChunkInfo? previous, IReadOnlyList<ReadOnlyMemory<byte>> events, StreamCut endCut, CancellationToken ct = default) =>
+        AppendAsync(previous, events, endCut, default, ct);
+
+    /// <summary>
+    /// <see cref="AppendAsync(ChunkInfo?, IReadOnlyList{ReadOnlyMemory{byte}}, StreamCut, CancellationToken)"/> with the
+    /// SDK's transfer options: a body above <see cref="StorageTransferOptions.InitialTransferSize"/> goes up as blocks
+    /// of <see cref="StorageTransferOptions.MaximumTransferSize"/>, <see cref="StorageTransferOptions.MaximumConcurrency"/>
+    /// at a time, and the block list is committed create-only (still one atomic commit; a loser's commit fails 409/412).
+    /// </summary>
+    public async Task<ChunkInfo> AppendAsync(ChunkInfo? previous, IReadOnlyList<ReadOnlyMemory<byte>> events, StreamCut endCut,
+        StorageTransferOptions transfer, CancellationToken ct = default)
     {
         if (events.Count == 0) throw new ArgumentException("a chunk holds at least one event", nameof(events));
         var seq = (previous?.Seq ?? -1) + 1;
         var firstEvent = previous?.NextEvent ?? 0;
         var name = BlobStreamLayout.ChunkName(Name, seq);
-        var body = ChunkCodec.Encode(events);
+        var length = ChunkCodec.EncodedLength(events);
+        var body = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            var response = await _container.GetBlobClient(name).UploadAsync(new BinaryData(body), new BlobUploadOptions
+            ChunkCodec.Encode(events, body);
+            var response = await _container.GetBlobClient(name).UploadAsync(new BinaryData(body.AsMemory(0, length)), new BlobUploadOptions
             {
                 Conditions = BlobConditions.CreateOnly,
                 Metadata = ChunkInfo.Metadata(firstEvent, events.Count, endCut),
+                TransferOptions = transfer,
             }, ct).ConfigureAwait(false);
-            return new ChunkInfo(seq, firstEvent, events.Count, endCut, body.Length, response.Value.LastModified);
+            return new ChunkInfo(seq, firstEvent, events.Count, endCut, length, response.Value.LastModified);
         }
         catch (RequestFailedException e) when (BlobConditions.LostRace(e))
         {
             throw new ChunkConflictException(name, e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
         }
     }
 

@@ -20,15 +20,22 @@ public static class ChunkCodec
     public static byte[] Encode(IReadOnlyList<ReadOnlyMemory<byte>> events)
     {
         var body = new byte[EncodedLength(events)];
+        Encode(events, body);
+        return body;
+    }
+
+    /// <summary>Writes the body into <paramref name="body"/> (at least <see cref="EncodedLength"/> bytes, e.g. a pooled buffer); returns its length.</summary>
+    public static int Encode(IReadOnlyList<ReadOnlyMemory<byte>> events, Span<byte> body)
+    {
         Magic.CopyTo(body);
         var at = Magic.Length;
         foreach (var e in events)
         {
-            BinaryPrimitives.WriteInt32LittleEndian(body.AsSpan(at), e.Length);
-            e.Span.CopyTo(body.AsSpan(at + 4));
+            BinaryPrimitives.WriteInt32LittleEndian(body[at..], e.Length);
+            e.Span.CopyTo(body[(at + 4)..]);
             at += 4 + e.Length;
         }
-        return body;
+        return at;
     }
 
     /// <summary>Splits a chunk body into its events (slices of <paramref name="body"/>, not copies).</summary>

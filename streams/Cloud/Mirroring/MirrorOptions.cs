@@ -1,3 +1,5 @@
+using Azure.Storage;
+
 namespace SensorStream.Streams.Mirroring;
 
 /// <summary>Bounds of one mirror step (one chunk or one target transaction).</summary>
@@ -17,6 +19,23 @@ public sealed record MirrorOptions
     /// half of it); a recovery that finds none of it on the target writes it again only after the window.
     /// </summary>
     public TimeSpan OutcomeWindow { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Blob mirror: a read-ahead batch nobody takes within this time is dropped (the source read ends and frees its
+    /// gateway reader slot); the next step reads it again.
+    /// </summary>
+    public TimeSpan PrefetchIdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Blob mirror: the SDK's transfer options for chunk uploads. Default: a chunk up to 8 MiB is one create-only Put
+    /// Blob (one round trip); a larger one (a raised <see cref="MaxBytes"/>) goes up as 4 MiB blocks, 4 in parallel.
+    /// </summary>
+    public StorageTransferOptions UploadTransfer { get; init; } = new()
+    {
+        InitialTransferSize = 8 * 1024 * 1024,
+        MaximumTransferSize = 4 * 1024 * 1024,
+        MaximumConcurrency = 4,
+    };
 
     public StepProbe? Probe { get; init; }
 }

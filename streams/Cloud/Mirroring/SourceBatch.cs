@@ -14,22 +14,37 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
     public static async Task<SourceBatch?> ReadAsync(GatewayClient source, StreamName stream, StreamCut? from, StreamCut tail,
         MirrorOptions options, CancellationToken ct)
     {
-        var events = new List<ReadOnlyMemory<byte>>();
-        long bytes = 0;
-        StreamCut? end = null;
-        var hitLimit = false;
+        var batch = new Builder(options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         await foreach (var e in source.ReadEventsAsync(stream, from, tail, stop.Token).ConfigureAwait(false))
+            if (!batch.TryAdd(e)) return batch.Build(hitLimit: true);
+        return batch.Count == 0 ? null : batch.Build(hitLimit: false);
+    }
+
+    /// <summary>
+    /// Collects events in read order up to <see cref="MirrorOptions.MaxEvents"/> and <see cref="MirrorOptions.MaxBytes"/>
+    /// (the first event always fits, an event is never split).
+    /// </summary>
+    public sealed class Builder(MirrorOptions options)
+    {
+        private readonly List<ReadOnlyMemory<byte>> _events = [];
+        private long _bytes;
+        private StreamCut? _end;
+
+        public int Count => _events.Count;
+
+        /// <summary>Adds <paramref name="e"/>; false (and nothing added) when it would pass a limit.</summary>
+        public bool TryAdd(StreamEvent e)
         {
-            if (events.Count > 0 && (events.Count >= options.MaxEvents || bytes + e.Data.Length > options.MaxBytes))
-            {
-                hitLimit = true;
-                break;
-            }
-            events.Add(e.Data);
-            bytes += e.Data.Length;
-            end = e.CutAfter;
+            if (_events.Count > 0 && (_events.Count >= options.MaxEvents || _bytes + e.Data.Length > options.MaxBytes)) return false;
+            _events.Add(e.Data);
+            _bytes += e.Data.Length;
+            _end = e.CutAfter;
+            return true;
         }
-        return end is null ? null : new SourceBatch(events, bytes, end, hitLimit);
+
+        /// <param name="hitLimit">More events follow (the read stopped at a limit, not at its end).</param>
+        public SourceBatch Build(bool hitLimit) =>
+            new(_events, _bytes, _end ?? throw new InvalidOperationException("an empty batch has no end cut"), hitLimit);
     }
 }

@@ -43,7 +43,7 @@ public static class MirrorBenchmark
         var readTime = clock.Elapsed;
 
         var store = new BlobStreamStore(blobs);
-        var mirror = new BlobMirror(gateway, store, options);
+        await using var mirror = new BlobMirror(gateway, store, options);
         clock.Restart();
         var chunks = 0;
         while ((await mirror.StepAsync(stream)).Outcome == StepOutcome.Progress) chunks++;

@@ -133,35 +133,9 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
         return names;
     }
 
-    private async Task DownloadAsync(StreamName stream)
-    {
-        var catalog = new ExportCatalog(azurite.Blobs);
-        foreach (var format in new[] { ExportFormat.Parquet, ExportFormat.Csv })
-        {
-            await foreach (var file in catalog.ListAsync(stream, format))
-            {
-                var path = Path.Combine(_folder, file.Name);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await using var output = File.Create(path);
-                await catalog.DownloadAsync(file.Name, output);
-            }
-        }
-    }
+    private Task DownloadAsync(StreamName stream) => DuckDbExports.DownloadAsync(azurite.Blobs, stream, _folder);
 
-    private static List<object[]> Query(DuckDBConnection duck, string sql)
-    {
-        using var command = duck.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var rows = new List<object[]>();
-        while (reader.Read())
-        {
-            var row = new object[reader.FieldCount];
-            reader.GetValues(row);
-            rows.Add(row);
-        }
-        return rows;
-    }
+    private static List<object[]> Query(DuckDBConnection duck, string sql) => DuckDbExports.Query(duck, sql);
 
-    private static object Scalar(DuckDBConnection duck, string sql) => Query(duck, sql).Single()[0];
+    private static object Scalar(DuckDBConnection duck, string sql) => DuckDbExports.Scalar(duck, sql);
 }

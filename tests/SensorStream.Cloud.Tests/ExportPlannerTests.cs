@@ -8,7 +8,7 @@ public sealed class ExportPlannerTests
 
     private static readonly ExportPlanner Planner = new(new ExportOptions
     {
-        MaxRowsPerFile = 100, MaxSourceBytesPerFile = 1000, MaxChunksPerFile = 3,
+        MaxRowsPerFile = 100, TargetFileBytes = 10_000, MaxSourceBytesPerStep = 1000, MaxChunksPerStep = 3,
         RollAfter = TimeSpan.FromMinutes(5), IdleFlushAfter = TimeSpan.FromSeconds(60),
     });
 
@@ -24,7 +24,7 @@ public sealed class ExportPlannerTests
     [InlineData(90, 10, 100, true)]
     [InlineData(90, 11, 100, false)]
     [InlineData(10, 10, 901, false)]
-    public void A_chunk_fits_while_rows_and_bytes_stay_within_the_file_limits(long takenRows, long nextRows, long nextBytes, bool fits)
+    public void A_chunk_fits_while_rows_and_bytes_stay_within_the_step_limits(long takenRows, long nextRows, long nextBytes, bool fits)
     {
         Assert.Equal(fits, Planner.Fits([Chunk(0, rows: takenRows)], Chunk(1, rows: nextRows, bytes: nextBytes)));
     }
@@ -33,18 +33,28 @@ public sealed class ExportPlannerTests
     public void At_most_the_chunk_limit_fits()
     {
         Assert.False(Planner.Fits([Chunk(0), Chunk(1), Chunk(2)], Chunk(3)));
-        Assert.Equal(PlanDecision.Export, Planner.Decide([Chunk(0), Chunk(1), Chunk(2)], full: false, T0).Decision);
+    }
+
+    private static StagedPart Part(long rows = 10, long bytes = 100, int ageSeconds = 0, int quietSeconds = 0) =>
+        new(new OpenPartition("nic", 1, T0.UtcDateTime), [new ChunkSpan(0, 0)], rows, bytes, 1000, T0.AddSeconds(-ageSeconds), T0.AddSeconds(-quietSeconds));
+
+    [Fact]
+    public void A_part_rolls_when_full_by_rows_or_bytes_at_the_roll_time_or_after_the_idle_time()
+    {
+        Assert.Null(Planner.RollReason(Part(rows: 99, bytes: 9_999, ageSeconds: 299, quietSeconds: 59), T0));
+        Assert.Equal("100 rows", Planner.RollReason(Part(rows: 100), T0));
+        Assert.Equal("10000 bytes", Planner.RollReason(Part(bytes: 10_000), T0));
+        // Busy table: the newest rows are fresh but the oldest have waited the roll time.
+        Assert.Equal("roll time (300 s open)", Planner.RollReason(Part(ageSeconds: 300), T0));
+        Assert.Equal("idle flush (60 s without new rows)", Planner.RollReason(Part(ageSeconds: 60, quietSeconds: 60), T0));
+        Assert.Equal(TimeSpan.FromSeconds(20), Planner.NextRollIn([Part(ageSeconds: 10, quietSeconds: 10), Part(ageSeconds: 280, quietSeconds: 0)], T0));
     }
 
     [Fact]
-    public void Decides_by_fullness_roll_time_idle_time_or_a_manual_flush()
+    public void A_part_takes_rows_while_it_stays_within_one_file()
     {
-        Assert.Equal(new ExportPlan(PlanDecision.Nothing, "no chunk to export"), Planner.Decide([], full: false, T0));
-        Assert.Equal(new ExportPlan(PlanDecision.Export, "file full"), Planner.Decide([Chunk(0)], full: true, T0));
-        Assert.Equal(PlanDecision.Wait, Planner.Decide([Chunk(0, ageSeconds: 59)], full: false, T0).Decision);
-        Assert.Equal("idle flush (60 s without new data)", Planner.Decide([Chunk(0, ageSeconds: 60)], full: false, T0).Reason);
-        // Busy stream: the newest chunk is fresh but the oldest has waited the roll time.
-        Assert.Equal("roll time (300 s buffered)", Planner.Decide([Chunk(0, ageSeconds: 300), Chunk(1)], full: false, T0).Reason);
-        Assert.Equal("flush requested", Planner.Decide([Chunk(0)], full: false, T0, flushNow: true).Reason);
+        Assert.True(Planner.Takes(Part(rows: 90, bytes: 9_000), 10, 1_000));
+        Assert.False(Planner.Takes(Part(rows: 90, bytes: 9_000), 11, 1_000));
+        Assert.False(Planner.Takes(Part(rows: 90, bytes: 9_000), 10, 1_001));
     }
 }

@@ -57,7 +57,7 @@ public sealed class ExporterTests(AzuriteFixture azurite)
         var checkpoint = (await Exporter(Immediate).Checkpoint(stream).ReadAsync(new ExportCheckpoint())).Value;
         Assert.Equal(new ExportCheckpoint
         {
-            NextChunk = 3, EventsExported = 6, RowsExported = 300, FilesWritten = 4, Tables = checkpoint.Tables, OpenPartitions = checkpoint.OpenPartitions,
+            NextChunk = 3, EventsExported = 6, RowsExported = 300, FilesWritten = 4, Tables = checkpoint.Tables, OpenPartitions = checkpoint.OpenPartitions, Staged = checkpoint.Staged, Rolling = checkpoint.Rolling,
         }, checkpoint);
         // Without a watermark (these chunks came from no gateway) the hour waits for its marker.
         Assert.Equal([new OpenPartition("nic", 1, new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc)), new OpenPartition("sensor/accel-1", 1, new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc))],
@@ -129,35 +129,41 @@ public sealed class ExporterTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task An_idle_stream_flushes_after_the_idle_time_and_a_busy_one_after_the_roll_time()
+    public async Task An_open_part_rolls_after_the_idle_time_a_busy_one_after_the_roll_time_and_at_once_on_a_flush()
     {
         var stream = azurite.NewStream("idle");
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var options = new ExportOptions { IdleFlushAfter = TimeSpan.FromSeconds(60), RollAfter = TimeSpan.FromSeconds(300), Clock = clock };
         await ChunkWriter.WriteAsync(azurite.Store, stream, [[SampleBatchJson.Serialize(TestEvents.Nic("n", 0, 10))]]);
 
+        // The chunk is taken at once; its rows wait in the open part.
+        Assert.Equal(StepOutcome.Progress, (await Exporter(options).StepAsync(stream)).Outcome);
         var waiting = await Exporter(options).StepAsync(stream);
         Assert.Equal(StepOutcome.Idle, waiting.Outcome);
-        Assert.Contains("idle flush in", waiting.Detail);
+        Assert.Matches(@"^10 rows in 1 open part\(s\); next roll in \d+ s$", waiting.Detail);
         Assert.Empty((await ReadAsync("csv", stream)).Files);
 
         clock.Now += TimeSpan.FromSeconds(61);
         var flushed = await Exporter(options).StepAsync(stream);
         Assert.Equal(StepOutcome.Progress, flushed.Outcome);
-        Assert.Contains("idle flush", flushed.Detail);
+        Assert.Contains("rolled 1 part(s): 10 rows in 2 files (idle flush", flushed.Detail);
         Assert.Equal(10, (await ReadAsync("csv", stream)).Rows.Count);
 
-        // Roll by time: data keeps arriving (the newest chunk is fresh) but the oldest has waited the roll time.
+        // Roll by time: rows keep arriving (the newest chunk is fresh) but the part's oldest have waited the roll time.
         await ChunkWriter.WriteAsync(azurite.Store, stream, [[SampleBatchJson.Serialize(TestEvents.Nic("n", 10, 10))]]);
         clock.Now = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30);
+        await Exporter(options).StepAsync(stream);
         Assert.Equal(StepOutcome.Idle, (await Exporter(options).StepAsync(stream)).Outcome);
         await ChunkWriter.WriteAsync(azurite.Store, stream, [[SampleBatchJson.Serialize(TestEvents.Nic("n", 20, 10))]]);
         clock.Now = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(301);
         var rolled = await Exporter(options with { IdleFlushAfter = TimeSpan.FromHours(1) }).StepAsync(stream);
         Assert.Contains("roll time", rolled.Detail);
-        Assert.Equal(30, (await ReadAsync("csv", stream)).Rows.Count);
+        var back = await ReadAsync("csv", stream);
+        Assert.Equal(30, back.Rows.Count);
+        // The two chunks that arrived 30 s apart went into one file.
+        Assert.EndsWith("part-000000000001-000000000002.csv", back.Files[^1]);
 
-        // A manual trigger exports at once.
+        // A manual trigger rolls at once.
         await ChunkWriter.WriteAsync(azurite.Store, stream, [[SampleBatchJson.Serialize(TestEvents.Nic("n", 30, 10))]]);
         Assert.Contains("flush requested", (await Exporter(options).StepAsync(stream, flushNow: true)).Detail);
         Assert.Equal(40, (await ReadAsync("parquet", stream)).Rows.Count);

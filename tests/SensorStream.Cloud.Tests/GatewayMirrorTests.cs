@@ -87,4 +87,38 @@ public sealed class GatewayMirrorTests(GatewayFixture fixture)
         await DrainAsync(Mirror(), from);
         SourceStreams.AssertSame(events, await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
     }
+
+    /// <summary>One source transaction of <paramref name="events"/>, committed with writer <c>edge</c>'s time <paramref name="time"/>.</summary>
+    private async Task CommitAsync(StreamName stream, IEnumerable<byte[]> events, long time)
+    {
+        var txn = await fixture.Client.BeginTransactionAsync(stream, TimeSpan.FromMinutes(1));
+        await fixture.Client.WriteTransactionEventsAsync(stream, txn, events.Select(e => new OutgoingEvent("k", e)));
+        Assert.Equal(TransactionState.Committed, await fixture.Client.CommitTransactionAsync(stream, txn, new WriterTime("edge", time)));
+    }
+
+    [Fact]
+    public async Task The_target_watermark_follows_the_source_watermark_also_through_a_recovered_commit()
+    {
+        var from = fixture.Storage.NewStream("fwdmark");
+        await fixture.Client.EnsureStreamAsync(from);
+        var t0 = TestEvents.BaseNanos;
+        await CommitAsync(from, SourceStreams.Numbered(20), t0 + 600_000_000_000);
+
+        // 8 events a transaction: the first two stop short of the tail and report no time; the third reaches it
+        // and is recorded, then the job crashes before its commit — the recovered commit reports the source's time.
+        var crash = new Crash(GatewayMirror.Points.AfterRecord, occurrence: 3);
+        await Assert.ThrowsAsync<SimulatedCrashException>(() => DrainAsync(Mirror(crash.Probe), from));
+        Assert.Null((await fixture.Client.GetStreamInfoAsync(Target(from))).Watermark);
+        await DrainAsync(Mirror(), from);
+        var source = (await fixture.Client.GetStreamInfoAsync(from)).Watermark!;
+        Assert.Equal(t0 + 600_000_000_000, source.LowerTimeBound);
+        Assert.Equal(source.LowerTimeBound, (await fixture.Client.GetStreamInfoAsync(Target(from))).Watermark!.LowerTimeBound);
+        Assert.Equal(source.LowerTimeBound, (await Mirror().Checkpoint(from, Target(from)).ReadAsync(new GatewayMirrorCheckpoint())).Value.WriterTime);
+
+        // The source's writer moves on: so does the target, under the job's one writer id.
+        await CommitAsync(from, SourceStreams.Numbered(3, from: 20), t0 + 1_200_000_000_000);
+        await DrainAsync(Mirror(), from);
+        Assert.Equal(t0 + 1_200_000_000_000, (await fixture.Client.GetStreamInfoAsync(Target(from))).Watermark!.LowerTimeBound);
+        SourceStreams.AssertSame(SourceStreams.Numbered(23), await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+    }
 }

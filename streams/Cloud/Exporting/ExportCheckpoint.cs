@@ -6,6 +6,10 @@ namespace SensorStream.Streams.Exporting;
 /// every attempt writes exactly that range under exactly the same names. <see cref="Tables"/> is the newest schema
 /// version of every table, recorded together with the pending range that first needs it (so every attempt at a
 /// range writes it with the same table versions; see <see cref="SchemaEvolution"/>).
+/// A done range leaves its rows in <see cref="Staged"/> parts (one per partition) until a part rolls: it is moved to
+/// <see cref="Rolling"/> (recorded before any of its files is written), its files are written create-only, and
+/// it is removed — so a crash while rolling writes exactly those files again under the same names.
+/// <see cref="NextChunk"/> is where reading goes on; the rows of staged parts are exported but in no file yet.
 /// </summary>
 public sealed record ExportCheckpoint
 {
@@ -15,9 +19,20 @@ public sealed record ExportCheckpoint
 
     public long EventsExported { get; init; }
 
+    /// <summary>Rows written into files (parts rolled and late files).</summary>
     public long RowsExported { get; init; }
 
     public long FilesWritten { get; init; }
+
+    /// <summary>Open parts: rows taken from the stream, not yet in a file (one per partition).</summary>
+    public IReadOnlyList<StagedPart> Staged { get; init; } = [];
+
+    /// <summary>Parts frozen for rolling: until they are removed, every attempt writes exactly their files.</summary>
+    public IReadOnlyList<StagedPart> Rolling { get; init; } = [];
+
+    /// <summary>Rows in <see cref="Staged"/> and <see cref="Rolling"/> parts.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long StagedRows => Staged.Sum(p => p.Rows) + Rolling.Sum(p => p.Rows);
 
     public long DeadLettered { get; init; }
 
@@ -43,5 +58,5 @@ public sealed record ExportCheckpoint
     public long UntrackedPartitions { get; init; }
 }
 
-/// <summary>Chunks <see cref="FromChunk"/>..<see cref="ToChunk"/> (inclusive) of the blob stream.</summary>
+/// <summary>Chunks <see cref="FromChunk"/>..<see cref="ToChunk"/> (inclusive) of the blob stream, taken by one export step.</summary>
 public sealed record ExportRange(long FromChunk, long ToChunk, string Reason);

@@ -3,23 +3,33 @@ using SensorStream.Streams.Mirroring;
 
 namespace SensorStream.Streams.Exporting;
 
-/// <summary>When an export file is cut and how it is written.</summary>
+/// <summary>How much one export step reads, when a part of a table rolls into a file, and how files are written.</summary>
 public sealed record ExportOptions
 {
-    /// <summary>A file holds at most this many rows (samples) — unless a single chunk alone holds more.</summary>
-    public long MaxRowsPerFile { get; init; } = 1_000_000;
+    /// <summary>
+    /// A part (file) of a table rolls once it holds this many rows; an export step also takes at most this many
+    /// rows (unless a single chunk alone holds more). Default 4,000,000.
+    /// </summary>
+    public long MaxRowsPerFile { get; init; } = 4_000_000;
 
-    /// <summary>A file covers at most this many bytes of source chunks.</summary>
-    public long MaxSourceBytesPerFile { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// A part (file) of a table rolls once its rows' uncompressed size (8 bytes a value, the estimate
+    /// <see cref="ParquetExportWriter.RowsPerGroup"/> uses) reaches this. Default 128 MiB — a Parquet file of some
+    /// tens of MB (19-70 MB measured; CSV 210-290 MB, see functions/README.md), as Flink's FileSink rolls at 128 MB.
+    /// </summary>
+    public long TargetFileBytes { get; init; } = 128L * 1024 * 1024;
 
-    /// <summary>A file covers at most this many chunks (bounds the work of one step).</summary>
-    public int MaxChunksPerFile { get; init; } = 1_000;
+    /// <summary>An export step reads at most this many bytes of source chunks (bounds the work and memory of one step).</summary>
+    public long MaxSourceBytesPerStep { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Roll by time: export what is buffered once its oldest chunk is this old, even if more keeps coming.</summary>
-    public TimeSpan RollAfter { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>An export step reads at most this many chunks (bounds the work of one step).</summary>
+    public int MaxChunksPerStep { get; init; } = 1_000;
 
-    /// <summary>Idle flush: export what is buffered once no chunk has arrived for this long.</summary>
-    public TimeSpan IdleFlushAfter { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Roll by time: a part rolls once the oldest chunk holding its rows is this old, even if more keeps coming (bounds how late rows show up in files).</summary>
+    public TimeSpan RollAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Idle flush: a part rolls once no new row of it arrived for this long (Flink's inactivity interval).</summary>
+    public TimeSpan IdleFlushAfter { get; init; } = TimeSpan.FromMinutes(5);
 
     public IReadOnlyList<ExportFormat> Formats { get; init; } = [ExportFormat.Csv, ExportFormat.Parquet];
 

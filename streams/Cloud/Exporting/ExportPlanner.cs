@@ -3,48 +3,55 @@ namespace SensorStream.Streams.Exporting;
 /// <summary>Size and age of one buffered chunk, as the planner needs them.</summary>
 public readonly record struct ChunkSummary(long Seq, long Rows, long Bytes, DateTimeOffset Created);
 
-public enum PlanDecision
-{
-    /// <summary>No chunk waits for export.</summary>
-    Nothing,
-
-    /// <summary>Chunks wait, but the file is not full and neither the roll time nor the idle-flush time has come.</summary>
-    Wait,
-
-    Export,
-}
-
-public sealed record ExportPlan(PlanDecision Decision, string Reason);
-
 /// <summary>
-/// Decides when buffered chunks become a file: when the next chunk would overflow the file (rows, source bytes or
-/// chunk count), when the oldest buffered chunk reached the roll time, or when no chunk arrived for the idle-flush
-/// time (so an idle stream still flushes). Pure: the exporter feeds it what it read and the clock.
+/// The two decisions of the export, pure (the exporter feeds it what it read and the clock):
+/// how many chunks one step takes (<see cref="Fits"/>: bounded rows, source bytes and chunks, so a backlog is worked
+/// off in bounded steps), and when an open part of a table becomes a file (<see cref="RollReason"/>): when it is full
+/// (rows or estimated bytes), when its oldest rows have waited the roll time, when no row of it arrived for the
+/// idle-flush time — or, decided by the exporter, when its hour is complete or a flush is requested. This is
+/// Flink's DefaultRollingPolicy (part size, rollover interval, inactivity interval) and Kafka Connect's S3 sink
+/// (<c>flush.size</c>, <c>rotate.interval.ms</c>) applied per table partition; unlike Flink's bytes written so far,
+/// the size is estimated from the rows, since a part is written in one go when it rolls.
 /// </summary>
 public sealed class ExportPlanner(ExportOptions options)
 {
-    /// <summary>Whether <paramref name="next"/> still fits in the file of <paramref name="taken"/> (the first chunk always does).</summary>
+    /// <summary>
+    /// A part also rolls once the chunks it spans hold this many times <see cref="ExportOptions.MaxSourceBytesPerStep"/>
+    /// (rolling reads them all again: a small table in a busy stream must not make one roll read the whole day).
+    /// </summary>
+    public const int MaxSpannedSteps = 16;
+
+    /// <summary>A part also rolls at this many chunk spans (bounds its checkpoint entry).</summary>
+    public const int MaxSpans = 1_000;
+
+    /// <summary>Whether <paramref name="next"/> still fits in the step of <paramref name="taken"/> (the first chunk always does).</summary>
     public bool Fits(IReadOnlyList<ChunkSummary> taken, ChunkSummary next) =>
         taken.Count == 0 ||
-        (taken.Count < options.MaxChunksPerFile &&
+        (taken.Count < options.MaxChunksPerStep &&
          taken.Sum(c => c.Rows) + next.Rows <= options.MaxRowsPerFile &&
-         taken.Sum(c => c.Bytes) + next.Bytes <= options.MaxSourceBytesPerFile);
+         taken.Sum(c => c.Bytes) + next.Bytes <= options.MaxSourceBytesPerStep);
 
-    /// <param name="taken">Consecutive chunks from the export position that fit in one file.</param>
-    /// <param name="full">A further chunk exists that did not fit.</param>
-    /// <param name="now">The current time.</param>
-    /// <param name="flushNow">A manual trigger: export what is buffered now.</param>
-    public ExportPlan Decide(IReadOnlyList<ChunkSummary> taken, bool full, DateTimeOffset now, bool flushNow = false)
+    /// <summary>Whether <paramref name="part"/> can take <paramref name="rows"/> more rows of <paramref name="estimatedBytes"/> and stay within one file.</summary>
+    public bool Takes(StagedPart part, long rows, long estimatedBytes) =>
+        part.Rows + rows <= options.MaxRowsPerFile && part.EstimatedBytes + estimatedBytes <= options.TargetFileBytes;
+
+    /// <summary>Why <paramref name="part"/> must become a file at <paramref name="now"/>, or null to keep filling it.</summary>
+    public string? RollReason(StagedPart part, DateTimeOffset now)
     {
-        if (taken.Count == 0) return new(PlanDecision.Nothing, "no chunk to export");
-        if (full) return new(PlanDecision.Export, "file full");
-        if (flushNow) return new(PlanDecision.Export, "flush requested");
-        if (taken.Count >= options.MaxChunksPerFile) return new(PlanDecision.Export, "chunk limit");
-        var oldest = now - taken[0].Created;
-        if (oldest >= options.RollAfter) return new(PlanDecision.Export, $"roll time ({oldest.TotalSeconds:F0} s buffered)");
-        var quiet = now - taken[^1].Created;
-        if (quiet >= options.IdleFlushAfter) return new(PlanDecision.Export, $"idle flush ({quiet.TotalSeconds:F0} s without new data)");
-        return new(PlanDecision.Wait,
-            $"{taken.Count} chunks, {taken.Sum(c => c.Rows)} rows buffered; idle flush in {(options.IdleFlushAfter - quiet).TotalSeconds:F0} s");
+        if (part.Rows >= options.MaxRowsPerFile) return $"{part.Rows} rows";
+        if (part.EstimatedBytes >= options.TargetFileBytes) return $"{part.EstimatedBytes} bytes";
+        if (part.SpannedBytes >= MaxSpannedSteps * options.MaxSourceBytesPerStep) return $"spans {part.SpannedBytes} source bytes";
+        if (part.Spans.Count >= MaxSpans) return $"{part.Spans.Count} spans";
+        var oldest = now - part.FirstCreated;
+        if (oldest >= options.RollAfter) return $"roll time ({oldest.TotalSeconds:F0} s open)";
+        var quiet = now - part.LastCreated;
+        if (quiet >= options.IdleFlushAfter) return $"idle flush ({quiet.TotalSeconds:F0} s without new rows)";
+        return null;
     }
+
+    /// <summary>When the first of <paramref name="parts"/> rolls by time (null for none), for the idle step's detail.</summary>
+    public TimeSpan? NextRollIn(IReadOnlyList<StagedPart> parts, DateTimeOffset now) =>
+        parts.Count == 0 ? null : parts.Min(p => Min(p.FirstCreated + options.RollAfter, p.LastCreated + options.IdleFlushAfter)) - now;
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -9,18 +9,23 @@ using SensorStream.Streams.Naming;
 namespace SensorStream.Streams.Exporting;
 
 /// <summary>
-/// Blob stream → CSV and Parquet files, one table per sensor kind, exactly once. One step: (1) read the checkpoint;
-/// (2) plan a chunk range and the table versions it needs (<see cref="SchemaEvolution"/>) and record both as pending
-/// (ETag) — or take the pending range an earlier attempt recorded; (3) quarantine undecodable events, write each
-/// table version's schema record and every file of the range create-only under names derived from the range and the
-/// table version; (4) mark the range done (ETag).
-/// A crash anywhere leaves either nothing recorded (re-planned from the same position) or a pending range whose
-/// files are written again under the same names (409 = already there), so each row lands in exactly one file per format.
+/// Blob stream → CSV and Parquet files, one table per sensor kind, files sized by each table's rows, exactly once.
+/// A step does the first of: (1) finish rolling parts recorded as rolling; (2) finish a recorded range; (3) when the
+/// watermark closed an hour, roll that hour's open parts, then write its markers; (4) take the next range of chunks
+/// (bounded, see <see cref="ExportPlanner.Fits"/>): record it as pending (ETag) with the table versions it needs
+/// (<see cref="SchemaEvolution"/>), quarantine undecodable events, write the schema records, add each row to the open
+/// part of its partition (<see cref="StagedPart"/>: where the rows are, not the rows), and mark the range done
+/// together with the parts that must roll now; (5) roll the parts that are due by time or a requested flush.
+/// Rolling a part: record it as rolling, read its chunks again, write its file per format create-only as
+/// <c>part-{first chunk}-{last chunk}</c>, record it as rolled. A crash anywhere leaves either nothing recorded or a
+/// recorded pending range or rolling part, redone under the same names (409 = already there), so each row lands in
+/// exactly one file per format. See <see cref="ExportPlanner"/> for when a part rolls.
 /// Completeness (see functions/README.md): once the watermark the mirror carried (<see cref="CloudWatermark"/>) has passed
-/// the end of an hour and the export has read every chunk the watermark needs, a step writes the markers of every open
-/// partition of that hour (<see cref="CompletenessMarkers"/>) and records the hour as complete. Rows of a complete hour
-/// exported later go into <c>late-…</c> files, each followed by a new manifest version of its partition, and are
-/// counted (<see cref="ExportCheckpoint.LateRows"/>) and named in the step's result.
+/// the end of an hour and the export has read every chunk the watermark needs, the hour's open parts roll, then a
+/// step writes the markers of every partition of that hour (<see cref="CompletenessMarkers"/>) and records the hour
+/// as complete. Rows of a complete hour exported later go straight into <c>late-…</c> files (one per range), each
+/// followed by a new manifest version of its partition, and are counted (<see cref="ExportCheckpoint.LateRows"/>)
+/// and named in the step's result.
 /// </summary>
 public sealed class Exporter
 {
@@ -31,6 +36,8 @@ public sealed class Exporter
         public const string AfterDeadLetters = "export.after-dead-letters";
         public const string AfterFile = "export.after-file";
         public const string BeforeDone = "export.before-done";
+        public const string AfterRecordRoll = "export.after-record-roll";
+        public const string BeforeRollDone = "export.before-roll-done";
     }
 
     private readonly BlobStreamStore _streams;
@@ -63,7 +70,7 @@ public sealed class Exporter
     public CheckpointBlob<ExportCheckpoint> Checkpoint(StreamName stream) => new(_checkpoints, ExportLayout.CheckpointName(stream));
 
     /// <param name="stream">The stream whose blob copy to export.</param>
-    /// <param name="flushNow">Export what is buffered without waiting for the roll or idle-flush time (a manual trigger).</param>
+    /// <param name="flushNow">Roll every open part now, without waiting for its size, roll or idle-flush time (a manual trigger).</param>
     /// <param name="ct">Cancels the step; a cancelled step is like a crash: the next one finishes or redoes it.</param>
     public async Task<StepResult> StepAsync(StreamName stream, bool flushNow = false, CancellationToken ct = default)
     {
@@ -72,36 +79,57 @@ public sealed class Exporter
         var read = await checkpoint.ReadAsync(new ExportCheckpoint(), ct).ConfigureAwait(false);
         _options.Probe?.Invoke(Points.AfterReadCheckpoint);
 
+        if (read.Value.Rolling.Count > 0)
+        {
+            var (rolled, detail) = await RollAsync(stream, blob, checkpoint, read, ct).ConfigureAwait(false);
+            return rolled is null ? StepResult.Lost("another exporter rolled the parts first") : new StepResult(StepOutcome.Progress, 0, 0, true, detail);
+        }
         if (read.Value.Pending is { } pending)
         {
             var chunks = await ReadRangeAsync(blob, pending, ct).ConfigureAwait(false);
-            return await WriteAndFinishAsync(stream, checkpoint, read, pending, chunks, more: true, [], ct).ConfigureAwait(false);
+            return await TakeRangeAsync(stream, blob, checkpoint, read, pending, chunks, more: true, [], flushNow, ct).ConfigureAwait(false);
         }
 
         var watermark = (await blob.Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false)).Value;
-        if (await MarkCompleteHoursAsync(stream, checkpoint, read, watermark, ct).ConfigureAwait(false) is { } marked) return marked;
+        var before = CompleteBeforeOf(watermark);
+        if (before > read.Value.CompleteBefore && read.Value.NextChunk > watermark.Chunk)
+        {
+            // The watermark closed an hour and the export has read every chunk it needs: its open parts roll first,
+            // then the hour gets its markers (so a marker's manifest lists every row of the hour).
+            var closing = read.Value.Staged.Where(p => p.Partition.EndNanos <= before).ToList();
+            if (closing.Count > 0) return await FreezeAndRollAsync(stream, blob, checkpoint, read, closing, _ => "hour complete", ct).ConfigureAwait(false);
+            return await MarkCompleteHoursAsync(stream, checkpoint, read, watermark, before, ct).ConfigureAwait(false);
+        }
 
         var (taken, full) = await GatherAsync(blob, read.Value.NextChunk, ct).ConfigureAwait(false);
-        // The watermark closed an hour whose rows are still buffered: export them now, not at the roll or idle-flush time.
-        var closesHour = watermark.Chunk >= read.Value.NextChunk && CompleteBeforeOf(watermark) > read.Value.CompleteBefore;
-        var plan = _planner.Decide(taken.Select(c => c.Summary).ToList(), full, _options.Clock.GetUtcNow(), flushNow || closesHour);
-        if (plan.Decision != PlanDecision.Export) return StepResult.Idle(plan.Reason);
-        var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, plan.Reason);
-        var (tables, notes) = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Batches), range.FromChunk);
-        var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range, Tables = tables }, ct).ConfigureAwait(false);
-        if (recorded is null) return StepResult.Lost("another exporter recorded a plan first");
-        _options.Probe?.Invoke(Points.AfterRecordPlan);
-        return await WriteAndFinishAsync(stream, checkpoint, recorded, range, taken, full, notes, ct).ConfigureAwait(false);
+        if (taken.Count > 0)
+        {
+            var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, full ? "step bound" : "new chunks");
+            var (tables, notes) = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Batches), range.FromChunk);
+            var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range, Tables = tables }, ct).ConfigureAwait(false);
+            if (recorded is null) return StepResult.Lost("another exporter recorded a plan first");
+            _options.Probe?.Invoke(Points.AfterRecordPlan);
+            return await TakeRangeAsync(stream, blob, checkpoint, recorded, range, taken, full, notes, flushNow, ct).ConfigureAwait(false);
+        }
+
+        var now = _options.Clock.GetUtcNow();
+        var due = read.Value.Staged.Where(p => flushNow || _planner.RollReason(p, now) is not null).ToList();
+        if (due.Count > 0)
+            return await FreezeAndRollAsync(stream, blob, checkpoint, read, due, p => _planner.RollReason(p, now) ?? "flush requested", ct).ConfigureAwait(false);
+        var staged = read.Value.Staged;
+        return StepResult.Idle(staged.Count == 0
+            ? "no chunk to export"
+            : $"{read.Value.StagedRows} rows in {staged.Count} open part(s); next roll in {_planner.NextRollIn(staged, now)!.Value.TotalSeconds:F0} s");
     }
 
-    /// <summary>Consecutive chunks from <paramref name="next"/> that fit one file, and whether one more exists that did not fit.</summary>
+    /// <summary>Consecutive chunks from <paramref name="next"/> that fit one step, and whether one more exists that did not fit.</summary>
     private async Task<(List<ParsedChunk> Taken, bool Full)> GatherAsync(BlobStream blob, long next, CancellationToken ct)
     {
         var taken = new List<ParsedChunk>();
         var summaries = new List<ChunkSummary>();
         for (var seq = next; ; seq++)
         {
-            if (summaries.Count >= _options.MaxChunksPerFile) return (taken, true);
+            if (summaries.Count >= _options.MaxChunksPerStep) return (taken, true);
             var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false);
             if (chunk is null) return (taken, false);
             var parsed = ParsedChunk.Parse(chunk, _options.MaxEventBytes);
@@ -123,8 +151,13 @@ public sealed class Exporter
         return chunks;
     }
 
-    private async Task<StepResult> WriteAndFinishAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
-        Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, IReadOnlyList<string> notes, CancellationToken ct)
+    /// <summary>
+    /// Finishes a recorded range: dead letters, schema records, late files written; every other row added to the
+    /// open part of its partition; the range marked done together with the parts that must roll now (full, or due
+    /// by time), which are then rolled.
+    /// </summary>
+    private async Task<StepResult> TakeRangeAsync(StreamName stream, BlobStream blob, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, IReadOnlyList<string> notes, bool flushNow, CancellationToken ct)
     {
         var batches = chunks.SelectMany(c => c.Batches).ToList();
         // The recorded tables already cover the range (planning again changes nothing); a range recorded by an
@@ -134,11 +167,15 @@ public sealed class Exporter
         foreach (var b in bad) await _deadLetters.WriteAsync(stream, b, ct).ConfigureAwait(false);
         _options.Probe?.Invoke(Points.AfterDeadLetters);
 
-        var files = 0;
-        var rows = 0L;
+        var lateFiles = 0;
         var lateRows = 0L;
-        var opened = new List<OpenPartition>();
+        var stagedRows = 0L;
         var late = new List<OpenPartition>();
+        var staged = recorded.Value.Staged.ToList();
+        var rolling = new List<StagedPart>();
+        var span = new ChunkSpan(range.FromChunk, range.ToChunk);
+        var spanned = chunks.Sum(c => c.Info.ContentLength);
+        var (first, last) = (chunks[0].Info.Created, chunks[^1].Info.Created);
         // Stable while the range is pending (hours are marked complete only between ranges), so every attempt names the same files.
         var completeBefore = recorded.Value.CompleteBefore;
         foreach (var group in batches.GroupBy(EventSchemas.TableOf))
@@ -146,36 +183,63 @@ public sealed class Exporter
             var schema = tables.Single(t => t.Table == group.Key);
             var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
             await CreateOnceAsync(ExportLayout.SchemaName(stream, schema), BinaryData.FromString(schemaJson), "application/json", null, ct).ConfigureAwait(false);
-            var table = ExportTableBuilder.Build(schema, group.ToList());
-            rows += table.RowCount;
-            foreach (var (hour, part) in table.ByHour())
+            var hours = RowsByHour(group);
+            if (hours.Keys.Any(h => ExportLayout.NanosOf(h.AddHours(1)) <= completeBefore))
             {
-                var partition = new OpenPartition(schema.Table, schema.Version, hour);
-                var isLate = partition.EndNanos <= completeBefore;
-                if (isLate)
+                // Rows of a complete hour are written at once, each range's into its own late file.
+                foreach (var (hour, part) in ExportTableBuilder.Build(schema, group.ToList()).ByHour())
                 {
+                    var partition = new OpenPartition(schema.Table, schema.Version, hour);
+                    if (partition.EndNanos > completeBefore) continue;
                     late.Add(partition);
                     lateRows += part.RowCount;
+                    foreach (var format in _options.Formats)
+                    {
+                        await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, late: true), format, part, schemaJson, ct).ConfigureAwait(false);
+                        lateFiles++;
+                        _options.Probe?.Invoke(Points.AfterFile);
+                    }
                 }
-                else opened.Add(partition);
-                foreach (var format in _options.Formats)
+            }
+            foreach (var (hour, rows) in hours)
+            {
+                var partition = new OpenPartition(schema.Table, schema.Version, hour);
+                if (partition.EndNanos <= completeBefore) continue;
+                stagedRows += rows;
+                var bytes = rows * (FixedColumns + schema.Columns.Count) * 8;
+                var fresh = new StagedPart(partition, [span], rows, bytes, spanned, first, last);
+                var at = staged.FindIndex(p => p.Partition == partition);
+                if (at < 0) staged.Add(fresh);
+                else if (_planner.Takes(staged[at], rows, bytes)) staged[at] = staged[at].Add(span, rows, bytes, spanned, last);
+                else
                 {
-                    await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, isLate), format, part, schemaJson, ct).ConfigureAwait(false);
-                    files++;
-                    _options.Probe?.Invoke(Points.AfterFile);
+                    // Full before this range: it rolls as it is, the range's rows start the next part.
+                    rolling.Add(staged[at] with { Reason = $"full at {staged[at].Rows} rows" });
+                    staged[at] = fresh;
                 }
             }
         }
         if (late.Count > 0)
         {
             // A complete partition never changes silently: its late file comes with a new manifest version listing it.
-            var watermark = (await (await _streams.OpenAsync(stream, ct).ConfigureAwait(false)).Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false)).Value;
+            var watermark = (await blob.Watermark.ReadAsync(new CloudWatermark(), ct).ConfigureAwait(false)).Value;
             foreach (var partition in late)
             foreach (var format in _options.Formats)
                 await _markers.EnsureAsync(ExportLayout.PartitionPrefix(format, stream, partition), format, partition, watermark, ct).ConfigureAwait(false);
         }
+        var now = _options.Clock.GetUtcNow();
+        foreach (var part in staged.ToList())
+        {
+            if ((flushNow ? "flush requested" : _planner.RollReason(part, now)) is not { } reason) continue;
+            rolling.Add(part with { Reason = reason });
+            staged.Remove(part);
+        }
+        foreach (var part in staged.OrderBy(p => p.Partition.Hour).Take(Math.Max(0, staged.Count - MaxOpenPartitions)).ToList())
+        {
+            rolling.Add(part with { Reason = "too many open parts" });
+            staged.Remove(part);
+        }
         _options.Probe?.Invoke(Points.BeforeDone);
-        var (open, untracked) = Track(recorded.Value.OpenPartitions, opened);
 
         var events = chunks.Sum(c => (long)c.Info.EventCount);
         var done = await checkpoint.TryReplaceAsync(recorded, recorded.Value with
@@ -183,32 +247,122 @@ public sealed class Exporter
             NextChunk = range.ToChunk + 1,
             Pending = null,
             EventsExported = recorded.Value.EventsExported + events,
-            RowsExported = recorded.Value.RowsExported + rows,
-            FilesWritten = recorded.Value.FilesWritten + files,
+            RowsExported = recorded.Value.RowsExported + lateRows,
+            FilesWritten = recorded.Value.FilesWritten + lateFiles,
             DeadLettered = recorded.Value.DeadLettered + bad.Count,
             Tables = tables,
-            OpenPartitions = open,
-            UntrackedPartitions = recorded.Value.UntrackedPartitions + untracked,
+            Staged = staged,
+            Rolling = rolling,
             LateRows = recorded.Value.LateRows + lateRows,
         }, ct).ConfigureAwait(false);
         if (done is null) return StepResult.Lost("another exporter finished the range first");
         var schemaNotes = notes.Count == 0 ? "" : "; schema: " + string.Join("; ", notes);
         var lateNotes = lateRows == 0 ? "" :
             $"; LATE: {lateRows} rows of already complete hours into late files with new manifest versions in {string.Join(", ", late.Select(p => $"{p.Folder} {p.Hour:yyyy-MM-dd HH}h"))}";
+        var rollNotes = "";
+        if (rolling.Count > 0)
+        {
+            var (rolled, detail) = await RollAsync(stream, blob, checkpoint, done, ct).ConfigureAwait(false);
+            // Lost: another exporter rolled them (the files are the same); this step's range is done either way.
+            rollNotes = "; " + (rolled is null ? "another exporter rolled the parts" : detail);
+        }
         return new StepResult(StepOutcome.Progress, events, chunks.Sum(c => c.Info.ContentLength), more,
-            $"chunks {range.FromChunk}..{range.ToChunk}: {rows} rows in {files} files, {bad.Count} dead-lettered ({range.Reason}){schemaNotes}{lateNotes}");
+            $"chunks {range.FromChunk}..{range.ToChunk}: {stagedRows} rows into open parts, {bad.Count} dead-lettered ({range.Reason}){schemaNotes}{lateNotes}{rollNotes}");
+    }
+
+    /// <summary>Records <paramref name="parts"/> (staged) as rolling, then rolls them.</summary>
+    private async Task<StepResult> FreezeAndRollAsync(StreamName stream, BlobStream blob, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> read, IReadOnlyList<StagedPart> parts, Func<StagedPart, string> reason, CancellationToken ct)
+    {
+        var frozen = await checkpoint.TryReplaceAsync(read, read.Value with
+        {
+            Staged = read.Value.Staged.Except(parts).ToList(),
+            Rolling = parts.Select(p => p with { Reason = reason(p) }).ToList(),
+        }, ct).ConfigureAwait(false);
+        if (frozen is null) return StepResult.Lost("another exporter froze parts first");
+        var (rolled, detail) = await RollAsync(stream, blob, checkpoint, frozen, ct).ConfigureAwait(false);
+        return rolled is null ? StepResult.Lost("another exporter rolled the parts first") : new StepResult(StepOutcome.Progress, 0, 0, true, detail);
     }
 
     /// <summary>
-    /// Writes the markers of every open partition whose hour the watermark has passed — once the export has read every
-    /// chunk the watermark needs — and records those hours as complete. Null when nothing is due.
+    /// Writes the files of every <see cref="ExportCheckpoint.Rolling"/> part — its chunks read again, the rows of its
+    /// partition in their stream order — create-only under its name, then records the parts as rolled (ETag). Null
+    /// checkpoint when another exporter recorded first.
     /// </summary>
-    private async Task<StepResult?> MarkCompleteHoursAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
-        Versioned<ExportCheckpoint> read, CloudWatermark watermark, CancellationToken ct)
+    private async Task<(Versioned<ExportCheckpoint>? Done, string Detail)> RollAsync(StreamName stream, BlobStream blob, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> recorded, CancellationToken ct)
+    {
+        _options.Probe?.Invoke(Points.AfterRecordRoll);
+        var files = 0;
+        var rows = 0L;
+        foreach (var part in recorded.Value.Rolling)
+        {
+            var schema = await SchemaOfAsync(stream, recorded.Value, part.Partition, ct).ConfigureAwait(false);
+            var batches = new List<SampleBatch>();
+            foreach (var span in part.Spans)
+                foreach (var chunk in await ReadRangeAsync(blob, new ExportRange(span.From, span.To, "roll"), ct).ConfigureAwait(false))
+                    batches.AddRange(chunk.Batches.Where(b => EventSchemas.TableOf(b) == schema.Table));
+            var table = ExportTableBuilder.Build(schema, batches).ByHour().Where(h => h.Hour == part.Partition.Hour).Select(h => h.Rows).SingleOrDefault();
+            if (table?.RowCount != part.Rows)
+                throw new InvalidDataException($"the part {part.FromChunk}..{part.ToChunk} of {part.Partition.Folder} {part.Partition.Hour:yyyy-MM-dd HH}h of {stream} was staged with {part.Rows} rows but its chunks hold {table?.RowCount ?? 0}");
+            var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
+            foreach (var format in _options.Formats)
+            {
+                await WriteFileAsync(ExportLayout.FileName(format, stream, schema, part.Partition.Hour, part.FromChunk, part.ToChunk), format, table, schemaJson, ct).ConfigureAwait(false);
+                files++;
+                _options.Probe?.Invoke(Points.AfterFile);
+            }
+            rows += part.Rows;
+        }
+        _options.Probe?.Invoke(Points.BeforeRollDone);
+        var (open, untracked) = Track(recorded.Value.OpenPartitions, recorded.Value.Rolling.Select(p => p.Partition).ToList());
+        var done = await checkpoint.TryReplaceAsync(recorded, recorded.Value with
+        {
+            Rolling = [],
+            RowsExported = recorded.Value.RowsExported + rows,
+            FilesWritten = recorded.Value.FilesWritten + files,
+            OpenPartitions = open,
+            UntrackedPartitions = recorded.Value.UntrackedPartitions + untracked,
+        }, ct).ConfigureAwait(false);
+        var reasons = string.Join(", ", recorded.Value.Rolling.Select(p => p.Reason).Distinct());
+        return (done, $"rolled {recorded.Value.Rolling.Count} part(s): {rows} rows in {files} files ({reasons})");
+    }
+
+    /// <summary>The schema of a partition's table version: the recorded newest one, or its schema record (an older version).</summary>
+    private async Task<TableSchema> SchemaOfAsync(StreamName stream, ExportCheckpoint state, OpenPartition partition, CancellationToken ct)
+    {
+        if (state.Tables.FirstOrDefault(t => t.Table == partition.Table && t.Version == partition.Version) is { } newest) return newest;
+        var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
+        var name = ExportLayout.SchemaName(stream, new TableSchema(partition.Table, partition.Version, [], 0, ""));
+        var content = (await container.GetBlobClient(name).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content;
+        return JsonSerializer.Deserialize<TableSchema>(content.ToString(), SchemaJson) ?? throw new InvalidDataException($"{name} holds null");
+    }
+
+    /// <summary>Rows of <paramref name="batches"/> per UTC hour of their event time.</summary>
+    private static SortedDictionary<DateTime, long> RowsByHour(IEnumerable<SampleBatch> batches)
+    {
+        var hours = new SortedDictionary<DateTime, long>();
+        foreach (var batch in batches)
+        foreach (var t in batch.TimestampNanos)
+        {
+            var hour = ExportLayout.HourOf(t);
+            hours[hour] = hours.GetValueOrDefault(hour) + 1;
+        }
+        return hours;
+    }
+
+    /// <summary>The fixed columns of every table (SensorId, Sequence, TimestampNanos, Timestamp), for the size estimate.</summary>
+    private const int FixedColumns = 4;
+
+    /// <summary>
+    /// Writes the markers of every open partition whose hour the watermark has passed — once the export has read every
+    /// chunk the watermark needs and rolled their open parts — and records those hours as complete
+    /// (<paramref name="before"/>: the start of the watermark's hour).
+    /// </summary>
+    private async Task<StepResult> MarkCompleteHoursAsync(StreamName stream, CheckpointBlob<ExportCheckpoint> checkpoint,
+        Versioned<ExportCheckpoint> read, CloudWatermark watermark, long before, CancellationToken ct)
     {
         var state = read.Value;
-        var before = CompleteBeforeOf(watermark);
-        if (before <= state.CompleteBefore || state.NextChunk <= watermark.Chunk) return null;
         var due = state.OpenPartitions.Where(p => p.EndNanos <= before).ToList();
         foreach (var partition in due)
         foreach (var format in _options.Formats)

@@ -12,6 +12,11 @@ namespace SensorStream.Streams.Mirroring;
 /// transaction that is open or committed is committed (idempotent) and finished; one that aborted or that the target
 /// forgot is dropped and its range is read and written again. A transaction never recorded simply expires.
 /// A target without explicit transactions (transaction RPCs UNIMPLEMENTED) is written through <see cref="PublicTargetForward"/>.
+/// Event time: the job is a writer of the target stream (<see cref="WriterIdOf"/>). Each commit that reaches the
+/// source's tail reports the source's watermark, read in the same GetStreamInfo as that tail (its cut is before the
+/// tail, so every source event still to come has a time at or above it) — the lowest time it may still write, as the
+/// collector reports its own; a commit that stops short of the tail repeats the last time reported. So the target's
+/// watermark follows the source's (a public-protocol source has none, and neither has a public target).
 /// </summary>
 public sealed class GatewayMirror(GatewayClient source, GatewayClient target, ContainerGate checkpoints, MirrorOptions options)
 {
@@ -28,6 +33,9 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
     private readonly PublicTargetForward _public = new(source, target, options);
     private bool _targetIsPublic;
 
+    /// <summary>The writer id under which the job reports event time to the target: stable across restarts and hosts.</summary>
+    public static string WriterIdOf(StreamName from) => $"forward:{from}";
+
     public static string CheckpointName(StreamName from, StreamName to) =>
         $"gateway-mirror/{from.Scope}/{from.Stream}/{to.Scope}/{to.Stream}.json";
 
@@ -38,11 +46,12 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         var checkpoint = Checkpoint(from, to);
         var read = await checkpoint.ReadAsync(new GatewayMirrorCheckpoint(), ct).ConfigureAwait(false);
         options.Probe?.Invoke(Points.AfterReadCheckpoint);
-        if (read.Value.Pending is { } pending) return await RecoverAsync(checkpoint, read, pending, to, ct).ConfigureAwait(false);
+        if (read.Value.Pending is { } pending) return await RecoverAsync(checkpoint, read, pending, from, to, ct).ConfigureAwait(false);
         if (read.Value.PendingWrite is { } write) return await _public.RecoverAsync(checkpoint, read, write, from, to, ct).ConfigureAwait(false);
 
         var start = read.Value.SourceCut is { } text ? StreamCutCodec.Decode(text) : null;
-        var tail = (await source.GetStreamInfoAsync(from, ct).ConfigureAwait(false)).Tail;
+        var info = await source.GetStreamInfoAsync(from, ct).ConfigureAwait(false);
+        var tail = info.Tail;
         if (StreamCutCodec.SamePosition(start, tail)) return StepResult.Idle("caught up");
         var batch = await SourceBatch.ReadAsync(source, from, start, tail, options, ct).ConfigureAwait(false);
         if (batch is null) return StepResult.Idle("no events before the tail");
@@ -65,7 +74,10 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         await target.WriteTransactionEventsAsync(to, txn, batch.Events.Select(e => new OutgoingEvent(key, e)), ct).ConfigureAwait(false);
         options.Probe?.Invoke(Points.AfterWrite);
 
-        var record = new PendingTransaction(txn, StreamCutCodec.Encode(batch.EndCut), batch.Events.Count, batch.Bytes);
+        var time = !batch.HitLimit && info.Watermark is { } watermark
+            ? Math.Max(watermark.LowerTimeBound, read.Value.WriterTime ?? 0)
+            : read.Value.WriterTime;
+        var record = new PendingTransaction(txn, StreamCutCodec.Encode(batch.EndCut), batch.Events.Count, batch.Bytes, time);
         var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = record }, ct).ConfigureAwait(false);
         if (recorded is null)
         {
@@ -73,7 +85,7 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
             return StepResult.Lost("another mirror recorded a transaction first");
         }
         options.Probe?.Invoke(Points.AfterRecord);
-        var state = await target.CommitTransactionAsync(to, txn, ct).ConfigureAwait(false);
+        var state = await target.CommitTransactionAsync(to, txn, TimeOf(from, record), ct).ConfigureAwait(false);
         if (state is not (TransactionState.Committed or TransactionState.Committing))
             throw new InvalidOperationException($"commit of transaction {txn} answered {state}");
         options.Probe?.Invoke(Points.AfterCommit);
@@ -82,14 +94,14 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
     }
 
     private async Task<StepResult> RecoverAsync(CheckpointBlob<GatewayMirrorCheckpoint> checkpoint, Versioned<GatewayMirrorCheckpoint> read,
-        PendingTransaction pending, StreamName to, CancellationToken ct)
+        PendingTransaction pending, StreamName from, StreamName to, CancellationToken ct)
     {
         var state = await target.GetTransactionStatusAsync(to, pending.TxnId, ct).ConfigureAwait(false);
         if (state is TransactionState.Open or TransactionState.Committing or TransactionState.Committed)
         {
             try
             {
-                state = await target.CommitTransactionAsync(to, pending.TxnId, ct).ConfigureAwait(false);
+                state = await target.CommitTransactionAsync(to, pending.TxnId, TimeOf(from, pending), ct).ConfigureAwait(false);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
             {
@@ -118,5 +130,9 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
             Pending = null,
             EventsCommitted = read.Value.EventsCommitted + pending.Events,
             TransactionsCommitted = read.Value.TransactionsCommitted + 1,
+            WriterTime = pending.WriterTime ?? read.Value.WriterTime,
         }, ct).ConfigureAwait(false) is not null;
+
+    private static WriterTime? TimeOf(StreamName from, PendingTransaction pending) =>
+        pending.WriterTime is { } time ? new WriterTime(WriterIdOf(from), time) : null;
 }

@@ -18,7 +18,17 @@ public sealed record GatewayMirrorCheckpoint
     public long EventsCommitted { get; init; }
 
     public long TransactionsCommitted { get; init; }
+
+    /// <summary>
+    /// The event time (ns since the Unix epoch) last reported to the target with a commit under
+    /// <see cref="GatewayMirror.WriterIdOf"/>: the source's watermark when that commit reached the source's tail.
+    /// Null until the source had a watermark.
+    /// </summary>
+    public long? WriterTime { get; init; }
 }
 
-/// <summary>A target transaction whose events are all written; it still has to be committed.</summary>
-public sealed record PendingTransaction(string TxnId, string EndCut, int Events, long Bytes);
+/// <summary>
+/// A target transaction whose events are all written; it still has to be committed, with <see cref="WriterTime"/>
+/// (the time to report with the commit, null for none).
+/// </summary>
+public sealed record PendingTransaction(string TxnId, string EndCut, int Events, long Bytes, long? WriterTime = null);

@@ -71,7 +71,7 @@ public static class ExportBenchmark
             ChunkInfo? last = null;
             foreach (var chunk in events.Chunk(eventsPerChunk))
                 last = await blob.AppendAsync(last, chunk.Select(e => (ReadOnlyMemory<byte>)e).ToList(), new StreamCut { Text = "bench" });
-            var exporter = new Exporter(store, new ExportOptions { Formats = [format], IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = rows, MaxSourceBytesPerFile = long.MaxValue });
+            var exporter = new Exporter(store, new ExportOptions { Formats = [format], IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = rows, MaxSourceBytesPerStep = long.MaxValue });
             results.Add(new Result($"export step → {format} in Azurite", rows, await TimeAsync(async () =>
             {
                 while ((await exporter.StepAsync(stream)).Outcome == StepOutcome.Progress) { }

@@ -232,7 +232,8 @@ public sealed class CsvDirectoryImporter
                 }
                 try
                 {
-                    c.Pending = header is null ? new CsvPart([], 0, 0, [], true) : c.Reader.ReadPart(_nextSequence, budget, _batchSize, PartRecords);
+                    c.Pending = header is null ? new CsvPart([], 0, 0, [], true)
+                        : c.TakeAhead() ?? c.Reader.ReadPart(_nextSequence, budget, _batchSize, PartRecords);
                 }
                 catch (DecoderFallbackException e)
                 {
@@ -241,6 +242,7 @@ public sealed class CsvDirectoryImporter
                 }
             }
             var part = c.Pending;
+            c.ReadAhead(part.NextSequence(_nextSequence), Math.Min(_queue.FreeBytes - part.EstimatedBytes, PartBytes), _batchSize, PartRecords);
             var outcome = part.End ? (c.ReadWhole() ? CsvFileProgress.Imported : null) : null;
             if (part.End && outcome is null)
             {

@@ -26,6 +26,27 @@ internal sealed class CsvFileImport(string path, CsvFileIdentity identity, DateT
     /// <summary>A part read but not yet accepted by the queue (offered again as it is).</summary>
     public CsvPart? Pending { get; set; }
 
+    private Task<CsvPart>? _ahead;
+
+    /// <summary>
+    /// Starts reading the part after <see cref="Pending"/> on a pool thread while the queue encodes and commits
+    /// <see cref="Pending"/> (parse and commit overlap on a multi-core device; memory stays bounded by two parts). Nothing
+    /// of it is durable until it is queued itself, so a crash or a refused part loses nothing: it is read again.
+    /// </summary>
+    public void ReadAhead(long firstSequence, long budgetBytes, int batchSize, long maxRecords)
+    {
+        if (_ahead is not null || Pending is not { End: false } || Reader.Header is not { } header || budgetBytes < header.FixedBytes + header.RowBytes) return;
+        _ahead = Task.Run(() => Reader.ReadPart(firstSequence, budgetBytes, batchSize, maxRecords));
+    }
+
+    /// <summary>The part read ahead (waiting for it; its read errors are thrown here), or null when none was started.</summary>
+    public CsvPart? TakeAhead()
+    {
+        var ahead = _ahead;
+        _ahead = null;
+        return ahead?.GetAwaiter().GetResult();
+    }
+
     public bool WaitingReported { get; set; }
 
     /// <summary>Null while the file on disk is as it was taken (length and modification time); otherwise how it changed.</summary>
@@ -69,5 +90,18 @@ internal sealed class CsvFileImport(string path, CsvFileIdentity identity, DateT
 
     private static string Quote(string text) => "\"" + text.Replace("\"", "\"\"") + "\"";
 
-    public void Dispose() => Reader.Dispose();
+    /// <summary>Waits for a read ahead (its outcome no longer matters), then closes the file.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _ahead?.Wait();
+        }
+        catch (AggregateException)
+        {
+            // The part read ahead is dropped with the file; its error, if any, was not needed.
+        }
+        _ahead = null;
+        Reader.Dispose();
+    }
 }

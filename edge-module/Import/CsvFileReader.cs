@@ -9,9 +9,14 @@ public sealed record RejectedRow(long Line, string Reason, string Text);
 
 /// <summary>
 /// One part of a file: its events, how many records it consumed (blank and bad ones included), how many rows became
-/// samples, the rows it refused, and whether the file's last record was read.
+/// samples, the rows it refused, whether the file's last record was read, and the bound on its events' bytes the
+/// budget was checked against.
 /// </summary>
-internal sealed record CsvPart(IReadOnlyList<SampleBatch> Batches, long Records, long Rows, IReadOnlyList<RejectedRow> Rejected, bool End);
+internal sealed record CsvPart(IReadOnlyList<SampleBatch> Batches, long Records, long Rows, IReadOnlyList<RejectedRow> Rejected, bool End, long EstimatedBytes = 0)
+{
+    /// <summary>The sequence after this part's last sample, or <paramref name="first"/> when it has none.</summary>
+    public long NextSequence(long first) => Batches.Count > 0 ? Batches[^1].NextSequence : first;
+}
 
 /// <summary>
 /// Reads one CSV file in parts with Sep (RFC 4180: quoted fields with separators, <c>""</c> and line breaks; CRLF or LF;
@@ -31,7 +36,7 @@ internal sealed class CsvFileReader : IDisposable
     private CsvFileReader(string path, long length, CsvDialect dialect, string sensorId)
     {
         _dialect = dialect;
-        _numbers = dialect.Numbers;
+        _numbers = dialect.DecimalSeparator == '.' ? NumberFormatInfo.InvariantInfo : dialect.Numbers;
         _sensorId = sensorId;
         _bytes = new HashingReadStream(
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan), length);
@@ -116,7 +121,7 @@ internal sealed class CsvFileReader : IDisposable
             if (timestamps.Count == rowsPerEvent) Emit();
         }
         if (timestamps.Count > 0) Emit();
-        return new CsvPart(batches, records, rows, rejected, end);
+        return new CsvPart(batches, records, rows, rejected, end, estimate);
 
         void Emit()
         {

@@ -21,6 +21,7 @@ public static class CliErrors
             CliException c => (c.ExitCode, c.Message),
             DataFolderBusyException b => (ExitCodes.DataFolderBusy, b.Message),
             CommandAppException a => (ExitCodes.BadArguments, $"{ParseProblem(a.Message, args ?? [])} (see --help)"),
+            RpcException { StatusCode: StatusCode.Cancelled } => (ExitCodes.Interrupted, "interrupted"), // a call cancelled by Ctrl-C/SIGTERM
             RpcException { StatusCode: StatusCode.Unavailable } r => (ExitCodes.Unavailable, $"cannot reach the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.NotFound } r => (ExitCodes.CheckFailed, $"not found on the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.Unauthenticated } => (ExitCodes.Unavailable, $"the gateway at {gateway} refused the credentials (check --token-file)"),
@@ -34,9 +35,15 @@ public static class CliErrors
             OperationCanceledException => (ExitCodes.Interrupted, "interrupted"),
             _ => (ExitCodes.Internal, $"unexpected error (please report it): {FirstLine(e.Message)}"),
         };
-        Console.Error.WriteLine($"sensorstream: {FirstLine(message)}");
+        Print(message);
         return code;
     }
+
+    /// <summary>
+    /// Writes <c>sensorstream: MESSAGE</c> (its first line) to stderr: the one format of every error the CLI prints,
+    /// whether thrown (<see cref="Report"/>) or returned with an exit code.
+    /// </summary>
+    public static void Print(string message) => Console.Error.WriteLine($"sensorstream: {FirstLine(message)}");
 
     // Spectre.Console.Cli names the value and a .NET type ("Failed to convert 'abc' to Nullable`1."): name the flag
     // instead; a verb that has sub-verbs gets them suggested.

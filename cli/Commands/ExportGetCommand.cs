@@ -37,10 +37,7 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
         await using var access = await PipelineAccess.OpenAsync(settings, "export get", needsGateway: false, needsStorage: true, ct);
         var container = access.Blobs.GetBlobContainerClient(ExportAudit.Container);
         if (!await container.ExistsAsync(ct))
-        {
-            Console.Error.WriteLine($"export get: the storage account has no '{ExportAudit.Container}' container yet (nothing exported)");
-            return ExitCodes.CheckFailed;
-        }
+            throw new CliException(ExitCodes.CheckFailed, $"export get: the storage account has no '{ExportAudit.Container}' container yet (nothing exported)");
         var to = Path.GetFullPath(settings.To ?? Path.Combine(settings.ResolvedDataDir, "exports"));
         var files = 0;
         long bytes = 0;
@@ -57,10 +54,7 @@ public sealed class ExportGetCommand : AsyncCommand<ExportGetCommand.Settings>
             }
         }
         if (files == 0)
-        {
-            Console.Error.WriteLine($"export get: nothing exported yet for {settings.StreamName} ({string.Join(" or ", settings.Formats)})");
-            return ExitCodes.CheckFailed;
-        }
+            throw new CliException(ExitCodes.CheckFailed, $"export get: nothing exported yet for {settings.StreamName} ({string.Join(" or ", settings.Formats)})");
         Console.WriteLine($"downloaded {files} files ({bytes:N0} bytes) of {settings.StreamName} to {to}");
         return ExitCodes.Ok;
     }

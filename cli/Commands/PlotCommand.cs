@@ -89,12 +89,9 @@ public sealed class PlotCommand : AsyncCommand<PlotCommand.Settings>
         var from = builder.FromNanos is { } f ? SensorPlot.Time(f) : "-";
         var window = $"{from} – {SensorPlot.Time(builder.ToNanos)} UTC";
         if (series.Count == 0)
-        {
-            Console.Error.WriteLine($"plot: stream {settings.StreamName} holds no plottable samples in {window}" +
-                                    (settings.Sensor is null ? "" : $" for sensor '{settings.Sensor}'") +
-                                    (builder.AllZero.Count > 0 ? $" (all 0: {string.Join(", ", builder.AllZero)})" : ""));
-            return ExitCodes.CheckFailed;
-        }
+            throw new CliException(ExitCodes.CheckFailed, $"plot: stream {settings.StreamName} holds no plottable samples in {window}" +
+                                                          (settings.Sensor is null ? "" : $" for sensor '{settings.Sensor}'") +
+                                                          (builder.AllZero.Count > 0 ? $" (all 0: {string.Join(", ", builder.AllZero)})" : ""));
         var title = $"{settings.StreamName} — {string.Join(", ", builder.Sensors)} — {window}{(run is not null && settings.Since is null ? " (latest run)" : "")}, " +
                     $"{settings.Bin} bins";
         var subtitle = builder.AllZero.Count > 0 ? $"0 throughout, not drawn: {string.Join(", ", builder.AllZero)}" : null;

@@ -21,10 +21,9 @@ namespace SensorStream.Cli.Commands;
 [Description("Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.")]
 public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
 {
-    /// <summary>The command's help description: what it does and every sensor kind (from <see cref="SensorKinds"/>, markup-escaped).</summary>
-    public static string HelpDescription =>
-        "Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view.\n\n" +
-        "Sensor kinds (--sensor):\n" + Markup.Escape(string.Join("\n", SensorKinds.HelpLines()));
+    /// <summary>The command's line in the top-level help; `run --help` lists every sensor kind under --sensor.</summary>
+    public const string ShortDescription =
+        "Run the whole pipeline locally (Azurite, gateway, edge collector, cloud mirror + export) with a live view; sensor kinds: `run --help`.";
 
     public sealed class Settings : CommandSettings
     {
@@ -37,7 +36,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         public string? DataDir { get; init; }
 
         [CommandOption("--sensor <SPEC>")]
-        [SettingHelp("Sensors", Also = "Default here: the default route's NIC and synthetic:demo.")]
+        [SettingHelp("Sensors", Also = "Default here: the default route's NIC and synthetic:demo.", ListsSensorKinds = true)]
         public string[] Sensors { get; init; } = [];
 
         [CommandOption("--rate <HZ>")]
@@ -105,13 +104,14 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         }
         catch (DataFolderBusyException e)
         {
-            Console.Error.WriteLine($"sensorstream: {e.Message}");
+            CliErrors.Print(e.Message);
             return ExitCodes.DataFolderBusy;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
-            // The first line names the component and its log; the component's last output follows for context.
-            Console.Error.WriteLine($"sensorstream: {e.Message}");
+            // The first line names the component, its reason and its log; the component's last output follows for context.
+            CliErrors.Print(e.Message);
+            if (e.Message.IndexOf('\n') is var nl and >= 0) Console.Error.WriteLine(e.Message[(nl + 1)..]);
             return ExitCodes.ComponentFailed;
         }
         catch (OperationCanceledException)

@@ -22,6 +22,16 @@ public sealed class SettingHelpAttribute(string key) : DescriptionAttribute(Spec
         init => DescriptionValue = $"{DescriptionValue} {Spectre.Console.Markup.Escape(value)}";
     }
 
+    /// <summary>Also list every sensor kind (<see cref="SensorKinds.HelpLines"/>), one per line: for <c>run --sensor</c>.</summary>
+    public bool ListsSensorKinds
+    {
+        get => false;
+        init
+        {
+            if (value) DescriptionValue += "\n" + Spectre.Console.Markup.Escape("Sensor kinds:\n" + string.Join("\n", SensorKinds.HelpLines()));
+        }
+    }
+
     /// <summary><c>help (env X; bounds; default Y)</c>, as plain text (the attribute escapes it for Spectre's markup).</summary>
     public static string Describe(Setting s)
     {

@@ -36,12 +36,11 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var metricsPort = settings.MetricsPort ?? access.Live?.MetricsPort;
         // Per-sensor numbers are what reaches the stream's tail while status watches it (reading the whole stream is
-        // `verify`'s job): the first snapshot starts the window, the second gives the rates.
+        // `verify`'s job); the rates are by the samples' timestamps.
         var view = new LiveView(settings.StreamName.ToString(), []);
         await using var watcher = new StreamWatcher(access.Gateway, settings.StreamName);
         watcher.Start();
         var window = settings.ParsedWindow!.Value;
-        view.Render(await PipelineSnapshot.CollectAsync(access.Gateway, settings.StreamName, null, null, http, ct, watcher), TimeSpan.Zero, null);
         await Task.Delay(window, ct);
         var snapshot = await PipelineSnapshot.CollectAsync(access.Gateway, settings.StreamName, access.Blobs, metricsPort, http, ct, watcher);
         var seconds = window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

@@ -75,7 +75,8 @@ public sealed class TailCommand : AsyncCommand<TailCommand.Settings>
                 if (left <= 0) break;
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        // Ctrl-C (or SIGTERM) is how a tail without --count ends: a gRPC call cancelled by it ends with status Cancelled.
+        catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled }) { }
         return ExitCodes.Ok;
     }
 }

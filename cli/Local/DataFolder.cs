@@ -4,8 +4,10 @@ namespace SensorStream.Cli.Local;
 
 /// <summary>
 /// Where a local run keeps everything (Azurite, gateway, SQLite queue, logs, lock) and where verbs write their outputs
-/// by default (<c>plots/</c>, <c>exports/</c>): <c>--data-dir</c>, else <c>SENSORSTREAM_DATA_DIR</c>, else <c>.sensorstream</c>
-/// in the working directory (git-ignored).
+/// by default (<c>plots/</c>, <c>exports/</c>): <c>--data-dir</c>, else <c>SENSORSTREAM_DATA_DIR</c> (both relative to the
+/// working directory, like any path argument), else <c>.sensorstream</c> in the repository root (git-ignored) — the
+/// same folder whichever subfolder a command runs from, and the one <c>./run.sh</c> uses. The repository is the clone
+/// this CLI was built in, else the clone around the working directory (an installed tool), else the working directory.
 /// </summary>
 public static class DataFolder
 {
@@ -19,8 +21,19 @@ public static class DataFolder
     public static string Resolve(string? flag)
     {
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        return Path.GetFullPath(flag ?? (string.IsNullOrEmpty(env) ? Default : env));
+        if (flag is not null) return Path.GetFullPath(flag);
+        if (!string.IsNullOrEmpty(env)) return Path.GetFullPath(env);
+        return Path.GetFullPath(Path.Combine(Processes.RepoLayout.FindRoot() ?? Environment.CurrentDirectory, Default));
     }
+
+    /// <summary>
+    /// How the folder for <paramref name="flag"/> was chosen, for messages: empty for <c>--data-dir</c>, else
+    /// <c> (from SENSORSTREAM_DATA_DIR)</c> or <c> (the default: the repository's .sensorstream; --data-dir DIR names another)</c>.
+    /// </summary>
+    public static string Origin(string? flag) =>
+        flag is not null ? ""
+        : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) ? $" (from {EnvironmentVariable})"
+        : $" (the default: the repository's {Default}; --data-dir DIR or {EnvironmentVariable} names another)";
 
     /// <summary>The command that runs this CLI, as messages name it: <c>sensorstream</c> as an installed tool, else the clone's launcher.</summary>
     public static string Command => IsInstalledTool ? "sensorstream" : "./sensorstream";

@@ -26,6 +26,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     private readonly Action<string> _progress;
     private readonly DataFolderLock _lock;
     private readonly LastRun? _run; // null for the services a follow-up verb starts on an ended run's data
+    private bool _published; // run.json and last-run.json written: the run started; a run that failed to start keeps the previous record
 
     private LocalPipeline(PipelineOptions options, RunState state, AzuriteEndpoints azurite, RepoLayout layout, Action<string> progress,
         DataFolderLock dataLock, LastRun? run)
@@ -70,8 +71,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes the data folder's lock (<see cref="DataFolderBusyException"/> when another run or verb holds it, before
-    /// anything starts), starts every component in <see cref="Order"/>, and publishes <c>run.json</c> and <c>last-run.json</c>.
+    /// Takes the data folder's lock (<see cref="DataFolderBusyException"/> when another run or verb holds it, or a leftover
+    /// process still uses the folder's data, before anything starts), starts every component in <see cref="Order"/>, and
+    /// publishes <c>run.json</c> and <c>last-run.json</c> (a run that fails to start leaves the previous <c>last-run.json</c> as it was).
     /// </summary>
     public static async Task<LocalPipeline> StartAsync(PipelineOptions options, RepoLayout layout, Action<string> progress, CancellationToken ct)
     {
@@ -100,6 +102,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         var pipeline = new LocalPipeline(options, state, azurite, layout, progress, dataLock, run);
         try
         {
+            // The lock is ours, so no run or verb of this folder is live; a process still using its data is a leftover.
+            var leftovers = Order.Where(c => c != CloudName).SelectMany(c => Leftovers.Inside(Path.Combine(options.DataDir, c))).ToList();
+            if (leftovers.Count > 0)
+                throw new DataFolderBusyException($"the data folder {options.DataDir} is still used by {string.Join(", ", leftovers)}, " +
+                                                  Leftovers.Advice(leftovers));
             if (run is not null)
                 foreach (var name in components) await pipeline.StartComponentAsync(name, ct);
             else // a follow-up verb's services do not depend on each other: start them together
@@ -108,6 +115,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             {
                 state.Save(options.DataDir);
                 run.Save(options.DataDir);
+                pipeline._published = true;
             }
             return pipeline;
         }
@@ -161,7 +169,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             "--blobHost", "127.0.0.1", "--blobPort", Port(Azurite.BlobPort),
             "--queueHost", "127.0.0.1", "--queuePort", Port(Azurite.QueuePort),
             "--tableHost", "127.0.0.1", "--tablePort", Port(Azurite.TablePort),
-        ], Options.LogDir));
+        ], Options.LogDir, dataFolder: location));
         var blobs = new BlobServiceClient(Azurite.ConnectionString);
         await Readiness.WaitAsync(process, async t => { await blobs.GetPropertiesAsync(t); return true; }, TimeSpan.FromSeconds(60), ct);
     }
@@ -172,7 +180,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var process = Track(GatewayName, ChildProcess.Start(GatewayName, "dotnet",
             [_layout.Component("gateway", "SensorStream.Gateway"), "--data-dir", Path.Combine(Options.DataDir, "gateway"), "--urls", State.Gateway,
                 .. Options.Secure ? LocalCredentials.In(Options.DataDir).GatewayArguments : []],
-            Options.LogDir, EnvironmentOf(GatewayName)));
+            Options.LogDir, EnvironmentOf(GatewayName), dataFolder: Path.Combine(Options.DataDir, "gateway")));
         using var client = new GatewayClient(State.ClientOptions(maxRetryAttempts: 0));
         // The standard gRPC health service, not ListScopes: a gateway in --protocol public has no ListScopes.
         await Readiness.WaitAsync(process, async t => await client.IsServingAsync(t) ? true
@@ -210,7 +218,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         foreach (var s in Options.Sensors) args.AddRange(["--sensor", s]);
         if (Options.Secure) args.AddRange(LocalCredentials.In(Options.DataDir).EdgeArguments);
         var process = Track(EdgeName, ChildProcess.Start(EdgeName, "dotnet", args, Options.LogDir,
-            EnvironmentOf(EdgeName, Options.Secure ? LocalCredentials.EdgeEnvironment : null)));
+            EnvironmentOf(EdgeName, Options.Secure ? LocalCredentials.EdgeEnvironment : null), dataFolder: edgeDir));
         // Ready once the collector reports that it samples (or its host that it started). The metrics port is not
         // probed: .NET's managed HttpListener can fail to start when a connection is already waiting the instant it
         // begins listening, so an eager probe could break the collector; the live view reads metrics when they come.
@@ -246,7 +254,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             lock (_gate) _running.Remove(name, out p);
             if (p is not null) await p.DisposeAsync();
         }
-        if (_run is not null) (_run with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
+        if (_published) (_run! with { Ended = DateTimeOffset.UtcNow }).Save(Options.DataDir);
         _lock.Dispose();
     }
 }

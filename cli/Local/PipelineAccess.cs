@@ -75,9 +75,16 @@ public sealed class PipelineAccess : IAsyncDisposable
 
         var dataDir = settings.ResolvedDataDir;
         var lastRun = LastRun.Load(dataDir);
-        var nothingHere = $"nothing is running and {dataDir} holds no earlier run: start one with `./run.sh` " +
+        var nothingHere = $"nothing is running and {dataDir}{DataFolder.Origin(settings.DataDir)} holds no earlier run: start one with `./run.sh` " +
                           "(or name a service with --gateway URL / --storage CONNECTION_STRING)";
         if (!Directory.Exists(dataDir)) throw new CliException(ExitCodes.Unavailable, nothingHere);
+        var components = new List<string>();
+        if (needsStorage && namedStorage is null) components.Add(LocalPipeline.AzuriteName);
+        if (needsGateway && namedGateway is null) components.Add(LocalPipeline.GatewayName);
+        var missing = components.Select(c => Path.Combine(dataDir, c)).FirstOrDefault(d => !Directory.Exists(d));
+        // Checked before the lock is taken, so a folder without a run is left as it was (no lock file is created in it).
+        if (missing is not null && !File.Exists(Path.Combine(dataDir, RunState.FileName)))
+            throw new CliException(ExitCodes.Unavailable, $"{nothingHere}; {missing} does not exist");
 
         DataFolderLock dataLock;
         try
@@ -93,11 +100,7 @@ public sealed class PipelineAccess : IAsyncDisposable
 
         // The lock is ours, so no run is live: a run.json left here is from a run that was killed.
         File.Delete(Path.Combine(dataDir, RunState.FileName));
-        var components = new List<string>();
-        if (needsStorage && namedStorage is null) components.Add(LocalPipeline.AzuriteName);
-        if (needsGateway && namedGateway is null) components.Add(LocalPipeline.GatewayName);
-        string[] dataFolders = [.. components.Select(c => Path.Combine(dataDir, c))];
-        if (dataFolders.FirstOrDefault(d => !Directory.Exists(d)) is { } missing)
+        if (missing is not null)
         {
             dataLock.Dispose();
             throw new CliException(ExitCodes.Unavailable, $"{nothingHere}; {missing} does not exist");

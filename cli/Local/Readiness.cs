@@ -13,7 +13,7 @@ public static class Readiness
         {
             ct.ThrowIfCancellationRequested();
             if (process.HasExited)
-                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} while starting:\n{process.RecentOutput}");
+                throw new InvalidOperationException(process.ExitedWhileStarting());
             try
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -8,23 +8,20 @@ namespace SensorStream.Cli.Monitoring;
 /// <summary>Renders snapshots as the live dashboard: per-sensor rates, sampling quality, queue, transactions, stream and exports.</summary>
 public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processes)
 {
-    private PipelineSnapshot? _previous;
-
     /// <summary>
-    /// The view of <paramref name="now"/>; per-sensor rates are computed against the previous call's snapshot. A run
+    /// The view of <paramref name="now"/>; per-sensor rates are by sample time (<see cref="SensorProgress.SamplesPerSecond"/>). A run
     /// shows its clock (<paramref name="elapsed"/> of <paramref name="duration"/>); <paramref name="heading"/> and
     /// <paramref name="sensorsTitle"/> replace the clock line and the sensors table's title (a one-shot `status`).
     /// </summary>
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration, string? heading = null, string? sensorsTitle = null)
     {
         var sensors = new Table().Title(sensorsTitle ?? "sensors (committed into the stream during this run; late and missed as sampled)")
-            .AddColumns("sensor", "samples/s", "samples", "last sequence", "late", "missed");
+            .AddColumns("sensor", "samples/s (sample time)", "samples", "last sequence", "late", "missed");
         foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            // A sensor first seen since the previous snapshot committed all its counted samples within that interval.
-            var before = _previous is null ? null : _previous.StreamSensors.GetValueOrDefault(id) ?? new SensorProgress(0, 0);
-            var seconds = _previous is null ? 0 : (now.At - _previous.At).TotalSeconds;
-            double? rate = before is null || seconds <= 0 ? null : (progress.Samples - before.Samples) / seconds;
+            // By the samples' timestamps: the sensor's last whole second. Counting arrivals between two snapshots would
+            // jitter (a 1 kHz sensor's 1,000-sample batches arrive in bursts: 840 one second, 1,130 the next).
+            var rate = progress.SamplesPerSecond;
             sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence),
                 Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorLateSamples, id)),
                 Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorMissedSamples, id)));
@@ -64,7 +61,6 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
                 components.AddRow(p.Name, p.HasExited ? $"[red]exited {p.ExitCode}[/]" : "[green]running[/]", Markup.Escape(p.LogFile));
             rows.Add(components);
         }
-        _previous = now;
         return new Rows(rows);
     }
 

@@ -3,12 +3,12 @@ using System.Diagnostics;
 namespace SensorStream.Cli.Processes;
 
 /// <summary>
-/// A component of the local pipeline run as a real process: output goes to a log file (and the last lines are
-/// kept for error messages); stopping sends SIGTERM first so the component can flush, then SIGKILL after a grace period.
+/// A component of the local pipeline run as a real process (started by <see cref="ChildLauncher"/>, so it dies with
+/// the CLI): output goes to a log file (and the last lines are kept for error messages); stopping sends SIGTERM first
+/// so the component can flush, then SIGKILL after a grace period.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
-    private const string SetSid = "/usr/bin/setsid";
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Queue<string> _tail = new();
@@ -27,41 +27,65 @@ public sealed class ChildProcess : IAsyncDisposable
         LogFile = logFile;
     }
 
+    /// <summary>
+    /// Starts <paramref name="fileName"/> through <see cref="ChildLauncher"/> (own session; SIGTERM when the CLI dies).
+    /// <paramref name="dataFolder"/> is the folder the component keeps its data in: when it exits while starting, a
+    /// leftover process still using that folder is named in the message (<see cref="ExitedWhileStarting"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The program could not be started.</exception>
     public static ChildProcess Start(string name, string fileName, IEnumerable<string> args, string logDirectory,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, string? dataFolder = null)
     {
         Directory.CreateDirectory(logDirectory);
         var logFile = Path.Combine(logDirectory, $"{name}.log");
         var log = new StreamWriter(new FileStream(logFile, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        // Each component gets its own session (setsid), so a Ctrl-C in the terminal reaches only the CLI, which then
-        // stops the components in the right order (edge first, so it can flush) instead of all at once.
-        var detach = File.Exists(SetSid);
-        var info = new ProcessStartInfo(detach ? SetSid : fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        if (detach) info.ArgumentList.Add(fileName);
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var info = ChildLauncher.StartInfo(fileName, args);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.RedirectStandardInput = true;
+        info.UseShellExecute = false;
+        info.WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
         if (environment is not null) foreach (var (k, v) in environment) info.Environment[k] = v;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var child = new ChildProcess(name, process, log, logFile);
+        var child = new ChildProcess(name, process, log, logFile) { DataFolder = dataFolder };
         process.OutputDataReceived += (_, e) => child.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => child.Capture(e.Data);
         try
         {
-            process.Start();
+            ChildLauncher.Start(process);
         }
         catch (Exception e)
         {
+            log.Dispose();
             throw new InvalidOperationException($"could not start {name} ({fileName}): {e.Message}", e);
         }
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>The folder the component keeps its data in (null when it has none of its own).</summary>
+    public string? DataFolder { get; private init; }
+
+    /// <summary>
+    /// The message for a component that exited before it was ready, once all it printed has been read: the first line
+    /// names it, its exit code, its last output line (often the reason, e.g. a gateway's "error: … is in use") and, when
+    /// a leftover process still uses its data folder, that process and what to do; the log file and the last output follow.
+    /// </summary>
+    public string ExitedWhileStarting()
+    {
+        _process.WaitForExit(); // with redirected output: returns once stdout and stderr are read to their end
+        string output, reason;
+        lock (_gate)
+        {
+            output = string.Join(Environment.NewLine, _tail);
+            reason = _tail.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim() ?? "it printed nothing";
+        }
+        var leftovers = DataFolder is null ? [] : Leftovers.Inside(DataFolder);
+        var held = leftovers.Count == 0 ? ""
+            : $"; {DataFolder} is still used by {string.Join(", ", leftovers)}, {Leftovers.Advice(leftovers)}";
+        return $"{Name} exited with code {_process.ExitCode} while starting: {reason}{held} (log: {LogFile})" +
+               (output.Length > 0 ? Environment.NewLine + output : "");
     }
 
     private void Capture(string? line)

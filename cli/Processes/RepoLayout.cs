@@ -9,16 +9,28 @@ public sealed class RepoLayout(string root, string configuration)
 
     public string Configuration { get; } = configuration;
 
+    /// <summary>The repository, found as <see cref="FindRoot"/> does, with this CLI's build configuration.</summary>
+    /// <exception cref="InvalidOperationException">No repository above the CLI or the working directory (message names both).</exception>
     public static RepoLayout Discover()
     {
         var configuration = typeof(RepoLayout).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        return FindRoot() is { } root ? new RepoLayout(root, configuration)
+            : throw new InvalidOperationException("cannot find the SensorStream repository (a folder holding Serverless.sln) above " +
+                                                  $"{AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
+    }
+
+    /// <summary>
+    /// The repository root (the folder holding Serverless.sln): the clone this CLI was built in, else the one around the
+    /// working directory (an installed tool run inside a clone); null when neither.
+    /// </summary>
+    public static string? FindRoot()
+    {
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln"))) return new RepoLayout(dir.FullName, configuration);
+                if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln"))) return dir.FullName;
         }
-        throw new InvalidOperationException("cannot find the SensorStream repository (a folder holding Serverless.sln) above " +
-                                            $"{AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
+        return null;
     }
 
     /// <summary>The built dll of a component, e.g. ("gateway", "SensorStream.Gateway").</summary>

@@ -78,4 +78,62 @@ public class CliErrorTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task A_verb_on_an_empty_data_folder_leaves_it_empty()
+    {
+        var dataDir = OneCommandRunTests.NewDataDir();
+        Directory.CreateDirectory(dataDir);
+        try
+        {
+            var result = await CliRun.RunAsync(Timeout, "verify", "sensorstream/sensors", "--data-dir", dataDir);
+            Assert.True(result.ExitCode == 3, result.All);
+            Assert.StartsWith($"sensorstream: nothing is running and {dataDir} holds no earlier run", result.StdErr);
+            Assert.Empty(Directory.GetFileSystemEntries(dataDir)); // no lock file, no logs
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// Without --data-dir or SENSORSTREAM_DATA_DIR the data folder is the repository's .sensorstream whatever folder the
+    /// command runs from (here cli/), and a message names it and how it was chosen. On a clean clone that folder holds
+    /// no run (exit 3); on a developer's clone it may (then the verb finds it), but never a cli/.sensorstream.
+    /// </summary>
+    [Fact]
+    public async Task The_default_data_folder_is_the_repository_s_from_any_subfolder()
+    {
+        var cli = Path.Combine(RepoPaths.Root, "cli");
+        var expected = Path.Combine(RepoPaths.Root, ".sensorstream");
+        var result = await CliRun.RunInAsync(cli, new Dictionary<string, string> { ["SENSORSTREAM_DATA_DIR"] = "" }, Timeout,
+            "verify", "sensorstream/sensors");
+        Assert.False(Directory.Exists(Path.Combine(cli, ".sensorstream")));
+        Assert.DoesNotContain(Path.Combine(cli, ".sensorstream"), result.All);
+        if (!Directory.Exists(Path.Combine(expected, "gateway")))
+        {
+            Assert.True(result.ExitCode == 3, result.All);
+            Assert.StartsWith($"sensorstream: nothing is running and {expected} (the default: the repository's .sensorstream; " +
+                              "--data-dir DIR or SENSORSTREAM_DATA_DIR names another) holds no earlier run", result.StdErr);
+        }
+    }
+
+    [Fact]
+    public async Task Help_is_short_at_the_top_and_its_examples_write_under_the_data_folder_or_tmp()
+    {
+        var top = await CliRun.RunAsync(Timeout, "--help");
+        var run = await CliRun.RunAsync(Timeout, "run", "--help");
+        var plot = await CliRun.RunAsync(Timeout, "plot", "--help");
+        var export = await CliRun.RunAsync(Timeout, "export", "get", "--help");
+        Assert.True(top.ExitCode == 0 && run.ExitCode == 0 && plot.ExitCode == 0 && export.ExitCode == 0, top.All + run.All);
+        var commands = top.StdOut[top.StdOut.IndexOf("COMMANDS:", StringComparison.Ordinal)..];
+        var runEntry = System.Text.RegularExpressions.Regex.Replace(commands[..commands.IndexOf("status <", StringComparison.Ordinal)], @"\s+", " ");
+        Assert.EndsWith("sensor kinds: `run --help` ", runEntry); // a few lines at most, not the kind list
+        Assert.DoesNotContain("mpu6050", top.StdOut); // the sensor kinds are in run --help only
+        Assert.Contains("mpu6050", run.StdOut);
+        foreach (var help in new[] { top, run, plot, export })
+            foreach (var to in System.Text.RegularExpressions.Regex.Matches(help.StdOut, @"--to (\S+)").Select(m => m.Groups[1].Value))
+                Assert.True(to.StartsWith("/tmp/", StringComparison.Ordinal) || to.StartsWith('<'), $"an example writes to {to}:\n{help.StdOut}");
+    }
 }

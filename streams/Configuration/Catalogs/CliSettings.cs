@@ -10,7 +10,7 @@ public static class CliSettings
 {
     private static readonly Setting[] Definitions =
     [
-        Setting.Path("DataDir", "--data-dir", ".sensorstream", "data folder of the local run: Azurite, gateway, SQLite queue, logs, outputs; one run at a time, a verb after a run reads it"),
+        Setting.Path("DataDir", "--data-dir", ".sensorstream", "data folder of the local run: Azurite, gateway, SQLite queue, logs, outputs; one run at a time, a verb after a run reads it; a relative path is from the current folder, the default from the repository root"),
         Setting.Url("Gateway", "--gateway", null, "gateway endpoint to use instead of the data folder's run (live, or ended: then started briefly on its data)") with { DefaultText = "(the local run's)" },
         Setting.Path("TokenFile", "--token-file", null, "file holding the named gateway's bearer token (the local run's is used automatically)") with { EnvVar = "SENSORSTREAM_GATEWAY_TOKEN_FILE" },
         Setting.Path("CaFile", "--ca-file", null, "PEM certificate (or CA) to trust for a named https gateway") with { EnvVar = "SENSORSTREAM_GATEWAY_CA_FILE", DefaultText = "(system trust)" },

@@ -33,15 +33,19 @@ public sealed class CsvDirectoryImporter
     private readonly ILogger _log;
     private readonly ICoordinatorFaults _faults;
     private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<string, DateTime> _lastSeenWriting = new(StringComparer.Ordinal);
     private long _nextSequence;
     private CsvFileImport? _current;
 
     /// <summary>An importer for <paramref name="directory"/>; <paramref name="dialect"/> defaults to <see cref="CsvDialect.Default"/>.</summary>
     /// <param name="faults">Test seam: <see cref="CoordinatorStep.AfterCsvPart"/> is reported after each part is queued
     /// (<c>SENSORSTREAM_CRASH_AT=after-csv-part[:n]</c> kills the process there).</param>
+    /// <param name="clock">The clock the stable time is measured on (tests pass a manual one); the system clock by default.</param>
     public CsvDirectoryImporter(string directory, EventQueue queue, int batchSize, TimeSpan stableTime, ILogger log, CsvDialect? dialect = null,
-        ICoordinatorFaults? faults = null)
+        ICoordinatorFaults? faults = null, TimeProvider? clock = null)
     {
+        _clock = clock ?? TimeProvider.System;
         _faults = faults ?? NoFaults.Instance;
         _directory = Path.GetFullPath(directory);
         _queue = queue;
@@ -107,16 +111,25 @@ public sealed class CsvDirectoryImporter
         if (!Directory.Exists(_directory)) return 0;
         var imported = 0;
         if (_current is not null && !Advance(ref imported)) return imported;
-        var now = DateTime.UtcNow;
-        var quiet = Candidates().Where(p => now - File.GetLastWriteTimeUtc(p) >= _stableTime).ToList();
-        var writing = CsvReadiness.OpenForWriting(quiet);
-        foreach (var path in quiet)
+        // Quiet means: not open for writing now, and neither changed nor seen open for writing during the stable time —
+        // a writer that closes and reopens the file to append (a logger rotating its handle) must not lose the rows it
+        // appends after we took the file.
+        var now = _clock.GetUtcNow().UtcDateTime;
+        var candidates = Candidates().ToList();
+        var writing = CsvReadiness.OpenForWriting(candidates);
+        foreach (var path in writing) _lastSeenWriting[path] = now;
+        var present = candidates.ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _lastSeenWriting.Keys.Where(p => !present.Contains(p)).ToList()) _lastSeenWriting.Remove(gone);
+        foreach (var path in candidates)
         {
             if (writing.Contains(path))
             {
                 if (_reported.Add("open:" + path)) _log.LogInformation("{File} is open for writing: waiting until its writer closes it", path);
                 continue;
             }
+            var changed = File.GetLastWriteTimeUtc(path);
+            var lastBusy = _lastSeenWriting.TryGetValue(path, out var seen) && seen > changed ? seen : changed;
+            if (now - lastBusy < _stableTime) continue;
             if (!Take(path)) continue;
             if (!Advance(ref imported)) return imported;
         }

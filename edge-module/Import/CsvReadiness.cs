@@ -4,8 +4,8 @@ namespace SensorStream.EdgeModule.Import;
 /// When a CSV file is complete. Recommended: the writer writes under a temporary name that the importer ignores (a name
 /// starting with <c>.</c>, or not ending in <c>.csv</c>, e.g. <c>data.csv.tmp</c>) and renames it into the folder when
 /// done (a rename is atomic). Otherwise a file is taken only when no process holds it open for writing (Linux: every
-/// <c>/proc/&lt;pid&gt;/fd/*</c> link that points at it, with the access mode in <c>/proc/&lt;pid&gt;/fdinfo</c>) and it has
-/// not changed for the stable time. The probe sees only processes of this PID namespace: a writer in another container
+/// <c>/proc/&lt;pid&gt;/fd/*</c> link that points at it, with the access mode in <c>/proc/&lt;pid&gt;/fdinfo</c>) and for the
+/// stable time it has neither changed nor been seen open for writing (the importer remembers when it last saw a writer). The probe sees only processes of this PID namespace: a writer in another container
 /// must use the rename convention. No file lock is tried: loggers rarely take one, and an advisory lock held by a
 /// reader would block them.
 /// </summary>

@@ -25,8 +25,22 @@ public sealed class CsvFieldTests : IDisposable
     private EventQueue Open(long maxBytes = 1L << 30) =>
         EventQueue.Open(_dir.File("q.db"), new QueueOptions { MaxBytes = maxBytes }, NullLogger.Instance);
 
-    private static CsvDirectoryImporter Importer(string input, EventQueue queue, CsvDialect? dialect = null, int batch = 1000) =>
-        new(input, queue, batch, TimeSpan.FromSeconds(1), NullLogger.Instance, dialect);
+    private static readonly TimeSpan Stable = TimeSpan.FromSeconds(1);
+
+    /// <summary>The importers' clock: advanced by the tests, never slept on.</summary>
+    private readonly ManualClock _clock = new();
+
+    private CsvDirectoryImporter Importer(string input, EventQueue queue, CsvDialect? dialect = null, int batch = 1000) =>
+        new(input, queue, batch, Stable, NullLogger.Instance, dialect, clock: _clock);
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
 
     private static string Drop(string dir, string name, byte[] bytes, TimeSpan? age = null)
     {
@@ -186,8 +200,44 @@ public sealed class CsvFieldTests : IDisposable
         }
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow - Old);
 
+        // Closed, but seen open less than the stable time ago: its writer may reopen it to append.
+        Assert.Equal(0, importer.ScanOnce());
+        _clock.Advance(Stable);
         Assert.Equal(1, importer.ScanOnce());
         Assert.Equal(Times(Enumerable.Range(1, 6)), Queued(queue).SelectMany(b => b.TimestampNanos));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_writer_that_closes_and_reopens_to_append_loses_no_row(int reopenings)
+    {
+        // A logger that opens, appends and closes for every few rows: the file's time says "old" (loggers that keep
+        // the modification time, or a clock step), yet every row it appends after a close must arrive, in one file.
+        var path = Path.Combine(Input, "reopening.csv");
+        using var queue = Open();
+        var importer = Importer(Input, queue);
+        File.WriteAllText(path, "TimestampNanos,V\n");
+        var written = 0;
+        for (var round = 0; round <= reopenings; round++)
+        {
+            using (var writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)))
+            {
+                writer.Write(Rows(written + 1, 2)[("TimestampNanos,V\n".Length)..]);
+                writer.Flush();
+                written += 2;
+                File.SetLastWriteTimeUtc(path, DateTime.UtcNow - Old);
+                Assert.Equal(0, importer.ScanOnce());
+            }
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow - Old);
+            // Closed for less than the stable time: not taken, however old the file's time.
+            _clock.Advance(Stable / 2);
+            Assert.Equal(0, importer.ScanOnce());
+        }
+        _clock.Advance(Stable);
+        Assert.Equal(1, importer.ScanOnce());
+        Assert.Equal(Times(Enumerable.Range(1, written)), Queued(queue).SelectMany(b => b.TimestampNanos));
+        Assert.Empty(Directory.GetFiles(Input));
     }
 
     [Fact]

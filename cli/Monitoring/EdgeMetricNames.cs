@@ -18,6 +18,9 @@ public static class EdgeMetricNames
     public const string CommittedSamples = "sensorstream_edge_committed_samples_total";
     public const string GatewayErrors = "sensorstream_edge_gateway_errors_total";
 
+    /// <summary>1 when the collector ships through the public gateway protocol (recorded cut + read-back), 0 with explicit transactions.</summary>
+    public const string PublicProtocol = "sensorstream_edge_public_protocol";
+
     /// <summary>Per sensor (label <c>sensor</c>): samples read more than half a period late.</summary>
     public const string SensorLateSamples = "sensorstream_edge_sensor_late_samples_total";
 

@@ -37,6 +37,8 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
                                         $"oldest {Fmt(now.Edge(EdgeMetricNames.BacklogAge), "0.0")} s");
         pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeMetricNames.CommittedTransactions))} " +
                                                   $"({Fmt(now.Edge(EdgeMetricNames.CommittedSamples))} samples, {Fmt(now.Edge(EdgeMetricNames.GatewayErrors))} gateway errors)");
+        if (now.Edge(EdgeMetricNames.PublicProtocol) is { } publicProtocol)
+            pipeline.AddRow("protocol", publicProtocol > 0 ? "public (recorded cut + read-back; the gateway has no transaction ids)" : "extended (explicit transactions)");
         pipeline.AddRow($"stream {Markup.Escape(stream)}", $"tail {Bytes(now.StreamTailBytes)}, head {Bytes(now.StreamHeadBytes)}");
         if (now.StreamSegments is { } segments) pipeline.AddRow("segments", Markup.Escape(segments));
         if (now.Cloud is { } cloud)

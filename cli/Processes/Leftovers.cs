@@ -25,6 +25,14 @@ public static class Leftovers
     /// </summary>
     public static IReadOnlyList<Leftover> Inside(string folder)
     {
+        // Reading /proc/PID/cmdline can block while that process's memory map is locked; the check is advice, so a
+        // scan that takes longer than a few seconds is given up rather than holding up the command.
+        var scan = Task.Run(() => Scan(folder));
+        return scan.Wait(TimeSpan.FromSeconds(5)) ? scan.Result : [];
+    }
+
+    private static List<Leftover> Scan(string folder)
+    {
         var exact = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
         var root = exact + Path.DirectorySeparatorChar;
         bool Uses(string arg) => arg == exact || arg.StartsWith(root, StringComparison.Ordinal);

@@ -139,7 +139,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
             }
             catch (OperationCanceledException) when (skipSummary.IsCancellationRequested)
             {
-                Console.WriteLine($"[sensorstream] summary skipped; `{DataFolder.Command} verify {options.Stream}` checks the stream later");
+                Console.WriteLine($"[sensorstream] summary skipped; `{DataFolder.FollowUp(options.DataDir, $"verify {options.Stream}")}` checks the stream later");
                 return ExitCodes.Interrupted;
             }
         }
@@ -223,7 +223,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         Console.WriteLine($"summary (everything in the stream, all runs in {pipeline.Options.DataDir}):");
         Console.WriteLine($"  samples in stream: {audit.Stream.Samples:N0} from {audit.Stream.Sensors.Count} sensors in {audit.Events:N0} events");
         Console.WriteLine($"  files exported:    {audit.CsvFiles} CSV + {audit.ParquetFiles} Parquet in container '{ExportAudit.Container}' " +
-                          $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `{DataFolder.Command} export get {stream}` downloads them)");
+                          $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `{DataFolder.FollowUp(pipeline.Options.DataDir, $"export get {stream}")}` downloads them)");
         Console.WriteLine($"  logs:              {pipeline.Options.LogDir}");
         Console.WriteLine($"verify: {(audit.Clean ? "OK" : "FAILED")}: {audit.Gaps} gaps, {audit.Duplicates} duplicates" +
                           (audit.ExportsComplete ? "" : "; the exports do not hold every sample of the stream"));

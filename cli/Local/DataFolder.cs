@@ -35,6 +35,16 @@ public static class DataFolder
         : !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)) ? $" (from {EnvironmentVariable})"
         : $" (the default: the repository's {Default}; --data-dir DIR or {EnvironmentVariable} names another)";
 
+    /// <summary>
+    /// A follow-up command as a user types it for the run whose data is in <paramref name="dataDir"/>, e.g.
+    /// <c>./sensorstream export get scope/stream --data-dir /tmp/x</c>: <c>--data-dir</c> is added only when the verb
+    /// would not find that folder by itself (not the default, nor the environment variable's folder).
+    /// </summary>
+    public static string FollowUp(string dataDir, string verbAndArguments) =>
+        $"{Command} {verbAndArguments}" + (Path.GetFullPath(dataDir) == Resolve(null) ? "" : $" --data-dir {Quote(Path.GetFullPath(dataDir))}");
+
+    private static string Quote(string path) => path.Any(char.IsWhiteSpace) || path.Contains('\'') ? $"'{path.Replace("'", "'\\''")}'" : path;
+
     /// <summary>The command that runs this CLI, as messages name it: <c>sensorstream</c> as an installed tool, else the clone's launcher.</summary>
     public static string Command => IsInstalledTool ? "sensorstream" : "./sensorstream";
 

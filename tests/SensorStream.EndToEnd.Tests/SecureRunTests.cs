@@ -44,6 +44,8 @@ public sealed class SecureRunTests
 
             var result = await run;
             OneCommandRunTests.AssertVerifiedSummary(result, dataDir);
+            // The follow-up it prints works as printed: this run's data folder is not the default one.
+            Assert.Contains($" export get sensorstream/sensors --data-dir {dataDir}`", result.StdOut);
             var gatewayLog = await File.ReadAllTextAsync(Path.Combine(dataDir, "logs", "gateway.log"));
             Assert.Contains($"Listening on https://127.0.0.1:{gateway.Port} ", gatewayLog);
             Assert.Contains("tls on, auth on", gatewayLog);

@@ -17,7 +17,7 @@ static int Usage()
     Console.Error.WriteLine("usage: dotnet run -c Release --project tests/Benchmarks -- <gateway|edge|cloud> [options]");
     Console.Error.WriteLine("  gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]   transactional writes vs raw append+fsync");
     Console.Error.WriteLine("  gateway committed-ids [--ids N]             memory of N committed transaction ids, before/after compaction");
-    Console.Error.WriteLine("  edge [sampler|capacity|queue|drain|protocol|csv|csv-import] [--seconds N] [--backlog-seconds N] [--commits N] [--mb N]");
+    Console.Error.WriteLine("  edge [sampler|capacity|queue|drain|protocol|csv|csv-import|iio] [--seconds N] [--backlog-seconds N] [--commits N] [--mb N]");
     Console.Error.WriteLine("  cloud [--events N] [--rows N]               mirror, export and Parquet writer vs raw upload / raw Parquet.Net");
     return 2;
 }

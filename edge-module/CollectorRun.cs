@@ -45,7 +45,7 @@ internal sealed class CollectorRun
         _sources = [];
         try
         {
-            var factory = dependencies.Sensors with { RateHz = settings.Rate };
+            var factory = dependencies.Sensors with { RateHz = settings.Rate, Loggers = loggers };
             foreach (var spec in settings.Sensors) _sources.Add(factory.Open(spec));
             _gateway = new GatewayClient(new GatewayClientOptions
             {

@@ -26,7 +26,7 @@ public static class SensorPreflight
             {
                 { Timing: SensorTiming.Unavailable } => kind.Refusal,
                 { Timing: SensorTiming.Imported } => Directory.Exists(arguments) ? null : $"the folder '{arguments}' does not exist",
-                { IsI2c: true } => parts.Count > 2 ? $"expected {kind.Syntax}"
+                { IsI2c: true } => parts.Count > kind.MaxI2cArguments ? $"expected {kind.Syntax}"
                     : File.Exists(Path.Combine(dev, $"i2c-{parts[0]}")) ? null : $"no I2C bus {Path.Combine(dev, $"i2c-{parts[0]}")} here",
                 _ when kind == SensorKinds.Synthetic => parts.Count != 1 ? $"expected {kind.Syntax}" : null,
                 _ when kind == SensorKinds.Nic => parts.Count > 2 || parts[0].Contains('/') || (parts.Count == 2 && parts[1] is not ("32" or "64"))

@@ -1,4 +1,6 @@
 using System.Device.I2c;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SensorStream.EdgeModule.Sensors;
 
@@ -20,6 +22,9 @@ public sealed record SensorFactory
 
     /// <summary>Samples per second a hardware-timed sensor is configured for (the collector sets <c>--rate</c>).</summary>
     public double RateHz { get; init; } = 1000;
+
+    /// <summary>Loggers for drivers that report device events (e.g. a FIFO overflow); none by default.</summary>
+    public ILoggerFactory Loggers { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>True for kinds the polling sampler reads (<see cref="Streams.Configuration.SensorTiming.Polled"/>).</summary>
     public static bool IsSampled(SensorSpec spec) => spec.Descriptor.Timing == Streams.Configuration.SensorTiming.Polled;

@@ -13,6 +13,8 @@ namespace SensorStream.Streams.Configuration;
 /// <param name="DefaultI2cAddress">For an I2C chip: its own default 7-bit address, used when the spec leaves it out.
 /// Required for every I2C kind (see <see cref="IsI2c"/>): a chip never falls back to another chip's address.</param>
 /// <param name="Refusal">For <see cref="SensorTiming.Unavailable"/>: why it cannot be used and what to use instead.</param>
+/// <param name="ReadModes">For an I2C chip that can be read more than one way: the names of an optional last spec
+/// argument choosing how (e.g. <c>fifo</c>, <c>polled</c>), the default first; null when there is one way.</param>
 public sealed record SensorKind(
     string Name,
     string Syntax,
@@ -20,8 +22,16 @@ public sealed record SensorKind(
     string Columns,
     SensorTiming Timing,
     int? DefaultI2cAddress = null,
-    string? Refusal = null)
+    string? Refusal = null,
+    IReadOnlyList<string>? ReadModes = null)
 {
+    /// <summary>The most ':'-separated arguments an I2C spec takes: bus, address and, for a kind with <see cref="ReadModes"/>, the mode.</summary>
+    public int MaxI2cArguments => ReadModes is null ? 2 : 3;
+
+    /// <summary>The read mode named by a spec's last argument (case-insensitive), or null when it names none.</summary>
+    public string? ReadMode(IReadOnlyList<string> arguments) =>
+        ReadModes is null || arguments.Count < 2 ? null : ReadModes.FirstOrDefault(m => string.Equals(m, arguments[^1].Trim(), StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Whether the arguments are an I2C bus and an optional address (<c>kind:&lt;bus&gt;[:&lt;addr&gt;]</c>).</summary>
     public bool IsI2c => DefaultI2cAddress is not null;
 

@@ -18,10 +18,10 @@ public static class SensorKinds
         "network interface counters from /sys/class/net/<if>/statistics; counter width in bits (detected when left out); a missing interface is a sensor state, looked up every 100 ms",
         "RxBytes, TxBytes, RxPackets, TxPackets, RxErrors, TxErrors (monotonic), CounterResets", SensorTiming.Polled);
 
-    /// <summary><c>mpu6050:&lt;bus&gt;[:&lt;addr&gt;]</c>.</summary>
-    public static readonly SensorKind Mpu6050 = new("mpu6050", "mpu6050:<bus>[:<addr>]",
-        "MPU6050 accelerometer on /dev/i2c-<bus> through Iot.Device.Bindings; address in hex",
-        "X, Y, Z (m/s²)", SensorTiming.Polled, DefaultI2cAddress: 0x68);
+    /// <summary><c>mpu6050:&lt;bus&gt;[:&lt;addr&gt;][:fifo|:polled]</c>.</summary>
+    public static readonly SensorKind Mpu6050 = new("mpu6050", "mpu6050:<bus>[:<addr>][:fifo|:polled]",
+        "MPU6050 accelerometer on /dev/i2c-<bus> through Iot.Device.Bindings; address in hex; fifo (default): the chip samples at --rate (1000/(1+SMPLRT_DIV) Hz, 3.91-1000) into its 1024-byte FIFO, drained in batches, an overflow counted as missed samples; polled: read at every --rate deadline",
+        "X, Y, Z (m/s²)", SensorTiming.HardwareTimed, DefaultI2cAddress: 0x68, ReadModes: ["fifo", "polled"]);
 
     /// <summary><c>lis3dh:&lt;bus&gt;[:&lt;addr&gt;]</c>.</summary>
     public static readonly SensorKind Lis3Dh = new("lis3dh", "lis3dh:<bus>[:<addr>]",

@@ -3,7 +3,7 @@ using SensorStream.EdgeModule.Sensors;
 
 namespace SensorStream.EdgeModule.Tests.Sensors;
 
-/// <summary>The real Iot.Device.Bindings MPU6050 driver against an emulated register map: values arrive in m/s².</summary>
+/// <summary>The real Iot.Device.Bindings MPU6050 driver, polled (<c>:polled</c>), against an emulated register map: values arrive in m/s².</summary>
 public sealed class Mpu6050SensorTests
 {
     [Fact]
@@ -24,7 +24,7 @@ public sealed class Mpu6050SensorTests
             },
         };
 
-        using var sensor = factory.Create(SensorSpec.Parse("mpu6050:1:0x68"));
+        using var sensor = factory.Create(SensorSpec.Parse("mpu6050:1:0x68:polled"));
         var values = new double[3];
         sensor.Read(0, [], values);
 
@@ -52,7 +52,7 @@ public sealed class Mpu6050SensorTests
         I2cConnectionSettings? opened = null;
         var chip = new EmulatedI2cDevice(3, 0x68);
         chip.Registers[0x75] = 0x68;
-        using var sensor = new SensorFactory { OpenI2c = s => { opened = s; return chip; } }.Create(SensorSpec.Parse("mpu6050:3"));
+        using var sensor = new SensorFactory { OpenI2c = s => { opened = s; return chip; } }.Create(SensorSpec.Parse("mpu6050:3:polled"));
         Assert.Equal(3, opened!.BusId);
         Assert.Equal(0x68, opened.DeviceAddress);
         Assert.Equal(sensor.SensorId, SensorFactory.SensorIdOf(SensorSpec.Parse("mpu6050:3")));

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 
-namespace SensorStream.EdgeModule.Tests.Sensors;
+namespace SensorStream.Testing;
 
 /// <summary>
 /// A folder laid out like <c>/sys/bus/iio/devices/iio:device0</c> (plus <c>trigger0</c>, an hrtimer trigger) and a FIFO

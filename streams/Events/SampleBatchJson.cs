@@ -86,7 +86,7 @@ public static class SampleBatchJson
         string? schema = null;
         int? schemaVersion = null;
         var scalars = new List<KeyValuePair<string, string>>();
-        var columns = new List<(string Name, List<string> Raw, bool IsDouble)>();
+        var columns = new List<(string Name, long[]? Longs, double[]? Doubles)>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
         {
             var name = reader.GetString()!;
@@ -109,13 +109,9 @@ public static class SampleBatchJson
                 default:
                     if (reader.TokenType == JsonTokenType.StartArray)
                     {
-                        var (raw, isDouble) = ReadNumberArray(ref reader, name);
-                        if (name == SampleBatch.TimestampField)
-                        {
-                            if (isDouble) throw new FormatException("TimestampNanos must hold integers");
-                            timestamps = raw.Select(r => long.Parse(r, CultureInfo.InvariantCulture)).ToArray();
-                        }
-                        else columns.Add((name, raw, isDouble));
+                        var (longs, doubles) = ReadNumberArray(ref reader, name);
+                        if (name == SampleBatch.TimestampField) timestamps = longs ?? throw new FormatException("TimestampNanos must hold integers");
+                        else columns.Add((name, longs, doubles));
                     }
                     else if (reader.TokenType == JsonTokenType.String) scalars.Add(new(name, reader.GetString()!));
                     else if (reader.TokenType == JsonTokenType.Number) scalars.Add(new(name, Encoding.UTF8.GetString(reader.ValueSpan)));
@@ -134,27 +130,66 @@ public static class SampleBatchJson
         }
         else if (schemaVersion is not null) throw new FormatException("SchemaVersion without Schema");
         foreach (var (name, value) in scalars) batch.WithScalar(name, value);
-        foreach (var (name, raw, isDouble) in columns)
+        foreach (var (name, longs, doubles) in columns)
         {
-            if (raw.Count != timestamps.Length)
-                throw new FormatException($"column '{name}' has {raw.Count} values but TimestampNanos has {timestamps.Length}");
-            if (isDouble) batch.WithColumn(name, raw.Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray());
-            else batch.WithColumn(name, raw.Select(r => long.Parse(r, CultureInfo.InvariantCulture)).ToArray());
+            var count = longs?.Length ?? doubles!.Length;
+            if (count != timestamps.Length)
+                throw new FormatException($"column '{name}' has {count} values but TimestampNanos has {timestamps.Length}");
+            if (doubles is not null) batch.WithColumn(name, doubles);
+            else batch.WithColumn(name, longs!);
         }
         return batch;
     }
 
-    private static (List<string> Raw, bool IsDouble) ReadNumberArray(ref Utf8JsonReader reader, string name)
+    /// <summary>Growable scratch buffers for one array being read (per thread, reused: the values are copied out exactly once).</summary>
+    [ThreadStatic] private static long[]? _longScratch;
+    [ThreadStatic] private static double[]? _doubleScratch;
+
+    /// <summary>
+    /// Reads a number array straight from its UTF-8 tokens (no intermediate strings): integers while every value is
+    /// one, doubles once any value shows a '.' or an exponent — then the whole array is read again as doubles, so the
+    /// column type is decided by the array as a whole (as <see cref="Serialize"/> writes it). Exactly one result is set.
+    /// Values parse as <c>long.Parse</c>/<c>double.Parse</c> of their text would (invariant, IEEE round-to-nearest).
+    /// </summary>
+    private static (long[]? Longs, double[]? Doubles) ReadNumberArray(ref Utf8JsonReader reader, string name)
     {
-        var raw = new List<string>();
-        var isDouble = false;
+        var start = reader;
+        var longs = _longScratch ??= new long[1024];
+        var n = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number) throw new FormatException($"array '{name}' must hold numbers only");
-            var text = Encoding.ASCII.GetString(reader.ValueSpan);
-            isDouble |= text.AsSpan().IndexOfAny(".eE") >= 0;
-            raw.Add(text);
+            if (reader.ValueSpan.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0)
+            {
+                reader = start;
+                return (null, ReadDoubles(ref reader, name));
+            }
+            if (!reader.TryGetInt64(out var value)) throw new FormatException($"array '{name}' holds {Encoding.UTF8.GetString(reader.ValueSpan)}, beyond a 64-bit integer");
+            if (n == longs.Length) _longScratch = longs = Grow(longs);
+            longs[n++] = value;
         }
-        return (raw, isDouble);
+        return (longs.AsSpan(0, n).ToArray(), null);
+    }
+
+    private static double[] ReadDoubles(ref Utf8JsonReader reader, string name)
+    {
+        var doubles = _doubleScratch ??= new double[1024];
+        var n = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.Number) throw new FormatException($"array '{name}' must hold numbers only");
+            // TryGetDouble refuses what does not fit a finite double; double.Parse reads it as ±Infinity, as before.
+            if (!reader.TryGetDouble(out var value)) value = double.Parse(reader.ValueSpan, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+            if (n == doubles.Length) _doubleScratch = doubles = Grow(doubles);
+            doubles[n++] = value;
+        }
+        return doubles.AsSpan(0, n).ToArray();
+    }
+
+    private static T[] Grow<T>(T[] values)
+    {
+        var bigger = new T[values.Length * 2];
+        values.CopyTo(bigger, 0);
+        return bigger;
     }
 }

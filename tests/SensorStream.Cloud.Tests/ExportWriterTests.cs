@@ -77,6 +77,35 @@ public sealed class ExportWriterTests
     }
 
     [Fact]
+    public async Task Csv_of_many_blocks_is_the_same_text_as_formatting_each_row_on_its_own()
+    {
+        // 3 blocks of rows formatted in parallel, sensor ids and scalars that change (one needs quotes), seconds that
+        // roll over, and absent values: the file must equal a plain row-by-row rendering of the same rules.
+        var rng = new Random(16);
+        var batches = Enumerable.Range(0, 21).Select(e =>
+        {
+            var times = Enumerable.Range(0, 1000).Select(k => 1_795_687_200_000_000_000 + (e * 1000L + k) * 999_999_937).ToArray();
+            var batch = new SampleBatch(e % 3 == 0 ? "a,\"b\"" : $"s{e % 4}", e * 1000L, times)
+                .WithColumn("X", times.Select(_ => rng.NextDouble() * Math.Pow(10, rng.Next(-5, 12)) - 1).ToArray());
+            return e % 2 == 0 ? batch.WithColumn("N", times.Select(t => t % 1000 - 500).ToArray()) : batch.WithScalar("Unit", $"u{e % 5}");
+        }).ToArray();
+        var table = Table(batches);
+        Assert.True(table.RowCount > 2 * CsvExportWriter.BlockRows);
+        var expected = new StringBuilder("SensorId,Sequence,TimestampNanos,Timestamp,N,X,Unit\r\n");
+        foreach (var b in batches)
+            for (var k = 0; k < b.Count; k++)
+            {
+                var id = b.SensorId.Contains(',') ? "\"" + b.SensorId.Replace("\"", "\"\"") + "\"" : b.SensorId;
+                var time = DateTime.UnixEpoch.AddTicks(b.TimestampNanos[k] / 100).ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                var n = b.LongColumn("N") is { } longs ? longs[k].ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+                expected.Append($"{id},{b.FirstSequence + k},{b.TimestampNanos[k]},{time},{n},{DoubleText.Format(b.DoubleColumn("X")![k])},{b.Scalar("Unit")}\r\n");
+            }
+        using var output = new MemoryStream();
+        await CsvExportWriter.WriteAsync(table, output);
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
     public async Task Parquet_has_typed_columns_snappy_and_row_groups_sized_by_column_count()
     {
         var rows = 5000;

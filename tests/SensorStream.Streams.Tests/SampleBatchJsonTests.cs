@@ -27,6 +27,20 @@ public class SampleBatchJsonTests
         Assert.Null(back.LongColumn("X"));
     }
 
+    [Fact]
+    public void Numbers_parse_straight_from_their_text_as_long_and_double_Parse_would()
+    {
+        // A '.' or exponent anywhere makes the whole array DOUBLE (also integers before it); extremes, subnormals and
+        // integers past 2^53 round exactly as double.Parse of their text; an overflowing double is ±Infinity as before.
+        string[] doubles = ["7", "0.1", "-0.0", "5e-324", "1.7976931348623157E+308", "9007199254740993", "2.2250738585072014E-308", "1e400", "-1E+400", "123456.789012345678"];
+        string[] longs = ["0", "-0", "9223372036854775807", "-9223372036854775808", "42"];
+        var json = $$"""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[{{string.Join(',', Enumerable.Range(1, 10))}}],"D":[{{string.Join(',', doubles)}}],"L":[{{string.Join(',', longs.Concat(longs))}}]}""";
+        var batch = SampleBatchJson.Deserialize(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(doubles.Select(d => double.Parse(d, System.Globalization.CultureInfo.InvariantCulture)), batch.DoubleColumn("D")!);
+        Assert.Equal(longs.Concat(longs).Select(l => long.Parse(l, System.Globalization.CultureInfo.InvariantCulture)), batch.LongColumn("L")!);
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), batch.TimestampNanos);
+    }
+
     [Theory]
     [InlineData("[]", "not a JSON object")]
     [InlineData("""{"FirstSequence":1,"TimestampNanos":[]}""", "no SensorId")]
@@ -35,6 +49,8 @@ public class SampleBatchJsonTests
     [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1],"X":[1.0,2.0]}""", "column 'X' has 2 values")]
     [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1],"X":["a"]}""", "must hold numbers")]
     [InlineData("""{"SensorId":"a",""", "not valid JSON")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1],"N":[99999999999999999999]}""", "array 'N' holds 99999999999999999999, beyond a 64-bit integer")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[1.5]}""", "TimestampNanos must hold integers")]
     public void Rejects_malformed_events_saying_why(string json, string reason)
     {
         var e = Assert.Throws<FormatException>(() => SampleBatchJson.Deserialize(Encoding.UTF8.GetBytes(json)));

@@ -127,27 +127,25 @@ public sealed class Exporter
     {
         var taken = new List<ParsedChunk>();
         var summaries = new List<ChunkSummary>();
-        for (var seq = next; ; seq++)
+        if (_options.MaxChunksPerStep <= 0) return (taken, true);
+        var last = next + _options.MaxChunksPerStep - 1;
+        await foreach (var parsed in ChunkReadAhead.ReadAsync(blob, next, last, _options.MaxEventBytes, ChunkReadAhead.DefaultDepth, ct).ConfigureAwait(false))
         {
-            if (summaries.Count >= _options.MaxChunksPerStep) return (taken, true);
-            var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false);
-            if (chunk is null) return (taken, false);
-            var parsed = ParsedChunk.Parse(chunk, _options.MaxEventBytes);
             if (!_planner.Fits(summaries, parsed.Summary)) return (taken, true);
             taken.Add(parsed);
             summaries.Add(parsed.Summary);
         }
+        return (taken, taken.Count >= _options.MaxChunksPerStep);
     }
 
     private async Task<List<ParsedChunk>> ReadRangeAsync(BlobStream blob, ExportRange range, CancellationToken ct)
     {
         var chunks = new List<ParsedChunk>();
-        for (var seq = range.FromChunk; seq <= range.ToChunk; seq++)
-        {
-            var chunk = await blob.ReadChunkAsync(seq, ct).ConfigureAwait(false)
-                        ?? throw new InvalidDataException($"chunk {seq} of the pending export range {range.FromChunk}..{range.ToChunk} of {blob.Name} is missing");
-            chunks.Add(ParsedChunk.Parse(chunk, _options.MaxEventBytes));
-        }
+        await foreach (var parsed in ChunkReadAhead.ReadAsync(blob, range.FromChunk, range.ToChunk, _options.MaxEventBytes, ChunkReadAhead.DefaultDepth, ct).ConfigureAwait(false))
+            chunks.Add(parsed);
+        var missing = range.FromChunk + chunks.Count;
+        if (missing <= range.ToChunk)
+            throw new InvalidDataException($"chunk {missing} of the pending export range {range.FromChunk}..{range.ToChunk} of {blob.Name} is missing");
         return chunks;
     }
 

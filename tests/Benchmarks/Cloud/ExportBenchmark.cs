@@ -17,9 +17,15 @@ namespace SensorStream.Benchmarks.Cloud;
 /// </summary>
 public static class ExportBenchmark
 {
-    public sealed record Result(string Case, long Rows, TimeSpan Time)
+    /// <param name="Case">What was timed.</param>
+    /// <param name="Rows">Rows it produced.</param>
+    /// <param name="Time">Wall time of the best run.</param>
+    /// <param name="Cpu">CPU time of this process (all threads) in that run: on a shared, loaded machine the steadier figure.</param>
+    public sealed record Result(string Case, long Rows, TimeSpan Time, TimeSpan Cpu)
     {
         public double RowsPerSecond => Rows / Time.TotalSeconds;
+
+        public double RowsPerCpuSecond => Rows / Math.Max(1e-6, Cpu.TotalSeconds);
     }
 
     /// <summary>Accelerometer events (X, Y, Z doubles) of <paramref name="samples"/> samples each.</summary>
@@ -46,20 +52,28 @@ public static class ExportBenchmark
         long rows = table.RowCount;
 
         // In-memory cases: best of 3 (the first run also warms up the JIT). Export steps: once each, on their own stream.
-        results.Add(new Result("raw Parquet.Net write", rows, await RawParquetAsync(table)));
-        results.Add(new Result("Parquet writer (table → bytes)", rows, await TimeAsync(async () =>
+        results.Add(Timed("raw Parquet.Net write", rows, await RawParquetAsync(table)));
+        results.Add(Timed("Parquet writer (table → bytes)", rows, await TimeAsync(async () =>
         {
             using var output = new MemoryStream();
             await ParquetExportWriter.WriteAsync(table, output, new ExportOptions().TargetRowGroupBytes);
         })));
-        results.Add(new Result("CSV writer (table → bytes)", rows, await TimeAsync(async () =>
+        results.Add(Timed("CSV writer (table → bytes)", rows, await TimeAsync(async () =>
         {
             using var output = new MemoryStream();
             await CsvExportWriter.WriteAsync(table, output);
         })));
-        results.Add(new Result("parse events → table", rows, await TimeAsync(() =>
+        results.Add(Timed("parse events → table", rows, await TimeAsync(() =>
         {
             ExportTableBuilder.Build(events.Select(e => SampleBatchJson.Deserialize(e)).ToList());
+            return Task.CompletedTask;
+        })));
+
+        // For comparison only (#16: JSON stays the event format): the same events as little-endian arrays, "parsed" by copying.
+        var binary = events.Select(e => BinaryEvent.Encode(SampleBatchJson.Deserialize(e))).ToList();
+        results.Add(Timed("parse binary arrays → table (comparison)", rows, await TimeAsync(() =>
+        {
+            ExportTableBuilder.Build(binary.Select(BinaryEvent.Decode).ToList());
             return Task.CompletedTask;
         })));
 
@@ -72,7 +86,7 @@ public static class ExportBenchmark
             foreach (var chunk in events.Chunk(eventsPerChunk))
                 last = await blob.AppendAsync(last, chunk.Select(e => (ReadOnlyMemory<byte>)e).ToList(), new StreamCut { Text = "bench" });
             var exporter = new Exporter(store, new ExportOptions { Formats = [format], IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = rows, MaxSourceBytesPerStep = long.MaxValue });
-            results.Add(new Result($"export step → {format} in Azurite", rows, await TimeAsync(async () =>
+            results.Add(Timed($"export step → {format} in Azurite", rows, await TimeAsync(async () =>
             {
                 while ((await exporter.StepAsync(stream)).Outcome == StepOutcome.Progress) { }
             }, runs: 1)));
@@ -80,8 +94,10 @@ public static class ExportBenchmark
         return results;
     }
 
+    private static Result Timed(string name, long rows, (TimeSpan Wall, TimeSpan Cpu) time) => new(name, rows, time.Wall, time.Cpu);
+
     /// <summary>The baseline: Parquet.Net writing the table's arrays directly, with the exporter's options.</summary>
-    private static Task<TimeSpan> RawParquetAsync(ExportTable table) => TimeAsync(async () =>
+    private static Task<(TimeSpan Wall, TimeSpan Cpu)> RawParquetAsync(ExportTable table) => TimeAsync(async () =>
     {
         var fields = new DataField[]
         {
@@ -103,15 +119,64 @@ public static class ExportBenchmark
     });
 
     /// <summary>Best of <paramref name="runs"/>: the machine is shared, the best run is the least disturbed one.</summary>
-    private static async Task<TimeSpan> TimeAsync(Func<Task> work, int runs = 3)
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> TimeAsync(Func<Task> work, int runs = 3)
     {
-        var best = TimeSpan.MaxValue;
+        var best = (Wall: TimeSpan.MaxValue, Cpu: TimeSpan.Zero);
+        using var process = Process.GetCurrentProcess();
         for (var i = 0; i < runs; i++)
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await work();
-            if (clock.Elapsed < best) best = clock.Elapsed;
+            var wall = clock.Elapsed;
+            process.Refresh();
+            if (wall < best.Wall) best = (wall, process.TotalProcessorTime - cpu);
         }
         return best;
+    }
+
+    /// <summary>
+    /// A binary event encoding, measured for comparison only: sensor id, first sequence, count, then TimestampNanos
+    /// and each double column as raw little-endian arrays (no names beyond the column's, no number text).
+    /// </summary>
+    private static class BinaryEvent
+    {
+        public static byte[] Encode(SampleBatch batch)
+        {
+            using var stream = new MemoryStream();
+            using var writer = new BinaryWriter(stream);
+            writer.Write(batch.SensorId);
+            writer.Write(batch.FirstSequence);
+            writer.Write(batch.Count);
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(batch.TimestampNanos.AsSpan()));
+            writer.Write(batch.DoubleColumns.Count);
+            foreach (var (name, values) in batch.DoubleColumns)
+            {
+                writer.Write(name);
+                writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+            writer.Flush();
+            return stream.ToArray();
+        }
+
+        public static SampleBatch Decode(byte[] data)
+        {
+            using var reader = new BinaryReader(new MemoryStream(data));
+            var sensor = reader.ReadString();
+            var first = reader.ReadInt64();
+            var count = reader.ReadInt32();
+            var times = new long[count];
+            reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(times.AsSpan()));
+            var batch = new SampleBatch(sensor, first, times);
+            for (var c = reader.ReadInt32(); c > 0; c--)
+            {
+                var name = reader.ReadString();
+                var values = new double[count];
+                reader.Read(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+                batch.WithColumn(name, values);
+            }
+            return batch;
+        }
     }
 }

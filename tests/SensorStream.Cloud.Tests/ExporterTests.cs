@@ -205,7 +205,7 @@ public sealed class ExporterTests(AzuriteFixture azurite)
         var stream = azurite.NewStream("limit");
         var fits = SampleBatchJson.Serialize(TestEvents.Nic("nic-eth0", 0, 5));
         // Valid JSON one byte over the limit (the limit is set to the first event's size): refused by size, not parsed.
-        var over = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(SampleBatchJson.Serialize(TestEvents.Nic("nic-eth0", 5, 5))) + " ");
+        var over = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(fits) + " ");
         var limit = fits.Length;
         Assert.Equal(limit + 1, over.Length);
         await ChunkWriter.WriteAsync(azurite.Store, stream, [[fits, over]]);

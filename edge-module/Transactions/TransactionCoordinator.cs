@@ -36,6 +36,7 @@ public sealed class TransactionCoordinator
     private List<(TaskCompletionSource Done, long ThroughId)> _drainWaiters = [];
     private readonly PublicProtocolCommitter _publicProtocol;
     private bool _usePublicProtocol;
+    private bool _noteTimeUnsupported;
     private bool _streamEnsured;
     private DateTime? _outageSince;
     private DateTime _lastOutageLog;
@@ -84,7 +85,7 @@ public sealed class TransactionCoordinator
             try
             {
                 await _retry.ExecuteAsync(async t => await ShipUntilIdleAsync(t).ConfigureAwait(false), ct).ConfigureAwait(false);
-                await _queue.Arrived.WaitAsync(_options.IdlePoll, ct).ConfigureAwait(false);
+                if (!await _queue.Arrived.WaitAsync(_options.IdlePoll, ct).ConfigureAwait(false)) await NoteIdleTimeAsync(ct).ConfigureAwait(false);
             }
             catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
             {
@@ -223,6 +224,37 @@ public sealed class TransactionCoordinator
         if (time is not > 0) return null;
         _lastEventTime = Math.Max(time.Value, _lastEventTime ?? 0);
         return new WriterTime(writer, time.Value);
+    }
+
+    /// <summary>
+    /// Idle (nothing arrived for an idle poll, nothing queued): reports the writer's time without a commit (Pravega's
+    /// <c>noteTime</c>), so a quiet sensor does not hold the stream's watermark back until the gateway's writer
+    /// timeout. Only a time above the last one reported is sent; a gateway that keeps no watermark (NoteTime
+    /// UNIMPLEMENTED) is not asked again; a failure is logged at debug level and left to the next idle poll or commit.
+    /// </summary>
+    private async Task NoteIdleTimeAsync(CancellationToken ct)
+    {
+        if (_options.WriterId is not { } writer || EventTime is null || _usePublicProtocol || _noteTimeUnsupported || !_streamEnsured) return;
+        await _cycle.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_queue.OldestEventId() is not null) return;
+            if (await EventTime.LowestTimeAsync(_queue.LastEventId, ct).ConfigureAwait(false) is not { } time || time <= (_lastEventTime ?? 0)) return;
+            if (!await _gateway.NoteTimeAsync(_stream, new WriterTime(writer, time), ct).ConfigureAwait(false))
+            {
+                _noteTimeUnsupported = true;
+                return;
+            }
+            _lastEventTime = time;
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is RpcException or HttpRequestException or TimeoutException)
+        {
+            _log.LogDebug("noting the idle writer's event time failed ({Error}); the next idle poll or commit reports it", e.Message);
+        }
+        finally
+        {
+            _cycle.Release();
+        }
     }
 
     private void Complete(PendingTransaction pending, IReadOnlyList<QueuedEvent> events)

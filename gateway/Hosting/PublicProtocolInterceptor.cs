@@ -19,6 +19,7 @@ public sealed class PublicProtocolInterceptor : CallGateInterceptor
         "/PravegaGateway/GetTransactionStatus",
         "/PravegaGateway/PingTransaction",
         "/PravegaGateway/ListScopes",
+        "/PravegaGateway/NoteTime",
     };
 
     protected override void Admit(ServerCallContext context)

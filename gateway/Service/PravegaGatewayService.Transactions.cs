@@ -6,7 +6,7 @@ using WireStatus = SensorStream.Streams.Protocol.TransactionStatusResponse.Types
 
 namespace SensorStream.Gateway.Service;
 
-// Explicit transactions (SensorStream additions to the protocol).
+// Explicit transactions and NoteTime (SensorStream additions to the protocol).
 public sealed partial class PravegaGatewayService
 {
     public override Task<BeginTransactionResponse> BeginTransaction(BeginTransactionRequest request, ServerCallContext context)
@@ -37,6 +37,19 @@ public sealed partial class PravegaGatewayService
             throw new StoreException(StoreError.InvalidArgument, "writer_id and event_time go together: set both (a mark for the watermark) or neither");
         watermark?.Validate(writerId, eventTime);
         return watermark;
+    }
+
+    /// <summary>
+    /// Pravega's <c>noteTime</c>: <c>writer_id</c>'s mark for the stream's watermark without a commit (an idle writer);
+    /// INVALID_ARGUMENT without both fields, NOT_FOUND for an unknown stream.
+    /// </summary>
+    public override Task<NoteTimeResponse> NoteTime(NoteTimeRequest request, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        if (request.WriterId.Length == 0 || request.EventTime <= 0)
+            throw new StoreException(StoreError.InvalidArgument, "NoteTime needs writer_id and event_time > 0 (ns since the Unix epoch)");
+        watermarks.For(stream).Note(request.WriterId, request.EventTime);
+        return Task.FromResult(new NoteTimeResponse());
     }
 
     public override async Task<TransactionStatusResponse> AbortTransaction(TransactionRequest request, ServerCallContext context) =>

@@ -332,6 +332,29 @@ public sealed class GatewayClient : IDisposable
     public Task<TransactionState> CommitTransactionAsync(StreamName stream, string txnId, WriterTime? time, CancellationToken ct = default) =>
         TxnCall((r, o) => _rpc.CommitTransactionAsync(r, o), stream, txnId, ct, time);
 
+    /// <summary>
+    /// Pravega's <c>noteTime</c>: reports <paramref name="time"/> for the stream's watermark without a commit (an idle
+    /// writer). False when the gateway speaks only the public protocol (UNIMPLEMENTED: it keeps no watermark).
+    /// </summary>
+    public async Task<bool> NoteTimeAsync(StreamName stream, WriterTime time, CancellationToken ct = default)
+    {
+        try
+        {
+            await Retry(async t => await _rpc.NoteTimeAsync(new NoteTimeRequest
+            {
+                Scope = stream.Scope,
+                Stream = stream.Stream,
+                WriterId = time.WriterId,
+                EventTime = time.EventTimeNanos,
+            }, Call(t)), ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Unimplemented)
+        {
+            return false;
+        }
+    }
+
     public Task<TransactionState> AbortTransactionAsync(StreamName stream, string txnId, CancellationToken ct = default) =>
         TxnCall((r, o) => _rpc.AbortTransactionAsync(r, o), stream, txnId, ct);
 

@@ -135,6 +135,38 @@ public sealed class ExportRollingTests(AzuriteFixture azurite) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_part_of_an_older_table_version_rolls_with_that_versions_schema()
+    {
+        var stream = azurite.NewStream("rollversion");
+        SampleBatch Plant(long first, bool humidity)
+        {
+            var batch = new SampleBatch("csv-plant", first, Enumerable.Range(0, 10).Select(k => TestEvents.Time(first + k)).ToArray())
+                .WithColumn("Temp", Enumerable.Range(0, 10).Select(k => 20.0 + k).ToArray());
+            return humidity ? batch.WithColumn("Humidity", Enumerable.Range(0, 10).Select(k => 40.0 + k).ToArray()) : batch;
+        }
+        byte[][] events = [SampleBatchJson.Serialize(Plant(0, false)), SampleBatchJson.Serialize(Plant(10, true))];
+        var exporter = new Exporter(azurite.Store, Rolling);
+        foreach (var e in events)
+        {
+            await ChunkWriter.WriteAsync(azurite.Store, stream, [[e]]);
+            await DrainAsync(exporter, stream);
+        }
+        // Both versions' parts are open; the checkpoint keeps only v2's schema, so v1's part rolls with its schema record.
+        Assert.Equal(["csv/plant v1", "csv/plant v2"], (await exporter.Checkpoint(stream).ReadAsync(new ExportCheckpoint())).Value.Staged.Select(p => p.Partition.Folder.Replace("/v", " v")));
+        Assert.Equal(["rolled 2 part(s): 20 rows in 4 files (flush requested)"], await DrainAsync(exporter, stream, flushNow: true));
+        foreach (var format in new[] { "csv", "parquet" })
+        {
+            var back = await ExportReadBack.ReadAsync(azurite.Blobs, $"{format}/{stream.Scope}/{stream.Stream}/");
+            back.AssertExactly(TestEvents.ExpectedRows(events));
+            Assert.Equal([$"csv/plant/v1/date=2026-11-26/hour=10/part-{Range("0-0")}.{format}", $"csv/plant/v2/date=2026-11-26/hour=10/part-{Range("1-1")}.{format}"],
+                back.Files.Select(f => f[$"{format}/{stream.Scope}/{stream.Stream}/".Length..]));
+        }
+        var v1 = (await azurite.Blobs.GetBlobContainerClient(ExportLayout.Container).GetBlobClient(
+            $"csv/{stream.Scope}/{stream.Stream}/csv/plant/v1/date=2026-11-26/hour=10/part-{Range("0-0")}.csv").DownloadContentAsync()).Value.Content.ToString();
+        Assert.StartsWith("SensorId,Sequence,TimestampNanos,Timestamp,Temp\r\n", v1);
+    }
+
     /// <summary>Points of a roll of 2 parts × 2 formats (4 files).</summary>
     public static TheoryData<string, int> RollCrashPoints => new()
     {

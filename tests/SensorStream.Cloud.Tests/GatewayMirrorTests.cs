@@ -120,5 +120,14 @@ public sealed class GatewayMirrorTests(GatewayFixture fixture)
         await DrainAsync(Mirror(), from);
         Assert.Equal(t0 + 1_200_000_000_000, (await fixture.Client.GetStreamInfoAsync(Target(from))).Watermark!.LowerTimeBound);
         SourceStreams.AssertSame(SourceStreams.Numbered(23), await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
+
+        // Idle: the source's writer notes a later time without a commit (Pravega's noteTime); the job, caught up, notes it on the target.
+        Assert.True(await fixture.Client.NoteTimeAsync(from, new WriterTime("edge", t0 + 1_800_000_000_000)));
+        Assert.Equal(t0 + 1_800_000_000_000, (await fixture.Client.GetStreamInfoAsync(from)).Watermark!.LowerTimeBound);
+        var idle = await Mirror().StepAsync(from, Target(from));
+        Assert.Equal((StepOutcome.Idle, "caught up; noted event time 2026-11-26T10:30:00.0000000Z on the target"), (idle.Outcome, idle.Detail));
+        Assert.Equal(t0 + 1_800_000_000_000, (await fixture.Client.GetStreamInfoAsync(Target(from))).Watermark!.LowerTimeBound);
+        Assert.Equal("caught up", (await Mirror().StepAsync(from, Target(from))).Detail);
+        SourceStreams.AssertSame(SourceStreams.Numbered(23), await SourceStreams.ReadGatewayAsync(fixture.Client, Target(from)));
     }
 }

@@ -43,8 +43,8 @@ public sealed class LocalHostTests(GatewayFixture fixture)
         await SourceStreams.AppendAsync(fixture.Client, stream, second);
         await using (var host = LocalHostProcess.Start(environment))
         {
-            await Poll.UntilAsync(async () => host.HasExited ? throw new InvalidOperationException(host.Output) : (await Exported()).EventsExported == 80,
-                TimeSpan.FromSeconds(120), "every event exported");
+            await Poll.UntilAsync(async () => host.HasExited ? throw new InvalidOperationException(host.Output) : (await Exported()) is { EventsExported: 80, StagedRows: 0 },
+                TimeSpan.FromSeconds(120), "every event exported and its open parts rolled");
         }
         var expected = TestEvents.ExpectedRows([.. first, .. second]);
         Assert.Equal(1600, expected.Count);

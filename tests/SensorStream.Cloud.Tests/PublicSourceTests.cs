@@ -41,4 +41,12 @@ public sealed class PublicSourceTests(GatewayFixture fixture, PublicGateway sour
         // The status page still lists the blob copy although the gateway cannot list its streams.
         Assert.Contains(stream, await discovering.AllStreamsAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task NoteTime_is_unimplemented_as_on_a_public_gateway_and_the_client_says_so()
+    {
+        var stream = await SourceStreams.CreateAsync(_source, fixture.Storage, "pubnote", SourceStreams.Numbered(1));
+        // False only for UNIMPLEMENTED (any other status throws): the public gateway keeps no watermark.
+        Assert.False(await _source.NoteTimeAsync(stream, new WriterTime("edge", TestEvents.BaseNanos)));
+    }
 }

@@ -37,6 +37,7 @@ public sealed class PublicProtocolTests
         await Expect("GetTransactionStatus", async () => await raw.GetTransactionStatusAsync(txn));
         await Expect("PingTransaction", async () => await raw.PingTransactionAsync(new PingTransactionRequest { Scope = stream.Scope, Stream = stream.Stream, TxnId = txn.TxnId }));
         await Expect("ListScopes", async () => await raw.ListScopesAsync(new ListScopesRequest()));
+        await Expect("NoteTime", async () => await raw.NoteTimeAsync(new NoteTimeRequest { Scope = stream.Scope, Stream = stream.Stream, WriterId = "w", EventTime = 1 }));
         await Expect("WriteTransactionEvents", async () =>
         {
             using var call = raw.WriteTransactionEvents();
@@ -45,6 +46,7 @@ public sealed class PublicProtocolTests
         Assert.Equal(PublicProtocolInterceptor.ExtensionMethods.OrderBy(m => m), refused.OrderBy(m => m));
         // The client's own view: the transaction calls say exactly-once needs another protocol.
         await Assert.ThrowsAsync<TransactionsNotSupportedException>(() => client.BeginTransactionAsync(stream, TimeSpan.FromMinutes(1)));
+        Assert.False(await client.NoteTimeAsync(stream, new WriterTime("w", 1)));
 
         // Public RPCs: a transactional WriteEvents committed by its last message, then read back between cuts.
         var before = await client.GetStreamInfoAsync(stream);

@@ -15,8 +15,9 @@ namespace SensorStream.Streams.Mirroring;
 /// Event time: the job is a writer of the target stream (<see cref="WriterIdOf"/>). Each commit that reaches the
 /// source's tail reports the source's watermark, read in the same GetStreamInfo as that tail (its cut is before the
 /// tail, so every source event still to come has a time at or above it) — the lowest time it may still write, as the
-/// collector reports its own; a commit that stops short of the tail repeats the last time reported. So the target's
-/// watermark follows the source's (a public-protocol source has none, and neither has a public target).
+/// collector reports its own; a commit that stops short of the tail repeats the last time reported. Caught up, it
+/// notes a newer source watermark without a commit (NoteTime, Pravega's <c>noteTime</c>). So the target's watermark
+/// follows the source's (a public-protocol source has none, and neither has a public target).
 /// </summary>
 public sealed class GatewayMirror(GatewayClient source, GatewayClient target, ContainerGate checkpoints, MirrorOptions options)
 {
@@ -52,7 +53,7 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         var start = read.Value.SourceCut is { } text ? StreamCutCodec.Decode(text) : null;
         var info = await source.GetStreamInfoAsync(from, ct).ConfigureAwait(false);
         var tail = info.Tail;
-        if (StreamCutCodec.SamePosition(start, tail)) return StepResult.Idle("caught up");
+        if (StreamCutCodec.SamePosition(start, tail)) return await NoteTimeAsync(checkpoint, read, info.Watermark, from, to, ct).ConfigureAwait(false);
         var batch = await SourceBatch.ReadAsync(source, from, start, tail, options, ct).ConfigureAwait(false);
         if (batch is null) return StepResult.Idle("no events before the tail");
 
@@ -91,6 +92,21 @@ public sealed class GatewayMirror(GatewayClient source, GatewayClient target, Co
         options.Probe?.Invoke(Points.AfterCommit);
         await FinishAsync(checkpoint, recorded, record, ct).ConfigureAwait(false);
         return new StepResult(StepOutcome.Progress, batch.Events.Count, batch.Bytes, batch.HitLimit, $"transaction {txn}");
+    }
+
+    /// <summary>Caught up: notes the source's watermark on the target when it is newer than the last time reported.</summary>
+    private async Task<StepResult> NoteTimeAsync(CheckpointBlob<GatewayMirrorCheckpoint> checkpoint, Versioned<GatewayMirrorCheckpoint> read,
+        EventTimeWatermark? watermark, StreamName from, StreamName to, CancellationToken ct)
+    {
+        if (_targetIsPublic || watermark is null || watermark.LowerTimeBound <= (read.Value.WriterTime ?? 0)) return StepResult.Idle("caught up");
+        if (_ensured.Add(to)) await target.EnsureStreamAsync(to, ct: ct).ConfigureAwait(false);
+        if (!await target.NoteTimeAsync(to, new WriterTime(WriterIdOf(from), watermark.LowerTimeBound), ct).ConfigureAwait(false))
+        {
+            _targetIsPublic = true; // keeps no watermark
+            return StepResult.Idle("caught up");
+        }
+        var noted = await checkpoint.TryReplaceAsync(read, read.Value with { WriterTime = watermark.LowerTimeBound }, ct).ConfigureAwait(false);
+        return noted is null ? StepResult.Lost("another mirror changed the checkpoint") : StepResult.Idle($"caught up; noted event time {watermark.LowerTimeUtc:O} on the target");
     }
 
     private async Task<StepResult> RecoverAsync(CheckpointBlob<GatewayMirrorCheckpoint> checkpoint, Versioned<GatewayMirrorCheckpoint> read,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Sensors;
 using SensorStream.EdgeModule.Tests.Support;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Events;
@@ -38,6 +39,41 @@ public sealed class EventTimeTests
         // Pravega's promise: every sample older than the watermark is before its cut.
         Assert.All(after, e => Assert.True(e.TimestampNanos.Min() >= watermark.LowerTimeBound, $"{e.SensorId} #{e.FirstSequence} is older than the watermark"));
         Assert.True(watermark.UpperTimeBound >= watermark.LowerTimeBound);
+    }
+
+    [Fact]
+    public async Task An_idle_collector_notes_its_time_without_committing_so_a_quiet_sensor_does_not_hold_the_watermark_back()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        var stream = new StreamName("edge", "idletime");
+        var folder = Directory.CreateDirectory(dir.File("csv")).FullName;
+        // Only an empty CSV folder: nothing to commit, ever.
+        var settings = InProcessCollector.Settings(gateway.Endpoint, stream.Stream, dir.File("queue.db")) with { Sensors = [SensorSpec.Parse($"csv:{folder}")] };
+        using var client = new GatewayClient(gateway.Endpoint.ToString());
+        var started = (DateTime.UtcNow - DateTime.UnixEpoch).Ticks * 100;
+        await using var collector = new Collector(settings.Validate(), new TestLogger());
+        await collector.StartAsync();
+
+        long? first = null;
+        await Poll.UntilAsync(async () => (first = await WatermarkAsync(client, stream)) is not null, Timeout, "a watermark without a commit");
+        Assert.True(first >= started, $"watermark {first} before the collector started ({started})");
+        await Poll.UntilAsync(async () => await WatermarkAsync(client, stream) > first, Timeout, "the idle writer's watermark to advance");
+        Assert.Equal(0, collector.GetMetrics().CommittedTransactions);
+        Assert.Empty(await client.ReadRangeAsync(stream).ToListAsync());
+    }
+
+    /// <summary>The stream's watermark time, or null while it has none (or the collector has not created the stream yet).</summary>
+    private static async Task<long?> WatermarkAsync(GatewayClient client, StreamName stream)
+    {
+        try
+        {
+            return (await client.GetStreamInfoAsync(stream)).Watermark?.LowerTimeBound;
+        }
+        catch (Grpc.Core.RpcException e) when (e.StatusCode == Grpc.Core.StatusCode.NotFound)
+        {
+            return null;
+        }
     }
 
     [Fact]

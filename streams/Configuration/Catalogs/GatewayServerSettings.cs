@@ -33,7 +33,7 @@ public static class GatewayServerSettings
         Setting.Integer("MaxReaders", "--max-readers", 1024, 1, 1_000_000, null, "most ReadEvents/BatchReadEvents calls in progress across the gateway (a tailing reader holds one while open); one more → RESOURCE_EXHAUSTED naming the flag"),
         Setting.Integer("CheckpointIntervalMs", "--checkpoint-interval-ms", 2000, 1, null, "ms", "longest time merged data waits for its segment fsync (it is already durable in the journal)"),
         Setting.Integer("WatermarkWriterTimeoutMs", "--watermark-writer-timeout-ms", 300_000, 1, null, "ms", "a writer that reported no event time for this long stops holding its stream's watermark back (Pravega's writer timeout)"),
-        Setting.Choice("Protocol", "--protocol", "protocol", ["extended", "public"], "extended = every RPC; public = only what the public pravega-grpc-gateway serves (transaction RPCs and ListScopes answer UNIMPLEMENTED)"),
+        Setting.Choice("Protocol", "--protocol", "protocol", ["extended", "public"], "extended = every RPC; public = only what the public pravega-grpc-gateway serves (transaction RPCs, NoteTime and ListScopes answer UNIMPLEMENTED)"),
     ];
 
     /// <summary>Every gateway setting.</summary>

@@ -27,7 +27,7 @@ public static class GatewayTools
                     var damaged = findings.Count(f => f.IsDamage);
                     output.WriteLine(damaged == 0
                         ? $"ok: {streams} stream(s) intact"
-                        : $"damaged: {damaged} place(s) in {findings.Where(f => f.IsDamage).Select(f => f.Stream).Distinct().Count()} of {streams} stream(s); the gateway refuses to start on it (see gateway salvage)");
+                        : $"damaged: {damaged} place(s) in {findings.Where(f => f.IsDamage).Select(f => f.Stream).Distinct().Count()} of {streams} stream(s); the gateway refuses to start on damaged journal, commit log or state files, and serves a damaged segment up to the damage, answering DATA_LOSS beyond it (see gateway salvage)");
                     return damaged == 0 ? 0 : 3;
                 }
                 case "salvage" when args.Length == 3:

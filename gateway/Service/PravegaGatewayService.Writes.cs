@@ -136,7 +136,7 @@ public sealed partial class PravegaGatewayService
                 {
                     await appender.DrainAsync().ConfigureAwait(false);
                     throw new StoreException(StoreError.InvalidArgument,
-                        $"{problem}; events 0..{messages.Index - 1} of this call were written (non-transactional WriteEvents appends each event as it arrives), event {messages.Index} and later were not");
+                        $"{problem}; " + (messages.Index == 0 ? "no event of this call was written" : $"events 0..{messages.Index - 1} of this call were written (non-transactional WriteEvents appends each event as it arrives), event {messages.Index} and later were not"));
                 }
                 await appender.AddAsync(request.RoutingKey, request.Event.Memory).ConfigureAwait(false);
             } while (await messages.MoveNextAsync().ConfigureAwait(false));
@@ -174,7 +174,7 @@ public sealed partial class PravegaGatewayService
                 if (total > MaxRequestBytes)
                     throw new StoreException(StoreError.ResourceExhausted,
                         $"the transaction of events {firstOpen}..{index} carries more than {MaxRequestBytes} bytes; commit more often; {NotWritten(committed, firstOpen, index)}");
-                txn ??= stream.Begin(0);
+                txn ??= stream.Begin(0, callScoped: true);
                 if (!budget.TryReserve(request.Event.Length))
                 {
                     // Make room by appending what this call holds; refused only when it holds nothing and still does not fit.

@@ -109,7 +109,7 @@ public sealed class StreamedAppender(StreamStore stream, long maxBufferedBytes)
 
     private async Task AppendCommittedAsync(List<(string, ReadOnlyMemory<byte>)> batch)
     {
-        var txn = stream.Begin(0);
+        var txn = stream.Begin(0, callScoped: true);
         try
         {
             await stream.AppendAsync(txn.Id, batch, CancellationToken.None).ConfigureAwait(false);

@@ -100,7 +100,14 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     // ---- transactions ----
 
-    public Transaction Begin(long leaseMs)
+    /// <summary>
+    /// A new open transaction with a lease of <paramref name="leaseMs"/> (0: the default). <paramref name="callScoped"/>
+    /// marks one that lives only for the WriteEvents call that begins it (committed or aborted before the call
+    /// ends): it is not counted against <c>--max-open-transactions(-per-stream)</c>, which bound the transactions that
+    /// outlive their calls (BeginTransaction), so a client holding many of those never blocks other writers' WriteEvents.
+    /// </summary>
+    /// <exception cref="StoreException">INVALID_ARGUMENT for a lease out of range; RESOURCE_EXHAUSTED over a limit.</exception>
+    public Transaction Begin(long leaseMs, bool callScoped = false)
     {
         ThrowIfClosed();
         var lease = leaseMs == 0 ? _options.DefaultLeaseMs : leaseMs;
@@ -108,7 +115,7 @@ public sealed partial class StreamStore : IAsyncDisposable
             throw new StoreException(StoreError.InvalidArgument, $"lease_ms {leaseMs} is out of range (1..{_options.MaxLeaseMs}, or 0 for the default {_options.DefaultLeaseMs})");
         // Nothing on disk yet: the first write journals it. A transaction lost before its first write is simply unknown.
         var txn = new Transaction(_ids.Next(), lease, _options.Clock());
-        _open.Add(txn);
+        _open.Add(txn, callScoped: callScoped);
         return txn;
     }
 

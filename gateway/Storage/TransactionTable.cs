@@ -15,6 +15,7 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
     private readonly ConcurrentDictionary<string, Transaction> _open = new();
     private readonly PriorityQueue<Transaction, long> _leases = new();
     private readonly Lock _leaseLock = new();
+    private readonly ConcurrentDictionary<string, byte> _callScoped = new();
     private int _count;
 
     /// <summary>Open and committing transactions of this stream.</summary>
@@ -24,9 +25,20 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
 
     public bool TryGetValue(string id, out Transaction txn) => _open.TryGetValue(id, out txn!);
 
-    /// <summary>Adds a new transaction, or RESOURCE_EXHAUSTED when a limit is reached (<paramref name="recovered"/> ones always fit).</summary>
-    public void Add(Transaction txn, bool recovered = false)
+    /// <summary>
+    /// Adds a new transaction, or RESOURCE_EXHAUSTED when a limit is reached. <paramref name="recovered"/> ones always
+    /// fit (and count); <paramref name="callScoped"/> ones — living only for the WriteEvents call that began them —
+    /// always fit and take no slot.
+    /// </summary>
+    public void Add(Transaction txn, bool recovered = false, bool callScoped = false)
     {
+        if (callScoped)
+        {
+            _callScoped[txn.Id] = 0;
+            _open[txn.Id] = txn;
+            lock (_leaseLock) _leases.Enqueue(txn, txn.DeadlineMs);
+            return;
+        }
         if (Interlocked.Increment(ref _count) > options.MaxOpenTransactionsPerStream && !recovered)
         {
             Interlocked.Decrement(ref _count);
@@ -47,6 +59,7 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
     public bool TryRemove(string id, out Transaction? txn)
     {
         if (!_open.TryRemove(id, out txn)) return false;
+        if (_callScoped.TryRemove(id, out _)) return true;
         Interlocked.Decrement(ref _count);
         budget.Give();
         return true;

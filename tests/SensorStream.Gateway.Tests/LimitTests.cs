@@ -70,6 +70,13 @@ public sealed class LimitTests
         Assert.Equal(StatusCode.ResourceExhausted, total.StatusCode);
         Assert.Contains("(--max-open-transactions)", total.Status.Detail);
 
+        // The limits bound transactions that outlive their calls: WriteEvents — plain, or with use_transaction (the
+        // public protocol's writers) — keeps being served on every stream while they are exhausted.
+        await gw.Client.WriteEventsAsync(other, [Events.Make("k", 100)]);
+        await gw.Client.WriteEventsAsync(other, [Events.Make("k", 101), Events.Make("k", 102)], useTransaction: true);
+        Assert.Equal(3, (await gw.Client.ReadRangeAsync(other).ToListAsync()).Count);
+        Assert.Equal(8, gw.Server.Store.OpenTransactions);
+
         // Finishing transactions gives their slots back; everyone else kept being served meanwhile.
         await gw.Client.WriteTransactionEventsAsync(Stream, first[0], [Events.Make("k", 1)]);
         Assert.Equal(TransactionState.Committed, await gw.Client.CommitTransactionAsync(Stream, first[0]));

@@ -26,7 +26,7 @@ public static class GatewayServerSettings
         Setting.Integer("MaxEventBytes", "--max-event-bytes", SampleBatchJson.MaxEventBytes, 1, 16 * 1024 * 1024, "bytes", "largest event accepted (Pravega's 8 MiB limit); larger → INVALID_ARGUMENT naming what of the call was written"),
         Setting.Integer("RetentionIntervalMs", "--retention-interval-ms", 10_000, 1, null, "ms", "how often retention policies are applied"),
         Setting.Integer("MaintenanceIntervalMs", "--maintenance-interval-ms", 100, 1, 60_000, "ms", "how often expired leases are aborted and due checkpoints taken"),
-        Setting.Integer("MaxOpenTransactionsPerStream", "--max-open-transactions-per-stream", 10_000, 1, int.MaxValue, null, "most open transactions one stream may have; BeginTransaction over it → RESOURCE_EXHAUSTED naming the flag"),
+        Setting.Integer("MaxOpenTransactionsPerStream", "--max-open-transactions-per-stream", 10_000, 1, int.MaxValue, null, "most open transactions one stream may have; BeginTransaction over it → RESOURCE_EXHAUSTED naming the flag (WriteEvents' own transactions, which end with their call, are not counted)"),
         Setting.Integer("MaxOpenTransactions", "--max-open-transactions", 50_000, 1, int.MaxValue, null, "the same across all streams of the gateway"),
         Setting.Integer("MaxOpenSegmentFiles", "--max-open-segment-files", 4096, 16, 1_000_000, null, "segment files held open; they open on use and the least recently used idle ones close (a soft cap: files in use stay open)"),
         Setting.Integer("MaxBufferedBytes", "--max-buffered-bytes", 1L << 30, 1, null, "bytes", "most event bytes of write requests held in memory across all calls before they are written; a write over it → RESOURCE_EXHAUSTED naming the flag"),

@@ -29,6 +29,8 @@ public sealed partial class EventQueue : IDisposable
     private readonly FullQueueReporter _fullReporter;
     private readonly SequenceLedger _ledger;
     private long _damageRanges, _damageSamples;
+    private readonly SqliteCommand _insertEvent;
+    private readonly SqliteCommand _setNextSequence;
 
     private EventQueue(SqliteConnection db, QueueOptions options, ILogger log, SequenceLedger ledger)
     {
@@ -37,6 +39,10 @@ public sealed partial class EventQueue : IDisposable
         _options = options;
         _log = log;
         _fullReporter = new FullQueueReporter(log, options);
+        _insertEvent = Prepare(db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc) VALUES ($k, $s, $n, $t, $d, $c) RETURNING Id",
+            "$k", "$s", "$n", "$t", "$d", "$c");
+        _setNextSequence = Prepare(db, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                                       "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", "$k", "$n");
         (_events, _bytes) = Query(db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();
         _lastId = Query(db, "SELECT seq FROM sqlite_sequence WHERE name = 'Events'", null, r => r.GetInt64(0)).FirstOrDefault();
         foreach (var (reason, events, samples) in Query(db, "SELECT Reason, COUNT(*), SUM(SampleCount) FROM Losses GROUP BY Reason", null,
@@ -125,9 +131,8 @@ public sealed partial class EventQueue : IDisposable
             long lastId = _lastId;
             foreach (var (b, data) in encoded)
             {
-                lastId = Query(_db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc) VALUES ($k, $s, $n, $t, $d, $c) RETURNING Id",
-                    txn, r => r.GetInt64(0), ("$k", b.SensorId), ("$s", b.FirstSequence), ("$n", b.Count), ("$t", now), ("$d", data),
-                    ("$c", EventChecksum.Of(b.SensorId, b.FirstSequence, b.Count, data))).Single();
+                lastId = (long)Bind(_insertEvent, txn, b.SensorId, b.FirstSequence, b.Count, now, data,
+                    EventChecksum.Of(b.SensorId, b.FirstSequence, b.Count, data)).ExecuteScalar()!;
                 SetNextSequence(txn, b.SensorId, b.NextSequence);
             }
             if (file is not null) RecordCsvProgress(txn, file, now);
@@ -184,9 +189,7 @@ public sealed partial class EventQueue : IDisposable
     }
 
     private void SetNextSequence(SqliteTransaction txn, string sensorId, long next) =>
-        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
-                     "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)",
-            ("$k", sensorId), ("$n", next));
+        Bind(_setNextSequence, txn, sensorId, next).ExecuteNonQuery();
 
     /// <summary>Id of the newest event ever queued (0 before the first).</summary>
     public long LastEventId
@@ -226,6 +229,8 @@ public sealed partial class EventQueue : IDisposable
     {
         lock (_gate)
         {
+            _insertEvent.Dispose();
+            _setNextSequence.Dispose();
             _db.Dispose();
             _ledger.Dispose();
         }

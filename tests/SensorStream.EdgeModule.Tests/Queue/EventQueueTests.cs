@@ -166,7 +166,8 @@ public sealed class EventQueueTests
     {
         using var dir = new TempDirectory();
         using var queue = Open(dir.File("q.db"));
-        var e = Assert.Throws<ArgumentException>(() => queue.Enqueue(Batch("a", 0, 80_000)));
+        // ~18 bytes a sample (a 10-digit time, a 6-digit Sample): ~10.8 MB, over the 8 MiB event limit.
+        var e = Assert.Throws<ArgumentException>(() => queue.Enqueue(Batch("a", 0, 600_000)));
         Assert.Contains("lower --batch", e.Message);
     }
 }

@@ -359,11 +359,10 @@ public sealed class TransactionCoordinator
     };
 
     /// <summary>
-    /// The gateway refused an event as larger than its <c>--max-event-bytes</c> (its INVALID_ARGUMENT detail
-    /// "… more than the limit of N …"): retries cannot heal it, the gateway's setting or the collector's --batch must change.
+    /// The gateway refused an event as larger than its <c>--max-event-bytes</c> (<see cref="EventTooLargeError"/>):
+    /// retries cannot heal it, the gateway's setting or the collector's --batch must change.
     /// </summary>
-    private static bool IsEventTooLarge(Exception error) =>
-        error is RpcException { StatusCode: StatusCode.InvalidArgument } rpc && rpc.Status.Detail.Contains("more than the limit of", StringComparison.Ordinal);
+    private static bool IsEventTooLarge(Exception error) => EventTooLargeError.IsIn(error);
 
     private void GatewayBack()
     {

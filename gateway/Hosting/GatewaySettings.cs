@@ -1,3 +1,5 @@
+using SensorStream.Streams.Events;
+
 namespace SensorStream.Gateway.Hosting;
 
 /// <summary>Everything the gateway server is configured with (flags, env vars, bounds and defaults: <see cref="Streams.Configuration.Catalogs.GatewayServerSettings"/>; property names are the setting keys).</summary>
@@ -25,7 +27,7 @@ public sealed record GatewaySettings
     public long DefaultLeaseMs { get; init; } = 120_000;
     public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
     /// <summary>Largest event accepted: 8 MiB, Pravega's event limit (and the public gateway's, which hands events to Pravega).</summary>
-    public int MaxEventBytes { get; init; } = 8 * 1024 * 1024;
+    public int MaxEventBytes { get; init; } = SampleBatchJson.MaxEventBytes;
     public long RetentionIntervalMs { get; init; } = 10_000;
     public long MaintenanceIntervalMs { get; init; } = 100;
     public long CheckpointIntervalMs { get; init; } = 2_000;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using SensorStream.Gateway.Storage;
 using SensorStream.Gateway.Transactions;
+using SensorStream.Streams.Client;
 using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Gateway.Service;
@@ -220,7 +221,7 @@ public sealed partial class PravegaGatewayService
         if (request.UseTransaction && !useTransaction)
             return $"event {index} sets use_transaction, the call began without it (it must be the same for all events)";
         if (request.Event.Length > store.Options.MaxEventBytes)
-            return $"event {index} has {request.Event.Length} bytes, more than the limit of {store.Options.MaxEventBytes}";
+            return EventTooLargeError.Describe($"event {index}", request.Event.Length, store.Options.MaxEventBytes);
         return null;
     }
 
@@ -246,7 +247,7 @@ public sealed partial class PravegaGatewayService
     {
         if (eventBytes > store.Options.MaxEventBytes)
             throw new StoreException(StoreError.InvalidArgument,
-                $"event {index} has {eventBytes} bytes, more than the limit of {store.Options.MaxEventBytes}; nothing of this request was written");
+                EventTooLargeError.Describe($"event {index}", eventBytes, store.Options.MaxEventBytes) + "; nothing of this request was written");
         requestBytes += eventBytes;
         if (requestBytes > MaxRequestBytes)
             throw new StoreException(StoreError.ResourceExhausted,

@@ -1,3 +1,5 @@
+using SensorStream.Streams.Events;
+
 namespace SensorStream.Gateway.Storage;
 
 /// <summary>Tunables of the store (the server fills them from its settings).</summary>
@@ -12,7 +14,7 @@ public sealed record StoreOptions
     public long MaxLeaseMs { get; init; } = 7L * 24 * 3600 * 1000;
 
     /// <summary>Largest event accepted: 8 MiB, Pravega's event limit (the public pravega-grpc-gateway hands events to Pravega).</summary>
-    public int MaxEventBytes { get; init; } = 8 * 1024 * 1024;
+    public int MaxEventBytes { get; init; } = SampleBatchJson.MaxEventBytes;
 
     /// <summary>Checkpoint (fsync segments, let go of merged transaction files) after this many merged bytes…</summary>
     public long CheckpointBytes { get; init; } = 64L * 1024 * 1024;

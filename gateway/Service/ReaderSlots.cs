@@ -10,23 +10,21 @@ namespace SensorStream.Gateway.Service;
 /// </summary>
 public sealed class ReaderSlots(int limit)
 {
-    private int _active;
+    private readonly CountedLimit _slots = new(limit);
 
     /// <summary>The limit (readers).</summary>
     public int Limit => limit;
 
     /// <summary>Reads in progress right now.</summary>
-    public int Active => Volatile.Read(ref _active);
+    public int Active => (int)_slots.Held;
 
     /// <summary>Takes a slot for <paramref name="call"/> (e.g. "ReadEvents"), given back when the result is disposed.</summary>
     /// <exception cref="StoreException">RESOURCE_EXHAUSTED: <see cref="Limit"/> reads are in progress.</exception>
     public Slot Enter(string call)
     {
-        var active = Interlocked.Increment(ref _active);
-        if (active <= limit) return new Slot(this);
-        Interlocked.Decrement(ref _active);
+        if (_slots.TryTake(1)) return new Slot(this);
         throw new StoreException(StoreError.ResourceExhausted,
-            $"the gateway already serves {active - 1} reads, the most --max-readers ({limit}) allows; {call} refused, retry when a reader ends");
+            $"the gateway already serves {Active} reads, the most --max-readers ({limit}) allows; {call} refused, retry when a reader ends");
     }
 
     /// <summary>One admitted read; disposing it frees the slot (once).</summary>
@@ -36,7 +34,7 @@ public sealed class ReaderSlots(int limit)
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _disposed, 1) == 0) Interlocked.Decrement(ref owner._active);
+            if (Interlocked.Exchange(ref _disposed, 1) == 0) owner._slots.Release(1);
         }
     }
 }

@@ -12,21 +12,16 @@ namespace SensorStream.Gateway.Service;
 /// </summary>
 public sealed class RequestBytesBudget(long limit)
 {
-    private long _held;
+    private readonly CountedLimit _bytes = new(limit);
 
     /// <summary>The limit in bytes.</summary>
     public long Limit => limit;
 
     /// <summary>Bytes reserved right now.</summary>
-    public long Held => Interlocked.Read(ref _held);
+    public long Held => _bytes.Held;
 
     /// <summary>Reserves <paramref name="bytes"/> if they fit under the limit; false (nothing reserved) otherwise.</summary>
-    public bool TryReserve(long bytes)
-    {
-        if (Interlocked.Add(ref _held, bytes) <= limit) return true;
-        Interlocked.Add(ref _held, -bytes);
-        return false;
-    }
+    public bool TryReserve(long bytes) => _bytes.TryTake(bytes);
 
     /// <summary>
     /// Reserves <paramref name="bytes"/> or throws a RESOURCE_EXHAUSTED <see cref="StoreException"/> whose message
@@ -40,8 +35,5 @@ public sealed class RequestBytesBudget(long limit)
     }
 
     /// <summary>Gives back bytes reserved earlier (written to a stream, or the call ended).</summary>
-    public void Release(long bytes)
-    {
-        if (bytes != 0) Interlocked.Add(ref _held, -bytes);
-    }
+    public void Release(long bytes) => _bytes.Release(bytes);
 }

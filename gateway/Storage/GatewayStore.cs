@@ -20,7 +20,7 @@ public sealed class GatewayStore : IAsyncDisposable
     private readonly ConcurrentDictionary<(string Scope, string Stream), StreamStore> _streams = new();
     private readonly SemaphoreSlim _layoutLock = new(1, 1);
     private FileStream? _directoryLock;
-    private readonly TransactionBudget _transactions;
+    private readonly CountedLimit _transactions;
     private readonly StoreHealth _health = new();
     private readonly SegmentHandles _segmentHandles;
 
@@ -32,7 +32,7 @@ public sealed class GatewayStore : IAsyncDisposable
         _scopesDirectory = Path.Combine(options.DataDirectory, "scopes");
         _trashDirectory = Path.Combine(options.DataDirectory, "trash");
         _stagingDirectory = Path.Combine(options.DataDirectory, "staging");
-        _transactions = new TransactionBudget(options.MaxOpenTransactions);
+        _transactions = new CountedLimit(options.MaxOpenTransactions);
         _segmentHandles = new SegmentHandles(options.MaxOpenSegmentFiles);
     }
 
@@ -46,7 +46,7 @@ public sealed class GatewayStore : IAsyncDisposable
     public int OpenSegmentFiles => _segmentHandles.Open;
 
     /// <summary>Open transactions across all streams (against <see cref="StoreOptions.MaxOpenTransactions"/>).</summary>
-    public int OpenTransactions => _transactions.Taken;
+    public int OpenTransactions => (int)_transactions.Held;
 
     /// <summary>
     /// Opens (and recovers) every stream under the data directory. <c>staging/</c> (streams whose creation never

@@ -35,7 +35,7 @@ public sealed partial class StreamStore
     /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
-    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, TransactionBudget? budget = null, StoreHealth? health = null,
+    public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, CountedLimit? budget = null, StoreHealth? health = null,
         SegmentHandles? handles = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
@@ -109,7 +109,7 @@ public sealed partial class StreamStore
         for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
 
         var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options,
-            budget ?? new TransactionBudget(options.MaxOpenTransactions), health ?? new StoreHealth(), log)
+            budget ?? new CountedLimit(options.MaxOpenTransactions), health ?? new StoreHealth(), log)
         {
             _committedLogEnd = journal.End,
             _durableLogEnd = checkpoint.JournalPosition,

@@ -33,7 +33,7 @@ public sealed partial class StreamStore : IAsyncDisposable
     public sealed record Shape(StreamEpochs Epochs, SegmentFile[] Segments);
 
     private StreamStore(string scope, string stream, StreamPaths paths, StreamConfig config, SegmentFile[] segments,
-        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, TransactionBudget budget, StoreHealth health, ILogger log)
+        Journal journal, CommittedIds committedIds, long[] heads, StoreOptions options, CountedLimit budget, StoreHealth health, ILogger log)
     {
         _health = health;
         _open = new TransactionTable(options, budget, $"{scope}/{stream}");

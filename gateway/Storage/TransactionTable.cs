@@ -5,12 +5,12 @@ namespace SensorStream.Gateway.Storage;
 
 /// <summary>
 /// The open (and committing) transactions of one stream, bounded: at most <see cref="StoreOptions.MaxOpenTransactionsPerStream"/>
-/// here and <see cref="StoreOptions.MaxOpenTransactions"/> across the gateway (<see cref="TransactionBudget"/>); Begin over
+/// here and <see cref="StoreOptions.MaxOpenTransactions"/> across the gateway (a <see cref="CountedLimit"/>); Begin over
 /// either is RESOURCE_EXHAUSTED naming the limit. Leases sit in a priority queue by deadline, so lease expiry costs
 /// O(expiring · log open), not a scan of every open transaction. Renewals are lazy: a popped transaction whose deadline
 /// moved goes back in at its new deadline.
 /// </summary>
-internal sealed class TransactionTable(StoreOptions options, TransactionBudget budget, string stream)
+internal sealed class TransactionTable(StoreOptions options, CountedLimit budget, string stream)
 {
     private readonly ConcurrentDictionary<string, Transaction> _open = new();
     private readonly PriorityQueue<Transaction, long> _leases = new();
@@ -45,7 +45,7 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
             throw new StoreException(StoreError.ResourceExhausted,
                 $"stream {stream} has {options.MaxOpenTransactionsPerStream} open transactions, the limit (--max-open-transactions-per-stream): commit or abort some first");
         }
-        if (!budget.TryTake(recovered))
+        if (!budget.TryTake(1, force: recovered))
         {
             Interlocked.Decrement(ref _count);
             throw new StoreException(StoreError.ResourceExhausted,
@@ -61,7 +61,7 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
         if (!_open.TryRemove(id, out txn)) return false;
         if (_callScoped.TryRemove(id, out _)) return true;
         Interlocked.Decrement(ref _count);
-        budget.Give();
+        budget.Release(1);
         return true;
     }
 
@@ -96,24 +96,4 @@ internal sealed class TransactionTable(StoreOptions options, TransactionBudget b
     {
         foreach (var id in _open.Keys) TryRemove(id, out _);
     }
-}
-
-/// <summary>The gateway-wide count of open transactions against <see cref="StoreOptions.MaxOpenTransactions"/>.</summary>
-public sealed class TransactionBudget(int limit)
-{
-    private int _taken;
-
-    /// <summary>Open transactions across all streams.</summary>
-    public int Taken => Volatile.Read(ref _taken);
-
-    /// <summary>Takes one slot; false when none is left (<paramref name="force"/>: recovered transactions always get one).</summary>
-    public bool TryTake(bool force = false)
-    {
-        if (Interlocked.Increment(ref _taken) <= limit || force) return true;
-        Interlocked.Decrement(ref _taken);
-        return false;
-    }
-
-    /// <summary>Gives one slot back.</summary>
-    public void Give() => Interlocked.Decrement(ref _taken);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SensorStream.EdgeModule.IoTEdge;
+using SensorStream.Streams.Configuration;
 
 namespace SensorStream.IoTEdge.Tests.Infrastructure;
 
@@ -104,11 +105,11 @@ public sealed class RandomDesiredProperties(Random random)
 
     private JsonNode Batch() => random.Next(8) switch
     {
-        < 3 => Number(DesiredSettingsParser.BatchSizeName, random.Next(1, 5762)),
+        < 3 => Number(DesiredSettingsParser.BatchSizeName, random.Next(1, CollectorLimits.MaxBatch + 1)),
         3 => ByParser(DesiredSettingsParser.BatchSizeName, Pick<JsonNode>([1.5, "100", false]), "must be an integer"),
-        4 => ByParser(DesiredSettingsParser.BatchSizeName, Pick([0, -5, 1_000_001]), "between 1 and"),
+        4 => ByParser(DesiredSettingsParser.BatchSizeName, Pick([0, -5, CollectorLimits.MaxBatch + 1, 100_000_001]), "between 1 and"),
         5 => ByParser(DesiredSettingsParser.BatchSizeName, Pick([Raw("10000000000"), Raw("123456789012345678901234567890")]), "between 1 and"),
-        6 => ByParser(DesiredSettingsParser.BatchSizeName, random.Next(5762, 1_000_001), "between 1 and"), // the collector's bound
+        6 => ByParser(DesiredSettingsParser.BatchSizeName, random.Next(CollectorLimits.MaxBatch + 1, 100_000_001), "between 1 and"), // the collector's bound
         _ => Either(DesiredSettingsParser.BatchSizeName, Raw("5.0"), 5),
     };
 

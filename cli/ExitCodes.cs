@@ -26,6 +26,6 @@ public static class ExitCodes
     /// <summary>An unexpected error: a bug; the message and the logs in the data folder help to report it.</summary>
     public const int Internal = 70;
 
-    /// <summary>Stopped by Ctrl-C or SIGTERM before the verb finished (for `run`: a second Ctrl-C, which skips the summary).</summary>
+    /// <summary>Stopped by Ctrl-C or SIGTERM before the verb finished (for `run`: a second Ctrl-C, which skips the summary; `tail`, which follows until stopped, ends with 0).</summary>
     public const int Interrupted = 130;
 }

@@ -29,7 +29,7 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
         if (now.StreamSensors.Count == 0)
             sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "", "", "");
 
-        var pipeline = new Table().Title("pipeline").AddColumns("stage", "value");
+        var pipeline = new Table().Title("pipeline (sampling, queue, transactions: this collector run; stream, mirror, exports: all runs in this data folder)").AddColumns("stage", "value");
         pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +
                                     $"{Fmt(now.Edge(EdgeMetricNames.LateSamples))} late, {Fmt(now.Edge(EdgeMetricNames.MissedSamples))} missed, " +
                                     $"p99 lateness {Fmt(now.Edge(EdgeMetricNames.LatenessP99), "N0")} µs");

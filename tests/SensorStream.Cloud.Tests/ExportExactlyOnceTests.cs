@@ -93,8 +93,12 @@ public sealed class ExportExactlyOnceTests(AzuriteFixture azurite)
             return seen;
         })));
         Assert.All(outcomes, o => Assert.Equal(StepOutcome.Idle, o[^1]));
-        // Each of the 3 ranges is marked done by exactly one of them.
-        Assert.Equal(3, outcomes.Sum(o => o.Count(x => x == StepOutcome.Progress)));
+        // At least one step per range made progress; how many more did depends on the race (an exporter may finish a
+        // range another recorded — the rolled part's create-only file names make that idempotent), so the proof is in
+        // the data and the checkpoint: every row once, and every range counted once.
+        Assert.True(outcomes.Sum(o => o.Count(x => x == StepOutcome.Progress)) >= 3);
         await AssertExactlyOnceAsync(azurite, stream, events);
+        var checkpoint = (await new Exporter(azurite.Store, Options()).Checkpoint(stream).ReadAsync(new ExportCheckpoint())).Value;
+        Assert.Equal((7L, (ExportRange?)null, 13L, 240L, 1L), (checkpoint.NextChunk, checkpoint.Pending, checkpoint.EventsExported, checkpoint.RowsExported, checkpoint.DeadLettered));
     }
 }

@@ -5,6 +5,7 @@ using SensorStream.Cli.Exports;
 using SensorStream.Cli.Local;
 using SensorStream.Cli.Monitoring;
 using SensorStream.Cli.Processes;
+using SensorStream.Streams.Monitoring;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Configuration.Catalogs;
@@ -188,8 +189,8 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                        {
                            if (lastPrint is { } last && e - last < TimeSpan.FromSeconds(10)) return;
                            lastPrint = e;
-                           Console.WriteLine($"[sensorstream] {e:mm\\:ss} this run: samples {s.Edge(EdgeMetricNames.Samples):N0}, queue {s.Edge(EdgeMetricNames.QueueDepth):N0} events, " +
-                                             $"txns {s.Edge(EdgeMetricNames.CommittedTransactions):N0}; all runs in the data folder: stream tail {s.StreamTailBytes:N0} B, " +
+                           Console.WriteLine($"[sensorstream] {e:mm\\:ss} this run: samples {s.Edge(EdgeInstruments.Samples):N0}, queue {s.Edge(EdgeInstruments.QueueEvents):N0} events, " +
+                                             $"txns {s.Edge(EdgeInstruments.CommittedTransactions):N0}; all runs in the data folder: stream tail {s.StreamTailBytes:N0} B, " +
                                              $"mirrored {s.Cloud?.MirroredEvents:N0} events, exported {s.Cloud?.ExportedRows:N0} rows, " +
                                              $"exports {s.CsvFiles} CSV / {s.ParquetFiles} Parquet");
                        })) { }

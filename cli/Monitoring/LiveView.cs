@@ -1,5 +1,6 @@
 using System.Globalization;
 using SensorStream.Cli.Processes;
+using SensorStream.Streams.Monitoring;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -23,21 +24,21 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
             // jitter (a 1 kHz sensor's 1,000-sample batches arrive in bursts: 840 one second, 1,130 the next).
             var rate = progress.SamplesPerSecond;
             sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence),
-                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorLateSamples, id)),
-                Fmt(EdgeMetricNames.FindForSensor(now.EdgeMetrics, EdgeMetricNames.SensorMissedSamples, id)));
+                Fmt(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorLateSamples, id)),
+                Fmt(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorMissedSamples, id)));
         }
         if (now.StreamSensors.Count == 0)
             sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "", "", "");
 
         var pipeline = new Table().Title("pipeline (sampling, queue, transactions: this collector run; stream, mirror, exports: all runs in this data folder)").AddColumns("stage", "value");
-        pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeMetricNames.SamplesPerSecond), "N0")} samples/s, " +
-                                    $"{Fmt(now.Edge(EdgeMetricNames.LateSamples))} late, {Fmt(now.Edge(EdgeMetricNames.MissedSamples))} missed, " +
-                                    $"p99 lateness {Fmt(now.Edge(EdgeMetricNames.LatenessP99), "N0")} µs");
-        pipeline.AddRow("SQLite queue", $"{Fmt(now.Edge(EdgeMetricNames.QueueDepth))} events, {Bytes(now.Edge(EdgeMetricNames.QueueBytes))}, " +
-                                        $"oldest {Fmt(now.Edge(EdgeMetricNames.BacklogAge), "0.0")} s");
-        pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeMetricNames.CommittedTransactions))} " +
-                                                  $"({Fmt(now.Edge(EdgeMetricNames.CommittedSamples))} samples, {Fmt(now.Edge(EdgeMetricNames.GatewayErrors))} gateway errors)");
-        if (now.Edge(EdgeMetricNames.PublicProtocol) is { } publicProtocol)
+        pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeInstruments.SamplesPerSecond), "N0")} samples/s, " +
+                                    $"{Fmt(now.Edge(EdgeInstruments.LateSamples))} late, {Fmt(now.Edge(EdgeInstruments.MissedSamples))} missed, " +
+                                    $"p99 lateness {Fmt(now.Edge(EdgeInstruments.LatenessP99), "N0")} µs");
+        pipeline.AddRow("SQLite queue", $"{Fmt(now.Edge(EdgeInstruments.QueueEvents))} events, {Bytes(now.Edge(EdgeInstruments.QueueBytes))}, " +
+                                        $"oldest {Fmt(now.Edge(EdgeInstruments.BacklogAge), "0.0")} s");
+        pipeline.AddRow("committed transactions", $"{Fmt(now.Edge(EdgeInstruments.CommittedTransactions))} " +
+                                                  $"({Fmt(now.Edge(EdgeInstruments.CommittedSamples))} samples, {Fmt(now.Edge(EdgeInstruments.GatewayErrors))} gateway errors)");
+        if (now.Edge(EdgeInstruments.PublicProtocol) is { } publicProtocol)
             pipeline.AddRow("protocol", publicProtocol > 0 ? "public (recorded cut + read-back; the gateway has no transaction ids)" : "extended (explicit transactions)");
         pipeline.AddRow($"stream {Markup.Escape(stream)}", $"tail {Bytes(now.StreamTailBytes)}, head {Bytes(now.StreamHeadBytes)}");
         if (now.StreamSegments is { } segments) pipeline.AddRow("segments", Markup.Escape(segments));

@@ -4,6 +4,7 @@ using SensorStream.Cli.Exports;
 using SensorStream.Streams.BlobStreams;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Exporting;
+using SensorStream.Streams.Monitoring;
 using SensorStream.Streams.Naming;
 
 namespace SensorStream.Cli.Monitoring;
@@ -71,5 +72,5 @@ public sealed record PipelineSnapshot(
     }
 
     /// <summary>A collector metric (null when the collector is not exposing it).</summary>
-    public double? Edge(string name) => EdgeMetricNames.Find(EdgeMetrics, name);
+    public double? Edge(MetricInstrument instrument) => EdgeMetricLookup.Find(EdgeMetrics, instrument);
 }

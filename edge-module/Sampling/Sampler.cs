@@ -48,6 +48,9 @@ public sealed class Sampler : IDisposable
     /// <summary>Per sensor, in the order given: samples, late, missed, read errors.</summary>
     public IReadOnlyList<SensorStats> SensorStats { get; }
 
+    /// <summary>Samples recorded, all sensors (the sum of <see cref="SensorStats"/>).</summary>
+    public long Samples => SensorStats.Sum(s => s.Samples);
+
     public int SensorCount => _batches.Length;
 
     public void Start() => _thread.Start();
@@ -95,7 +98,6 @@ public sealed class Sampler : IDisposable
             {
                 // A whole period or more behind: those deadlines are gone; count them and serve the latest one.
                 var skipped = lateness / period;
-                Stats.AddMissed(skipped);
                 foreach (var sensor in SensorStats) sensor.AddMissed(skipped);
                 deadline += skipped * period;
                 lateness = now - deadline;
@@ -128,7 +130,6 @@ public sealed class Sampler : IDisposable
                 }
                 if (batch.IsFull) _emit(batch.TakeBatch());
             }
-            Stats.AddSamples(taken);
             samplesThisSecond += taken;
             if (now >= secondEnds)
             {
@@ -159,7 +160,6 @@ public sealed class Sampler : IDisposable
 
     private void ReportReadError(ISensor sensor, SensorStats stats, Exception error)
     {
-        Stats.AddReadError();
         stats.AddReadError();
         // One line per power of two of this sensor's failures keeps it visible without flooding the log at 1 kHz.
         var n = stats.ReadErrors;

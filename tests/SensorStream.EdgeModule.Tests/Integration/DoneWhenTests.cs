@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Monitoring;
 using SensorStream.Streams.Naming;
 using SensorStream.Testing;
 using Xunit.Abstractions;
@@ -76,11 +77,11 @@ public sealed class DoneWhenTests(ITestOutputHelper output)
                         catch (HttpRequestException) { return false; }
                         // Every asserted metric, and the protocol once the coordinator's first cycle has met the gateway: on a
                         // loaded host the endpoint can serve before that cycle ran (public_protocol still 0).
-                        return metrics.Contains("sensorstream_edge_samples_total") && metrics.Contains("sensorstream_edge_committed_transactions_total") &&
+                        return metrics.Contains(EdgeInstruments.Samples.PrometheusName) && metrics.Contains(EdgeInstruments.CommittedTransactions.PrometheusName) &&
                                Regex.IsMatch(metrics, ProtocolPattern(mode));
                     }, Timeout, "the metrics endpoint serving the collector's meter");
-                    Assert.Contains("sensorstream_edge_committed_transactions_total", metrics);
-                    Assert.Contains("sensorstream_edge_queue_bytes", metrics);
+                    Assert.Contains(EdgeInstruments.CommittedTransactions.PrometheusName, metrics);
+                    Assert.Contains(EdgeInstruments.QueueBytes.PrometheusName, metrics);
                     Assert.Matches(ProtocolPattern(mode), metrics);
                 }
                 Assert.Equal(0, await collector.TerminateAsync(Timeout));
@@ -99,5 +100,5 @@ public sealed class DoneWhenTests(ITestOutputHelper output)
     }
 
     private static string ProtocolPattern(string mode) =>
-        $@"(?m)^sensorstream_edge_public_protocol(\{{[^}}]*\}})? {(mode == GatewayModes.Public ? 1 : 0)}( |$)";
+        $@"(?m)^{EdgeInstruments.PublicProtocol.PrometheusName}(\{{[^}}]*\}})? {(mode == GatewayModes.Public ? 1 : 0)}( |$)";
 }

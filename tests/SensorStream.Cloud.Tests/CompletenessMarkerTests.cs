@@ -37,17 +37,11 @@ public sealed class CompletenessMarkerTests(GatewayFixture fixture)
     private async Task<List<string>> SyncAsync(StreamName stream)
     {
         var mirror = new BlobMirror(fixture.Client, fixture.Storage.Store, new MirrorOptions());
-        for (var i = 0; (await mirror.StepAsync(stream)).Outcome != StepOutcome.Idle; i++) Assert.True(i < 20, "mirror not idle");
+        await Steps.UntilIdleAsync(() => mirror.StepAsync(stream), max: 20);
         var exporter = new Exporter(fixture.Storage.Store, Immediate);
-        var details = new List<string>();
-        for (var i = 0; ; i++)
-        {
-            var r = await exporter.StepAsync(stream);
-            if (r.Outcome == StepOutcome.Idle) return details;
-            Assert.Equal(StepOutcome.Progress, r.Outcome);
-            details.Add(r.Detail);
-            Assert.True(i < 20, "exporter not idle");
-        }
+        var results = await Steps.UntilIdleAsync(() => exporter.StepAsync(stream), max: 20);
+        Assert.All(results.SkipLast(1), r => Assert.Equal(StepOutcome.Progress, r.Outcome));
+        return results.SkipLast(1).Select(r => r.Detail).ToList();
     }
 
     private static string Partition(string format, StreamName stream, DateTime hour) =>

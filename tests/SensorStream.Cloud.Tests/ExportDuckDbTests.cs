@@ -77,8 +77,7 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
         ];
         await ChunkWriter.WriteAsync(azurite.Store, stream, chunks.Select(c => (IReadOnlyList<byte[]>)c.Select(SampleBatchJson.Serialize).ToList()));
         var exporter = new Exporter(azurite.Store, new ExportOptions { IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = 130 });
-        var details = new List<string>();
-        for (StepResult r; (r = await exporter.StepAsync(stream)).Outcome != StepOutcome.Idle;) details.Add(r.Detail);
+        var details = await Steps.DetailsUntilIdleAsync(() => exporter.StepAsync(stream));
         Assert.Equal(4, details.Count);
         Assert.Contains("schema: table csv/plant v2: added column Humidity (Double)", details[2]);
         Assert.Empty(await ListAsync($"deadletter/{stream.Scope}/{stream.Stream}/"));

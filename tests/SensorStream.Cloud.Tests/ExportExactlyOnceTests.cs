@@ -67,12 +67,12 @@ public sealed class ExportExactlyOnceTests(AzuriteFixture azurite)
         var crashing = new Exporter(azurite.Store, Options(crash.Probe));
         await Assert.ThrowsAsync<SimulatedCrashException>(async () =>
         {
-            while ((await crashing.StepAsync(stream)).Outcome != StepOutcome.Idle) { }
+            await Steps.UntilIdleAsync(() => crashing.StepAsync(stream));
         });
         Assert.True(crash.Fired);
 
         var restarted = new Exporter(azurite.Store, Options());
-        while ((await restarted.StepAsync(stream)).Outcome != StepOutcome.Idle) { }
+        await Steps.UntilIdleAsync(() => restarted.StepAsync(stream));
         await AssertExactlyOnceAsync(azurite, stream, events);
     }
 
@@ -83,14 +83,7 @@ public sealed class ExportExactlyOnceTests(AzuriteFixture azurite)
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
             var exporter = new Exporter(azurite.Store, Options());
-            var seen = new List<StepOutcome>();
-            for (var i = 0; i < 50; i++)
-            {
-                var r = await exporter.StepAsync(stream);
-                seen.Add(r.Outcome);
-                if (r.Outcome == StepOutcome.Idle) break;
-            }
-            return seen;
+            return (await Steps.UntilIdleAsync(() => exporter.StepAsync(stream), max: 50)).Select(r => r.Outcome).ToList();
         })));
         Assert.All(outcomes, o => Assert.Equal(StepOutcome.Idle, o[^1]));
         // At least one step per range made progress; how many more did depends on the race (an exporter may finish a

@@ -35,17 +35,8 @@ public sealed class ExportRollingTests(AzuriteFixture azurite) : IDisposable
         return [SampleBatchJson.Serialize(TestEvents.Accel("accel-1", accel, 100)), SampleBatchJson.Serialize(TestEvents.Nic("nic-eth0", nic, 30))];
     }
 
-    private static async Task<List<string>> DrainAsync(Exporter exporter, StreamName stream, bool flushNow = false)
-    {
-        var details = new List<string>();
-        for (var i = 0; ; i++)
-        {
-            var r = await exporter.StepAsync(stream, flushNow);
-            if (r.Outcome == StepOutcome.Idle) return details;
-            details.Add(r.Detail);
-            Assert.True(i < 20, "exporter not idle");
-        }
-    }
+    private static Task<List<string>> DrainAsync(Exporter exporter, StreamName stream, bool flushNow = false) =>
+        Steps.DetailsUntilIdleAsync(() => exporter.StepAsync(stream, flushNow), max: 20);
 
     private async Task<List<string>> NamesAsync(string format, StreamName stream, string table, int hour)
     {

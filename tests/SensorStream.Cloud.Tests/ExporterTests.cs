@@ -16,17 +16,8 @@ public sealed class ExporterTests(AzuriteFixture azurite)
     private Exporter Exporter(ExportOptions options) => new(azurite.Store, options);
 
     /// <summary>Steps until idle; returns the outcomes.</summary>
-    private static async Task<List<StepResult>> DrainAsync(Exporter exporter, StreamName stream, int max = 100)
-    {
-        var results = new List<StepResult>();
-        for (var i = 0; i < max; i++)
-        {
-            var r = await exporter.StepAsync(stream);
-            results.Add(r);
-            if (r.Outcome == StepOutcome.Idle) return results;
-        }
-        throw new InvalidOperationException($"not idle after {max} steps");
-    }
+    private static Task<List<StepResult>> DrainAsync(Exporter exporter, StreamName stream, int max = 100) =>
+        Steps.UntilIdleAsync(() => exporter.StepAsync(stream), max);
 
     private Task<ExportReadBack> ReadAsync(string format, StreamName stream) =>
         ExportReadBack.ReadAsync(azurite.Blobs, $"{format}/{stream.Scope}/{stream.Stream}/");

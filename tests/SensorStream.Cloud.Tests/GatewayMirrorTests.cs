@@ -16,12 +16,7 @@ public sealed class GatewayMirrorTests(GatewayFixture fixture)
 
     private static StreamName Target(StreamName source) => source with { Stream = source.Stream + "-copy" };
 
-    private static async Task DrainAsync(GatewayMirror mirror, StreamName from)
-    {
-        for (var i = 0; i < 100; i++)
-            if ((await mirror.StepAsync(from, Target(from))).Outcome == StepOutcome.Idle) return;
-        throw new InvalidOperationException("not idle after 100 steps");
-    }
+    private static Task DrainAsync(GatewayMirror mirror, StreamName from) => Steps.UntilIdleAsync(() => mirror.StepAsync(from, Target(from)));
 
     [Fact]
     public async Task Forwards_every_event_in_order_and_keeps_its_position_in_the_checkpoint()

@@ -99,10 +99,10 @@ public sealed class MirrorTests(GatewayFixture fixture)
         var crashing = Mirror(new MirrorOptions { MaxEvents = 7, Probe = crash.Probe });
         await Assert.ThrowsAsync<SimulatedCrashException>(async () =>
         {
-            while ((await crashing.StepAsync(stream)).Outcome != StepOutcome.Idle) { }
+            await Steps.UntilIdleAsync(() => crashing.StepAsync(stream));
         });
         var rerun = Mirror(new MirrorOptions { MaxEvents = 7 });
-        while ((await rerun.StepAsync(stream)).Outcome != StepOutcome.Idle) { }
+        await Steps.UntilIdleAsync(() => rerun.StepAsync(stream));
         SourceStreams.AssertSame(events, await SourceStreams.ReadBlobAsync(fixture.Storage.Store, stream));
     }
 
@@ -114,14 +114,7 @@ public sealed class MirrorTests(GatewayFixture fixture)
         var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
         {
             var mirror = Mirror(new MirrorOptions { MaxEvents = 9 });
-            var outcomes = new List<StepOutcome>();
-            for (var i = 0; i < 200; i++)
-            {
-                var r = await mirror.StepAsync(stream);
-                outcomes.Add(r.Outcome);
-                if (r.Outcome == StepOutcome.Idle) break;
-            }
-            return outcomes;
+            return (await Steps.UntilIdleAsync(() => mirror.StepAsync(stream), max: 200)).Select(r => r.Outcome).ToList();
         })));
         SourceStreams.AssertSame(events, await SourceStreams.ReadBlobAsync(fixture.Storage.Store, stream));
         // 200 events in chunks of 9 → 23 chunks, each committed by exactly one mirror.

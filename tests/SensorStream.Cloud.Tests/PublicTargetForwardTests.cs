@@ -23,12 +23,7 @@ public sealed class PublicTargetForwardTests(GatewayFixture fixture, PublicGatew
 
     private static StreamName Target(StreamName source) => source with { Stream = source.Stream + "-pub" };
 
-    private static async Task DrainAsync(GatewayMirror forward, StreamName from)
-    {
-        for (var i = 0; i < 100; i++)
-            if ((await forward.StepAsync(from, Target(from))).Outcome == StepOutcome.Idle) return;
-        throw new InvalidOperationException("not idle after 100 steps");
-    }
+    private static Task DrainAsync(GatewayMirror forward, StreamName from) => Steps.UntilIdleAsync(() => forward.StepAsync(from, Target(from)));
 
     [Fact]
     public async Task Forwards_every_event_in_order_through_the_public_protocol()

@@ -87,8 +87,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
             {
                 return false;
             }
-        }, TimeSpan.FromSeconds(60), "Azurite to answer");
+        }, StartTimeout, "Azurite to answer");
     }
+
+    /// <summary>
+    /// How long Azurite may take to answer after launch: ~3 s on a quiet machine, but a run on 2 cores
+    /// at load average ~55 (builds and other suites beside it) did not answer within 60 s (Node loads Azurite's JavaScript first).
+    /// </summary>
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
 

@@ -98,6 +98,7 @@ public sealed class Sampler : IDisposable
             {
                 // A whole period or more behind: those deadlines are gone; count them and serve the latest one.
                 var skipped = lateness / period;
+                Stats.AddMissed(skipped);
                 foreach (var sensor in SensorStats) sensor.AddMissed(skipped);
                 deadline += skipped * period;
                 lateness = now - deadline;

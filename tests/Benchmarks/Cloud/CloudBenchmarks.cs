@@ -14,8 +14,8 @@ public static class CloudBenchmarks
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var events = Option(args, "--events", 20_000);
-        var rows = Option(args, "--rows", 1_000_000);
+        var events = BenchmarkArgs.Option(args, "--events", 20_000);
+        var rows = BenchmarkArgs.Option(args, "--rows", 1_000_000);
         await using var azurite = await LocalAzurite.TryStartAsync();
         if (azurite is null) return 3;
         var dataDir = Path.Combine(Path.GetTempPath(), "bench-gw-" + Guid.NewGuid().ToString("N"));
@@ -55,10 +55,4 @@ public static class CloudBenchmarks
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 }

@@ -11,26 +11,18 @@ public static class EdgeBenchmarks
     public static async Task<int> RunAsync(string[] args)
     {
         var which = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-        var seconds = Option(args, "--seconds", 20);
-        var backlogSeconds = Option(args, "--backlog-seconds", 3600);
-        SamplerRun.RealtimePriority = Option(args, "--realtime", 10);
-        Console.WriteLine($"(load average now: {LoadAverage()}; sampling thread {(SamplerRun.RealtimePriority > 0 ? $"SCHED_FIFO {SamplerRun.RealtimePriority} (--realtime 0: nice -10)" : "nice -10")})");
+        var seconds = BenchmarkArgs.Option(args, "--seconds", 20);
+        var backlogSeconds = BenchmarkArgs.Option(args, "--backlog-seconds", 3600);
+        SamplerRun.RealtimePriority = BenchmarkArgs.Option(args, "--realtime", 10);
+        Console.WriteLine($"(load average now: {MachineLoad.LoadAverage()}; sampling thread {(SamplerRun.RealtimePriority > 0 ? $"SCHED_FIFO {SamplerRun.RealtimePriority} (--realtime 0: nice -10)" : "nice -10")})");
         if (which is "sampler" or "all") SamplerBenchmark.Run(TimeSpan.FromSeconds(seconds));
         if (which is "capacity" or "all") SensorCapacityBenchmark.Run(TimeSpan.FromSeconds(Math.Min(seconds, 5)));
         if (which is "queue" or "all") QueueIngestBenchmark.Run(events: 5000, samplesPerEvent: 100);
         if (which is "drain" or "all") await DrainBenchmark.RunAsync(backlogSeconds);
-        if (which is "protocol" or "all") await PublicProtocolBenchmark.RunAsync(backlogSeconds, Option(args, "--commits", 500));
-        if (which is "csv" or "all") CsvImportBenchmark.Run(Option(args, "--mb", 200));
+        if (which is "protocol" or "all") await PublicProtocolBenchmark.RunAsync(backlogSeconds, BenchmarkArgs.Option(args, "--commits", 500));
+        if (which is "csv" or "all") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200));
         if (which is "iio" or "all") IioLoadBenchmark.Run(TimeSpan.FromSeconds(seconds));
-        if (which is "csv-import") CsvImportBenchmark.Run(Option(args, "--mb", 200), importOnly: true);
+        if (which is "csv-import") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200), importOnly: true);
         return 0;
-    }
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

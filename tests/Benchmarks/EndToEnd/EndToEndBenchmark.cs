@@ -25,12 +25,12 @@ public static class EndToEndBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var seconds = Option(args, "--seconds", 60);
-        var sensorCount = Option(args, "--sensors", 4);
-        var timerSeconds = Option(args, "--timer-seconds", 5);
-        var rollSeconds = Option(args, "--roll-seconds", 10);
+        var seconds = BenchmarkArgs.Option(args, "--seconds", 60);
+        var sensorCount = BenchmarkArgs.Option(args, "--sensors", 4);
+        var timerSeconds = BenchmarkArgs.Option(args, "--timer-seconds", 5);
+        var rollSeconds = BenchmarkArgs.Option(args, "--roll-seconds", 10);
         const int warmupSeconds = 5;
-        Console.WriteLine($"(load average now: {LoadAverage()})");
+        Console.WriteLine($"(load average now: {MachineLoad.LoadAverage()})");
         Console.WriteLine($"e2e: {sensorCount} synthetic sensors at 1 kHz for {seconds} s; mirror and export every {timerSeconds} s, roll {rollSeconds} s");
 
         var dataDir = Path.Combine(Path.GetTempPath(), "bench-e2e-" + Guid.NewGuid().ToString("N"));
@@ -111,19 +111,11 @@ public static class EndToEndBenchmark
                           $"as multiples of the cadence ({rollSeconds} s roll + {timerSeconds} s mirror + {timerSeconds} s export = {cadence:F0} s): " +
                           $"p50 {Quantile(0.5) / cadence:F2}, p99 {Quantile(0.99) / cadence:F2}");
         Console.WriteLine($"  collector CPU per 1 kHz sensor: {cpuPerSensor:P2} of a core (sampling + SQLite queue + commits, {sensorCount} sensors)");
-        Console.WriteLine($"(load average after: {LoadAverage()})");
+        Console.WriteLine($"(load average after: {MachineLoad.LoadAverage()})");
         return 0;
     }
 
     private static long UnixNanosNow() => ExportLayout.NanosOf(DateTime.UtcNow);
-
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
-    }
 
     /// <summary>The stream's exported Parquet files seen so far: each sample's time and its file's Last-Modified (Unix ns).</summary>
     private sealed class ExportedFiles

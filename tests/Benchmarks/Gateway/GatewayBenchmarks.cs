@@ -14,16 +14,16 @@ public static class GatewayBenchmarks
     {
         if (args.FirstOrDefault() == "committed-ids")
         {
-            CommittedIdsMemoryBenchmark.Run(Option(args, "--ids", 1_000_000));
+            CommittedIdsMemoryBenchmark.Run(BenchmarkArgs.Option(args, "--ids", 1_000_000));
             return 0;
         }
-        var seconds = Option(args, "--seconds", 5);
+        var seconds = BenchmarkArgs.Option(args, "--seconds", 5);
         var duration = TimeSpan.FromSeconds(seconds);
-        Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
+        Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {MachineLoad.LoadAverage()}");
         Console.WriteLine($"{"event",8} {"writers",7} {"ev/txn",6} | {"gateway ev/s",12} {"MB/s",8} | {"raw ev/s",12} {"MB/s",8} | ratio");
         var results = new List<double>();
-        var onlyBytes = Option(args, "--event-bytes", 0);
-        var onlyWriters = Option(args, "--writers", 0);
+        var onlyBytes = BenchmarkArgs.Option(args, "--event-bytes", 0);
+        var onlyWriters = BenchmarkArgs.Option(args, "--writers", 0);
         var combined = args.Contains("--combined");
         if (combined) Console.WriteLine("(--combined: each transaction written and committed in one call, WriteAndCommitTransactionAsync)");
         foreach (var (eventBytes, perTxn) in new[] { (1024, 100), (64 * 1024, 16) })
@@ -41,15 +41,5 @@ public static class GatewayBenchmarks
             }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target ratio >= 0.8; lowest {results.Min():N2}, highest {results.Max():N2}"));
         return 0;
-    }
-
-    /// <summary>The 1-minute load average (Linux): other work on the machine skews both sides, the gateway (CPU-bound) more.</summary>
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -7,11 +7,13 @@ namespace SensorStream.Gateway.Storage;
 /// <summary>
 /// <c>gateway salvage &lt;data-dir&gt; &lt;new-dir&gt;</c>: copies what is provably intact (every frame whose CRC holds)
 /// into a new data directory and reports exactly what was lost. Intact streams are copied file by file. A damaged
-/// stream is rebuilt: each segment keeps its intact prefix at the same offsets (stream cuts into it stay valid) and
-/// the intact events after a damaged range are appended behind it (cuts after the damage do not carry over); its
-/// committed ids are the intact frames of <c>committed.log</c> plus the commits after the checkpoint whose events the
-/// salvaged segments hold; the journal starts empty, so open transactions and commits whose events are not in the
-/// segments are listed as lost (a writer that still has them rewrites them: their status is UNKNOWN).
+/// stream is rebuilt: each segment keeps its intact prefix at the same offsets (stream cuts into it stay valid) up to
+/// where surviving commit records explain it (the checkpoint, then the journal's commits in order); events after that
+/// belong to transactions whose ids are unknown and are counted, not copied (their writers rewrite them; keeping them
+/// would duplicate). The intact events after a damaged range are appended behind it (cuts after the damage do not
+/// carry over). Committed ids are the intact frames of <c>committed.log</c> plus the commits whose events the salvaged
+/// segments hold; every other committed, open or record-less id that can be named is listed (sequential ids name the
+/// gaps of their run), and one line per stream counts all losses. The journal starts empty.
 /// </summary>
 public static class StoreSalvager
 {

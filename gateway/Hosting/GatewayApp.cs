@@ -58,7 +58,7 @@ public static class GatewayApp
         {
             app.Services.GetRequiredService<GatewayStore>(); // recover before listening
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataDirectoryInUseException)
         {
             throw new ConfigurationError($"setting --data-dir (GATEWAY_DATA_DIR): cannot use '{settings.DataDir}': {e.Message}");
         }

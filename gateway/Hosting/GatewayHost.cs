@@ -32,6 +32,11 @@ public static class GatewayHost
             await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
             return 2;
         }
+        catch (DataDirectoryInUseException e)
+        {
+            await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return DataDirectoryInUseException.ExitCode;
+        }
         catch (DataLayoutException e)
         {
             await Console.Error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);

@@ -6,7 +6,8 @@ namespace SensorStream.Gateway.Hosting;
 /// The gateway's maintenance verbs (run on the data directory of a stopped gateway):
 /// <c>gateway verify &lt;data-dir&gt;</c> — scan every file, print damage with file and byte offset; exit 0 when intact,
 /// 3 when damaged. <c>gateway salvage &lt;data-dir&gt; &lt;new-dir&gt;</c> — copy what is provably intact into a new data
-/// directory and print exactly what was lost; exit 0 when nothing was lost, 3 when something was. Usage errors exit 2.
+/// directory and print exactly what was lost; exit 0 when nothing was lost, 3 when something was. Usage errors exit 2;
+/// a data directory in use (a running gateway, or another verify/salvage holds its <see cref="DataDirectoryLock"/>) exits 4.
 /// </summary>
 public static class GatewayTools
 {
@@ -22,6 +23,7 @@ public static class GatewayTools
             {
                 case "verify" when args.Length == 2:
                 {
+                    using var held = DataDirectoryLock.Take(Path.GetFullPath(args[1]));
                     var (findings, streams) = StoreVerifier.Verify(Path.GetFullPath(args[1]));
                     foreach (var finding in findings) output.WriteLine(finding);
                     var damaged = findings.Count(f => f.IsDamage);
@@ -32,6 +34,7 @@ public static class GatewayTools
                 }
                 case "salvage" when args.Length == 3:
                 {
+                    using var held = DataDirectoryLock.Take(Path.GetFullPath(args[1]));
                     var (report, lost) = StoreSalvager.Salvage(Path.GetFullPath(args[1]), Path.GetFullPath(args[2]));
                     foreach (var line in report) output.WriteLine(line);
                     output.WriteLine(lost ? $"salvaged into {args[2]} WITH LOSSES (listed above)" : $"salvaged into {args[2]}: nothing lost");
@@ -41,6 +44,11 @@ public static class GatewayTools
                     error.WriteLine("error: usage: gateway verify <data-dir> | gateway salvage <data-dir> <new-dir>");
                     return 2;
             }
+        }
+        catch (DataDirectoryInUseException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return DataDirectoryInUseException.ExitCode;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -28,11 +28,18 @@ public sealed record Checkpoint(long JournalPosition, long[] SegmentEnds)
     /// <summary>Before the first checkpoint: nothing durable, everything replays from journal position 0.</summary>
     public static Checkpoint Empty(int segments) => new(0, new long[segments]);
 
-    /// <summary>The checkpoint of a stream of <paramref name="segments"/> segments, or <see cref="Empty"/> before the first one; damage names the file.</summary>
-    public static Checkpoint LoadOrEmpty(string path, int segments)
+    /// <summary>
+    /// The checkpoint of a stream of <paramref name="segments"/> segments, or <see cref="Empty"/> before the first one
+    /// of a stream written before <see cref="StreamConfig.FileSet"/>; damage names the file. When
+    /// <paramref name="mustExist"/> (the stream's file set says it was written at creation) a missing file is damage.
+    /// </summary>
+    public static Checkpoint LoadOrEmpty(string path, int segments, bool mustExist = false)
     {
-        if (!File.Exists(path)) return Empty(segments);
-        var checkpoint = MetadataFile.Read<Checkpoint>(path, check: c =>
+        if (!File.Exists(path))
+            return mustExist
+                ? throw new StorageDamageException(path, 0, "the file is missing, but stream.json records that it was written when the stream was created: the position the journal is replayed from is unknown. Nothing was changed; restore it (or run gateway salvage)")
+                : Empty(segments);
+        var checkpoint = MetadataFile.Read<Checkpoint>(path, MetadataFile.Strict, check: c =>
             c.SegmentEnds is null || c.SegmentEnds.Length == 0 || c.SegmentEnds.Length > segments ? $"it lists {c.SegmentEnds?.Length ?? 0} segment length(s), the stream has {segments}" :
             c.JournalPosition < 0 || c.SegmentEnds.Any(e => e < 0) ? "it holds a negative position" : null);
         // Fewer lengths: segments of a scale after this checkpoint, created empty (their data is in the journal after it).

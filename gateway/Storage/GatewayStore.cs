@@ -59,7 +59,7 @@ public sealed class GatewayStore : IAsyncDisposable
     {
         var store = new GatewayStore(options, logs);
         Directory.CreateDirectory(store._scopesDirectory);
-        store._directoryLock = LockDirectory(options.DataDirectory);
+        store._directoryLock = DataDirectoryLock.Take(options.DataDirectory); // one gateway (or verify/salvage) per data directory: two would interleave appends
         try
         {
             store.OpenAll();
@@ -247,23 +247,6 @@ public sealed class GatewayStore : IAsyncDisposable
         finally
         {
             _layoutLock.Release();
-        }
-    }
-
-    /// <summary>
-    /// One gateway per data directory: two would interleave appends. An exclusive open is an advisory lock on Unix
-    /// (.NET takes flock), released by the kernel even when the process is killed.
-    /// </summary>
-    private static FileStream LockDirectory(string dataDirectory)
-    {
-        var path = Path.Combine(dataDirectory, "gateway.lock");
-        try
-        {
-            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new IOException($"{dataDirectory} is in use by another gateway process ({e.Message})", e);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class Journal : IDisposable
     private const string Extension = ".jnl";
 
     /// <summary>Where <see cref="DeleteBefore"/> records, before it unlinks anything, the position the deleted files end at.</summary>
-    private const string DeletedBeforeFile = "deleted-before";
+    internal const string DeletedBeforeFile = "deleted-before";
 
     /// <summary>One journal file: where it starts, and where its first frame starts (after its header, if it has one).</summary>
     private sealed record Part(long Start, string Path, SafeFileHandle Handle, JournalFileHeader.Kind Kind)

@@ -45,7 +45,8 @@ public static class JournalFileHeader
 
     /// <summary>
     /// Reads the start of <paramref name="file"/>. A header with the magic but another version is a
-    /// <see cref="StorageDamageException"/> (a newer build's file, or damage) naming the file.
+    /// <see cref="StorageDamageException"/> (a newer build's file, or damage) naming the file; so is a damaged magic
+    /// ("bad magic/header … at byte 0": the first bytes are neither the magic nor a plausible version-1 frame header).
     /// </summary>
     public static Kind Read(SafeFileHandle file, string path)
     {
@@ -58,7 +59,14 @@ public static class JournalFileHeader
         var prefix = 0;
         while (prefix < n && written[prefix] == expected[prefix]) prefix++;
         if (!written[prefix..].ContainsAnyExcept((byte)0) && (n < Size || prefix < Size) && FrameScanner.IsZero(file, n, length)) return Kind.Unwritten;
-        if (n < Size || !written[..4].SequenceEqual(Magic)) return Kind.Legacy;
+        if (n < Size || !written[..4].SequenceEqual(Magic))
+        {
+            // A version-1 file starts with a frame header: a length up to MaxPayload. The magic reads as a length far
+            // above it, and the version field as the frame's CRC: damage to the header is never taken for version 1.
+            if (n < Size || FrameFormat.RawLength(written) <= FrameFormat.MaxPayload && !written[4..].SequenceEqual(expected[4..])) return Kind.Legacy;
+            throw new StorageDamageException(path, 0,
+                $"bad magic/header: the journal file starts with {Convert.ToHexString(written[..4])}, not the magic {Convert.ToHexString(Magic)} (\"SSJN\") of a version-{CurrentVersion} header, nor a version-1 frame");
+        }
         var version = BinaryPrimitives.ReadUInt32LittleEndian(written[4..]);
         return version == CurrentVersion
             ? Kind.Current

@@ -15,7 +15,7 @@ internal static class LegacyLayout
     public static Checkpoint UpgradeIfNeeded(StreamPaths paths, StreamConfig config, StoreOptions options, ILogger log)
     {
         var hasCheckpoint = File.Exists(paths.CheckpointFile);
-        var checkpoint = Checkpoint.LoadOrEmpty(paths.CheckpointFile, config.Segments);
+        var checkpoint = Checkpoint.LoadOrEmpty(paths.CheckpointFile, config.Segments, config.FilesRequired);
         var legacyLog = File.Exists(paths.LegacyCommitLogFile);
         if (hasCheckpoint && checkpoint.Version == Checkpoint.CurrentVersion)
         {

@@ -11,6 +11,15 @@ namespace SensorStream.Gateway.Storage;
 /// </summary>
 public static class MetadataFile
 {
+    /// <summary>
+    /// Reading options for the gateway's own state files: a member the gateway does not write (e.g. a key a flipped byte
+    /// renamed) is damage, not ignored. (Missing members keep their defaults: checkpoints of the older layout have no JournalPosition.)
+    /// </summary>
+    public static readonly JsonSerializerOptions Strict = new()
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     /// <summary>Deserializes <paramref name="path"/>; <paramref name="check"/> returns a problem with the value (null = fine).</summary>
     public static T Read<T>(string path, JsonSerializerOptions? options = null, Func<T, string?>? check = null) where T : class
     {

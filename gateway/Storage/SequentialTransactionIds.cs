@@ -29,6 +29,15 @@ public sealed class SequentialTransactionIds
         return new Guid(bytes);
     }
 
+    /// <summary>The id with <paramref name="id"/>'s prefix and <paramref name="counter"/> (salvage names ids a run skipped).</summary>
+    public static Guid WithCounter(Guid id, ulong counter)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], (counter & CounterMask) | (1UL << 63));
+        return new Guid(bytes);
+    }
+
     /// <summary>The prefix and counter of an id made here; false for any other id.</summary>
     public static bool TrySplit(Guid id, out ulong prefix, out ulong counter)
     {

@@ -7,11 +7,13 @@ namespace SensorStream.Gateway.Storage;
 /// <summary>
 /// <c>gateway salvage &lt;data-dir&gt; &lt;new-dir&gt;</c>: copies what is provably intact (every frame whose CRC holds)
 /// into a new data directory and reports exactly what was lost. Intact streams are copied file by file. A damaged
-/// stream is rebuilt: each segment keeps its intact prefix at the same offsets (stream cuts into it stay valid) and
-/// the intact events after a damaged range are appended behind it (cuts after the damage do not carry over); its
-/// committed ids are the intact frames of <c>committed.log</c> plus the commits after the checkpoint whose events the
-/// salvaged segments hold; the journal starts empty, so open transactions and commits whose events are not in the
-/// segments are listed as lost (a writer that still has them rewrites them: their status is UNKNOWN).
+/// stream is rebuilt: each segment keeps its intact prefix at the same offsets (stream cuts into it stay valid) up to
+/// where surviving commit records explain it (the checkpoint, then the journal's commits in order); events after that
+/// belong to transactions whose ids are unknown and are counted, not copied (their writers rewrite them; keeping them
+/// would duplicate). The intact events after a damaged range are appended behind it (cuts after the damage do not
+/// carry over). Committed ids are the intact frames of <c>committed.log</c> plus the commits whose events the salvaged
+/// segments hold; every other committed, open or record-less id that can be named is listed (sequential ids name the
+/// gaps of their run), and one line per stream counts all losses. The journal starts empty.
 /// </summary>
 public static class StoreSalvager
 {
@@ -67,15 +69,44 @@ public static class StoreSalvager
             report.Add($"{name}: stream.json unreadable: {count} segment(s) from the segment files, retention none (set it again with UpdateStream)");
         }
         var checkpoint = Checkpoint.Empty(config.Segments);
+        var checkpointKnown = true;
         var heads = new long[config.Segments];
-        try { checkpoint = Checkpoint.LoadOrEmpty(from.CheckpointFile, config.Segments); } catch (StorageDamageException) { }
-        try { heads = HeadOffsets.LoadOrZero(from.HeadFile, config.Segments); } catch (StorageDamageException) { report.Add($"{name}: head.json unreadable: the head is the start of each segment"); }
+        try
+        {
+            StreamStore.CheckOlderFileSet(from, config);
+            checkpoint = Checkpoint.LoadOrEmpty(from.CheckpointFile, config.Segments, config.FilesRequired);
+        }
+        catch (StorageDamageException)
+        {
+            checkpointKnown = false;
+            report.Add($"{name}: checkpoint.json unreadable or missing: each segment is kept up to the first commit the journal still holds (the data before it is taken as checkpointed)");
+        }
+        try { heads = HeadOffsets.LoadOrZero(from.HeadFile, config.Segments, config.FilesRequired); } catch (StorageDamageException) { report.Add($"{name}: head.json unreadable or missing: the head is the start of each segment"); }
 
+        // Committed ids: intact committed.log frames, plus journal commits whose events the salvaged segments hold.
+        var committed = new Dictionary<string, long>();
+        var seen = new HashSet<Guid>(); // every id any intact record names: the rest of a run of sequential ids left no record
+        if (File.Exists(from.CommittedIdsFile))
+        {
+            using var ids = File.OpenHandle(from.CommittedIdsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var bad = FrameScanner.ScanAll(ids, 0, (offset, _, payload) =>
+            {
+                try { CommittedIds.Read(from.CommittedIdsFile, offset, payload, (id, at) => { committed[JournalFrame.IdText(id)] = at; seen.Add(id); }); }
+                catch (StorageDamageException) { } // an intact frame of another format: its ids are not known
+            });
+            if (bad.Count > 0)
+                report.Add($"{name}: committed.log: LOST byte range(s) {string.Join(", ", bad.Select(r => $"{r.Start}..{r.End}"))}: ids in them answer UNKNOWN (listed below where a later id of their run survives); their events stay in the segments, so a writer that rewrites them duplicates them");
+        }
+        else report.Add($"{name}: committed.log missing: the ids of transactions committed before the checkpoint answer UNKNOWN (listed below where a later id of their run survives); their events stay in the segments, so a writer that rewrites them duplicates them");
+        var scan = ScanJournal(from, seen);
+
+        var explained = Explained(scan, checkpoint, checkpointKnown, config.Segments);
         var staging = into + ".salvage";
         StreamStore.CreateLayout(staging, config, options);
         var to = new StreamPaths(staging);
         var kept = new long[config.Segments]; // how far each segment's original offsets carry over
         var ends = new long[config.Segments];
+        long unknownEvents = 0;
         for (var s = 0; s < config.Segments; s++)
         {
             if (!File.Exists(from.SegmentFile(s)))
@@ -88,8 +119,22 @@ public static class StoreSalvager
             var length = RandomAccess.GetLength(input);
             heads[s] = Math.Min(heads[s], length);
             var prefix = FrameScanner.Scan(input, heads[s], null);
-            Copy(input, output, heads[s], prefix);
-            kept[s] = ends[s] = prefix;
+            var limit = Math.Max(heads[s], Math.Min(prefix, explained[s]));
+            Copy(input, output, heads[s], limit);
+            kept[s] = ends[s] = limit;
+            if (limit < prefix)
+            {
+                // Merged by commits whose journal records are gone: their ids are unknown, so they answer UNKNOWN and a
+                // writer that still has them rewrites them. Keeping the events too would duplicate them.
+                var events = 0;
+                var skippedAfter = FrameScanner.ScanAll(input, limit, (_, _, _) => events++);
+                unknownEvents += events;
+                report.Add($"{name}: segment {s}: events at {heads[s]}..{limit} kept at their offsets; LOST {events} intact event(s) at {limit}..{length}: " +
+                           "merged by commits whose journal records are missing, so the transactions they belong to are unknown (not carried over: a writer that still has them rewrites them)" +
+                           (skippedAfter.Count > 0 ? "; damaged byte range(s) " + string.Join(", ", skippedAfter.Select(r => $"{r.Start}..{r.End}")) : ""));
+                RandomAccess.FlushToDisk(output);
+                continue;
+            }
             if (prefix == length)
             {
                 report.Add($"{name}: segment {s}: all {length - heads[s]} byte(s) from the head at {heads[s]} kept");
@@ -111,49 +156,26 @@ public static class StoreSalvager
             RandomAccess.FlushToDisk(output);
         }
 
-        // Committed ids: intact committed.log frames, plus journal commits whose events the salvaged segments hold.
-        var committed = new Dictionary<string, long>();
-        if (File.Exists(from.CommittedIdsFile))
-        {
-            using var ids = File.OpenHandle(from.CommittedIdsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var bad = FrameScanner.ScanAll(ids, 0, (offset, _, payload) =>
-            {
-                try { CommittedIds.Read(from.CommittedIdsFile, offset, payload, (id, at) => committed[JournalFrame.IdText(id)] = at); }
-                catch (StorageDamageException) { } // an intact frame of another format: its ids are not known
-            });
-            if (bad.Count > 0)
-                report.Add($"{name}: committed.log: LOST byte range(s) {string.Join(", ", bad.Select(r => $"{r.Start}..{r.End}"))}: ids in them answer UNKNOWN");
-        }
-        var scan = new JournalScan();
-        if (Directory.Exists(from.JournalDirectory))
-            foreach (var file in Directory.EnumerateFiles(from.JournalDirectory, "*.jnl").Order(StringComparer.Ordinal))
-            {
-                if (!long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var start)) continue;
-                using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                try
-                {
-                    JournalFileHeader.ScanAll(handle, file, (offset, size, payload) =>
-                    {
-                        try { scan.Visit(start + offset, size, payload); }
-                        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException) { }
-                    });
-                }
-                catch (StorageDamageException) { } // a journal file of an unknown version: its transactions are reported lost below
-
-            }
         var lostTxns = new List<string>();
         foreach (var (entry, end) in scan.Commits)
             foreach (var ct in entry.Transactions)
             {
                 scan.Data.Remove(JournalFrame.IdOf(ct.TxnId));
                 if (committed.ContainsKey(ct.TxnId)) continue;
-                if (ct.Merges.All(m => m.Segment < kept.Length && m.Target + m.Bytes <= kept[m.Segment])) committed[ct.TxnId] = entry.TimestampMs;
+                if (ct.Merges.All(m => m.Segment >= 0 && m.Segment < kept.Length && m.Target + m.Bytes <= kept[m.Segment])) committed[ct.TxnId] = entry.TimestampMs;
                 else lostTxns.Add(ct.TxnId);
             }
         if (lostTxns.Count > 0)
-            report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) whose events are only in the journal (they answer UNKNOWN): {string.Join(" ", lostTxns)}");
+            report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) whose events are not in the salvaged segments (they answer UNKNOWN): {string.Join(" ", lostTxns)}");
         if (scan.Data.Count > 0)
             report.Add($"{name}: LOST {scan.Data.Count} open transaction(s) (their writes are not carried over; they answer NOT_FOUND): {string.Join(" ", scan.Data.Keys.Select(JournalFrame.IdText))}");
+        var unrecorded = Unrecorded(seen);
+        if (unrecorded.Count > 0)
+            report.Add($"{name}: LOST the record of {unrecorded.Count} transaction id(s) before ids of their run that have one (each was committed, aborted or expired in lost journal bytes or committed.log; they answer UNKNOWN): " +
+                       string.Join(" ", unrecorded.Take(MaxListedIds).Select(JournalFrame.IdText)) + (unrecorded.Count > MaxListedIds ? $" … ({unrecorded.Count - MaxListedIds} more)" : ""));
+        if (unknownEvents > 0)
+            report.Add($"{name}: the {unknownEvents} event(s) without a commit record belong to the id(s) listed above and/or to transactions after the last id with a record, of which no id survives (an id is known only when a later id of its run has a record)");
+        report.Add($"{name}: LOST in all: {lostTxns.Count} committed transaction(s) by id, {unrecorded.Count} more id(s) without a record, {unknownEvents} event(s) of unknown transactions, {scan.Data.Count} open transaction(s)");
 
         long idsEnd;
         using (var ids = CommittedIds.Open(to.CommittedIdsFile, static (_, _) => { }))
@@ -166,6 +188,99 @@ public static class StoreSalvager
         report.Add($"{name}: rebuilt with {committed.Count} committed id(s)");
         Directory.Move(staging, into);
         DurableFiles.SyncDirectory(Path.GetDirectoryName(into)!);
+    }
+
+    /// <summary>Most ids listed per line (the count is always complete).</summary>
+    private const int MaxListedIds = 1000;
+
+    /// <summary>
+    /// Every intact frame of every journal file (damage skipped); the ids each names are added to <paramref name="seen"/>.
+    /// </summary>
+    private static JournalScan ScanJournal(StreamPaths from, HashSet<Guid> seen)
+    {
+        var scan = new JournalScan();
+        if (!Directory.Exists(from.JournalDirectory)) return scan;
+        foreach (var file in Directory.EnumerateFiles(from.JournalDirectory, "*.jnl").Order(StringComparer.Ordinal))
+        {
+            if (!long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var start)) continue;
+            using var handle = File.OpenHandle(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            try
+            {
+                JournalFileHeader.ScanAll(handle, file, (offset, size, payload) =>
+                {
+                    try
+                    {
+                        scan.Visit(start + offset, size, payload);
+                        var kind = JournalFrame.KindOf(payload);
+                        if (kind == JournalFrameKind.Commit)
+                            foreach (var ct in scan.Commits[^1].Entry.Transactions) seen.Add(JournalFrame.IdOf(ct.TxnId));
+                        else
+                        {
+                            seen.Add(JournalFrame.TxnOf(payload));
+                            if (kind == JournalFrameKind.Adopt) seen.Add(JournalFrame.StageOf(payload));
+                        }
+                    }
+                    catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ArgumentException) { }
+                });
+            }
+            catch (StorageDamageException) { } // a journal file whose header is damaged or of an unknown version: its transactions are reported lost
+        }
+        return scan;
+    }
+
+    /// <summary>
+    /// How far each segment's bytes are explained by a commit whose record survives: the checkpointed length, then the
+    /// journal's commits after the checkpoint in order while each starts where the previous ended. Bytes after a gap were
+    /// merged by commits whose records are lost. Without a checkpoint, a segment's bytes before the first commit the
+    /// journal holds count as checkpointed (long.MaxValue: no commit, everything intact counts).
+    /// </summary>
+    private static long[] Explained(JournalScan scan, Checkpoint checkpoint, bool checkpointKnown, int segments)
+    {
+        var explained = new long[segments];
+        var started = new bool[segments];
+        var broken = new bool[segments];
+        for (var s = 0; s < segments; s++)
+        {
+            explained[s] = checkpointKnown ? checkpoint.SegmentEnds[s] : long.MaxValue;
+            started[s] = checkpointKnown;
+        }
+        foreach (var (entry, end) in scan.Commits)
+        {
+            if (checkpointKnown && end <= checkpoint.JournalPosition) continue;
+            foreach (var m in entry.Transactions.SelectMany(t => t.Merges))
+            {
+                if (m.Segment < 0 || m.Segment >= segments || broken[m.Segment]) continue;
+                if (!started[m.Segment])
+                {
+                    started[m.Segment] = true;
+                    explained[m.Segment] = m.Target;
+                }
+                if (m.Target == explained[m.Segment]) explained[m.Segment] += m.Bytes;
+                else if (m.Target > explained[m.Segment]) broken[m.Segment] = true;
+            }
+        }
+        return explained;
+    }
+
+    /// <summary>Sequential ids (<see cref="SequentialTransactionIds"/>) of a prefix that has records, from counter 1 to the highest with a record, that have none.</summary>
+    private static List<Guid> Unrecorded(HashSet<Guid> seen)
+    {
+        var missing = new List<Guid>();
+        var runs = new Dictionary<ulong, Dictionary<ulong, Guid>>();
+        foreach (var id in seen)
+            if (SequentialTransactionIds.TrySplit(id, out var prefix, out var counter))
+            {
+                if (!runs.TryGetValue(prefix, out var run)) runs[prefix] = run = [];
+                run[counter] = id;
+            }
+        foreach (var present in runs.Values)
+        {
+            var any = present.Values.First();
+            var high = present.Keys.Max();
+            for (var c = 1UL; c < high; c++) // counters start at 1 with each opening of the stream
+                if (!present.ContainsKey(c)) missing.Add(SequentialTransactionIds.WithCounter(any, c));
+        }
+        return missing;
     }
 
     private static void Copy(Microsoft.Win32.SafeHandles.SafeFileHandle input, Microsoft.Win32.SafeHandles.SafeFileHandle output, long from, long to)

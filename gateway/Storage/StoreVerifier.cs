@@ -52,8 +52,12 @@ public static class StoreVerifier
         }
         var checkpoint = Checkpoint.Empty(config.Segments);
         var heads = new long[config.Segments];
-        Try(() => checkpoint = Checkpoint.LoadOrEmpty(paths.CheckpointFile, config.Segments));
-        Try(() => heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments));
+        Try(() =>
+        {
+            StreamStore.CheckOlderFileSet(paths, config);
+            checkpoint = Checkpoint.LoadOrEmpty(paths.CheckpointFile, config.Segments, config.FilesRequired);
+        });
+        Try(() => heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments, config.FilesRequired));
         Try(() =>
         {
             CommittedIds.Check(paths.CommittedIdsFile, checkpoint.CommittedIdsEnd ?? 0, out var torn);

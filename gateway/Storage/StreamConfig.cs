@@ -16,6 +16,22 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int[]? Epochs { get; init; }
 
+    /// <summary>
+    /// The stream's file set (<see cref="CurrentFileSet"/>, written since it was recorded): <c>checkpoint.json</c>,
+    /// <c>head.json</c> and <c>committed.log</c> exist from the stream's creation on, so any of them missing is damage,
+    /// never "no checkpoint yet". Null in <c>stream.json</c> written before: such a stream is upgraded at its first
+    /// successful start (the missing files are written as they were implied, then this is saved).
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public int? FileSet { get; init; }
+
+    /// <summary>The file set this build writes (see <see cref="FileSet"/>).</summary>
+    public const int CurrentFileSet = 3;
+
+    /// <summary>True when every file of the stream's layout must exist (<see cref="FileSet"/> recorded).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool FilesRequired => FileSet is not null;
+
     /// <summary>The stream's epochs and segment graph.</summary>
     public StreamEpochs Layout() => new(Epochs ?? [Segments]);
 
@@ -27,13 +43,14 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
 
     /// <summary>Reads <c>stream.json</c>; a missing or unreadable file is a <see cref="StorageDamageException"/> naming it.</summary>
     public static StreamConfig Load(string path) =>
-        MetadataFile.Read<StreamConfig>(path, Json, c =>
+        MetadataFile.Read<StreamConfig>(path, MetadataFile.Strict, c =>
             c.Segments is < 1 or > TotalSegmentLimit ? $"segment count {c.Segments} is out of range (1..{TotalSegmentLimit})" :
             c.Epochs is { } e && (e.Length == 0 || e.Any(n => n is < 1 or > SegmentLimit) || e.Sum() != c.Segments)
                 ? $"epochs [{string.Join(",", e)}] do not add up to {c.Segments} segments of 1..{SegmentLimit} each" :
             c.Epochs is null && c.Segments > SegmentLimit ? $"segment count {c.Segments} is out of range (1..{SegmentLimit})" :
             !Enum.IsDefined(c.Retention) || c.RetentionParam < 0 ? $"retention {c.Retention}/{c.RetentionParam} is not one the gateway writes" :
-            c.Scaling is { } rule && (!Enum.IsDefined(rule.Kind) || rule.Problem() is not null) ? $"scaling {rule} is not one the gateway writes" : null);
+            c.Scaling is { } rule && (!Enum.IsDefined(rule.Kind) || rule.Problem() is not null) ? $"scaling {rule} is not one the gateway writes" :
+            c.FileSet is { } set && set != CurrentFileSet ? $"file set {set} is not one this gateway knows (it writes {CurrentFileSet})" : null);
 
     /// <summary>Most segments a stream may have (Pravega's fixed scaling policy, bounded so one stream cannot take every file handle).</summary>
     public const int SegmentLimit = 1024;

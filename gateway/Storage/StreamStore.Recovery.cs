@@ -13,7 +13,8 @@ public sealed partial class StreamStore
     /// <summary>
     /// Lays out a new stream in <paramref name="directory"/> (a staging folder: the caller renames it into place, so a
     /// stream folder under <c>scopes/</c> is always complete): empty segment files, the first journal file, an empty
-    /// <c>committed.log</c> and <c>stream.json</c>, all durable.
+    /// <c>committed.log</c>, an empty <c>checkpoint.json</c> and <c>head.json</c>, then <c>stream.json</c> recording
+    /// that file set (<see cref="StreamConfig.FileSet"/>: from then on any of them missing is damage), all durable.
     /// </summary>
     public static void CreateLayout(string directory, StreamConfig config, StoreOptions options)
     {
@@ -23,7 +24,9 @@ public sealed partial class StreamStore
         DurableFiles.SyncDirectory(paths.SegmentsDirectory);
         Journal.Open(paths.JournalDirectory, options.JournalFileBytes, expectedEnd: 0, create: true, static (_, _, _) => { }, out _).Dispose();
         CommittedIds.Open(paths.CommittedIdsFile, static (_, _) => { }, create: true).Dispose();
-        config.Save(paths.ConfigFile);
+        new Checkpoint(0, new long[config.Segments]) { CommittedIdsEnd = 0 }.Save(paths.CheckpointFile);
+        HeadOffsets.Save(paths.HeadFile, new long[config.Segments]);
+        (config with { FileSet = StreamConfig.CurrentFileSet }).Save(paths.ConfigFile);
         DurableFiles.SyncDirectory(directory);
     }
 
@@ -40,6 +43,7 @@ public sealed partial class StreamStore
     {
         var config = StreamConfig.Load(paths.ConfigFile);
         var epochs = config.Layout();
+        CheckOlderFileSet(paths, config);
         Directory.CreateDirectory(paths.SegmentsDirectory);
         var checkpoint = LegacyLayout.UpgradeIfNeeded(paths, config, options, log);
         var segments = new SegmentFile[config.Segments];
@@ -64,7 +68,8 @@ public sealed partial class StreamStore
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
-            heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments);
+            heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments, config.FilesRequired);
+            if (!config.FilesRequired) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
         }
         catch
         {
@@ -131,6 +136,35 @@ public sealed partial class StreamStore
         store._mergedSinceCheckpoint.AddRange(replayed);
         if (open > 0) log.LogInformation("{Scope}/{Stream}: {Count} open transaction(s) recovered", scope, stream, open);
         return store;
+    }
+
+    /// <summary>
+    /// A stream written before <see cref="StreamConfig.FileSet"/> may legitimately lack <c>checkpoint.json</c> (no
+    /// checkpoint yet) — but not once checkpoints deleted journal files (<c>journal/deleted-before</c> exists). Verify
+    /// runs the same check.
+    /// </summary>
+    internal static void CheckOlderFileSet(StreamPaths paths, StreamConfig config)
+    {
+        if (config.FilesRequired || File.Exists(paths.CheckpointFile)) return;
+        if (File.Exists(Path.Combine(paths.JournalDirectory, Journal.DeletedBeforeFile)))
+            throw new StorageDamageException(paths.CheckpointFile, 0,
+                $"the file is missing, but {Path.Combine(paths.JournalDirectory, Journal.DeletedBeforeFile)} records that checkpoints deleted journal files: the position the journal is replayed from is unknown. Nothing was changed; restore it (or run gateway salvage)");
+    }
+
+    /// <summary>
+    /// The upgrade of a stream written before <see cref="StreamConfig.FileSet"/>, once it opened without damage: the
+    /// files its absence implied (an empty checkpoint, a head at 0) are written, then <c>stream.json</c> records the file
+    /// set — from then on a missing file is damage.
+    /// </summary>
+    private static StreamConfig UpgradeFileSet(StreamPaths paths, StreamConfig config, Checkpoint checkpoint, long[] heads, ILogger log)
+    {
+        if (!File.Exists(paths.CheckpointFile)) checkpoint.Save(paths.CheckpointFile);
+        if (!File.Exists(paths.HeadFile)) HeadOffsets.Save(paths.HeadFile, heads);
+        var upgraded = config with { FileSet = StreamConfig.CurrentFileSet };
+        upgraded.Save(paths.ConfigFile);
+        log.LogInformation("{Dir}: recorded the stream's file set {Set} in stream.json (checkpoint.json, head.json, committed.log must exist from now on)",
+            paths.Directory, StreamConfig.CurrentFileSet);
+        return upgraded;
     }
 
     /// <summary>

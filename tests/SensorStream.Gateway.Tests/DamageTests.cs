@@ -117,6 +117,21 @@ public sealed class DamageTests
                 Append(newest, [0xff, 0xff, 0xff, 0x7f, 1, 2, 3, 4, 5, 6, 7, 8]); // announces 2 GiB: no frame is that large
                 return (newest, end);
             }
+            case "journal-magic-flip":
+                Flip(journals[0], 1); // "SSJN" → "S\x13JN": reads neither as the header nor as a version-1 frame
+                return (journals[0], 0);
+            case "checkpoint-delete":
+                File.Delete(Path.Combine(streamDir, "checkpoint.json"));
+                return (Path.Combine(streamDir, "checkpoint.json"), 0);
+            case "head-delete":
+                File.Delete(Path.Combine(streamDir, "head.json"));
+                return (Path.Combine(streamDir, "head.json"), 0);
+            case "checkpoint-renamed-key":
+            {
+                var path = Path.Combine(streamDir, "checkpoint.json");
+                File.WriteAllText(path, File.ReadAllText(path).Replace("JournalPosition", "J/urnalPosition", StringComparison.Ordinal));
+                return (path, null);
+            }
             case "journal-zero-tail":
                 Append(newest, new byte[4096]); // the file was extended but the data never reached the disk: a crash's torn tail
                 return null;
@@ -195,6 +210,10 @@ public sealed class DamageTests
     [InlineData("journal-garbage")]
     [InlineData("journal-last-frame-flip")]
     [InlineData("journal-huge-length")]
+    [InlineData("journal-magic-flip")]
+    [InlineData("checkpoint-delete")]
+    [InlineData("head-delete")]
+    [InlineData("checkpoint-renamed-key")]
     [InlineData("journal-zero-tail")]
     [InlineData("journal-torn-tail")]
     [InlineData("journal-delete-newest")]
@@ -233,6 +252,60 @@ public sealed class DamageTests
         var stream = store.Stream("d", "s");
         Assert.Equal(sequences, Sequences(stream));
         Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+    }
+
+    [Fact]
+    public async Task A_bad_journal_magic_says_so_at_offset_0()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, _, _) = await BuildAsync(dir.Path);
+        var oldest = JournalFile.All(streamDir)[0];
+        Flip(oldest, 0);
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.StartsWith($"{oldest} is damaged at byte 0: bad magic/header", error.Message);
+    }
+
+    [Fact]
+    public async Task A_stream_written_before_the_file_set_marker_is_upgraded_once_then_a_missing_state_file_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var streamDir = Path.Combine(dir.Path, "scopes", "u", "s");
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("u");
+            await store.CreateStreamAsync("u", "s", new StreamConfig(1));
+            var stream = store.Stream("u", "s");
+            var txn = stream.Begin(0).Id;
+            await stream.AppendAsync(txn, Batch("k", 0, 3), CancellationToken.None);
+            await stream.CommitAsync(txn, CancellationToken.None);
+        }
+        // As an older gateway left it: no FileSet in stream.json, no head.json (written only when the head moved).
+        var configFile = Path.Combine(streamDir, "stream.json");
+        (StreamConfig.Load(configFile) with { FileSet = null }).Save(configFile);
+        File.Delete(Path.Combine(streamDir, "head.json"));
+
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+            Assert.Equal([0L, 1, 2], Sequences(store.Stream("u", "s")));
+        Assert.Equal(StreamConfig.CurrentFileSet, StreamConfig.Load(configFile).FileSet);
+        Assert.True(File.Exists(Path.Combine(streamDir, "head.json")));
+
+        File.Delete(Path.Combine(streamDir, "head.json"));
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(Path.Combine(streamDir, "head.json"), error.File);
+        Assert.Contains("the file is missing", error.Message);
+    }
+
+    [Fact]
+    public async Task An_older_stream_without_checkpoint_json_whose_journal_files_checkpoints_deleted_is_refused()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, _, _) = await BuildAsync(dir.Path);
+        var configFile = Path.Combine(streamDir, "stream.json");
+        (StreamConfig.Load(configFile) with { FileSet = null }).Save(configFile);
+        File.Delete(Path.Combine(streamDir, "checkpoint.json"));
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(Path.Combine(streamDir, "checkpoint.json"), error.File);
+        Assert.Contains("deleted-before records that checkpoints deleted journal files", error.Message);
     }
 
     /// <summary>

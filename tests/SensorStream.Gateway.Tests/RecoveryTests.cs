@@ -98,7 +98,8 @@ public sealed class RecoveryTests
         }
         first.Kill();
         var streamDir = Path.Combine(dir.Path, "scopes", "rec", "s");
-        Assert.False(File.Exists(Path.Combine(streamDir, "checkpoint.json")));
+        // checkpoint.json exists from the stream's creation on (StreamConfig.FileSet); no checkpoint moved it yet.
+        Assert.Equal(0, SensorStream.Gateway.Storage.Checkpoint.LoadOrEmpty(Path.Combine(streamDir, "checkpoint.json"), 3, mustExist: true).JournalPosition);
         // A power cut loses what was never fsynced: here all segment data (a few stray bytes survive).
         foreach (var segment in Directory.GetFiles(Path.Combine(streamDir, "segments"))) File.WriteAllBytes(segment, [1, 2, 3]);
 

@@ -81,6 +81,26 @@ public sealed class ToolTests
     }
 
     [Fact]
+    public async Task Verify_and_salvage_refuse_a_directory_a_gateway_holds_and_a_gateway_refuses_one_they_hold()
+    {
+        using var dir = new TempDirectory();
+        using var target = new TempDirectory();
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+        {
+            var (code, output) = Run("verify", dir.Path);
+            Assert.Equal((4, 1), (code, output.Trim().Split('\n').Length));
+            Assert.Contains($"error: {dir.Path} is in use by another process (a running gateway, or a gateway verify/salvage)", output);
+            (code, output) = Run("salvage", dir.Path, target.Path);
+            Assert.Equal(4, code);
+            Assert.Contains("is in use", output);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(target.Path));
+        }
+        using (DataDirectoryLock.Take(dir.Path))
+            Assert.Throws<DataDirectoryInUseException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(0, Run("verify", dir.Path).Code);
+    }
+
+    [Fact]
     public void Verbs_with_wrong_arguments_print_usage_and_exit_2()
     {
         var (code, output) = Run("verify");

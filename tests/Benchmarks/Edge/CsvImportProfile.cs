@@ -66,7 +66,7 @@ internal static class CsvImportProfile
         var sum = identityCpu + read + queued;
         Console.WriteLine($"  → identity + reader + EnqueueFile bound the importer at {rows / sum.TotalSeconds:N0} rows per CPU-second (ratio {rows / sum.TotalSeconds / rawPerCpuSecond:F2}); " +
                           $"with the queue's insert at the raw insert's cost it would be {rows / (identityCpu + read + sql).TotalSeconds / rawPerCpuSecond:F2}; " +
-                          $"the raw SQLite insert alone caps any importer at {rows / sql.TotalSeconds / rawPerCpuSecond:F2} (CPU) — the physical limit of storing these bytes");
+                          $"the best any importer that reads with Sep and stores these bytes can do by CPU (reader + raw insert, serially) is {rows / (read + sql).TotalSeconds / rawPerCpuSecond:F2}");
     }
 
     /// <summary>This process's CPU time (user + system, every thread) spent in <paramref name="stage"/>.</summary>

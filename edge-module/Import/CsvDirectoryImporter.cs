@@ -271,12 +271,12 @@ public sealed class CsvDirectoryImporter
                 ReportBytes = reportBytes,
                 Outcome = outcome,
             };
-            if (_queue.EnqueueFile(part.Batches, progress) == EnqueueOutcome.Rejected)
+            if (_queue.EnqueueFile(part.Events, progress) == EnqueueOutcome.Rejected)
             {
                 c.CutReport();
                 return false; // the same part is offered again at the next scan
             }
-            if (part.Batches.Count > 0) _nextSequence = part.Batches[^1].NextSequence;
+            if (part.Events.Count > 0) _nextSequence = part.Events[^1].NextSequence;
             c.Progress = progress;
             c.Pending = null;
             c.WaitingReported = false;

@@ -1,5 +1,5 @@
-using System.Globalization;
 using nietras.SeparatedValues;
+using SensorStream.EdgeModule.Queue;
 using SensorStream.Streams.Events;
 
 namespace SensorStream.EdgeModule.Import;
@@ -12,17 +12,18 @@ public sealed record RejectedRow(long Line, string Reason, string Text);
 /// samples, the rows it refused, whether the file's last record was read, and the bound on its events' bytes the
 /// budget was checked against.
 /// </summary>
-internal sealed record CsvPart(IReadOnlyList<SampleBatch> Batches, long Records, long Rows, IReadOnlyList<RejectedRow> Rejected, bool End, long EstimatedBytes = 0)
+internal sealed record CsvPart(IReadOnlyList<EncodedEvent> Events, long Records, long Rows, IReadOnlyList<RejectedRow> Rejected, bool End, long EstimatedBytes = 0)
 {
     /// <summary>The sequence after this part's last sample, or <paramref name="first"/> when it has none.</summary>
-    public long NextSequence(long first) => Batches.Count > 0 ? Batches[^1].NextSequence : first;
+    public long NextSequence(long first) => Events.Count > 0 ? Events[^1].NextSequence : first;
 }
 
 /// <summary>
 /// Reads one CSV file in parts with Sep (RFC 4180: quoted fields with separators, <c>""</c> and line breaks; CRLF or LF;
 /// a UTF-8 BOM is skipped), streaming: memory depends on the part size, never on the file's size. The first record is
 /// the header (<see cref="CsvHeader"/>): a <c>TimestampNanos</c> column (integer ns since the Unix epoch) and numeric
-/// value columns, which become double columns. Only the first <c>length</c> bytes (the size when the file was taken)
+/// value columns, which become double columns; each part's events are written as JSON from the fields' text
+/// (<see cref="CsvEventWriter"/>), so a part read ahead on another thread is also encoded there. Only the first <c>length</c> bytes (the size when the file was taken)
 /// are read, and they are hashed, so <see cref="ConsumedHash"/> tells whether the file changed while it was read.
 /// </summary>
 internal sealed class CsvFileReader : IDisposable
@@ -30,13 +31,12 @@ internal sealed class CsvFileReader : IDisposable
     private readonly HashingReadStream _bytes;
     private readonly SepReader _reader;
     private readonly CsvDialect _dialect;
-    private readonly NumberFormatInfo _numbers;
     private readonly string _sensorId;
+    private CsvEventWriter? _writer;
 
     private CsvFileReader(string path, long length, CsvDialect dialect, string sensorId)
     {
         _dialect = dialect;
-        _numbers = dialect.DecimalSeparator == '.' ? NumberFormatInfo.InvariantInfo : dialect.Numbers;
         _sensorId = sensorId;
         _bytes = new HashingReadStream(
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan), length);
@@ -88,18 +88,15 @@ internal sealed class CsvFileReader : IDisposable
     {
         var header = Header ?? throw new InvalidOperationException("the file has no usable header");
         var rowsPerEvent = Math.Min(batchSize, header.MaxRowsPerEvent);
-        var columns = header.ValueColumns;
-        var batches = new List<SampleBatch>();
+        var writer = _writer ??= new CsvEventWriter(header, _dialect, _sensorId);
+        var events = new List<EncodedEvent>();
         var rejected = new List<RejectedRow>();
-        var timestamps = new List<long>(rowsPerEvent);
-        var values = columns.Select(_ => new List<double>(rowsPerEvent)).ToArray();
-        var row = new double[columns.Length];
         long estimate = 0, records = 0, rows = 0;
         var next = firstSequence;
         var end = false;
         while (records < maxRecords)
         {
-            var need = (timestamps.Count == 0 ? header.FixedBytes : 0) + header.RowBytes;
+            var need = (writer.Rows == 0 ? header.FixedBytes : 0) + header.RowBytes;
             if (estimate + need > budgetBytes && estimate > 0) break;
             if (!_reader.MoveNext())
             {
@@ -109,47 +106,24 @@ internal sealed class CsvFileReader : IDisposable
             records++;
             var record = _reader.Current;
             if (record.ColCount == 1 && record.Span.IsEmpty) continue;
-            if (ParseRow(record, header, row, out var timestamp) is { } reason)
+            if (writer.Add(record) is { } reason)
             {
                 rejected.Add(new RejectedRow(record.LineNumberFrom, reason, record.Span.ToString()));
                 continue;
             }
             rows++;
             estimate += need;
-            timestamps.Add(timestamp);
-            for (var c = 0; c < columns.Length; c++) values[c].Add(row[c]);
-            if (timestamps.Count == rowsPerEvent) Emit();
+            if (writer.Rows == rowsPerEvent) Emit();
         }
-        if (timestamps.Count > 0) Emit();
-        return new CsvPart(batches, records, rows, rejected, end, estimate);
+        if (writer.Rows > 0) Emit();
+        return new CsvPart(events, records, rows, rejected, end, estimate);
 
         void Emit()
         {
-            var batch = new SampleBatch(_sensorId, next, [.. timestamps]);
-            for (var c = 0; c < columns.Length; c++) batch.WithColumn(header.Names[columns[c]], values[c].ToArray());
-            batches.Add(batch);
-            next = batch.NextSequence;
-            timestamps.Clear();
-            foreach (var v in values) v.Clear();
+            var e = writer.Emit(_sensorId, next);
+            events.Add(e);
+            next = e.NextSequence;
         }
-    }
-
-    /// <summary>Null when the row is good; otherwise the reason it is not.</summary>
-    private string? ParseRow(SepReader.Row record, CsvHeader header, double[] row, out long timestamp)
-    {
-        timestamp = 0;
-        if (record.ColCount != header.Names.Length) return $"has {record.ColCount} fields, the header has {header.Names.Length}";
-        var time = record[header.TimeColumn].Span;
-        if (!long.TryParse(time, NumberStyles.Integer, CultureInfo.InvariantCulture, out timestamp) || timestamp < 0)
-            return $"{SampleBatch.TimestampField} '{time}' is not a non-negative integer (ns since the Unix epoch)";
-        for (var c = 0; c < header.ValueColumns.Length; c++)
-        {
-            var field = record[header.ValueColumns[c]].Span;
-            if (!double.TryParse(field, NumberStyles.Float, _numbers, out row[c]) || !double.IsFinite(row[c]))
-                return $"column {header.Names[header.ValueColumns[c]]}: '{field}' is not a finite number" +
-                       (_dialect.DecimalSeparator == '.' && field.Contains(',') ? " (a decimal comma needs --csv-decimal-separator ',')" : "");
-        }
-        return null;
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SensorStream.EdgeModule.Sampling;
+using SensorStream.Streams.Events;
 
 namespace SensorStream.EdgeModule.Queue;
 
@@ -14,6 +15,15 @@ public sealed partial class EventQueue
                 null, r => new CsvFileProgress(r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6),
                     r.IsDBNull(7) ? null : r.GetString(7)), ("$n", name), ("$h", contentHash)).SingleOrDefault();
     }
+
+    /// <summary>
+    /// Stores the events of one part of an imported CSV file and the file's progress, in ONE SQL transaction: the part
+    /// is either wholly queued and recorded, or not at all. A full queue refuses the part (it is retried later:
+    /// back-pressure on files instead of loss). The events come encoded (the importer writes their JSON from the
+    /// fields' text while the previous part commits); an event over <see cref="SampleBatchJson.MaxEventBytes"/> throws
+    /// <see cref="ArgumentException"/> before anything is stored.
+    /// </summary>
+    public EnqueueOutcome EnqueueFile(IReadOnlyList<EncodedEvent> events, CsvFileProgress file) => EnqueueAll(events, file);
 
     /// <summary>Bytes the queue can still take before its bound (0 when full).</summary>
     public long FreeBytes

@@ -92,52 +92,47 @@ public sealed partial class EventQueue : IDisposable
     }
 
     /// <summary>Stores one event (one SQL transaction), applying the size bound.</summary>
-    public EnqueueOutcome Enqueue(SampleBatch batch) => EnqueueAll([batch], file: null);
+    public EnqueueOutcome Enqueue(SampleBatch batch) => EnqueueAll([EncodedEvent.Of(batch)], file: null);
 
-    /// <summary>
-    /// Stores the events of one part of an imported CSV file and the file's progress, in ONE SQL transaction: the part
-    /// is either wholly queued and recorded, or not at all. A full queue refuses the part (it is retried later:
-    /// back-pressure on files instead of loss).
-    /// </summary>
-    public EnqueueOutcome EnqueueFile(IReadOnlyList<SampleBatch> batches, CsvFileProgress file) => EnqueueAll(batches, file);
-
-    private EnqueueOutcome EnqueueAll(IReadOnlyList<SampleBatch> batches, CsvFileProgress? file)
+    private EnqueueOutcome EnqueueAll(IReadOnlyList<EncodedEvent> encoded, CsvFileProgress? file)
     {
-        var encoded = batches.Select(b => (Batch: b, Data: SampleBatchJson.Serialize(b))).ToList();
-        foreach (var (b, data) in encoded)
-            if (data.Length > SampleBatchJson.MaxEventBytes)
-                throw new ArgumentException($"event of {b.SensorId} at sequence {b.FirstSequence} is {data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower --batch");
-        var size = encoded.Sum(e => (long)e.Data.Length);
+        long size = 0;
+        foreach (var e in encoded)
+        {
+            if (e.Data.Length > SampleBatchJson.MaxEventBytes)
+                throw new ArgumentException($"event of {e.SensorId} at sequence {e.FirstSequence} is {e.Data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower --batch");
+            size += e.Data.Length;
+        }
         var now = MonotonicClock.UnixNowNanos();
         var outcome = EnqueueOutcome.Accepted;
         lock (_gate)
         {
             // Durable before anything commits: the high-water mark never lags a sequence the database holds.
-            _ledger.Reserve(encoded.Select(e => (e.Batch.SensorId, e.Batch.NextSequence)));
+            _ledger.Reserve(encoded.Select(e => (e.SensorId, e.NextSequence)));
             using var txn = _db.BeginTransaction();
             if (_bytes + size > _options.MaxBytes)
             {
                 if (file is not null || _options.FullPolicy == QueueFullPolicy.Reject || !DropOldest(txn, size, now))
                 {
-                    if (file is null) RecordRejection(txn, encoded[0].Batch, now);
+                    if (file is null) RecordRejection(txn, encoded[0], now);
                     txn.Commit();
-                    if (file is null) _ledger.Issued([(encoded[0].Batch.SensorId, encoded[0].Batch.NextSequence)]);
-                    if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Batch.Count);
-                    _fullReporter.Refused(file is null ? encoded[0].Batch.Count : 0, _bytes, file?.Path);
+                    if (file is null) _ledger.Issued([(encoded[0].SensorId, encoded[0].NextSequence)]);
+                    if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Count);
+                    _fullReporter.Refused(file is null ? encoded[0].Count : 0, _bytes, file?.Path);
                     return EnqueueOutcome.Rejected;
                 }
                 outcome = EnqueueOutcome.AcceptedAfterDrop;
             }
             long lastId = _lastId;
-            foreach (var (b, data) in encoded)
+            foreach (var e in encoded)
             {
-                lastId = (long)Bind(_insertEvent, txn, b.SensorId, b.FirstSequence, b.Count, now, data,
-                    EventChecksum.Of(b.SensorId, b.FirstSequence, b.Count, data)).ExecuteScalar()!;
-                SetNextSequence(txn, b.SensorId, b.NextSequence);
+                lastId = (long)Bind(_insertEvent, txn, e.SensorId, e.FirstSequence, e.Count, now, e.Data,
+                    EventChecksum.Of(e.SensorId, e.FirstSequence, e.Count, e.Data)).ExecuteScalar()!;
+                SetNextSequence(txn, e.SensorId, e.NextSequence);
             }
             if (file is not null) RecordCsvProgress(txn, file, now);
             txn.Commit();
-            _ledger.Issued(encoded.Select(e => (e.Batch.SensorId, e.Batch.NextSequence)));
+            _ledger.Issued(encoded.Select(e => (e.SensorId, e.NextSequence)));
             _lastId = lastId;
             _events += encoded.Count;
             _bytes += size;
@@ -147,7 +142,7 @@ public sealed partial class EventQueue : IDisposable
         return outcome;
     }
 
-    private void RecordRejection(SqliteTransaction txn, SampleBatch batch, long now)
+    private void RecordRejection(SqliteTransaction txn, EncodedEvent batch, long now)
     {
         // The samples keep their sequence numbers (the gap is explicit and explained in Losses).
         Execute(txn, "INSERT INTO Losses(SensorId, FirstSequence, SampleCount, Reason, AtUnixNanos) VALUES ($k, $s, $n, $r, $t)",

@@ -42,7 +42,7 @@ internal static class CsvImportBenchmark
             var import = Import(dir, "import", source, rows);
             Console.WriteLine($"  raw Sep parse: {raw.Wall:N0} rows/s ({raw.Cpu:N0} rows per CPU-second)");
             Console.WriteLine($"  CsvDirectoryImporter into the SQLite queue: {import.Wall:N0} rows/s ({import.Cpu:N0} rows per CPU-second)");
-            Console.WriteLine($"  → ratio import/raw = {import.Wall / raw.Wall:F2} by wall clock, {import.Cpu / raw.Cpu:F2} by CPU time (goal ≥ 0.8); load average {LoadAverage()}");
+            Console.WriteLine($"  → ratio import/raw = {import.Wall / raw.Wall:F2} by wall clock, {import.Cpu / raw.Cpu:F2} by CPU time (goal ≥ 0.8); load average {MachineLoad.LoadAverage()}");
             CsvImportProfile.Run(dir, source, rows, raw.Cpu);
             var (baseline, peak, hwm, seconds) = CollectorRss(dir, source);
             Console.WriteLine($"  collector process importing it: RSS {baseline / 1024.0:F0} MiB before the file, peak {peak / 1024.0:F0} MiB while importing " +
@@ -78,7 +78,6 @@ internal static class CsvImportBenchmark
     private static (double Wall, double Cpu) Rates(long rows, Stopwatch clock, TimeSpan cpuBefore) =>
         (rows / clock.Elapsed.TotalSeconds, rows / (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
 
-    private static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "n/a";
 
     private static (double Wall, double Cpu) RawSep(string path, long expected)
     {

@@ -78,7 +78,6 @@ internal static class CsvImportBenchmark
     private static (double Wall, double Cpu) Rates(long rows, Stopwatch clock, TimeSpan cpuBefore) =>
         (rows / clock.Elapsed.TotalSeconds, rows / (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds);
 
-
     private static (double Wall, double Cpu) RawSep(string path, long expected)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;

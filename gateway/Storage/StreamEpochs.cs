@@ -14,9 +14,12 @@ namespace SensorStream.Gateway.Storage;
 /// of the epoch before whose keys may route to it (for a modulo epoch with more than one segment: all of them).
 /// </para>
 /// <para>
-/// Positions across epochs are arrays with one offset per segment number. A segment is <b>complete</b> at a position
-/// when it is sealed and the position is at its end, and <b>readable</b> when all its predecessors are complete:
-/// reading a successor only after every predecessor keeps each routing key's order across scaling.
+/// Positions across epochs are arrays with one offset per segment number. A segment is <b>readable</b> at a position
+/// when all its predecessors are complete, and <b>complete</b> when it is sealed, readable and read to its end (Pravega:
+/// a successor is read only after all its predecessors are fully read). So a sealed segment with nothing in it (an epoch
+/// no event was written in) is complete only once its own predecessors are: readable means every transitive
+/// predecessor (ancestor) is read to its end. Reading a successor only after every ancestor keeps each routing key's
+/// order across scaling, and a cut, truncation or retention never passes an unread epoch.
 /// </para>
 /// </summary>
 public sealed class StreamEpochs
@@ -25,6 +28,7 @@ public sealed class StreamEpochs
     private readonly int[] _epochOf;      // epoch of each segment number
     private readonly int[][] _predecessors;
     private readonly int[][] _successors;
+    private readonly int[][] _ancestors;  // transitive predecessors of each segment, ascending
 
     /// <summary>Layout of epochs with <paramref name="counts"/> segments each (epoch 0 first).</summary>
     public StreamEpochs(IReadOnlyList<int> counts)
@@ -54,6 +58,13 @@ public sealed class StreamEpochs
             foreach (var p in preds) successors[p].Add(s);
         }
         _successors = successors.Select(l => l.ToArray()).ToArray();
+        _ancestors = new int[Total][];
+        for (var s = 0; s < Total; s++)
+        {
+            var all = new SortedSet<int>(_predecessors[s]);
+            foreach (var p in _predecessors[s]) all.UnionWith(_ancestors[p]); // predecessors have lower numbers: done already
+            _ancestors[s] = [.. all];
+        }
     }
 
     /// <summary>Segments per epoch.</summary>
@@ -116,17 +127,23 @@ public sealed class StreamEpochs
         return placed;
     }
 
-    /// <summary>True when every predecessor of <paramref name="segment"/> is complete at <paramref name="position"/> (ends: each segment's length).</summary>
+    /// <summary>
+    /// True when every predecessor of <paramref name="segment"/> is complete at <paramref name="position"/> (ends: each
+    /// segment's length in bytes), that is when every transitive predecessor is read to its end (they are all sealed).
+    /// </summary>
     public bool IsReadable(int segment, IReadOnlyList<long> position, IReadOnlyList<long> ends)
     {
-        foreach (var p in _predecessors[segment])
-            if (!IsComplete(p, position, ends)) return false;
+        foreach (var a in _ancestors[segment])
+            if (position[a] < ends[a]) return false;
         return true;
     }
 
-    /// <summary>Sealed and read to its end.</summary>
+    /// <summary>
+    /// Sealed, readable and read to its end. A sealed empty segment whose predecessors are unread is not complete: its
+    /// successors must wait for those predecessors.
+    /// </summary>
     public bool IsComplete(int segment, IReadOnlyList<long> position, IReadOnlyList<long> ends) =>
-        IsSealed(segment) && position[segment] >= ends[segment];
+        IsSealed(segment) && position[segment] >= ends[segment] && IsReadable(segment, position, ends);
 
     /// <summary>
     /// The segments a stream cut at <paramref name="position"/> names (Pravega's cuts name one segment per key range):
@@ -152,20 +169,11 @@ public sealed class StreamEpochs
     public long[] Expand(IReadOnlyDictionary<int, long> named, IReadOnlyList<long> ends)
     {
         var position = new long[Total];
-        var done = new bool[Total];
-        var pending = new Stack<int>();
         foreach (var (s, offset) in named)
         {
             position[s] = offset;
-            foreach (var p in _predecessors[s]) pending.Push(p);
-        }
-        while (pending.Count > 0)
-        {
-            var p = pending.Pop();
-            if (done[p]) continue;
-            done[p] = true;
-            if (!named.ContainsKey(p)) position[p] = ends[p];
-            foreach (var q in _predecessors[p]) pending.Push(q);
+            foreach (var a in _ancestors[s])
+                if (!named.ContainsKey(a)) position[a] = ends[a];
         }
         return position;
     }

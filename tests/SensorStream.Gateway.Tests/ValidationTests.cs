@@ -121,4 +121,30 @@ public sealed class ValidationTests
         Assert.Contains($"more than the limit of {limit}", error.Status.Detail);
         Assert.Equal(Events.Blob(limit, 3), (await gw.Client.ReadRangeAsync(name).ToListAsync()).Single().Data.ToArray());
     }
+
+    [Theory]
+    [InlineData(ScalingPolicy.Types.ScalingPolicyType.FixedNumSegments, -1)]
+    [InlineData(ScalingPolicy.Types.ScalingPolicyType.ByRateInEventsPerSec, -3)]
+    public async Task A_negative_min_num_segments_is_invalid_and_changes_nothing(ScalingPolicy.Types.ScalingPolicyType type, int count)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var stream = new StreamName("sc", "st");
+        await gw.Client.EnsureStreamAsync(stream, segments: 2);
+        await gw.Client.WriteEventsAsync(stream, [Events.Make("k", 0), Events.Make("k", 1), Events.Make("j", 0)]);
+        var policy = new ScalingPolicy { ScaleType = type, TargetRate = 10, ScaleFactor = 2, MinNumSegments = count };
+
+        var update = await Assert.ThrowsAsync<RpcException>(async () =>
+            await gw.Client.Raw.UpdateStreamAsync(new UpdateStreamRequest { Scope = stream.Scope, Stream = stream.Stream, ScalingPolicy = policy }));
+        Assert.Equal(StatusCode.InvalidArgument, update.StatusCode);
+        Assert.Contains($"min_num_segments {count} is negative", update.Status.Detail);
+        var scaling = (await gw.Client.GetStreamInfoAsync(stream)).Scaling!;
+        Assert.Equal((0, 2, 2, ScalingPolicy.Types.ScalingPolicyType.FixedNumSegments), (scaling.Epoch, scaling.Segments, scaling.TotalSegments, scaling.Policy.ScaleType));
+        Assert.Equal(3, (await gw.Client.ReadRangeAsync(stream).ToListAsync()).Count);
+
+        var create = await Assert.ThrowsAsync<RpcException>(async () =>
+            await gw.Client.Raw.CreateStreamAsync(new CreateStreamRequest { Scope = stream.Scope, Stream = "other", ScalingPolicy = policy }));
+        Assert.Equal(StatusCode.InvalidArgument, create.StatusCode);
+        Assert.Contains($"min_num_segments {count} is negative", create.Status.Detail);
+        Assert.Equal([stream], await gw.Client.ListStreamsAsync(stream.Scope));
+    }
 }

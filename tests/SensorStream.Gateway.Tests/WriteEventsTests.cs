@@ -125,4 +125,36 @@ public sealed class WriteEventsTests
             await gw.Client.Raw.DeleteStreamAsync(new DeleteStreamRequest { Scope = "compat", Stream = "bad/name" }));
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task A_transactional_call_may_leave_use_transaction_at_its_default_later_and_stays_all_or_nothing()
+    {
+        // The public proto: "For subsequent requests, must be the same value or the default (false)". proto3 cannot tell
+        // a later false from an unset field, so it continues the call's transaction: no event is visible before the end.
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        using (var call = gw.Client.Raw.WriteEvents())
+        {
+            await call.RequestStream.WriteAsync(Message("t", 0, first: true, useTransaction: true));
+            await call.RequestStream.WriteAsync(Message("t", 1));
+            await call.RequestStream.WriteAsync(Message("t", 2));
+            Assert.Empty(await gw.Client.ReadRangeAsync(Stream).ToListAsync());
+            await call.RequestStream.CompleteAsync();
+            await call.ResponseAsync;
+        }
+        Assert.Equal([0L, 1, 2], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Parse(e.Data).Sequence));
+
+        // A failure later in such a call (here another stream named) aborts its open transaction: nothing of it is written.
+        using (var call = gw.Client.Raw.WriteEvents())
+        {
+            await call.RequestStream.WriteAsync(Message("u", 0, first: true, useTransaction: true));
+            await call.RequestStream.WriteAsync(Message("u", 1));
+            var bad = Message("u", 2);
+            bad.Stream = "elsewhere";
+            var error = await SendLastAndFailAsync(call, bad);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Contains("events 0..2 (the open transaction) were not written", error.Status.Detail);
+        }
+        Assert.Equal(["t|0|", "t|1|", "t|2|"], (await gw.Client.ReadRangeAsync(Stream).ToListAsync()).Select(e => Events.Text(e.Data)));
+    }
 }

@@ -93,7 +93,10 @@ public sealed class QueueDamageRecoveryTests
         var db = dir.File("queue.db");
         try
         {
-            await DeliverThenQueueDuringOutageThenKillAsync(gateway, stream, db); // what it queued is lost with the files
+            // A brand-new deployment: the stream is empty, so the collector starts at once after one GetStreamInfo, reading nothing.
+            var first = await DeliverThenQueueDuringOutageThenKillAsync(gateway, stream, db); // what it queued is lost with the files
+            Assert.Contains(first, l => l.Contains($"Stream {stream} is empty: no sequence is in use (nothing read)"));
+            Assert.DoesNotContain(first, l => l.Contains("read for the sequences in use"));
             // The operator's `rm queue.db*`: the database, its WAL and shared memory, and both sequence files.
             foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, "queue.db*")) File.Delete(file);
 
@@ -137,7 +140,8 @@ public sealed class QueueDamageRecoveryTests
     /// A first collector run: samples are delivered, the gateway is killed, at least 200 more samples per sensor are queued
     /// (a transaction cut by the outage may stay in flight: reported apart), then the collector is SIGKILLed.
     /// </summary>
-    private static async Task DeliverThenQueueDuringOutageThenKillAsync(GatewayProcess gateway, StreamName stream, string db)
+    /// <returns>The collector's output lines.</returns>
+    private static async Task<IReadOnlyList<string>> DeliverThenQueueDuringOutageThenKillAsync(GatewayProcess gateway, StreamName stream, string db)
     {
         using var collector = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
         await Poll.UntilAsync(async () => EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Delivered >= 100) && !collector.HasExited,
@@ -146,6 +150,7 @@ public sealed class QueueDamageRecoveryTests
         await Poll.UntilAsync(() => EdgeArgs.TwoSensors.All(s => Progress(db, s) is { } p && p.Issued >= p.InFlight + 200),
             Timeout, "samples queued while the gateway is down");
         collector.Kill();
+        return collector.OutputLines;
     }
 
     private static void Damage(string db, string damage)

@@ -23,11 +23,15 @@ internal sealed class CollectorRun
     private readonly TransactionCoordinator _coordinator;
     private readonly List<ISensorSource> _sources;
     private readonly List<ISensor> _sensors;
-    private readonly Sampler? _sampler;
-    private readonly List<BufferedSampler> _buffered;
+    private readonly SamplerOptions _samplerOptions;
+    private readonly ILogger _log;
+    private volatile Sampler? _sampler;
+    private volatile List<BufferedSampler> _buffered = [];
     private readonly QueueWriter _writer;
-    private readonly List<CsvDirectoryImporter> _importers;
+    private volatile List<CsvDirectoryImporter> _importers = [];
     private readonly CancellationTokenSource _importStop = new();
+    private readonly CancellationTokenSource _startStop = new();
+    private Task _startup = Task.CompletedTask;
     private readonly CancellationTokenSource _coordinatorStop = new();
     private readonly List<Task> _importerTasks = [];
     private Task _coordinatorTask = Task.CompletedTask;
@@ -36,7 +40,7 @@ internal sealed class CollectorRun
     {
         _settings = settings;
         _loggers = loggers;
-        var log = loggers.CreateLogger<Collector>();
+        var log = _log = loggers.CreateLogger<Collector>();
         _queue = EventQueue.Open(settings.Db, new QueueOptions
         {
             MaxBytes = (long)(settings.MaxQueueMb * 1024 * 1024),
@@ -64,7 +68,7 @@ internal sealed class CollectorRun
         }
         _sensors = _sources.OfType<ISensor>().ToList();
         _writer = new QueueWriter(_queue, loggers.CreateLogger<QueueWriter>());
-        var samplerOptions = new SamplerOptions
+        _samplerOptions = new SamplerOptions
         {
             RateHz = settings.Rate,
             BatchSize = settings.Batch,
@@ -72,12 +76,6 @@ internal sealed class CollectorRun
             Spin = settings.Spin,
             RealtimePriority = settings.RealtimePriority,
         };
-        var nextSequences = _queue.NextSequences();
-        if (_sensors.Count > 0)
-            _sampler = new Sampler(samplerOptions, _sensors, nextSequences, _writer.Post, loggers.CreateLogger<Sampler>());
-        _buffered = _sources.OfType<IBufferedSensor>()
-            .Select(s => new BufferedSampler(s, samplerOptions, nextSequences.GetValueOrDefault(s.SensorId), _writer.Post, loggers.CreateLogger<BufferedSampler>()))
-            .ToList();
         _coordinator = new TransactionCoordinator(_queue, _gateway, settings.StreamName, new CoordinatorOptions
         {
             MaxEventsPerTransaction = settings.TxnMaxEvents,
@@ -89,13 +87,49 @@ internal sealed class CollectorRun
         {
             EventTime = new CollectorEventTime(LowWaterNanos, _writer, _queue),
         };
-        _importers = _sources.OfType<CsvImportSource>()
-            .Select(s => new CsvDirectoryImporter(s.Directory, _queue, settings.Batch, settings.CsvStableTime,
-                loggers.CreateLogger<CsvDirectoryImporter>(), settings.CsvDialect, dependencies.Faults))
-            .ToList();
+        _faults = dependencies.Faults;
         log.LogInformation("Collector: {Sensors} polled and {Buffered} hardware-timed sensors at {Rate} Hz, batch {Batch}, {Csv} CSV directories → {Stream} at {Gateway}; queue {Db} ({Queued} events queued, {Pending} pending transactions)",
-            _sensors.Count, _buffered.Count, settings.Rate, settings.Batch, _importers.Count, settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db),
-            _queue.Stats().Events, _queue.Stats().PendingTransactions);
+            _sensors.Count, _sources.OfType<IBufferedSensor>().Count(), settings.Rate, settings.Batch, _sources.OfType<CsvImportSource>().Count(),
+            settings.StreamName, settings.Gateway, Path.GetFullPath(settings.Db), _queue.Stats().Events, _queue.Stats().PendingTransactions);
+    }
+
+    private readonly ICoordinatorFaults _faults;
+
+    /// <summary>
+    /// Creates and starts the samplers and CSV importers, numbering from the queue's next sequences: only once they are
+    /// proven (<see cref="EventQueue.SequencesUnproven"/>), so a sample never gets a number the stream already holds.
+    /// </summary>
+    private void StartSampling()
+    {
+        var nextSequences = _queue.NextSequences();
+        if (_sensors.Count > 0)
+            _sampler = new Sampler(_samplerOptions, _sensors, nextSequences, _writer.Post, _loggers.CreateLogger<Sampler>());
+        _buffered = _sources.OfType<IBufferedSensor>()
+            .Select(s => new BufferedSampler(s, _samplerOptions, nextSequences.GetValueOrDefault(s.SensorId), _writer.Post, _loggers.CreateLogger<BufferedSampler>()))
+            .ToList();
+        _importers = _sources.OfType<CsvImportSource>()
+            .Select(s => new CsvDirectoryImporter(s.Directory, _queue, _settings.Batch, _settings.CsvStableTime,
+                _loggers.CreateLogger<CsvDirectoryImporter>(), _settings.CsvDialect, _faults))
+            .ToList();
+        foreach (var importer in _importers)
+            _importerTasks.Add(Task.Run(() => RunImporterAsync(importer, _importStop.Token)));
+        _sampler?.Start();
+        foreach (var b in _buffered) b.Start();
+    }
+
+    /// <summary>Unproven sequences: waits (without numbering anything) until the coordinator has read them from the stream.</summary>
+    private async Task StartWhenProvenAsync(CancellationToken ct)
+    {
+        try
+        {
+            await _coordinator.SequencesProven.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return;
+        }
+        _log.LogInformation("Sequences proven from the stream: sampling starts");
+        StartSampling();
     }
 
     /// <summary>
@@ -112,10 +146,15 @@ internal sealed class CollectorRun
     public void Start()
     {
         _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
-        foreach (var importer in _importers)
-            _importerTasks.Add(Task.Run(() => RunImporterAsync(importer, _importStop.Token)));
-        _sampler?.Start();
-        foreach (var b in _buffered) b.Start();
+        if (_queue.SequencesUnproven is not { } reason)
+        {
+            StartSampling();
+            return;
+        }
+        _log.LogWarning("Queue: {Reason}. Which sequence numbers are free cannot be proven from local files: no sample is taken (and nothing " +
+                        "shipped) until the highest sequence per sensor the stream {Stream} already holds has been read from the gateway {Gateway}; " +
+                        "every sensor then continues after it", reason, _settings.StreamName, _settings.Gateway);
+        _startup = Task.Run(() => StartWhenProvenAsync(_startStop.Token));
     }
 
     private async Task RunImporterAsync(CsvDirectoryImporter importer, CancellationToken ct)
@@ -152,6 +191,8 @@ internal sealed class CollectorRun
     /// </summary>
     public async Task StopAsync()
     {
+        _startStop.Cancel();
+        await _startup.ConfigureAwait(false);
         if (_sampler is not null) await _sampler.StopAsync().ConfigureAwait(false);
         await Task.WhenAll(_buffered.Select(b => b.StopAsync())).ConfigureAwait(false);
         _importStop.Cancel();

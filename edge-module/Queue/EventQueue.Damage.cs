@@ -52,7 +52,13 @@ public sealed partial class EventQueue
         }
     }
 
-    private static void CheckAgainstLedger(SqliteConnection db, SequenceLedger ledger, string path, ILogger log)
+    /// <summary>
+    /// Checks the database against the ledger (see the class summary) and settles both sidecar files. Returns why the
+    /// sequences in use cannot be proven from local files (neither sidecar file is readable: no queue files at all, the
+    /// sidecars deleted or damaged), or null when they can. When not, nothing is settled: the next start asks again
+    /// until <see cref="ContinueAfterStream"/> has been given what the stream holds.
+    /// </summary>
+    private static string? CheckAgainstLedger(SqliteConnection db, SequenceLedger ledger, string path, ILogger log)
     {
         var next = Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
             .ToDictionary(x => x.Item1, x => x.Item2);
@@ -69,20 +75,24 @@ public sealed partial class EventQueue
         {
             SkipToReserved(db, ledger, sensors, next, log);
         }
-        else if (ledger.ProgressState == SidecarState.Damaged || ledger.HighWaterMarkState == SidecarState.Damaged)
+        else
         {
-            log.LogError("Sequence files {Progress} and {Hwm} are both unreadable ({Problem}; {HwmProblem}): continuing from the queue database's " +
-                         "sequences, but a rollback of {Path} before this start cannot be detected", ledger.ProgressPath, ledger.HighWaterMarkPath,
-                ledger.ProgressProblem ?? "missing", ledger.HighWaterMarkProblem ?? "missing", path);
-        }
-        else if (next.Count > 0)
-        {
-            log.LogWarning("No sequence files beside the queue database {Path} (first start of this version, or deleted): created from the database's " +
-                           "sequences; a rollback before this start cannot be detected", path);
+            // Neither file proves anything: the numbers in use must be learned from the stream (EventQueue.StreamProof.cs).
+            var files = $"progress file {Describe(ledger.ProgressState, ledger.ProgressProblem)}, high-water mark {Describe(ledger.HighWaterMarkState, ledger.HighWaterMarkProblem)}";
+            return next.Count > 0
+                ? $"the queue database {path} has no readable sequence files beside it ({files}): deleted or damaged, or the database was copied here without them"
+                : $"there is no queue database and no sequence file at {path} ({files}): a brand-new deployment, or every queue file was deleted";
         }
         ledger.Settle(Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
             .ToDictionary(x => x.Item1, x => x.Item2));
+        return null;
     }
+
+    private static string Describe(SidecarState state, string? problem) => state switch
+    {
+        SidecarState.Damaged => $"damaged: {problem}",
+        _ => state.ToString().ToLowerInvariant(),
+    };
 
     private static void RecoverRollback(SqliteConnection db, SequenceLedger ledger, List<string> sensors, Dictionary<string, long> next, string path, ILogger log)
     {

@@ -57,7 +57,9 @@ public sealed partial class EventQueue : IDisposable
     /// <summary>
     /// Opens (or creates) the queue at <paramref name="path"/>: a corrupt database is moved aside, then the database is
     /// checked against the sequence files beside it (<c>&lt;path&gt;.hwm</c>, <c>&lt;path&gt;.progress</c>, see README
-    /// "Queue damage") and any lost range is recorded before the first sample is taken.
+    /// "Queue damage") and any lost range is recorded before the first sample is taken. When those files cannot prove
+    /// which sequences are free, <see cref="SequencesUnproven"/> says why and the caller must give
+    /// <see cref="ContinueAfterStream"/> what the stream holds before it numbers (or ships) anything.
     /// </summary>
     /// <exception cref="IOException">The database is in use by another process, or the sequence files cannot be written.</exception>
     public static EventQueue Open(string path, QueueOptions options, ILogger log)
@@ -67,8 +69,8 @@ public sealed partial class EventQueue : IDisposable
         try
         {
             ledger = SequenceLedger.Open(path, options.SequenceBlock, log);
-            CheckAgainstLedger(db, ledger, Path.GetFullPath(path), log);
-            return new EventQueue(db, options, log, ledger);
+            var unproven = CheckAgainstLedger(db, ledger, Path.GetFullPath(path), log);
+            return new EventQueue(db, options, log, ledger) { SequencesUnproven = unproven };
         }
         catch
         {

@@ -171,6 +171,19 @@ internal sealed class SequenceLedger : IDisposable
     }
 
     /// <summary>
+    /// The stream holds each sensor's samples up to (excluding) <paramref name="streamNext"/>: they are delivered (and were
+    /// in flight). Written by the <see cref="Settle"/> that follows.
+    /// </summary>
+    public void Proven(IReadOnlyDictionary<string, long> streamNext)
+    {
+        foreach (var (sensor, end) in streamNext)
+        {
+            var p = Progress(sensor);
+            _progress[sensor] = p with { Delivered = Math.Max(p.Delivered, end), InFlight = Math.Max(p.InFlight, end) };
+        }
+    }
+
+    /// <summary>
     /// After the open-time check: <paramref name="next"/> is each sensor's next sequence in the database. Makes both
     /// files agree (issued and reserved at least that far) and writes them, creating them on the first start.
     /// </summary>

@@ -130,6 +130,7 @@ public sealed class TransactionCoordinator
         try
         {
             await EnsureStreamAsync(ct).ConfigureAwait(false);
+            await ProveSequencesAsync(ct).ConfigureAwait(false);
             foreach (var pending in _queue.Pending()) await ResolveAsync(pending, ct).ConfigureAwait(false);
             while (await ShipNextAsync(ct).ConfigureAwait(false)) { }
             GatewayBack();
@@ -147,6 +148,32 @@ public sealed class TransactionCoordinator
         await _gateway.EnsureStreamAsync(_stream, ct: ct).ConfigureAwait(false);
         _streamEnsured = true;
         Stats.Reachable();
+    }
+
+    /// <summary>
+    /// Completes once the queue's sequences are proven (at once when its own files prove them; otherwise after the first
+    /// cycle has read the stream, see <see cref="ProveSequencesAsync"/>). Nothing may be numbered before.
+    /// </summary>
+    public Task SequencesProven => _proven.Task;
+
+    private readonly TaskCompletionSource _proven = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>
+    /// A queue whose files cannot prove which sequences are free (<see cref="EventQueue.SequencesUnproven"/>) learns them from
+    /// the stream before anything is shipped (<see cref="StreamSequenceScan"/>); a failure is retried like any other.
+    /// </summary>
+    private async Task ProveSequencesAsync(CancellationToken ct)
+    {
+        if (_queue.SequencesUnproven is not null)
+        {
+            var found = await StreamSequenceScan.ReadAsync(_gateway, _stream, _log, ct).ConfigureAwait(false);
+            if (found.Empty) _log.LogInformation("Stream {Stream} is empty: no sequence is in use (nothing read)", _stream);
+            else
+                _log.LogInformation("Stream {Stream} read for the sequences in use: {Events} events, {Bytes} bytes, {Sensors} sensors in {Ms} ms",
+                    _stream, found.EventsRead, found.BytesRead, found.Next.Count, (long)found.Elapsed.TotalMilliseconds);
+            _queue.ContinueAfterStream(found.Next);
+        }
+        _proven.TrySetResult();
     }
 
     /// <summary>Steps a–d for the next queued events; false when the queue is empty.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SensorStream.Benchmarks.Edge;
 
 /// <summary>
-/// <c>edge [sampler|capacity|queue|drain|protocol|csv|csv-import|iio] [--seconds N] [--backlog-seconds N] [--commits N] [--realtime PRIORITY] [--mb N]</c>: the edge collector's benchmarks. Every number is
+/// <c>edge [sampler|capacity|queue|drain|protocol|csv|csv-import|iio|sequence-scan] [--events N] [--seconds N] [--backlog-seconds N] [--commits N] [--realtime PRIORITY] [--mb N]</c>: the edge collector's benchmarks. Every number is
 /// printed next to the raw limit measured in the same run (ratio), never as a bare time.
 /// </summary>
 public static class EdgeBenchmarks
@@ -22,6 +22,7 @@ public static class EdgeBenchmarks
         if (which is "protocol" or "all") await PublicProtocolBenchmark.RunAsync(backlogSeconds, BenchmarkArgs.Option(args, "--commits", 500));
         if (which is "csv" or "all") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200));
         if (which is "iio" or "all") IioLoadBenchmark.Run(TimeSpan.FromSeconds(seconds));
+        if (which is "sequence-scan") await SequenceScanBenchmark.RunAsync(BenchmarkArgs.Option(args, "--events", 100_000));
         if (which is "csv-import") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200), importOnly: true);
         return 0;
     }

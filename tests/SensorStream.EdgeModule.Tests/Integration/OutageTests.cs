@@ -67,6 +67,7 @@ public sealed class OutageTests
         var stream = new StreamName("edge", "full-" + policy.ToString().ToLowerInvariant());
         var db = dir.File("queue.db");
         var log = new TestLogger();
+        QueueFile.CreateProvenEmpty(db); // a first start proved the stream empty; then the gateway went away
         // ~50 KB: about a dozen events of 100 samples.
         await using var collector = new Collector(InProcessCollector.Settings(endpoint, stream.Stream, db, maxQueueMb: 0.05, policy), log);
         await collector.StartAsync();

@@ -27,16 +27,7 @@ public sealed class QueueDamageRecoveryTests
         var db = dir.File("queue.db");
         try
         {
-            using (var collector = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db)))
-            {
-                await Poll.UntilAsync(async () => EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Delivered >= 100) && !collector.HasExited,
-                    Timeout, "samples delivered");
-                gateway.Kill();
-                // Queued while the gateway is away (a transaction cut by the outage may stay in flight: reported apart).
-                await Poll.UntilAsync(() => EdgeArgs.TwoSensors.All(s => Progress(db, s) is { } p && p.Issued >= p.InFlight + 200),
-                    Timeout, "samples queued while the gateway is down");
-                collector.Kill();
-            }
+            await DeliverThenQueueDuringOutageThenKillAsync(gateway, stream, db);
             var before = EdgeArgs.TwoSensors.ToDictionary(s => s, s => Progress(db, s)!.Value);
             Damage(db, damage);
 
@@ -90,6 +81,76 @@ public sealed class QueueDamageRecoveryTests
         {
             await gateway.DisposeAsync();
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(GatewayModes.Both), MemberType = typeof(GatewayModes))]
+    public async Task Every_queue_file_deleted_continues_each_sensor_exactly_after_the_stream_and_never_duplicates(string mode)
+    {
+        using var dir = new TempDirectory();
+        var gateway = await GatewayModes.StartAsync(mode, dir.File("gateway"));
+        var stream = new StreamName("edge", "rm-all-" + mode);
+        var db = dir.File("queue.db");
+        try
+        {
+            // A brand-new deployment: the stream is empty, so the collector starts at once after one GetStreamInfo, reading nothing.
+            var first = await DeliverThenQueueDuringOutageThenKillAsync(gateway, stream, db); // what it queued is lost with the files
+            Assert.Contains(first, l => l.Contains($"Stream {stream} is empty: no sequence is in use (nothing read)"));
+            Assert.DoesNotContain(first, l => l.Contains("read for the sequences in use"));
+            // The operator's `rm queue.db*`: the database, its WAL and shared memory, and both sequence files.
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, "queue.db*")) File.Delete(file);
+
+            await using var back = await gateway.RestartAsync();
+            var held = await StreamAudit.ReadAsync(back.Endpoint, stream);
+            var end = EdgeArgs.TwoSensors.ToDictionary(s => s, s => held.BySensor[s].Max(e => e.First + e.Count));
+            IReadOnlyList<string> output;
+            using (var restarted = CollectorProcess.Start(EdgeArgs.For(back.Endpoint, stream.Stream, db)))
+            {
+                await Poll.UntilAsync(async () =>
+                {
+                    if (restarted.HasExited) throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{restarted.Output}");
+                    var audit = await StreamAudit.ReadAsync(back.Endpoint, stream);
+                    return EdgeArgs.TwoSensors.All(s => audit.Samples(s) >= end[s] + 300);
+                }, Timeout, "samples of the second run in the stream");
+                Assert.Equal(0, await restarted.TerminateAsync(Timeout));
+                output = restarted.OutputLines;
+            }
+
+            var final = QueueFile.Inspect(db);
+            var after = await StreamAudit.ReadAsync(back.Endpoint, stream);
+            Assert.Empty(final.Losses);
+            foreach (var sensor in EdgeArgs.TwoSensors)
+            {
+                // The second run's first event starts exactly where the stream ended: no duplicate, and (as nothing committed was lost) no gap.
+                Assert.Equal(end[sensor], after.BySensor[sensor][held.BySensor[sensor].Count].First);
+                after.AssertExactlyOnce(sensor, final.Next[sensor]);
+                Assert.Contains(output, l => l.Contains($"the stream holds sensor {sensor} up to sequence {end[sensor] - 1}; continuing at {end[sensor]}; " +
+                                                        "anything queued but not committed before the loss is lost"));
+            }
+            Assert.Contains(output, l => l.Contains("no sample is taken (and nothing shipped) until the highest sequence per sensor"));
+            Assert.Contains(output, l => l.Contains($"Stream {stream} read for the sequences in use: {held.BySensor.Values.Sum(e => e.Count)} events"));
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A first collector run: samples are delivered, the gateway is killed, at least 200 more samples per sensor are queued
+    /// (a transaction cut by the outage may stay in flight: reported apart), then the collector is SIGKILLed.
+    /// </summary>
+    /// <returns>The collector's output lines.</returns>
+    private static async Task<IReadOnlyList<string>> DeliverThenQueueDuringOutageThenKillAsync(GatewayProcess gateway, StreamName stream, string db)
+    {
+        using var collector = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
+        await Poll.UntilAsync(async () => EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Delivered >= 100) && !collector.HasExited,
+            Timeout, "samples delivered");
+        gateway.Kill();
+        await Poll.UntilAsync(() => EdgeArgs.TwoSensors.All(s => Progress(db, s) is { } p && p.Issued >= p.InFlight + 200),
+            Timeout, "samples queued while the gateway is down");
+        collector.Kill();
+        return collector.OutputLines;
     }
 
     private static void Damage(string db, string damage)

@@ -57,6 +57,9 @@ public sealed partial class SecureGatewayTests
         File.WriteAllText(tokenFile, wrongToken);
         var args = EdgeArgs.For(gateway.Endpoint, stream.Stream, db, extra: [.. gateway.CollectorArgs(tokenFile), "--metrics-interval", "300ms"]);
 
+        // A first start proved the stream empty; then the token went wrong (a brand-new queue would wait for the stream
+        // before taking any sample: README "Proof from the stream").
+        QueueFile.CreateProvenEmpty(db);
         // A short shutdown timeout: nothing can drain, so a stop would wait all of it.
         using (var refused = CollectorProcess.Start([.. args, "--shutdown-timeout", "1s"]))
         {

@@ -11,4 +11,14 @@ public static class QueueFile
         using var queue = EventQueue.Open(path, new QueueOptions(), NullLogger.Instance);
         return (queue.Stats(), queue.NextSequences(), queue.Pending(), queue.Losses());
     }
+
+    /// <summary>
+    /// An empty queue whose sequences are proven (as after a first start that found the stream empty): a collector started
+    /// on it samples at once even while no gateway is listening. A brand-new queue waits for the stream instead.
+    /// </summary>
+    public static void CreateProvenEmpty(string path)
+    {
+        using var queue = EventQueue.Open(path, new QueueOptions(), NullLogger.Instance);
+        queue.ContinueAfterStream(new Dictionary<string, long>());
+    }
 }

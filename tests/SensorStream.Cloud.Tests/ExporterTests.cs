@@ -53,7 +53,7 @@ public sealed class ExporterTests(AzuriteFixture azurite)
         // Without a watermark (these chunks came from no gateway) the hour waits for its marker.
         Assert.Equal([new OpenPartition("nic", 1, new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc)), new OpenPartition("sensor/accel-1", 1, new DateTime(2026, 11, 26, 10, 0, 0, DateTimeKind.Utc))],
             checkpoint.OpenPartitions);
-        Assert.Equal([("nic", 1, 8), ("sensor/accel-1", 1, 3)], checkpoint.Tables.Select(t => (t.Table, t.Version, t.Columns.Count)));
+        Assert.Equal([("nic", 1, 9), ("sensor/accel-1", 1, 3)], checkpoint.Tables.Select(t => (t.Table, t.Version, t.Columns.Count)));
     }
 
     [Fact]
@@ -66,9 +66,9 @@ public sealed class ExporterTests(AzuriteFixture azurite)
         var text = (await azurite.Blobs.GetBlobContainerClient("exports").GetBlobClient(back.Files.Single()).DownloadContentAsync()).Value.Content.ToString();
         // The NIC table's declared columns, in order; the ones this event lacks are empty.
         Assert.Equal(
-            "SensorId,Sequence,TimestampNanos,Timestamp,RxBytes,TxBytes,RxPackets,TxPackets,RxErrors,TxErrors,RemoteAddr,Interface\r\n" +
-            $"nic-eth0,5,{TestEvents.Time(5)},2026-11-26T10:00:00.005000Z,51,38,,,,,,\"eth0, \"\"main\"\"\"\r\n" +
-            $"nic-eth0,6,{TestEvents.Time(6)},2026-11-26T10:00:00.006000Z,61,45,,,,,,\"eth0, \"\"main\"\"\"\r\n", text);
+            "SensorId,Sequence,TimestampNanos,Timestamp,RxBytes,TxBytes,RxPackets,TxPackets,RxErrors,TxErrors,CounterResets,RemoteAddr,Interface\r\n" +
+            $"nic-eth0,5,{TestEvents.Time(5)},2026-11-26T10:00:00.005000Z,51,38,,,,,,,\"eth0, \"\"main\"\"\"\r\n" +
+            $"nic-eth0,6,{TestEvents.Time(6)},2026-11-26T10:00:00.006000Z,61,45,,,,,,,\"eth0, \"\"main\"\"\"\r\n", text);
     }
 
     [Fact]

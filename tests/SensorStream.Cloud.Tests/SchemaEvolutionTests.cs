@@ -49,7 +49,7 @@ public sealed class SchemaEvolutionTests
         Assert.Empty(notes);
         // A built-in kind starts from its declared columns; a field beyond them is appended in the same first version.
         Assert.Equal("nic/v1: RxBytes(RxBytes) Long, TxBytes(TxBytes) Long, RxPackets(RxPackets) Long, TxPackets(TxPackets) Long, " +
-                     "RxErrors(RxErrors) Long, TxErrors(TxErrors) Long, RemoteAddr(RemoteAddr) String, Interface(Interface) String, Dropped(Dropped) Long",
+                     "RxErrors(RxErrors) Long, TxErrors(TxErrors) Long, CounterResets(CounterResets) Long, RemoteAddr(RemoteAddr) String, Interface(Interface) String, Dropped(Dropped) Long",
             Describe(first[1]));
         Assert.Equal("declared columns, added column Dropped (Long)", first[1].Reason);
     }

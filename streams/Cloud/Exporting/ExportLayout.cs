@@ -11,7 +11,8 @@ namespace SensorStream.Streams.Exporting;
 /// A file of rows that arrived after their hour was declared complete is named <c>late-{from:D12}-{to:D12}.{ext}</c>.
 /// Completeness markers in a partition folder: <c>_manifest.v{n}.json</c> (n = 1, 2, … — a new one for every late
 /// file) and <c>_SUCCESS</c> (empty, written once after the first manifest).
-/// Schema records: <c>schemas/{scope}/{stream}/{table}/v{version}.json</c>.
+/// Schema records: <c>schemas/{scope}/{stream}/{table}/v{version}.json</c>; the CSV column types of a table version
+/// beside its files: <c>csv/{scope}/{stream}/{table}/v{version}/_schema.json</c> (<see cref="CsvColumnTypes"/>).
 /// Quarantined events: <c>deadletter/{scope}/{stream}/chunk-{seq:D12}-event-{index:D6}.json</c>.
 /// </summary>
 public static class ExportLayout
@@ -60,6 +61,9 @@ public static class ExportLayout
     /// <summary>The schema record of a table version (JSON of <see cref="TableSchema"/>), written create-only before its first file.</summary>
     public static string SchemaName(StreamName stream, TableSchema table) =>
         string.Create(CultureInfo.InvariantCulture, $"schemas/{stream.Scope}/{stream.Stream}/{table.Table}/v{table.Version}.json");
+
+    /// <summary>The column types beside a CSV table version's files: <c>csv/{scope}/{stream}/{table}/v{version}/_schema.json</c> (<see cref="CsvColumnTypes"/>).</summary>
+    public static string CsvColumnTypesName(StreamName stream, TableSchema table) => TablePrefix(ExportFormat.Csv, stream, table) + CsvColumnTypes.FileName;
 
     public static string DeadLetterPrefix(StreamName stream) => $"deadletter/{stream.Scope}/{stream.Stream}/";
 

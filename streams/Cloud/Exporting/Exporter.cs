@@ -193,7 +193,7 @@ public sealed class Exporter
                     lateRows += part.RowCount;
                     foreach (var format in _options.Formats)
                     {
-                        await WriteFileAsync(ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, late: true), format, part, schemaJson, ct).ConfigureAwait(false);
+                        await WriteFileAsync(stream, schema, ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, late: true), format, part, schemaJson, ct).ConfigureAwait(false);
                         lateFiles++;
                         _options.Probe?.Invoke(Points.AfterFile);
                     }
@@ -306,7 +306,7 @@ public sealed class Exporter
             var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
             foreach (var format in _options.Formats)
             {
-                await WriteFileAsync(ExportLayout.FileName(format, stream, schema, part.Partition.Hour, part.FromChunk, part.ToChunk), format, table, schemaJson, ct).ConfigureAwait(false);
+                await WriteFileAsync(stream, schema, ExportLayout.FileName(format, stream, schema, part.Partition.Hour, part.FromChunk, part.ToChunk), format, table, schemaJson, ct).ConfigureAwait(false);
                 files++;
                 _options.Probe?.Invoke(Points.AfterFile);
             }
@@ -390,8 +390,11 @@ public sealed class Exporter
 
     private static readonly JsonSerializerOptions SchemaJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    private async Task WriteFileAsync(string name, ExportFormat format, ExportTable rows, string schemaJson, CancellationToken ct)
+    private async Task WriteFileAsync(StreamName stream, TableSchema schema, string name, ExportFormat format, ExportTable rows, string schemaJson, CancellationToken ct)
     {
+        // The CSV column types first, so no CSV file of a table version is visible without them (create-only: written once).
+        if (format == ExportFormat.Csv)
+            await CreateOnceAsync(ExportLayout.CsvColumnTypesName(stream, schema), BinaryData.FromString(CsvColumnTypes.Json(schema)), "application/json", null, ct).ConfigureAwait(false);
         using var content = new MemoryStream();
         if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
         else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);

@@ -123,7 +123,7 @@ public sealed partial class EventQueue : IDisposable
                     txn.Commit();
                     if (file is null) _ledger.Issued([(encoded[0].Batch.SensorId, encoded[0].Batch.NextSequence)]);
                     if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Batch.Count);
-                    _fullReporter.Refused(file is null ? encoded[0].Batch.Count : 0, _bytes, file?.Path);
+                    _fullReporter.Refused(file is null ? encoded[0].Batch.Count : 0, _bytes, size, file?.Path ?? encoded[0].Batch.SensorId, file?.Path);
                     return EnqueueOutcome.Rejected;
                 }
                 outcome = EnqueueOutcome.AcceptedAfterDrop;

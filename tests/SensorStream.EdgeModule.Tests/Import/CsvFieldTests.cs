@@ -12,7 +12,7 @@ namespace SensorStream.EdgeModule.Tests.Import;
 /// The kinds of file data loggers and spreadsheet programs really produce (see ../shared/field-cases), each with inputs
 /// of our own, against a real SQLite queue: dialects, encodings, readiness, identity, and import in parts.
 /// </summary>
-public sealed class CsvFieldTests : IDisposable
+public sealed partial class CsvFieldTests : IDisposable
 {
     private static readonly TimeSpan Old = TimeSpan.FromMinutes(1);
     private readonly TempDirectory _dir = new();

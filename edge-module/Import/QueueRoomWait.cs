@@ -34,7 +34,9 @@ internal sealed class QueueRoomWait(ILogger log, TimeProvider clock, long roomBy
         if (_since is not { } since) return;
         _parts++;
         if (!fileEnded && freeBytes < roomBytes) return;
-        log.LogInformation("{File}: the queue has room again; the import waited {Seconds:F1} s and queued {Parts} parts meanwhile",
+        log.LogInformation(fileEnded
+                ? "{File}: read to its end while the queue drained; the import waited {Seconds:F1} s for room and queued {Parts} parts meanwhile"
+                : "{File}: the queue has room again; the import waited {Seconds:F1} s and queued {Parts} parts meanwhile",
             file, (clock.GetUtcNow() - since).TotalSeconds, _parts);
         _since = null;
     }

@@ -37,6 +37,7 @@ public sealed class CsvDirectoryImporter
     private readonly Dictionary<string, DateTime> _lastSeenWriting = new(StringComparer.Ordinal);
     private long _nextSequence;
     private CsvFileImport? _current;
+    private readonly QueueRoomWait _wait;
 
     /// <summary>An importer for <paramref name="directory"/>; <paramref name="dialect"/> defaults to <see cref="CsvDialect.Default"/>.</summary>
     /// <param name="faults">Test seam: <see cref="CoordinatorStep.AfterCsvPart"/> is reported after each part is queued
@@ -53,6 +54,7 @@ public sealed class CsvDirectoryImporter
         _stableTime = stableTime;
         _dialect = dialect ?? CsvDialect.Default;
         _log = log;
+        _wait = new QueueRoomWait(log, _clock, Math.Min(PartBytes, queue.Options.MaxBytes / 2));
         SensorId = SensorIdFor(directory);
         _nextSequence = queue.NextSequences().GetValueOrDefault(SensorId);
     }
@@ -194,7 +196,9 @@ public sealed class CsvDirectoryImporter
             SetAside(path, progress, 0, encoding, "");
             return false;
         }
-        var reader = CsvFileReader.Open(path, identity.Length, _dialect, SensorId);
+        if (identity.BomOverrides && _reported.Add("bom:" + path))
+            _log.LogInformation("{File} starts with a UTF-8 byte-order mark: read as UTF-8 (--csv-encoding is {Encoding})", path, _dialect.EncodingName);
+        var reader = CsvFileReader.Open(path, identity.Length, _dialect, SensorId, identity.Encoding);
         try
         {
             if (reader.HeaderProblem is { } header)
@@ -239,8 +243,7 @@ public sealed class CsvDirectoryImporter
                 var budget = Math.Min(_queue.FreeBytes, PartBytes);
                 if (header is not null && budget < header.FixedBytes + header.RowBytes)
                 {
-                    if (c.WaitingReported is false) _log.LogInformation("{File}: waiting for room in the queue ({Free} bytes free)", c.Path, budget);
-                    c.WaitingReported = true;
+                    _wait.Waiting(c.Path, budget, header.FixedBytes + header.RowBytes, _queue.Options.MaxBytes);
                     return false;
                 }
                 try
@@ -279,7 +282,7 @@ public sealed class CsvDirectoryImporter
             if (part.Events.Count > 0) _nextSequence = part.Events[^1].NextSequence;
             c.Progress = progress;
             c.Pending = null;
-            c.WaitingReported = false;
+            _wait.Queued(c.Path, _queue.FreeBytes, part.End);
             _faults.At(CoordinatorStep.AfterCsvPart);
             RowsQuarantined += part.Rejected.Count;
             if (part.Rejected.Count > 0)

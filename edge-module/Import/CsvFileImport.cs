@@ -47,8 +47,6 @@ internal sealed class CsvFileImport(string path, CsvFileIdentity identity, DateT
         return ahead?.GetAwaiter().GetResult();
     }
 
-    public bool WaitingReported { get; set; }
-
     /// <summary>Null while the file on disk is as it was taken (length and modification time); otherwise how it changed.</summary>
     public string? ChangedOnDisk()
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using nietras.SeparatedValues;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.Streams.Events;
@@ -34,13 +35,13 @@ internal sealed class CsvFileReader : IDisposable
     private readonly string _sensorId;
     private CsvEventWriter? _writer;
 
-    private CsvFileReader(string path, long length, CsvDialect dialect, string sensorId)
+    private CsvFileReader(string path, long length, CsvDialect dialect, string sensorId, Encoding? encoding)
     {
         _dialect = dialect;
         _sensorId = sensorId;
         _bytes = new HashingReadStream(
             new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan), length);
-        var text = new StreamReader(_bytes, dialect.Encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        var text = new StreamReader(_bytes, encoding ?? dialect.Encoding, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
         while (text.Peek() == '\uFEFF') text.Read(); // a second BOM, as concatenating files leaves, must not hide a quoted first field
         _reader = Sep.New(dialect.Separator)
             .Reader(o => o with { HasHeader = false, Unescape = true, Trim = SepTrim.Outer, DisableColCountCheck = true })
@@ -50,11 +51,15 @@ internal sealed class CsvFileReader : IDisposable
         var fields = new string[first.ColCount];
         for (var i = 0; i < fields.Length; i++) fields[i] = first[i].ToString();
         HeaderText = first.Span.ToString();
-        (Header, HeaderProblem) = CsvHeader.Parse(fields, sensorId);
+        (Header, HeaderProblem) = CsvHeader.Parse(fields, sensorId, dialect.Separator);
     }
 
-    /// <summary>Opens the file and reads its header; IO errors and (for a file changed since it was checked) <see cref="System.Text.DecoderFallbackException"/> propagate.</summary>
-    public static CsvFileReader Open(string path, long length, CsvDialect dialect, string sensorId) => new(path, length, dialect, sensorId);
+    /// <summary>
+    /// Opens the file and reads its header; IO errors and (for a file changed since it was checked) <see cref="DecoderFallbackException"/>
+    /// propagate. <paramref name="encoding"/> overrides the dialect's (the file's own, <see cref="CsvFileIdentity.Encoding"/>).
+    /// </summary>
+    public static CsvFileReader Open(string path, long length, CsvDialect dialect, string sensorId, Encoding? encoding = null) =>
+        new(path, length, dialect, sensorId, encoding);
 
     /// <summary>The header, or null when the file is empty or its header is refused (<see cref="HeaderProblem"/>).</summary>
     public CsvHeader? Header { get; }

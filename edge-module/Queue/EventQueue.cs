@@ -120,7 +120,7 @@ public sealed partial class EventQueue : IDisposable
                     txn.Commit();
                     if (file is null) _ledger.Issued([(encoded[0].SensorId, encoded[0].NextSequence)]);
                     if (file is null) (_rejectedEvents, _rejectedSamples) = (_rejectedEvents + 1, _rejectedSamples + encoded[0].Count);
-                    _fullReporter.Refused(file is null ? encoded[0].Count : 0, _bytes, file?.Path);
+                    _fullReporter.Refused(file is null ? encoded[0].Count : 0, _bytes, size, file?.Path ?? encoded[0].SensorId, file?.Path);
                     return EnqueueOutcome.Rejected;
                 }
                 outcome = EnqueueOutcome.AcceptedAfterDrop;

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Logging;
 namespace SensorStream.EdgeModule.Queue;
 
 /// <summary>
-/// Logs the queue-full policy at work: once when the queue becomes full, then a summary at most every
-/// 10 s while it stays full, and once when it accepts data normally again. Called under the queue's lock.
+/// Logs the queue-full policy at work: once when the queue becomes full (naming the CSV file left in place, if a file's
+/// part was refused), then a summary at most every 10 s while it stays full, and once when it accepts data normally
+/// again. An event larger than the whole queue is a setting problem, not a full queue: it is said once per source,
+/// naming both sizes and what to change. Called under the queue's lock.
 /// </summary>
 internal sealed class FullQueueReporter(ILogger log, QueueOptions options)
 {
@@ -12,12 +14,22 @@ internal sealed class FullQueueReporter(ILogger log, QueueOptions options)
     private bool _full;
     private DateTime _lastSummary;
     private long _refusedSamples, _droppedEvents, _droppedSamples;
+    private readonly HashSet<string> _tooLarge = new(StringComparer.Ordinal);
 
-    public void Refused(long samples, long queuedBytes, string? file)
+    /// <summary>Records a refused event (or CSV part) of <paramref name="eventBytes"/> from <paramref name="source"/> (a sensor id).</summary>
+    /// <param name="file">The CSV file whose part was refused, or null for a sampled event.</param>
+    public void Refused(long samples, long queuedBytes, long eventBytes, string source, string? file)
     {
         _refusedSamples += samples;
-        if (file is not null)
-            log.LogWarning("Queue full ({Bytes} of {Max} bytes): CSV file {File} is left in place and retried later", queuedBytes, options.MaxBytes, file);
+        if (eventBytes > options.MaxBytes)
+        {
+            if (_tooLarge.Add(source))
+                log.LogError("An event of {Source} is {Bytes} bytes, larger than the whole queue ({Max} bytes): it can never be queued and its samples " +
+                             "are refused (recorded in Losses); raise --max-queue-mb or lower --batch", source, eventBytes, options.MaxBytes);
+            return;
+        }
+        if (file is not null && !_full)
+            log.LogWarning("Queue full ({Bytes} of {Max} bytes): CSV file {File} is left in place and retried as the queue drains", queuedBytes, options.MaxBytes, file);
         Enter(queuedBytes);
     }
 

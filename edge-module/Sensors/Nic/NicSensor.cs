@@ -10,7 +10,7 @@ namespace SensorStream.EdgeModule.Sensors;
 /// 64-bit values, with <c>CounterResets</c> counting resets.
 /// <para>A missing or vanished interface is a state of this sensor, not a failure of the collector: while it is
 /// <see cref="NicState.Missing"/> each read throws <see cref="SensorUnavailableException"/> (the sampler counts it as a
-/// read error and logs it at powers of two, the other sensors go on), and every 100 ms the interface is looked up again,
+/// read error and logs one line when the interface goes missing and one when it is read again; the other sensors go on), and every 100 ms the interface is looked up again,
 /// so a re-created one (a new <c>ifindex</c>) is read again well within a second.</para>
 /// </summary>
 public sealed class NicSensor : ISensor

@@ -12,7 +12,7 @@ namespace SensorStream.EdgeModule.Tests.Import;
 /// The kinds of file data loggers and spreadsheet programs really produce (see ../shared/field-cases), each with inputs
 /// of our own, against a real SQLite queue: dialects, encodings, readiness, identity, and import in parts.
 /// </summary>
-public sealed class CsvFieldTests : IDisposable
+public sealed partial class CsvFieldTests : IDisposable
 {
     private static readonly TimeSpan Old = TimeSpan.FromMinutes(1);
     private readonly TempDirectory _dir = new();
@@ -53,10 +53,10 @@ public sealed class CsvFieldTests : IDisposable
 
     private static string Drop(string dir, string name, string text, TimeSpan? age = null) => Drop(dir, name, Encoding.UTF8.GetBytes(text), age);
 
-    /// <summary>Plays the coordinator: everything queued is "committed" (deleted) and kept in <see cref="_drained"/>.</summary>
-    private void Drain(EventQueue queue)
+    /// <summary>Plays the coordinator: the oldest <paramref name="count"/> queued events (all by default) are "committed" (deleted) and kept in <see cref="_drained"/>.</summary>
+    private void Drain(EventQueue queue, int count = int.MaxValue)
     {
-        var events = queue.ReadAfter(0, int.MaxValue, long.MaxValue);
+        var events = queue.ReadAfter(0, count, long.MaxValue);
         if (events.Count == 0) return;
         var pending = new PendingTransaction(Guid.NewGuid().ToString("N"), events[0].Id, events[^1].Id);
         queue.RecordPending(pending);

@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using SensorStream.EdgeModule.Sampling;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Events;
+using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Sensors;
 
@@ -78,6 +82,40 @@ public sealed class NicSensorTests
 
         Until(() => { sensor.Read(1, values, []); return values[6] == 6; }, TimeSpan.FromSeconds(10), "the new counters are read");
         Assert.Equal([50L, 52, 54, 56, 58, 60, 6], values);
+    }
+
+    [Fact]
+    public async Task A_missing_interface_is_logged_once_when_it_goes_and_once_when_it_returns_while_other_sensors_go_on()
+    {
+        using var dir = new TempDirectory();
+        var log = new TestLogger();
+        using var nic = new NicSensor("eth9", dir.Path); // missing at start
+        var batches = new ConcurrentQueue<SampleBatch>();
+        using var sampler = new Sampler(new SamplerOptions { RateHz = 1000, BatchSize = 50, FlushInterval = TimeSpan.FromMilliseconds(50) },
+            [nic, new SyntheticSensor("other")], new Dictionary<string, long>(), batches.Enqueue, log);
+        var stats = sampler.SensorStats[0];
+        sampler.Start();
+
+        await Poll.UntilAsync(() => stats.ReadErrors >= 300, TimeSpan.FromSeconds(30), "300 failed reads of the missing interface");
+        FakeSysfs(dir, "eth9", 10);
+        await Poll.UntilAsync(() => batches.Any(b => b.SensorId == "nic-eth9"), TimeSpan.FromSeconds(30), "the interface is read once it appears");
+        Directory.Delete(Path.Combine(dir.Path, "class", "net", "eth9"), recursive: true);
+        var before = stats.ReadErrors;
+        await Poll.UntilAsync(() => stats.ReadErrors >= before + 300, TimeSpan.FromSeconds(30), "300 failed reads of the vanished interface");
+        FakeSysfs(dir, "eth9", 0);
+        var samples = stats.Samples;
+        await Poll.UntilAsync(() => stats.Samples > samples, TimeSpan.FromSeconds(30), "the re-created interface is read");
+        await sampler.StopAsync();
+
+        var lines = log.Lines.Where(l => l.Contains("nic-eth9")).ToList();
+        Assert.Equal(4, lines.Count);
+        Assert.StartsWith("Warning: Sensor nic-eth9 unavailable: nic-eth9: network interface missing", lines[0]);
+        Assert.Matches(@"^Information: Sensor nic-eth9 available again after \d{3,} failed reads$", lines[1]);
+        Assert.StartsWith("Warning: Sensor nic-eth9 unavailable: nic-eth9: network interface", lines[2]);
+        Assert.Matches(@"^Information: Sensor nic-eth9 available again after \d{3,} failed reads$", lines[3]);
+        Assert.True(stats.ReadErrors >= 600, "every failed read is counted");
+        Assert.True(sampler.SensorStats[1].Samples > stats.Samples, "the other sensor was read all along");
+        Assert.Equal(0, sampler.SensorStats[1].ReadErrors);
     }
 
     private static void Until(Func<bool> condition, TimeSpan timeout, string what)

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+
+namespace SensorStream.EdgeModule.Import;
+
+/// <summary>
+/// The importer's waits for room in the queue, logged once per wait: one line when the queue has less room than the
+/// smallest part (one row), and one when the import goes on with room for <paramref name="roomBytes"/> again, or the
+/// file ends. While the queue drains slowly the import trickles on in small parts without a line per part or per scan;
+/// a part of one row that is larger than the whole queue is said to be so, naming both sizes and the setting to change.
+/// </summary>
+/// <param name="roomBytes">Free bytes after a part that end the wait (the importer passes half the queue, at most a whole part).</param>
+internal sealed class QueueRoomWait(ILogger log, TimeProvider clock, long roomBytes)
+{
+    private DateTimeOffset? _since;
+    private long _parts;
+
+    /// <summary>Records that <paramref name="file"/> waits: a part needs <paramref name="neededBytes"/>, <paramref name="freeBytes"/> are free.</summary>
+    public void Waiting(string file, long freeBytes, long neededBytes, long queueBytes)
+    {
+        if (_since is not null) return;
+        _since = clock.GetUtcNow();
+        _parts = 0;
+        if (neededBytes > queueBytes)
+            log.LogError("{File}: a part of one row needs {Needed} bytes, more than the whole queue ({Max} bytes): it waits until --max-queue-mb is raised",
+                file, neededBytes, queueBytes);
+        else
+            log.LogInformation("{File}: waiting for room in the queue ({Free} bytes free, a part needs at least {Needed}); the import goes on as it drains",
+                file, freeBytes, neededBytes);
+    }
+
+    /// <summary>Records a part of <paramref name="file"/> queued, leaving <paramref name="freeBytes"/> free; ends a wait when there is room again or the file ended.</summary>
+    public void Queued(string file, long freeBytes, bool fileEnded)
+    {
+        if (_since is not { } since) return;
+        _parts++;
+        if (!fileEnded && freeBytes < roomBytes) return;
+        log.LogInformation(fileEnded
+                ? "{File}: read to its end while the queue drained; the import waited {Seconds:F1} s for room and queued {Parts} parts meanwhile"
+                : "{File}: the queue has room again; the import waited {Seconds:F1} s and queued {Parts} parts meanwhile",
+            file, (clock.GetUtcNow() - since).TotalSeconds, _parts);
+        _since = null;
+    }
+}

@@ -27,6 +27,20 @@ public static class EdgeMetricNames
     /// <summary>Per sensor (label <c>sensor</c>): samples never taken (deadlines skipped, or gaps in a hardware-timed sensor's timestamps).</summary>
     public const string SensorMissedSamples = "sensorstream_edge_sensor_missed_samples_total";
 
+    /// <summary>Per sensor (label <c>sensor</c>): failed reads (device absent or refusing, e.g. a NIC that is not there).</summary>
+    public const string SensorReadErrors = "sensorstream_edge_sensor_read_errors_total";
+
+    /// <summary>Prefix of every per-sensor metric (sensorstream.edge.sensor.*).</summary>
+    private const string PerSensorPrefix = "sensorstream_edge_sensor_";
+
+    /// <summary>
+    /// Every sensor the collector reports (the <c>sensor</c> label of its per-sensor metrics), including one that never
+    /// committed a sample; empty when the metrics are not served.
+    /// </summary>
+    public static IReadOnlyList<string> Sensors(IReadOnlyList<MetricSample>? metrics) =>
+        metrics is null ? [] : metrics.Where(m => m.Name.StartsWith(PerSensorPrefix, StringComparison.Ordinal))
+            .Select(m => m.Label("sensor")).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>The value of the per-sensor metric <paramref name="name"/> for <paramref name="sensorId"/>, or null when not served.</summary>
     public static double? FindForSensor(IReadOnlyList<MetricSample>? metrics, string name, string sensorId) =>
         Find(metrics?.Where(m => m.Label("sensor") == sensorId).ToList(), name);

@@ -55,7 +55,10 @@ public sealed record PipelineSnapshot(
                 var store = new BlobStreamStore(blobs);
                 cloud = await new CloudStatus(store, new Exporter(store, new ExportOptions()), gateway).GetAsync(stream, ct);
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+            {
+                errors["storage"] = CliErrors.StorageProblem(e, blobs.Uri);
+            }
         }
         var sensors = watcher?.Sensors.ToDictionary() ?? new Dictionary<string, SensorProgress>();
         return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, segments, csv, parquet, sensors, cloud, errors);

@@ -8,6 +8,7 @@ namespace SensorStream.EndToEnd.Tests;
 /// stand-in SDK (the DOTNET variable) that logs each build: concurrent starts take turns and build once, a project set's
 /// build satisfies a subset, and Azurite data or other dot-folders inside the clone never count as a change.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // a bash script on a POSIX file system
 public sealed class LauncherBuildTests : IDisposable
 {
     private readonly string _clone = Directory.CreateTempSubdirectory("sensorstream-launcher-").FullName;

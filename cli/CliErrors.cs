@@ -28,7 +28,8 @@ public static class CliErrors
             RpcException { StatusCode: StatusCode.InvalidArgument } r => (ExitCodes.BadArguments, $"the gateway at {gateway} rejected the request: {r.Status.Detail}"),
             RpcException r => (ExitCodes.Unavailable, $"gateway call to {gateway} failed ({r.StatusCode}): {r.Status.Detail}"),
             TransactionsNotSupportedException t => (ExitCodes.Unavailable, t.Message),
-            Azure.RequestFailedException a => (ExitCodes.Unavailable, $"blob storage request failed ({a.Status} {a.ErrorCode}): {FirstLine(a.Message)}"),
+            Azure.RequestFailedException => (ExitCodes.Unavailable, StorageProblem(e, null)),
+            AggregateException g when g.InnerExceptions.All(i => i is Azure.RequestFailedException) => (ExitCodes.Unavailable, StorageProblem(e, null)),
             HttpRequestException h => (ExitCodes.Unavailable, $"request failed: {h.Message}"),
             FormatException or ArgumentException => (ExitCodes.BadArguments, e.Message),
             IOException or UnauthorizedAccessException => (ExitCodes.Internal, $"file access failed: {e.Message}"),
@@ -37,6 +38,24 @@ public static class CliErrors
         };
         Print(message);
         return code;
+    }
+
+    /// <summary>
+    /// One line for a failed Blob Storage call: "cannot reach Blob Storage at URI: …" when nothing answered (the SDK's
+    /// transport failure, status 0, possibly wrapped in its "Retry failed" AggregateException), else the status and error
+    /// code. Anything else gets the unexpected-error line.
+    /// </summary>
+    public static string StorageProblem(Exception e, Uri? account)
+    {
+        if (e is AggregateException aggregate) e = aggregate.InnerExceptions.FirstOrDefault(i => i is Azure.RequestFailedException) ?? aggregate.InnerExceptions[0];
+        var at = account is null ? "" : $" at {account}";
+        return e switch
+        {
+            Azure.RequestFailedException { Status: 0 } a => $"cannot reach Blob Storage{at}: {FirstLine(a.Message)}",
+            Azure.RequestFailedException a => $"blob storage request failed{at} ({a.Status} {a.ErrorCode}): {FirstLine(a.Message)}",
+            HttpRequestException h => $"cannot reach Blob Storage{at}: {FirstLine(h.Message)}",
+            _ => $"unexpected error (please report it): {FirstLine(e.Message)}",
+        };
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using Azure.Storage.Blobs;
 using SensorStream.Cli.Exports;
@@ -189,10 +190,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
                        {
                            if (lastPrint is { } last && e - last < TimeSpan.FromSeconds(10)) return;
                            lastPrint = e;
-                           Console.WriteLine($"[sensorstream] {e:mm\\:ss} this run: samples {s.Edge(EdgeInstruments.Samples):N0}, queue {s.Edge(EdgeInstruments.QueueEvents):N0} events, " +
-                                             $"txns {s.Edge(EdgeInstruments.CommittedTransactions):N0}; all runs in the data folder: stream tail {s.StreamTailBytes:N0} B, " +
-                                             $"mirrored {s.Cloud?.MirroredEvents:N0} events, exported {s.Cloud?.ExportedRows:N0} rows, " +
-                                             $"exports {s.CsvFiles} CSV / {s.ParquetFiles} Parquet");
+                           Console.WriteLine(PlainProgress(s, e));
                        })) { }
             }
             else
@@ -207,6 +205,23 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         return pipeline.Processes.All(p => !p.HasExited);
     }
 
+    /// <summary>
+    /// run --plain's progress line: this collector run's numbers, then the data folder's (all runs); a number a
+    /// component does not serve yet (e.g. at 00:00) prints as n/a, a not-yet-checkpointed export range is named.
+    /// </summary>
+    public static string PlainProgress(PipelineSnapshot s, TimeSpan elapsed)
+    {
+        static string N(double? v) => v?.ToString("N0", CultureInfo.InvariantCulture) ?? "n/a";
+        var failing = EdgeMetricLookup.Sensors(s.EdgeMetrics)
+            .Select(id => (id, errors: EdgeMetricLookup.FindForSensor(s.EdgeMetrics, EdgeInstruments.SensorReadErrors, id)))
+            .Where(x => x.errors > 0).Select(x => $"{x.id} {N(x.errors)}").ToList();
+        return $"[sensorstream] {elapsed:mm\\:ss} this run: samples {N(s.Edge(EdgeInstruments.Samples))}, queue {N(s.Edge(EdgeInstruments.QueueEvents))} events, " +
+               $"txns {N(s.Edge(EdgeInstruments.CommittedTransactions))}" + (failing.Count > 0 ? $", read errors: {string.Join(", ", failing)}" : "") +
+               $"; all runs in the data folder: stream tail {N(s.StreamTailBytes)} B, mirrored {N(s.Cloud?.MirroredEvents)} events, " +
+               $"exported (checkpointed) {N(s.Cloud?.ExportedRows)} rows{(s.Cloud?.ExportPending is not null ? " + a range being written" : "")}, " +
+               $"export files {N(s.CsvFiles)} CSV / {N(s.ParquetFiles)} Parquet";
+    }
+
     /// <summary>Verifies the stream, waits for the exports to hold every sample, prints the summary; 0 only when all is exact.</summary>
     private static async Task<int> SummarizeAsync(LocalPipeline pipeline, GatewayClient gateway, BlobServiceClient blobs, StreamName stream,
         CancellationToken ct)
@@ -214,13 +229,13 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         Console.WriteLine("[sensorstream] verifying the stream and waiting for the cloud host to export everything (up to 3 minutes)");
         var started = pipeline.Run?.Started ?? DateTimeOffset.UtcNow;
         var audit = await PipelineVerification.RunAsync(gateway, blobs, stream, TimeSpan.FromMinutes(3),
-            () => pipeline.Cloud is { HasExited: false }, ct, started.ToUnixTimeMilliseconds() * 1_000_000);
+            () => pipeline.Cloud is { HasExited: false }, ct, pipeline.RunStartTail);
         VerifyReport.Print($"stream {stream}", audit.Events, audit.Undecodable, audit.Stream);
         VerifyReport.Print("exports csv", audit.CsvFiles, 0, audit.Csv, "files");
         VerifyReport.Print("exports parquet", audit.ParquetFiles, 0, audit.Parquet, "files");
         Console.WriteLine();
         Console.WriteLine($"summary (this run, {started.UtcDateTime:yyyy-MM-dd HH:mm:ss}–{DateTime.UtcNow:HH:mm:ss} UTC):");
-        Console.WriteLine($"  samples collected: {audit.RunSamples.Values.Sum():N0} from {audit.RunSamples.Count} sensors in {audit.RunEvents:N0} events");
+        Console.WriteLine($"  samples committed during this run: {audit.RunSamples.Values.Sum():N0} from {audit.RunSamples.Count} sensors in {audit.RunEvents:N0} events");
         Console.WriteLine($"summary (everything in the stream, all runs in {pipeline.Options.DataDir}):");
         Console.WriteLine($"  samples in stream: {audit.Stream.Samples:N0} from {audit.Stream.Sensors.Count} sensors in {audit.Events:N0} events");
         Console.WriteLine($"  files exported:    {audit.CsvFiles} CSV + {audit.ParquetFiles} Parquet in container '{ExportAudit.Container}' " +

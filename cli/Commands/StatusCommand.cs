@@ -32,7 +32,10 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken ct)
     {
-        await using var access = await PipelineAccess.OpenAsync(settings, "status", needsGateway: true, needsStorage: true, ct);
+        // A gateway named alone is enough: status shows what the gateway knows and says storage was not named.
+        var storageNamed = settings.NamedStorage is not null;
+        var gatewayOnly = settings.NamedGateway is not null && !storageNamed;
+        await using var access = await PipelineAccess.OpenAsync(settings, "status", needsGateway: true, needsStorage: !gatewayOnly, ct);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         var metricsPort = settings.MetricsPort ?? access.Live?.MetricsPort;
         // Per-sensor numbers are what reaches the stream's tail while status watches it (reading the whole stream is
@@ -42,11 +45,19 @@ public sealed class StatusCommand : AsyncCommand<StatusCommand.Settings>
         watcher.Start();
         var window = settings.ParsedWindow!.Value;
         await Task.Delay(window, ct);
-        var snapshot = await PipelineSnapshot.CollectAsync(access.Gateway, settings.StreamName, access.Blobs, metricsPort, http, ct, watcher);
+        var snapshot = await PipelineSnapshot.CollectAsync(access.Gateway, settings.StreamName, access.Storage is null ? null : access.Blobs, metricsPort, http, ct, watcher);
+        if (access.Storage is null)
+            snapshot = snapshot with { Errors = new Dictionary<string, string>(snapshot.Errors) { ["storage"] = "not named: mirror and exports are not shown (add --storage CONNECTION_STRING)" } };
         var seconds = window.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
         AnsiConsole.Write(view.Render(snapshot, TimeSpan.Zero, null,
             heading: $"[bold]SensorStream[/] {Markup.Escape(settings.StreamName.ToString())} — status at {snapshot.At.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC",
             sensorsTitle: $"sensors (committed during the last {seconds} s; `verify` counts the whole stream)"));
-        return snapshot.Errors.ContainsKey("gateway") ? ExitCodes.CheckFailed : ExitCodes.Ok;
+        if (snapshot.Errors.ContainsKey("gateway")) return ExitCodes.CheckFailed;
+        if (storageNamed && snapshot.Errors.TryGetValue("storage", out var storageError))
+        {
+            CliErrors.Print($"storage: {storageError}");
+            return ExitCodes.Unavailable;
+        }
+        return ExitCodes.Ok;
     }
 }

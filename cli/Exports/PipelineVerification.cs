@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using SensorStream.Cli.Reading;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Protocol;
 using SensorStream.Streams.Naming;
 using SensorStream.Streams.Verification;
 
@@ -9,10 +10,10 @@ namespace SensorStream.Cli.Exports;
 /// <summary>Audits of every stage: the gateway stream, and the CSV and Parquet exports of it.</summary>
 public sealed record PipelineAudit(SequenceAudit Stream, long Events, long Undecodable, SequenceAudit Csv, int CsvFiles, SequenceAudit Parquet, int ParquetFiles)
 {
-    /// <summary>What this run added: samples sampled at or after its start, per sensor (empty when no start was given).</summary>
+    /// <summary>Samples committed during this run (in events after the stream cut taken at its start), per sensor; empty when no cut was given.</summary>
     public IReadOnlyDictionary<string, long> RunSamples { get; init; } = new Dictionary<string, long>();
 
-    /// <summary>Events holding at least one sample of this run.</summary>
+    /// <summary>Events committed during this run.</summary>
     public long RunEvents { get; init; }
 
     /// <summary>Both exports hold exactly the stream's samples.</summary>
@@ -28,9 +29,12 @@ public sealed record PipelineAudit(SequenceAudit Stream, long Events, long Undec
 /// <summary>Reads the stream head to tail, then waits (bounded) until the exports hold every one of its samples.</summary>
 public static class PipelineVerification
 {
-    /// <param name="runStartedUnixNanos">Samples timestamped at or after this (ns since the Unix epoch) count as this run's.</param>
+    /// <param name="runStart">
+    /// The stream's tail when this run started: every sample in the events after it counts as this run's (committed
+    /// during it), whatever its timestamp; null = no per-run numbers.
+    /// </param>
     public static async Task<PipelineAudit> RunAsync(GatewayClient gateway, BlobServiceClient blobs, StreamName stream, TimeSpan exportWait,
-        Func<bool> cloudAlive, CancellationToken ct, long runStartedUnixNanos = long.MaxValue)
+        Func<bool> cloudAlive, CancellationToken ct, StreamCut? runStart = null)
     {
         var streamAudit = new SequenceAudit();
         long events = 0, undecodable = 0, runEvents = 0;
@@ -44,10 +48,15 @@ public static class PipelineVerification
                 continue;
             }
             streamAudit.Add(batch.SensorId, batch.FirstSequence, batch.Count);
-            var ofRun = batch.TimestampNanos.Count(t => t >= runStartedUnixNanos);
-            if (ofRun == 0) continue;
-            runEvents++;
-            runSamples[batch.SensorId] = runSamples.GetValueOrDefault(batch.SensorId) + ofRun;
+        }
+        if (runStart is not null)
+        {
+            await foreach (var e in gateway.ReadRangeAsync(stream, from: runStart, ct: ct))
+            {
+                runEvents++;
+                if (StreamBatches.Decode(e).Batch is { } batch)
+                    runSamples[batch.SensorId] = runSamples.GetValueOrDefault(batch.SensorId) + batch.Count;
+            }
         }
         var deadline = DateTime.UtcNow + exportWait;
         while (true)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Storage.Blobs;
 using SensorStream.Cli.Processes;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Cli.Local;
 
@@ -48,6 +49,12 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>The run this pipeline is (null for the services a follow-up verb starts on an ended run's data).</summary>
     public LastRun? Run => _run;
+
+    /// <summary>
+    /// The stream's tail when the gateway of this run was ready and before its collector started: events after it were
+    /// committed during this run (whatever their samples' timestamps, e.g. imported CSV rows). Null for a follow-up verb.
+    /// </summary>
+    public StreamCut? RunStartTail { get; private set; }
 
     /// <summary>
     /// Local defaults for the cloud host: short schedules so a short run exports before it ends, and a 10 s roll so the
@@ -185,7 +192,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         // The standard gRPC health service, not ListScopes: a gateway in --protocol public has no ListScopes.
         await Readiness.WaitAsync(process, async t => await client.IsServingAsync(t) ? true
             : throw new InvalidOperationException("the gateway's health service answers NOT_SERVING (its store cannot write)"), TimeSpan.FromSeconds(60), ct);
-        if (_run is not null) await client.EnsureStreamAsync(Options.Stream, ct: ct); // a follow-up verb only reads
+        if (_run is null) return; // a follow-up verb only reads
+        await client.EnsureStreamAsync(Options.Stream, ct: ct);
+        RunStartTail = (await client.GetStreamInfoAsync(Options.Stream, ct)).Tail;
     }
 
     private void StartCloud()

@@ -32,7 +32,8 @@ public static class SensorPreflight
                 _ when kind == SensorKinds.Nic => parts.Count > 2 || parts[0].Contains('/') || (parts.Count == 2 && parts[1] is not ("32" or "64"))
                     ? $"expected {kind.Syntax}"
                     : Directory.Exists(Path.Combine(sysfs, "class", "net", parts[0])) ? null
-                    : $"no network interface '{parts[0]}' here (have: {string.Join(", ", Interfaces(sysfs))})",
+                    : $"no network interface '{parts[0]}' here (have: {string.Join(", ", Interfaces(sysfs))}); `run` refuses it so a typo fails " +
+                      "fast (the collector started on its own treats an absent interface as a sensor state and keeps looking)",
                 _ when kind == SensorKinds.Iio => parts.Count > 3 ? $"expected {kind.Syntax}"
                     : Directory.Exists(Path.Combine(sysfs, "bus", "iio", "devices")) ? null : $"no IIO devices here ({Path.Combine(sysfs, "bus", "iio", "devices")} does not exist)",
                 _ => null,

@@ -17,18 +17,21 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
     public IRenderable Render(PipelineSnapshot now, TimeSpan elapsed, TimeSpan? duration, string? heading = null, string? sensorsTitle = null)
     {
         var sensors = new Table().Title(sensorsTitle ?? "sensors (committed into the stream during this run; late and missed as sampled)")
-            .AddColumns("sensor", "samples/s (sample time)", "samples", "last sequence", "late", "missed");
-        foreach (var (id, progress) in now.StreamSensors.OrderBy(p => p.Key, StringComparer.Ordinal))
+            .AddColumns("sensor", "samples/s (sample time)", "samples", "last sequence", "late", "missed", "state");
+        // Every sensor the stream shows or the collector reports: one that never committed (a missing NIC) still gets a row.
+        var ids = now.StreamSensors.Keys.Union(EdgeMetricLookup.Sensors(now.EdgeMetrics), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        foreach (var id in ids)
         {
             // By the samples' timestamps: the sensor's last whole second. Counting arrivals between two snapshots would
             // jitter (a 1 kHz sensor's 1,000-sample batches arrive in bursts: 840 one second, 1,130 the next).
-            var rate = progress.SamplesPerSecond;
-            sensors.AddRow(Markup.Escape(id), Fmt(rate, "N0"), Fmt(progress.Samples), Fmt(progress.LastSequence),
+            var progress = now.StreamSensors.GetValueOrDefault(id);
+            sensors.AddRow(Markup.Escape(id), Fmt(progress?.SamplesPerSecond, "N0"), Fmt(progress?.Samples ?? 0), Fmt(progress?.LastSequence),
                 Fmt(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorLateSamples, id)),
-                Fmt(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorMissedSamples, id)));
+                Fmt(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorMissedSamples, id)),
+                SensorState(EdgeMetricLookup.FindForSensor(now.EdgeMetrics, EdgeInstruments.SensorReadErrors, id), progress is not null));
         }
-        if (now.StreamSensors.Count == 0)
-            sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "", "", "");
+        if (ids.Count == 0)
+            sensors.AddRow(heading is null ? "[grey]waiting for the first committed events…[/]" : "[grey]none committed (is a collector running?)[/]", "", "", "", "", "", "");
 
         var pipeline = new Table().Title("pipeline (sampling, queue, transactions: this collector run; stream, mirror, exports: all runs in this data folder)").AddColumns("stage", "value");
         pipeline.AddRow("sampling", $"{Fmt(now.Edge(EdgeInstruments.SamplesPerSecond), "N0")} samples/s, " +
@@ -46,7 +49,8 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
         {
             pipeline.AddRow("mirrored (blob stream)", $"{Fmt(cloud.MirroredEvents)} events in {Fmt(cloud.LastChunk + 1)} chunks, " +
                                                       $"lag {Bytes(cloud.MirrorLagBytes)}{(cloud.MirrorCaughtUp == true ? " (caught up)" : "")}");
-            pipeline.AddRow("exported", $"{Fmt(cloud.ExportedRows)} rows from {Fmt(cloud.ExportedEvents)} events, lag {Fmt(cloud.ExportLagEvents)} events" +
+            pipeline.AddRow("exported (checkpointed)", $"{Fmt(cloud.ExportedRows)} rows from {Fmt(cloud.ExportedEvents)} events, lag {Fmt(cloud.ExportLagEvents)} events" +
+                                        (cloud.ExportPending is not null ? "; a range's files are being written" : "") +
                                         (cloud.DeadLettered > 0 ? $", [yellow]{cloud.DeadLettered} dead-lettered[/]" : ""));
         }
         pipeline.AddRow("exported files", $"{Fmt(now.CsvFiles)} CSV, {Fmt(now.ParquetFiles)} Parquet");
@@ -66,6 +70,18 @@ public sealed class LiveView(string stream, IReadOnlyList<ChildProcess> processe
         }
         return new Rows(rows);
     }
+
+    /// <summary>
+    /// A sensor's state from the collector's read errors (<paramref name="readErrors"/>, null when its metrics are not
+    /// served): "failing" while it has read errors and no sample reached the stream, else the error count or "ok".
+    /// </summary>
+    public static string SensorState(double? readErrors, bool committed) => readErrors switch
+    {
+        null => "–",
+        > 0 when !committed => $"[red]failing: {Fmt(readErrors)} read errors[/]",
+        > 0 => $"[yellow]{Fmt(readErrors)} read errors[/]",
+        _ => "[green]ok[/]",
+    };
 
     private static string Fmt(double? v, string format = "N0") => v is null ? "–" : v.Value.ToString(format, CultureInfo.InvariantCulture);
 

@@ -50,24 +50,29 @@ public sealed record PipelineSnapshot(
         {
             try
             {
-                csv = await CountAsync(blobs, ExportAudit.Prefix("csv", stream), ct);
-                parquet = await CountAsync(blobs, ExportAudit.Prefix("parquet", stream), ct);
+                csv = await CountAsync(blobs, "csv", stream, ct);
+                parquet = await CountAsync(blobs, "parquet", stream, ct);
                 // Mirrored and exported positions as the cloud jobs record them (chunk blobs and the export checkpoint).
                 var store = new BlobStreamStore(blobs);
                 cloud = await new CloudStatus(store, new Exporter(store, new ExportOptions()), gateway).GetAsync(stream, ct);
             }
-            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException) { errors["storage"] = e.Message; }
+            catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or AggregateException)
+            {
+                errors["storage"] = CliErrors.StorageProblem(e, blobs.Uri);
+            }
         }
         var sensors = watcher?.Sensors.ToDictionary() ?? new Dictionary<string, SensorProgress>();
         return new PipelineSnapshot(DateTimeOffset.UtcNow, metrics, tail, head, segments, csv, parquet, sensors, cloud, errors);
     }
 
-    private static async Task<int> CountAsync(BlobServiceClient blobs, string prefix, CancellationToken ct)
+    /// <summary>Exported data files of <paramref name="format"/> (names ending in .csv / .parquet; not the markers, manifests or _schema.json).</summary>
+    private static async Task<int> CountAsync(BlobServiceClient blobs, string format, StreamName stream, CancellationToken ct)
     {
         var container = blobs.GetBlobContainerClient(ExportAudit.Container);
         if (!await container.ExistsAsync(ct)) return 0;
         var n = 0;
-        await foreach (var _ in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, ct)) n++;
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, ExportAudit.Prefix(format, stream), ct))
+            if (blob.Name.EndsWith("." + format, StringComparison.Ordinal)) n++;
         return n;
     }
 

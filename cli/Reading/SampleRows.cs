@@ -28,6 +28,12 @@ public static class SampleRows
         return n;
     }
 
+    /// <summary>
+    /// JSON Lines go to a UTF-8 terminal or file: non-ASCII letters (a column "Température") stay as they are; only what
+    /// JSON requires is escaped (quotes, backslashes, control characters).
+    /// </summary>
+    private static readonly JsonWriterOptions JsonLinesWriting = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>Writes up to <paramref name="max"/> JSON Lines rows; returns how many.</summary>
     public static int WriteJsonLines(TextWriter output, SampleBatch batch, long max)
     {
@@ -36,7 +42,7 @@ public static class SampleRows
         for (var i = 0; i < n; i++)
         {
             buffer.SetLength(0);
-            using (var json = new Utf8JsonWriter(buffer))
+            using (var json = new Utf8JsonWriter(buffer, JsonLinesWriting))
             {
                 json.WriteStartObject();
                 json.WriteString(SampleBatch.SensorIdField, batch.SensorId);

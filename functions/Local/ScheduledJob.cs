@@ -63,9 +63,10 @@ public sealed class ScheduledJob(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            log.LogWarning("{Job}: cannot list streams: {Error}", name, e.Message);
+            if (Failing("", e)) log.LogWarning("{Job}: cannot list streams: {Error} (said again only when it changes)", name, FirstLine(e));
             return;
         }
+        Recovered("", "listing streams");
         foreach (var stream in selected)
         {
             try
@@ -79,9 +80,32 @@ public sealed class ScheduledJob(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogError(e, "{Job} {Stream}: step failed after retries", name, stream);
+                // One line per stream and problem, not a stack trace every tick (e.g. MIRROR_STREAMS names a scope
+                // that does not exist yet); the next tick tries again and a recovery is logged.
+                if (Failing(stream.ToString(), e))
+                    log.LogError("{Job} {Stream}: step failed after retries: {Error} (said again only when it changes)", name, stream, FirstLine(e));
+                continue;
             }
+            Recovered(stream.ToString(), stream.ToString());
         }
         Ticks++;
     }
+
+    private readonly Dictionary<string, string> _failing = new(StringComparer.Ordinal);
+
+    /// <summary>Records <paramref name="e"/> as what fails for <paramref name="key"/>; true when that is new (first failure or another error).</summary>
+    private bool Failing(string key, Exception e)
+    {
+        var message = FirstLine(e);
+        if (_failing.TryGetValue(key, out var previous) && previous == message) return false;
+        _failing[key] = message;
+        return true;
+    }
+
+    private void Recovered(string key, string what)
+    {
+        if (_failing.Remove(key)) log.LogInformation("{Job} {What}: works again", name, what);
+    }
+
+    private static string FirstLine(Exception e) => e.Message.Split('\n')[0].TrimEnd('\r');
 }

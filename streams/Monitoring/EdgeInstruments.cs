@@ -49,4 +49,7 @@ public static class EdgeInstruments
 
     /// <summary>Per sensor (label <see cref="SensorLabel"/>): failed reads.</summary>
     public static readonly MetricInstrument SensorReadErrors = Counter("sensorstream.edge.sensor.read_errors");
+
+    /// <summary>The per-sensor instruments (each labelled <see cref="SensorLabel"/>).</summary>
+    public static readonly IReadOnlyList<MetricInstrument> PerSensor = [SensorSamples, SensorLateSamples, SensorMissedSamples, SensorReadErrors];
 }

@@ -8,7 +8,7 @@ namespace SensorStream.EndToEnd.Tests;
 /// </summary>
 public partial class OneCommandRunTests
 {
-    [GeneratedRegex(@"samples collected: ([\d,]+) from (\d+) sensors")]
+    [GeneratedRegex(@"samples committed during this run: ([\d,]+) from (\d+) sensors")]
     private static partial Regex SamplesLine();
 
     [GeneratedRegex(@"files exported:\s+(\d+) CSV \+ (\d+) Parquet")]

@@ -30,6 +30,21 @@ public sealed class TailTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_lines_keep_non_ascii_letters_as_utf8()
+    {
+        var stream = new StreamName("tail", "utf8");
+        using (var client = new GatewayClient(new GatewayClientOptions { Endpoint = _gateway.Endpoint }))
+        {
+            await client.EnsureStreamAsync(stream);
+            var batch = new SampleBatch("salle-1", 0, [1000]).WithColumn("Température", new[] { 21.5 });
+            await client.WriteEventsAsync(stream, [new OutgoingEvent("salle-1", SampleBatchJson.Serialize(batch))]);
+        }
+        var jsonl = await CliRun.RunAsync(Timeout, "tail", stream.ToString(), "--from-head", "--count", "1", "--format", "jsonl", "--gateway", _gateway.Endpoint.ToString());
+        Assert.True(jsonl.ExitCode == 0, jsonl.All);
+        Assert.Equal("{\"SensorId\":\"salle-1\",\"Sequence\":0,\"TimestampNanos\":1000,\"Température\":21.5}\n", jsonl.StdOut.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public async Task Count_counts_rows_in_csv_and_in_json_lines()
     {
         var jsonl = await CliRun.RunAsync(Timeout, "tail", _stream.ToString(), "--from-head", "--count", "3", "--format", "jsonl", "--gateway", _gateway.Endpoint.ToString());

@@ -11,8 +11,10 @@ namespace SensorStream.Gateway.Storage;
 /// where surviving commit records explain it (the checkpoint, then the journal's commits in order); events after that
 /// belong to transactions whose ids are unknown and are counted, not copied (their writers rewrite them; keeping them
 /// would duplicate). The intact events after a damaged range are appended behind it (cuts after the damage do not
-/// carry over). Committed ids are the intact frames of <c>committed.log</c> plus the commits whose events the salvaged
-/// segments hold; every other committed, open or record-less id that can be named is listed (sequential ids name the
+/// carry over), except those of a journal commit that lost any event to the damage: that transaction is reported lost
+/// and answers UNKNOWN, so none of its events is kept (a writer that rewrites it would duplicate them). The report
+/// matches the salvaged data: no id it lists keeps an event behind a damage. Committed ids are the intact frames of
+/// <c>committed.log</c> plus the commits whose events the salvaged segments hold; every other committed, open or record-less id that can be named is listed (sequential ids name the
 /// gaps of their run), and one line per stream counts all losses. The journal starts empty.
 /// </summary>
 public static class StoreSalvager
@@ -106,6 +108,7 @@ public static class StoreSalvager
         var to = new StreamPaths(staging);
         var kept = new long[config.Segments]; // how far each segment's original offsets carry over
         var ends = new long[config.Segments];
+        var damaged = new (long Prefix, long Length, List<(long Start, long End)> Skipped)?[config.Segments];
         long unknownEvents = 0;
         for (var s = 0; s < config.Segments; s++)
         {
@@ -121,6 +124,7 @@ public static class StoreSalvager
             var prefix = FrameScanner.Scan(input, heads[s], null);
             var limit = Math.Max(heads[s], Math.Min(prefix, explained[s]));
             Copy(input, output, heads[s], limit);
+            RandomAccess.FlushToDisk(output);
             kept[s] = ends[s] = limit;
             if (limit < prefix)
             {
@@ -132,7 +136,6 @@ public static class StoreSalvager
                 report.Add($"{name}: segment {s}: events at {heads[s]}..{limit} kept at their offsets; LOST {events} intact event(s) at {limit}..{length}: " +
                            "merged by commits whose journal records are missing, so the transactions they belong to are unknown (not carried over: a writer that still has them rewrites them)" +
                            (skippedAfter.Count > 0 ? "; damaged byte range(s) " + string.Join(", ", skippedAfter.Select(r => $"{r.Start}..{r.End}")) : ""));
-                RandomAccess.FlushToDisk(output);
                 continue;
             }
             if (prefix == length)
@@ -140,31 +143,54 @@ public static class StoreSalvager
                 report.Add($"{name}: segment {s}: all {length - heads[s]} byte(s) from the head at {heads[s]} kept");
                 continue;
             }
-            var appended = 0;
-            var skipped = FrameScanner.ScanAll(input, prefix, (_, size, payload) =>
-                {
-                    var frame = new byte[size];
-                    RecordFrame.WriteHeader(frame, payload);
-                    payload.CopyTo(frame.AsSpan(RecordFrame.HeaderSize));
-                    RandomAccess.Write(output, frame, ends[s]);
-                    ends[s] += size;
-                    appended++;
-                });
-            report.Add($"{name}: segment {s}: events at {heads[s]}..{prefix} kept at their offsets; LOST byte range(s) " +
-                       string.Join(", ", skipped.Select(r => $"{r.Start}..{r.End}")) +
-                       (appended > 0 ? $"; {appended} intact event(s) after the damage appended at {prefix}..{ends[s]} (stream cuts after {prefix} do not carry over)" : ""));
-            RandomAccess.FlushToDisk(output);
+            damaged[s] = (prefix, length, FrameScanner.ScanAll(input, prefix, static (_, _, _) => { }));
         }
 
+        // A journal commit carries over exactly when every event it merged does: before the damage at its offset, or
+        // after it wholly intact (then appended). The intact events of one that does not are not copied either (a
+        // writer that still has it rewrites it; keeping them would duplicate them).
         var lostTxns = new List<string>();
+        var dropped = new List<(long Start, long End)>[config.Segments];
+        for (var s = 0; s < config.Segments; s++) dropped[s] = [];
         foreach (var (entry, end) in scan.Commits)
             foreach (var ct in entry.Transactions)
             {
                 scan.Data.Remove(JournalFrame.IdOf(ct.TxnId));
                 if (committed.ContainsKey(ct.TxnId)) continue;
-                if (ct.Merges.All(m => m.Segment >= 0 && m.Segment < kept.Length && m.Target + m.Bytes <= kept[m.Segment])) committed[ct.TxnId] = entry.TimestampMs;
-                else lostTxns.Add(ct.TxnId);
+                if (ct.Merges.All(m => CarriesOver(m, kept, damaged, explained))) committed[ct.TxnId] = entry.TimestampMs;
+                else
+                {
+                    lostTxns.Add(ct.TxnId);
+                    foreach (var m in ct.Merges.Where(m => m.Segment >= 0 && m.Segment < kept.Length)) dropped[m.Segment].Add((m.Target, m.Target + m.Bytes));
+                }
             }
+
+        for (var s = 0; s < config.Segments; s++)
+        {
+            if (damaged[s] is not var (prefix, length, skipped)) continue;
+            using var input = File.OpenHandle(from.SegmentFile(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var output = File.OpenHandle(to.SegmentFile(s), FileMode.Open, FileAccess.Write);
+            int appended = 0, ofLost = 0, unexplained = 0;
+            FrameScanner.ScanAll(input, prefix, (offset, size, payload) =>
+            {
+                if (offset >= explained[s]) { unexplained++; return; }
+                if (Overlaps(dropped[s], offset, offset + size)) { ofLost++; return; }
+                var frame = new byte[size];
+                RecordFrame.WriteHeader(frame, payload);
+                payload.CopyTo(frame.AsSpan(RecordFrame.HeaderSize));
+                RandomAccess.Write(output, frame, ends[s]);
+                ends[s] += size;
+                appended++;
+            });
+            unknownEvents += unexplained;
+            report.Add($"{name}: segment {s}: events at {heads[s]}..{prefix} kept at their offsets; LOST byte range(s) " +
+                       string.Join(", ", skipped.Select(r => $"{r.Start}..{r.End}")) +
+                       (appended > 0 ? $"; {appended} intact event(s) after the damage appended at {prefix}..{ends[s]} (stream cuts after {prefix} do not carry over)" : "") +
+                       (ofLost > 0 ? $"; {ofLost} intact event(s) of committed transactions with damaged events not carried over (listed below: a writer that still has them rewrites them)" : "") +
+                       (unexplained > 0 ? $"; LOST {unexplained} intact event(s) after {explained[s]} merged by commits whose journal records are missing (not carried over)" : ""));
+            RandomAccess.FlushToDisk(output);
+        }
+
         if (lostTxns.Count > 0)
             report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) whose events are not in the salvaged segments (they answer UNKNOWN): {string.Join(" ", lostTxns)}");
         if (scan.Data.Count > 0)
@@ -189,6 +215,22 @@ public static class StoreSalvager
         Directory.Move(staging, into);
         DurableFiles.SyncDirectory(Path.GetDirectoryName(into)!);
     }
+
+    /// <summary>
+    /// Whether every event of merge <paramref name="m"/> is in the salvaged segment: before where the original offsets
+    /// stop carrying over, or in a damaged segment's intact events after the damage that a surviving commit explains.
+    /// </summary>
+    private static bool CarriesOver(SegmentMerge m, long[] kept, (long Prefix, long Length, List<(long Start, long End)> Skipped)?[] damaged, long[] explained)
+    {
+        if (m.Segment < 0 || m.Segment >= kept.Length) return false;
+        var end = m.Target + m.Bytes;
+        if (end <= kept[m.Segment]) return true;
+        return damaged[m.Segment] is var (prefix, length, skipped) && m.Target >= prefix && end <= length && end <= explained[m.Segment] &&
+               !Overlaps(skipped, m.Target, end);
+    }
+
+    /// <summary>Whether [<paramref name="start"/>, <paramref name="end"/>) meets any of <paramref name="ranges"/>.</summary>
+    private static bool Overlaps(List<(long Start, long End)> ranges, long start, long end) => ranges.Any(r => r.Start < end && start < r.End);
 
     /// <summary>Most ids listed per line (the count is always complete).</summary>
     private const int MaxListedIds = 1000;

@@ -81,6 +81,55 @@ public sealed class ToolTests
     }
 
     [Fact]
+    public async Task Salvage_after_segment_damage_before_the_checkpoint_keeps_the_journal_commits_after_it_committed_and_each_event_once()
+    {
+        // Commits after the checkpoint only in the journal (copied while the gateway ran, as a crash leaves it); one
+        // checkpointed event damaged. Transaction t wrote sequences t*4..t*4+3. (Trial 9 c: the 9 journal commits after
+        // the damage were reported lost, so they answered UNKNOWN, while their events were appended: duplicates.)
+        using var live = new TempDirectory();
+        using var dir = new TempDirectory();
+        var committed = new List<string>();
+        await using (var store = GatewayStore.Open(Options(live.Path), NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("d");
+            await store.CreateStreamAsync("d", "s", new StreamConfig(1));
+            var stream = store.Stream("d", "s");
+            for (var t = 0; t < 12; t++)
+            {
+                var txn = stream.Begin(0).Id;
+                await stream.AppendAsync(txn, Batch("k", t * 4, 4), CancellationToken.None);
+                await stream.CommitAsync(txn, CancellationToken.None);
+                committed.Add(txn);
+                if (t == 2) await stream.CheckpointAsync(force: true);
+            }
+            DamageMatrixFixture.CopyTree(live.Path, dir.Path);
+        }
+        var streamDir = Path.Combine(dir.Path, "scopes", "d", "s");
+        var frames = new List<(long Offset, int Size)>();
+        var segment = Path.Combine(streamDir, "segments", "0.seg");
+        using (var file = File.OpenHandle(segment))
+            FrameScanner.Scan(file, 0, (offset, size, _) => frames.Add((offset, size)));
+        Assert.Equal(48, frames.Count);
+        var (at, length) = frames[5]; // transaction 1's second event (checkpointed; its id is in committed.log)
+        DamageTests.Flip(segment, at + length - 3);
+
+        using var target = new TempDirectory();
+        var (code, output) = Run("salvage", dir.Path, target.Path);
+        Assert.Equal(3, code);
+        Assert.Contains($"LOST byte range(s) {at}..{at + length}; 42 intact event(s) after the damage appended", output);
+        Assert.DoesNotContain("whose events are not in the salvaged segments", output);
+        Assert.Contains("LOST in all: 0 committed transaction(s) by id, 0 more id(s) without a record, 0 event(s) of unknown transactions, 0 open transaction(s)", output);
+        Assert.Equal(0, Run("verify", target.Path).Code);
+
+        await using (var store = GatewayStore.Open(Options(target.Path), NullLoggerFactory.Instance))
+        {
+            var stream = store.Stream("d", "s");
+            Assert.Equal(Enumerable.Range(0, 48).Where(i => i != 5).Select(i => (long)i), Sequences(stream)); // each once
+            Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
+        }
+    }
+
+    [Fact]
     public async Task Verify_and_salvage_refuse_a_directory_a_gateway_holds_and_a_gateway_refuses_one_they_hold()
     {
         using var dir = new TempDirectory();

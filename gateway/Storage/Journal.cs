@@ -79,10 +79,13 @@ public sealed class Journal : IDisposable
             var fresh = new Journal(directory, rollBytes, parts, 0, 0);
             fresh._end = fresh.AddPart(0).DataStart;
             fresh.Sync();
+            // From the start the journal records where it begins: any later gap at its start is decidable.
+            DurableFiles.WriteAtomically(deletedBeforeFile, "0");
             return fresh;
         }
-        // The gateway deletes from the oldest on and records where first: the oldest file starts exactly there. (A journal
-        // written before deleted-before existed may start anywhere up to its checkpoint.)
+        // The gateway deletes from the oldest on and records where first: the oldest file starts exactly there. A journal
+        // created since deleted-before is written at creation ("0") has it from the start; one written before may start
+        // anywhere up to its checkpoint (it gets the file below once it is seen to start at 0).
         var firstStart = files[0].Start;
         if (File.Exists(deletedBeforeFile) ? firstStart > deletedBefore : firstStart > expectedEnd)
             throw new StorageDamageException(files[0].Path, 0,
@@ -147,6 +150,7 @@ public sealed class Journal : IDisposable
         }
         var journal = new Journal(directory, rollBytes, parts, end, deletedBefore);
         if (readOnly) return journal;
+        if (firstStart == 0 && !File.Exists(deletedBeforeFile)) DurableFiles.WriteAtomically(deletedBeforeFile, "0");
         var active = parts[^1];
         if (active.Kind == JournalFileHeader.Kind.Unwritten || (active.Kind == JournalFileHeader.Kind.Legacy && end == active.Start))
         {
@@ -348,7 +352,8 @@ public sealed class Journal : IDisposable
         }
     }
 
-    private static long ReadDeletedBefore(string directory)
+    /// <summary>The position <c>journal/deleted-before</c> records (0 when the file is absent); garbage in it is a <see cref="StorageDamageException"/>.</summary>
+    internal static long ReadDeletedBefore(string directory)
     {
         var path = Path.Combine(directory, DeletedBeforeFile);
         if (!File.Exists(path)) return 0;

@@ -140,13 +140,14 @@ public sealed partial class StreamStore
 
     /// <summary>
     /// A stream written before <see cref="StreamConfig.FileSet"/> may legitimately lack <c>checkpoint.json</c> (no
-    /// checkpoint yet) — but not once checkpoints deleted journal files (<c>journal/deleted-before</c> exists). Verify
+    /// checkpoint yet) — but not once checkpoints deleted journal files (<c>journal/deleted-before</c> records a position
+    /// above 0; a new journal records 0). Verify
     /// runs the same check.
     /// </summary>
     internal static void CheckOlderFileSet(StreamPaths paths, StreamConfig config)
     {
         if (config.FilesRequired || File.Exists(paths.CheckpointFile)) return;
-        if (File.Exists(Path.Combine(paths.JournalDirectory, Journal.DeletedBeforeFile)))
+        if (Journal.ReadDeletedBefore(paths.JournalDirectory) > 0)
             throw new StorageDamageException(paths.CheckpointFile, 0,
                 $"the file is missing, but {Path.Combine(paths.JournalDirectory, Journal.DeletedBeforeFile)} records that checkpoints deleted journal files: the position the journal is replayed from is unknown. Nothing was changed; restore it (or run gateway salvage)");
     }

@@ -60,4 +60,39 @@ public sealed class JournalMissingFileTests
             Assert.Equal(Enumerable.Range(0, 60).Select(i => (long)i).Append(1000), Sequences(stream));
         }
     }
+
+    [Fact]
+    public async Task A_missing_oldest_journal_file_below_the_checkpoint_is_refused_with_the_missing_range_when_no_checkpoint_deleted_anything()
+    {
+        // Trial 9 a: an open transaction's only write is in the oldest file, so no checkpoint deleted a file; that file
+        // removed by hand was accepted (the write was gone, OPEN -> UNKNOWN), as its bytes are below the checkpoint.
+        using var dir = new TempDirectory();
+        var streamDir = Path.Combine(dir.Path, "scopes", "g", "s");
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("g");
+            await store.CreateStreamAsync("g", "s", new StreamConfig(1));
+            var stream = store.Stream("g", "s");
+            var pinned = stream.Begin(0).Id;
+            await stream.AppendAsync(pinned, Batch("p", 1000, 1), CancellationToken.None);
+            for (var t = 0; t < 12; t++)
+            {
+                var txn = stream.Begin(0).Id;
+                await stream.AppendAsync(txn, Batch("k", t * 3, 3), CancellationToken.None);
+                await stream.CommitAsync(txn, CancellationToken.None);
+            }
+            await stream.CheckpointAsync(force: true);
+        }
+        var files = JournalFile.All(streamDir);
+        Assert.True(files.Length >= 3, $"{files.Length} journal files");
+        Assert.Equal(0, StartOf(files[0]));
+        File.Delete(files[0]);
+
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Contains($"journal bytes 0..{StartOf(files[1])} are missing", error.Message);
+        Assert.Equal(files[1..], JournalFile.All(streamDir)); // nothing deleted
+        var output = new StringWriter();
+        Assert.Equal(3, SensorStream.Gateway.Hosting.GatewayTools.Run(["verify", dir.Path], output, output));
+        Assert.Contains($"journal bytes 0..{StartOf(files[1])} are missing", output.ToString());
+    }
 }

@@ -30,6 +30,7 @@ public sealed class Journal : IDisposable
     private long _end;
     private bool _directoryDirty;
     private long _deletedBefore; // durable in DeletedBeforeFile
+    private long _pendingTorn = -1; // set by Open until FinishRepairs ran: the torn bytes still to cut
 
     private Journal(string directory, long rollBytes, List<Part> parts, long end, long deletedBefore)
     {
@@ -58,10 +59,12 @@ public sealed class Journal : IDisposable
     /// followed by intact ones, a damaged older file, a missing file (before the first, between two, or all of them), or
     /// a journal that ends before <paramref name="expectedEnd"/> (the position <c>checkpoint.json</c> says was written).
     /// <paramref name="create"/> starts an empty journal when the directory holds none (a new stream, an upgrade);
-    /// <paramref name="readOnly"/> (verify) changes nothing, not even a torn tail, and the journal cannot be appended to.
+    /// <paramref name="readOnly"/> (verify) changes nothing, not even a torn tail, and the journal cannot be appended to;
+    /// <paramref name="deferRepairs"/> leaves the torn tail and the other repairs to <see cref="FinishRepairs"/>, which
+    /// the caller runs once its own checks passed (nothing changes on a refused start-up).
     /// </summary>
     public static Journal Open(string directory, long rollBytes, long expectedEnd, bool create, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes,
-        bool readOnly = false)
+        bool readOnly = false, bool deferRepairs = false)
     {
         if (!readOnly) Directory.CreateDirectory(directory);
         else if (!Directory.Exists(directory)) throw new StorageDamageException(directory, 0, "the journal directory is missing");
@@ -150,31 +153,8 @@ public sealed class Journal : IDisposable
         }
         var journal = new Journal(directory, rollBytes, parts, end, deletedBefore);
         if (readOnly) return journal;
-        if (firstStart == 0 && !File.Exists(deletedBeforeFile)) DurableFiles.WriteAtomically(deletedBeforeFile, "0");
-        var active = parts[^1];
-        if (active.Kind == JournalFileHeader.Kind.Unwritten || (active.Kind == JournalFileHeader.Kind.Legacy && end == active.Start))
-        {
-            // Nothing of the newest file counts: it starts again as a file of the current version.
-            RandomAccess.SetLength(active.Handle, 0);
-            parts[^1] = active = active with { Kind = JournalFileHeader.Kind.Current };
-            WriteHeader(active.Handle);
-            RandomAccess.FlushToDisk(active.Handle);
-            journal._end = active.DataStart;
-        }
-        else
-        {
-            if (tornBytes > 0)
-            {
-                RandomAccess.SetLength(active.Handle, end - active.Start);
-                RandomAccess.FlushToDisk(active.Handle);
-            }
-            if (active.Kind == JournalFileHeader.Kind.Legacy)
-            {
-                // An older journal: its files stay readable as they are, new frames go to a file of the current version.
-                journal._end = journal.AddPart(end).DataStart;
-                journal.Sync();
-            }
-        }
+        journal._pendingTorn = tornBytes;
+        if (!deferRepairs) journal.FinishRepairs();
         return journal;
     }
 
@@ -349,6 +329,44 @@ public sealed class Journal : IDisposable
         {
             File.Delete(files[0].Path);
             files.RemoveAt(0);
+        }
+    }
+
+    /// <summary>
+    /// The changes opening implies, made once the caller's own checks passed (<c>deferRepairs</c> of <see cref="Open"/>):
+    /// the torn tail is cut, a newest file without a header (or of version 1 with nothing in it) starts again as a
+    /// file of the current version, a newest version-1 file is followed by a new one, and a journal found to begin at
+    /// 0 records that in <c>deleted-before</c>. Until then nothing on disk was changed.
+    /// </summary>
+    internal void FinishRepairs()
+    {
+        if (_pendingTorn < 0) return;
+        var tornBytes = _pendingTorn;
+        _pendingTorn = -1;
+        if (_parts[0].Start == 0 && !File.Exists(Path.Combine(_directory, DeletedBeforeFile))) DurableFiles.WriteAtomically(Path.Combine(_directory, DeletedBeforeFile), "0");
+        var active = _parts[^1];
+        if (active.Kind == JournalFileHeader.Kind.Unwritten || (active.Kind == JournalFileHeader.Kind.Legacy && _end == active.Start))
+        {
+            // Nothing of the newest file counts: it starts again as a file of the current version.
+            RandomAccess.SetLength(active.Handle, 0);
+            _parts[^1] = active = active with { Kind = JournalFileHeader.Kind.Current };
+            WriteHeader(active.Handle);
+            RandomAccess.FlushToDisk(active.Handle);
+            _end = active.DataStart;
+        }
+        else
+        {
+            if (tornBytes > 0)
+            {
+                RandomAccess.SetLength(active.Handle, _end - active.Start);
+                RandomAccess.FlushToDisk(active.Handle);
+            }
+            if (active.Kind == JournalFileHeader.Kind.Legacy)
+            {
+                // An older journal: its files stay readable as they are, new frames go to a file of the current version.
+                _end = AddPart(_end).DataStart;
+                Sync();
+            }
         }
     }
 

@@ -34,7 +34,7 @@ public sealed partial class StreamStore
     /// Opens a stream and recovers it: segments are cut back to the last checkpoint (dropping torn tails and merges
     /// that were not fsynced), the journal's torn tail is cut, every commit after the checkpoint is replayed at the
     /// offsets its entry recorded, and transactions written but never committed or aborted come back open. Before
-    /// anything is changed, the files are checked against each other: a segment shorter than its checkpoint, or longer
+    /// anything is changed (the journal's torn tail too), the files are checked against each other: a segment shorter than its checkpoint, or longer
     /// than the commits the journal still holds explain (merges happen only after their commit is durable in the
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
@@ -66,10 +66,11 @@ public sealed partial class StreamStore
                         $"the file ends there but checkpoint.json says {durable} bytes were fsynced: data was lost outside the gateway");
             }
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
-            journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes);
+            journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes, deferRepairs: true);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments, config.FilesRequired);
             if (!config.FilesRequired) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
+            journal.FinishRepairs(); // the torn tail is cut only now: a refused start-up changed nothing
         }
         catch
         {

@@ -193,6 +193,12 @@ public sealed class DamageTests
             case "segment-delete":
                 File.Delete(segment0);
                 return (segment0, 0);
+            case "journal-torn-tail-and-segment-garbage":
+            {
+                // Trial 9 d: the torn tail was cut before the segment check refused, which then said nothing was changed.
+                Damage("journal-torn-tail", streamDir);
+                return Damage("segment-garbage", streamDir);
+            }
             case "segment-garbage":
             {
                 var length = new FileInfo(segment0).Length;
@@ -230,6 +236,7 @@ public sealed class DamageTests
     [InlineData("segment-truncate")]
     [InlineData("segment-delete")]
     [InlineData("segment-garbage")]
+    [InlineData("journal-torn-tail-and-segment-garbage")]
     public async Task Damage_is_refused_naming_file_and_offset_or_leaves_every_event_and_status_intact(string kind)
     {
         using var dir = new TempDirectory();

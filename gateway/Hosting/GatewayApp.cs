@@ -28,6 +28,8 @@ public static class GatewayApp
         builder.Services.AddSingleton(new ExpectedToken(token));
         builder.Services.AddSingleton(new RequestBytesBudget(settings.MaxBufferedBytes));
         builder.Services.AddSingleton(new ReaderSlots(settings.MaxReaders));
+        var softLimit = DescriptorLimit.SoftLimit();
+        var segmentFiles = DescriptorLimit.Fit(settings.MaxOpenSegmentFiles, softLimit, out var descriptorWarning);
         builder.Services.AddSingleton(sp => GatewayStore.Open(new StoreOptions
         {
             DataDirectory = settings.DataDir,
@@ -37,7 +39,7 @@ public static class GatewayApp
             CheckpointInterval = TimeSpan.FromMilliseconds(settings.CheckpointIntervalMs),
             MaxOpenTransactionsPerStream = settings.MaxOpenTransactionsPerStream,
             MaxOpenTransactions = settings.MaxOpenTransactions,
-            MaxOpenSegmentFiles = settings.MaxOpenSegmentFiles,
+            MaxOpenSegmentFiles = segmentFiles,
         }, sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton(sp => new WatermarkRegistry(
             new WatermarkOptions { WriterTimeout = TimeSpan.FromMilliseconds(settings.WatermarkWriterTimeoutMs) }, sp.GetRequiredService<ILoggerFactory>()));
@@ -54,9 +56,17 @@ public static class GatewayApp
         builder.Services.AddHostedService<MaintenanceLoop>();
 
         var app = builder.Build();
+        if (descriptorWarning is not null)
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SensorStream.Gateway").LogWarning("{Warning}", descriptorWarning);
         try
         {
             app.Services.GetRequiredService<GatewayStore>(); // recover before listening
+        }
+        catch (Exception e) when (DescriptorLimit.IsTooManyOpenFiles(e))
+        {
+            throw new ConfigurationError(
+                $"setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): too many open files while opening '{settings.DataDir}' with at most {segmentFiles} segment files open " +
+                $"and an open-file limit (ulimit -n) of {(softLimit is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}: raise ulimit -n or lower --max-open-segment-files ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataDirectoryInUseException)
         {

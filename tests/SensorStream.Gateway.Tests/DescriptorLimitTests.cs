@@ -1,0 +1,39 @@
+using SensorStream.Gateway.Hosting;
+
+namespace SensorStream.Gateway.Tests;
+
+/// <summary>
+/// <c>--max-open-segment-files</c> against the open-file limit (trial 9 b: the default 4096 under <c>ulimit -n 1024</c>
+/// failed a restart with "Too many open files" blamed on <c>--data-dir</c>).
+/// </summary>
+public sealed class DescriptorLimitTests
+{
+    [Fact]
+    public void A_cap_above_the_open_file_limit_is_lowered_with_one_warning_naming_both_numbers()
+    {
+        Assert.Equal(768, DescriptorLimit.Fit(4096, 1024, out var warning));
+        Assert.Equal("--max-open-segment-files 4096 plus 256 descriptors for sockets and journals exceeds the open-file limit (ulimit -n) 1024: holding at most 768 segment files open (raise ulimit -n to keep 4096)", warning);
+    }
+
+    [Fact]
+    public void A_cap_that_fits_or_an_unknown_limit_stands_without_a_warning()
+    {
+        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, 4352, out var w1), w1));
+        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, null, out var w2), w2));
+        Assert.True(DescriptorLimit.SoftLimit() is null or > 0);
+    }
+
+    [Fact]
+    public void A_limit_that_leaves_too_few_descriptors_is_refused_naming_the_setting_and_the_limit()
+    {
+        var error = Assert.Throws<ConfigurationError>(() => DescriptorLimit.Fit(4096, 200, out _));
+        Assert.StartsWith("setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", error.Message);
+    }
+
+    [Fact]
+    public void Too_many_open_files_is_recognised()
+    {
+        Assert.True(DescriptorLimit.IsTooManyOpenFiles(new IOException("Too many open files : '/x/s11/segments/835.seg'")));
+        Assert.False(DescriptorLimit.IsTooManyOpenFiles(new IOException("No space left on device")));
+    }
+}

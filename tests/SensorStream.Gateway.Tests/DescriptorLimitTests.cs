@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using SensorStream.Gateway.Hosting;
+using SensorStream.Testing;
 
 namespace SensorStream.Gateway.Tests;
 
@@ -35,5 +37,33 @@ public sealed class DescriptorLimitTests
     {
         Assert.True(DescriptorLimit.IsTooManyOpenFiles(new IOException("Too many open files : '/x/s11/segments/835.seg'")));
         Assert.False(DescriptorLimit.IsTooManyOpenFiles(new IOException("No space left on device")));
+    }
+
+    [Fact]
+    public async Task The_real_gateway_under_a_too_low_ulimit_exits_2_with_one_line_naming_the_setting_and_the_limit()
+    {
+        if (!OperatingSystem.IsLinux()) return; // ulimit via bash
+        using var dir = new TempDirectory();
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("ulimit -n 200 && exec dotnet \"$0\" --data-dir \"$1\" --urls http://127.0.0.1:0");
+        info.ArgumentList.Add(RepoPaths.GatewayDll);
+        info.ArgumentList.Add(dir.Path);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true); // a gateway that started instead of refusing
+        }
+        var output = await stdout + await stderr;
+        Assert.Equal(2, process.ExitCode);
+        Assert.Contains("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", output);
+        Assert.DoesNotContain("--data-dir", output);
     }
 }

@@ -6,8 +6,10 @@ namespace SensorStream.Cli.Plotting;
 
 /// <summary>
 /// Renders series as one panel per unit (bytes/s, packets/s, value, …) stacked in one PNG over a shared UTC time axis:
-/// each series a line through its bin points with markers, broken where bins are missing, in its own colour; the legend
-/// to the right of the data; the first panel's title names the stream, sensors, window and bin.
+/// each series a line through its bin points with markers, broken where bins are missing, in its own colour and — within
+/// a panel — its own line pattern and marker shape, so series with equal values (RxBytes = TxBytes on loopback) stay
+/// distinguishable where they overlap; the legend to the right of the data; the first panel's title names the stream,
+/// sensors, window and bin.
 /// </summary>
 public static class SensorPlot
 {
@@ -22,15 +24,19 @@ public static class SensorPlot
         foreach (var panel in panels)
         {
             var plot = new Plot();
+            var index = 0;
             foreach (var s in panel)
             {
+                var (pattern, marker) = Styles[index++ % Styles.Length];
                 var first = true;
                 foreach (var run in Contiguous(s.Points, binNanos))
                 {
                     var xs = run.Select(p => ToDate(p.StartNanos + binNanos / 2).ToOADate()).ToArray();
                     var ys = run.Select(p => p.Value).ToArray();
                     var scatter = plot.Add.Scatter(xs, ys, colours[s.Name]);
-                    scatter.MarkerSize = run.Count > 300 ? 0 : 4;
+                    scatter.MarkerSize = run.Count > 300 ? 0 : 5;
+                    scatter.MarkerShape = marker;
+                    scatter.LinePattern = pattern;
                     scatter.LineWidth = 1.5f;
                     if (first) scatter.LegendText = s.Name;
                     first = false;
@@ -55,7 +61,7 @@ public static class SensorPlot
         for (var i = 0; i < plots.Count; i++)
         {
             plots[i].Axes.SetLimitsX(left, right);
-            plots[i].Layout.Fixed(new PixelPadding(90, 260, 50, i == 0 ? (subtitle is null ? 40 : 60) : 25));
+            plots[i].Layout.Fixed(new PixelPadding(90, 300, 72, i == 0 ? (subtitle is null ? 50 : 75) : 30));
             // Each panel on its own surface, then stacked: a plot clears the whole canvas it renders on.
             using var panel = SKSurface.Create(new SKImageInfo(width, each));
             plots[i].Render(panel.Canvas, width, each);
@@ -68,6 +74,15 @@ public static class SensorPlot
         using (var file = File.Create(path)) png.SaveTo(file);
         return points;
     }
+
+    /// <summary>Line pattern and marker shape of the 1st, 2nd, … series of a panel (solid lines first).</summary>
+    private static readonly (LinePattern Pattern, MarkerShape Marker)[] Styles =
+    [
+        (LinePattern.Solid, MarkerShape.FilledCircle),
+        (LinePattern.Dashed, MarkerShape.OpenSquare),
+        (LinePattern.Dotted, MarkerShape.OpenTriangleUp),
+        (LinePattern.DenselyDashed, MarkerShape.OpenDiamond),
+    ];
 
     /// <summary>The points split where a bin is missing, so a line never bridges a gap.</summary>
     private static IEnumerable<List<BinPoint>> Contiguous(IReadOnlyList<BinPoint> points, long binNanos)

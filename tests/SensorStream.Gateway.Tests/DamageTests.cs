@@ -333,7 +333,7 @@ public sealed class DamageTests
         var newest = JournalFile.Newest(streamDir);
         var last = JournalFile.Frames(newest)[^1];
         Assert.Equal((byte)JournalFrameKind.KeyedBatch, last.Kind);
-        Assert.True(checkpoint.JournalPosition <= long.Parse(Path.GetFileNameWithoutExtension(newest)) + last.Offset, "the last frame is after the checkpoint");
+        Assert.True(checkpoint.JournalPosition <= JournalFile.StartOf(newest) + last.Offset, "the last frame is after the checkpoint");
         return (streamDir, sequences, committed, open);
     }
 
@@ -409,7 +409,7 @@ public sealed class DamageTests
         long mappedCheckpoint = -1;
         foreach (var path in JournalFile.All(streamDir))
         {
-            var start = long.Parse(Path.GetFileNameWithoutExtension(path));
+            var start = JournalFile.StartOf(path);
             using var file = File.OpenHandle(path);
             JournalFileHeader.ScanAll(file, path, (offset, _, payload) =>
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SensorStream.Gateway.Storage;
 
 namespace SensorStream.Gateway.Tests;
@@ -12,6 +13,9 @@ public static class JournalFile
         [.. Directory.GetFiles(Path.Combine(streamDir, "journal"), "*.jnl").Order(StringComparer.Ordinal)];
 
     public static string Newest(string streamDir) => All(streamDir).Last();
+
+    /// <summary>The journal position of the file's first byte: its name (20 digits).</summary>
+    public static long StartOf(string path) => long.Parse(Path.GetFileNameWithoutExtension(path), CultureInfo.InvariantCulture);
 
     /// <summary>Offset, total size and kind byte (1 data, 2 commit, 3 abort) of every intact frame in the file.</summary>
     public static List<(long Offset, int Size, byte Kind)> Frames(string path)

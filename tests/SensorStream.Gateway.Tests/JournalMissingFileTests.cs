@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using SensorStream.Gateway.Storage;
 using SensorStream.Gateway.Transactions;
@@ -13,29 +12,35 @@ namespace SensorStream.Gateway.Tests;
 /// </summary>
 public sealed class JournalMissingFileTests
 {
-    private static long StartOf(string journalFile) => long.Parse(Path.GetFileNameWithoutExtension(journalFile), CultureInfo.InvariantCulture);
+    /// <summary>
+    /// Stream g/s: a transaction left open whose only write (sequence 1000 of key p) goes first, so the oldest journal
+    /// file stays needed, then <paramref name="commits"/> transactions of 3 events each (key k, sequences from 0), then a
+    /// checkpoint. Returns the stream's folder and the open transaction's id.
+    /// </summary>
+    private static async Task<(string StreamDir, string Pinned)> WriteWithPinnedTransactionAsync(string dataDir, int commits)
+    {
+        await using var store = GatewayStore.Open(Options(dataDir), NullLoggerFactory.Instance);
+        await store.CreateScopeAsync("g");
+        await store.CreateStreamAsync("g", "s", new StreamConfig(1));
+        var stream = store.Stream("g", "s");
+        var pinned = stream.Begin(0).Id;
+        await stream.AppendAsync(pinned, Batch("p", 1000, 1), CancellationToken.None);
+        for (var t = 0; t < commits; t++)
+        {
+            var txn = stream.Begin(0).Id;
+            await stream.AppendAsync(txn, Batch("k", t * 3, 3), CancellationToken.None);
+            await stream.CommitAsync(txn, CancellationToken.None);
+        }
+        await stream.CheckpointAsync(force: true);
+        return (Path.Combine(dataDir, "scopes", "g", "s"), pinned);
+    }
 
     [Fact]
     public async Task A_missing_middle_journal_file_is_refused_with_the_missing_range_and_nothing_is_deleted()
     {
         using var dir = new TempDirectory();
-        var streamDir = Path.Combine(dir.Path, "scopes", "g", "s");
-        string pinned;
-        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
-        {
-            await store.CreateScopeAsync("g");
-            await store.CreateStreamAsync("g", "s", new StreamConfig(1));
-            var stream = store.Stream("g", "s");
-            pinned = stream.Begin(0).Id; // its acknowledged write is in the oldest file, so nothing may be deleted
-            await stream.AppendAsync(pinned, Batch("p", 1000, 1), CancellationToken.None);
-            for (var t = 0; t < 20; t++)
-            {
-                var txn = stream.Begin(0).Id;
-                await stream.AppendAsync(txn, Batch("k", t * 3, 3), CancellationToken.None);
-                await stream.CommitAsync(txn, CancellationToken.None);
-            }
-            await stream.CheckpointAsync(force: true);
-        }
+        // The open transaction's acknowledged write is in the oldest file, so nothing may be deleted.
+        var (streamDir, pinned) = await WriteWithPinnedTransactionAsync(dir.Path, commits: 20);
         var files = JournalFile.All(streamDir);
         Assert.True(files.Length >= 4, $"{files.Length} journal files");
         var missing = files[2];
@@ -43,7 +48,7 @@ public sealed class JournalMissingFileTests
         File.Delete(missing);
 
         var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
-        Assert.Contains($"journal bytes {StartOf(missing)}..{StartOf(files[3])}", error.Message);
+        Assert.Contains($"journal bytes {JournalFile.StartOf(missing)}..{JournalFile.StartOf(files[3])}", error.Message);
         Assert.Contains(Path.Combine(streamDir, "journal"), error.Message);
         Assert.Equal(files.Where(f => f != missing), JournalFile.All(streamDir)); // nothing deleted
 
@@ -67,32 +72,17 @@ public sealed class JournalMissingFileTests
         // Trial 9 a: an open transaction's only write is in the oldest file, so no checkpoint deleted a file; that file
         // removed by hand was accepted (the write was gone, OPEN -> UNKNOWN), as its bytes are below the checkpoint.
         using var dir = new TempDirectory();
-        var streamDir = Path.Combine(dir.Path, "scopes", "g", "s");
-        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
-        {
-            await store.CreateScopeAsync("g");
-            await store.CreateStreamAsync("g", "s", new StreamConfig(1));
-            var stream = store.Stream("g", "s");
-            var pinned = stream.Begin(0).Id;
-            await stream.AppendAsync(pinned, Batch("p", 1000, 1), CancellationToken.None);
-            for (var t = 0; t < 12; t++)
-            {
-                var txn = stream.Begin(0).Id;
-                await stream.AppendAsync(txn, Batch("k", t * 3, 3), CancellationToken.None);
-                await stream.CommitAsync(txn, CancellationToken.None);
-            }
-            await stream.CheckpointAsync(force: true);
-        }
+        var (streamDir, _) = await WriteWithPinnedTransactionAsync(dir.Path, commits: 12);
         var files = JournalFile.All(streamDir);
         Assert.True(files.Length >= 3, $"{files.Length} journal files");
-        Assert.Equal(0, StartOf(files[0]));
+        Assert.Equal(0, JournalFile.StartOf(files[0]));
         File.Delete(files[0]);
 
         var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
-        Assert.Contains($"journal bytes 0..{StartOf(files[1])} are missing", error.Message);
+        Assert.Contains($"journal bytes 0..{JournalFile.StartOf(files[1])} are missing", error.Message);
         Assert.Equal(files[1..], JournalFile.All(streamDir)); // nothing deleted
         var output = new StringWriter();
         Assert.Equal(3, SensorStream.Gateway.Hosting.GatewayTools.Run(["verify", dir.Path], output, output));
-        Assert.Contains($"journal bytes 0..{StartOf(files[1])} are missing", output.ToString());
+        Assert.Contains($"journal bytes 0..{JournalFile.StartOf(files[1])} are missing", output.ToString());
     }
 }

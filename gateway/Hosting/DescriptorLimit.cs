@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using SensorStream.Streams.Configuration;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -13,8 +15,11 @@ public static class DescriptorLimit
     /// <summary>Descriptors kept free of segment files: listening and client sockets, each stream's journal files and <c>committed.log</c>, the runtime's own.</summary>
     public const int Headroom = 256;
 
-    /// <summary>The smallest segment-file cap the settings accept.</summary>
-    public const int MinimumCap = 16;
+    /// <summary>The setting this fits (<c>--max-open-segment-files</c>).</summary>
+    public static Setting Setting => GatewayServerSettings.Group["MaxOpenSegmentFiles"];
+
+    /// <summary>The smallest segment-file cap the settings accept (the setting's minimum).</summary>
+    public static int MinimumCap => (int)Setting.Min!.Value;
 
     /// <summary>The soft open-file limit of this process, or null where it cannot be read (not Linux/macOS, or unlimited).</summary>
     public static long? SoftLimit()
@@ -44,8 +49,8 @@ public static class DescriptorLimit
         var room = soft - Headroom;
         if (room < MinimumCap)
             throw new ConfigurationError(
-                $"setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is {soft}, which leaves fewer than {MinimumCap} segment files after {Headroom} for sockets and journals; raise the limit to at least {MinimumCap + Headroom}");
-        warning = $"--max-open-segment-files {requested} plus {Headroom} descriptors for sockets and journals exceeds the open-file limit (ulimit -n) {soft}: holding at most {room} segment files open (raise ulimit -n to keep {requested})";
+                $"{Setting.FlagAndVariable}: the open-file limit (ulimit -n) is {soft}, which leaves fewer than {MinimumCap} segment files after {Headroom} for sockets and journals; raise the limit to at least {MinimumCap + Headroom}");
+        warning = $"{Setting.Flag} {requested} plus {Headroom} descriptors for sockets and journals exceeds the open-file limit (ulimit -n) {soft}: holding at most {room} segment files open (raise ulimit -n to keep {requested})";
         return (int)room;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SensorStream.Gateway.Service;
 using SensorStream.Gateway.Storage;
 using SensorStream.Gateway.Watermarks;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -65,12 +66,12 @@ public static class GatewayApp
         catch (Exception e) when (DescriptorLimit.IsTooManyOpenFiles(e))
         {
             throw new ConfigurationError(
-                $"setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): too many open files while opening '{settings.DataDir}' with at most {segmentFiles} segment files open " +
-                $"and an open-file limit (ulimit -n) of {(softLimit is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}: raise ulimit -n or lower --max-open-segment-files ({e.Message})");
+                $"{DescriptorLimit.Setting.FlagAndVariable}: too many open files while opening '{settings.DataDir}' with at most {segmentFiles} segment files open " +
+                $"and an open-file limit (ulimit -n) of {(softLimit is { } l ? l.ToString(System.Globalization.CultureInfo.InvariantCulture) : "unknown")}: raise ulimit -n or lower {DescriptorLimit.Setting.Flag} ({e.Message})");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not DataDirectoryInUseException)
         {
-            throw new ConfigurationError($"setting --data-dir (GATEWAY_DATA_DIR): cannot use '{settings.DataDir}': {e.Message}");
+            throw new ConfigurationError($"{GatewayServerSettings.Group["DataDir"].FlagAndVariable}: cannot use '{settings.DataDir}': {e.Message}");
         }
         app.MapGrpcService<PravegaGatewayService>();
         app.MapGrpcHealthChecksService();

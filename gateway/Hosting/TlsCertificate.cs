@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.Gateway.Hosting;
 
@@ -14,7 +15,7 @@ public static class TlsCertificate
             if (path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase))
                 return X509CertificateLoader.LoadPkcs12FromFile(path, settings.TlsPassword);
             if (settings.TlsKey is null)
-                throw new ConfigurationError("setting --tls-key (GATEWAY_TLS_KEY): a PEM certificate needs its private key file");
+                throw new ConfigurationError($"{GatewayServerSettings.Group["TlsKey"].FlagAndVariable}: a PEM certificate needs its private key file");
             using var pem = settings.TlsPassword is { Length: > 0 } password
                 ? X509Certificate2.CreateFromEncryptedPemFile(path, password, settings.TlsKey)
                 : X509Certificate2.CreateFromPemFile(path, settings.TlsKey);
@@ -23,7 +24,7 @@ public static class TlsCertificate
         }
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw new ConfigurationError($"setting --tls-cert (GATEWAY_TLS_CERT): cannot load '{path}': {e.Message}");
+            throw new ConfigurationError($"{GatewayServerSettings.Group["TlsCert"].FlagAndVariable}: cannot load '{path}': {e.Message}");
         }
     }
 }

@@ -161,6 +161,12 @@ public sealed record Setting
     /// <summary>A number as settings show it: invariant, shortest round trip.</summary>
     public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// How a start-up error names the setting by its flag and environment variable: <c>setting --data-dir (GATEWAY_DATA_DIR)</c>
+    /// (<see cref="Describe"/> when it has no flag).
+    /// </summary>
+    public string FlagAndVariable => Flag is null ? Describe() : EnvVar is null ? $"setting {Flag}" : $"setting {Flag} ({EnvVar})";
+
     /// <summary>How errors name the setting: <c>setting Rate (--rate, SENSORSTREAM_RATE, appsettings SensorStream:Rate)</c>.</summary>
     public string Describe()
     {

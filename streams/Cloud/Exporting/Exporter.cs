@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
@@ -47,6 +48,9 @@ public sealed class Exporter
     private readonly ExportOptions _options;
     private readonly ExportPlanner _planner;
     private readonly CompletenessMarkers _markers;
+
+    /// <summary>Column-types blobs this exporter created or found (by name): later CSV files of the version skip the create-only upload.</summary>
+    private readonly ConcurrentDictionary<string, bool> _csvColumnTypesWritten = new(StringComparer.Ordinal);
 
     /// <summary>Most partitions waiting for their marker that one checkpoint keeps (a stream without watermarks would otherwise grow it forever).</summary>
     public const int MaxOpenPartitions = 10_000;
@@ -393,8 +397,11 @@ public sealed class Exporter
     private async Task WriteFileAsync(StreamName stream, TableSchema schema, string name, ExportFormat format, ExportTable rows, string schemaJson, CancellationToken ct)
     {
         // The CSV column types first, so no CSV file of a table version is visible without them (create-only: written once).
-        if (format == ExportFormat.Csv)
-            await CreateOnceAsync(ExportLayout.CsvColumnTypesName(stream, schema), BinaryData.FromString(CsvColumnTypes.Json(schema)), "application/json", null, ct).ConfigureAwait(false);
+        if (format == ExportFormat.Csv && ExportLayout.CsvColumnTypesName(stream, schema) is var typesName && !_csvColumnTypesWritten.ContainsKey(typesName))
+        {
+            await CreateOnceAsync(typesName, BinaryData.FromString(CsvColumnTypes.Json(schema)), "application/json", null, ct).ConfigureAwait(false);
+            _csvColumnTypesWritten.TryAdd(typesName, true);
+        }
         using var content = new MemoryStream();
         if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
         else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);

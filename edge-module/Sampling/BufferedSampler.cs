@@ -23,12 +23,13 @@ public sealed class BufferedSampler : IDisposable
     private readonly ILogger _log;
     private readonly Thread _thread;
     private readonly LoopControl _control = new();
+    private readonly ReadFailureLog _failures;
 
     /// <param name="sensor">The opened device.</param>
     /// <param name="options">Batch size and flush interval (the rate is the device's).</param>
     /// <param name="nextSequence">The sequence its next sample gets (from the queue).</param>
     /// <param name="emit">Receives each batch; must not block.</param>
-    /// <param name="log">Read errors, at the 1st, 2nd, 4th… of them.</param>
+    /// <param name="log">Read errors by the rules of <see cref="ReadFailureLog"/>.</param>
     private long _lowWater = MonotonicClock.UnixNowNanos();
 
     /// <summary>
@@ -45,6 +46,7 @@ public sealed class BufferedSampler : IDisposable
         _log = log;
         _batch = new OpenBatch(sensor, sensor.Shape, options.BatchSize, nextSequence);
         Stats = new SensorStats(sensor.SensorId);
+        _failures = new ReadFailureLog(Stats, log);
         _thread = new Thread(Run) { IsBackground = true, Name = $"buffered-{sensor.SensorId}", Priority = ThreadPriority.AboveNormal };
     }
 
@@ -98,13 +100,11 @@ public sealed class BufferedSampler : IDisposable
             }
             catch (IOException e)
             {
-                Stats.AddReadError();
-                var errors = Stats.ReadErrors;
-                if ((errors & (errors - 1)) == 0)
-                    _log.LogWarning("Sensor {Sensor} read failed ({Count} failures so far): {Error}", _sensor.SensorId, errors, e.Message);
+                _failures.Failed(e);
                 Thread.Sleep(ReadTimeout);
                 continue;
             }
+            _failures.Succeeded();
             var now = MonotonicClock.NowNanos();
             for (var i = 0; i < n; i++)
             {

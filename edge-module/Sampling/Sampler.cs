@@ -23,8 +23,8 @@ public sealed class Sampler : IDisposable
     private readonly Thread _thread;
     private readonly LoopControl _control = new();
 
-    /// <summary>Per sensor, its read errors before it became unavailable (<see cref="SensorUnavailableException"/>), or -1 while it is read.</summary>
-    private readonly long[] _unavailableSince;
+    /// <summary>Per sensor, what its failed and resumed reads write to the log.</summary>
+    private readonly ReadFailureLog[] _failures;
 
     /// <param name="nextSequences">Per sensor id, the sequence its next sample gets (from the queue: last durable + 1).</param>
     public Sampler(SamplerOptions options, IReadOnlyList<ISensor> sensors, IReadOnlyDictionary<string, long> nextSequences,
@@ -35,7 +35,7 @@ public sealed class Sampler : IDisposable
         _log = log;
         _batches = sensors.Select(s => new OpenBatch(s, options.BatchSize, nextSequences.GetValueOrDefault(s.SensorId))).ToArray();
         SensorStats = sensors.Select(s => new SensorStats(s.SensorId)).ToArray();
-        _unavailableSince = sensors.Select(_ => -1L).ToArray();
+        _failures = SensorStats.Select(s => new ReadFailureLog(s, log)).ToArray();
         _thread = new Thread(Run) { IsBackground = true, Name = $"sampler-{options.RateHz}Hz", Priority = ThreadPriority.Highest };
     }
 
@@ -126,13 +126,13 @@ public sealed class Sampler : IDisposable
                 stats.RecordLateness(readAt - deadline, _options.LateThresholdNanos);
                 if (batch.TryAdd(epochOffset + readAt, readAt, out var error))
                 {
-                    if (_unavailableSince[i] >= 0) Returned(i, stats);
+                    _failures[i].Succeeded();
                     taken++;
                     stats.AddSamples(1);
                 }
                 else
                 {
-                    ReportReadError(i, stats, error!);
+                    _failures[i].Failed(error!);
                 }
                 if (batch.IsFull) _emit(batch.TakeBatch());
             }
@@ -162,29 +162,6 @@ public sealed class Sampler : IDisposable
     {
         foreach (var batch in _batches)
             if (batch.Count > 0) _emit(batch.TakeBatch());
-    }
-
-    private void ReportReadError(int sensor, SensorStats stats, Exception error)
-    {
-        stats.AddReadError();
-        var n = stats.ReadErrors;
-        if (error is SensorUnavailableException)
-        {
-            // A state, not a stream of failures: one line when the device goes away, one when it is read again.
-            if (_unavailableSince[sensor] >= 0) return;
-            _unavailableSince[sensor] = n - 1;
-            _log.LogWarning("Sensor {Sensor} unavailable: {Error}; its failed reads are counted until it returns", stats.SensorId, error.Message);
-            return;
-        }
-        // One line per power of two of this sensor's failures keeps it visible without flooding the log at 1 kHz.
-        if ((n & (n - 1)) == 0)
-            _log.LogWarning("Sensor {Sensor} read failed ({Count} failures so far): {Error}", stats.SensorId, n, error.Message);
-    }
-
-    private void Returned(int sensor, SensorStats stats)
-    {
-        _log.LogInformation("Sensor {Sensor} available again after {Count} failed reads", stats.SensorId, stats.ReadErrors - _unavailableSince[sensor]);
-        _unavailableSince[sensor] = -1;
     }
 
     public void Dispose()

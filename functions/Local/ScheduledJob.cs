@@ -26,7 +26,8 @@ public sealed class ScheduledJob(
 
     private readonly CrontabSchedule _schedule = CrontabSchedule.Parse(schedule, new CrontabSchedule.ParseOptions { IncludingSeconds = schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 });
 
-    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
+    // The host's clock also times the back-off, so a test's fake clock drives the retries too.
+    private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder { TimeProvider = clock }
         .AddRetry(new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),

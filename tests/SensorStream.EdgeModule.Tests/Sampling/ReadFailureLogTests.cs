@@ -1,6 +1,6 @@
 using SensorStream.EdgeModule.Sampling;
 using SensorStream.EdgeModule.Sensors;
-using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Testing;
 
 namespace SensorStream.EdgeModule.Tests.Sampling;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace SensorStream.EdgeModule.Tests.Support;
+namespace SensorStream.Testing;
 
-/// <summary>Collects log lines in memory (tests assert on the clear messages the collector promises).</summary>
+/// <summary>Collects log lines in memory as "Level: message" (tests assert on the clear messages the components promise).</summary>
 public sealed class TestLogger : ILogger, ILoggerFactory, ILoggerProvider
 {
     private readonly List<string> _lines = [];

@@ -78,8 +78,6 @@ public sealed class GatewayStore : IAsyncDisposable
     private void OpenAll()
     {
         var store = this;
-        if (Directory.Exists(store._trashDirectory)) Directory.Delete(store._trashDirectory, recursive: true);
-        if (Directory.Exists(store._stagingDirectory)) Directory.Delete(store._stagingDirectory, recursive: true);
         foreach (var scopeDir in Directory.EnumerateDirectories(store._scopesDirectory))
         {
             var scope = Path.GetFileName(scopeDir);
@@ -101,6 +99,9 @@ public sealed class GatewayStore : IAsyncDisposable
                 store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health, _segmentHandles);
             }
         }
+        // Leftovers of deletions and unfinished creations go only once every stream opened: a refused start-up keeps them.
+        if (Directory.Exists(store._trashDirectory)) Directory.Delete(store._trashDirectory, recursive: true);
+        if (Directory.Exists(store._stagingDirectory)) Directory.Delete(store._stagingDirectory, recursive: true);
     }
 
     public IReadOnlyList<string> Scopes() => [.. _scopes.Keys.Order(StringComparer.Ordinal)];

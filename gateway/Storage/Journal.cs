@@ -64,7 +64,7 @@ public sealed class Journal : IDisposable
     /// the caller runs once its own checks passed (nothing changes on a refused start-up).
     /// </summary>
     public static Journal Open(string directory, long rollBytes, long expectedEnd, bool create, Action<long, int, ReadOnlySpan<byte>> visit, out long tornBytes,
-        bool readOnly = false, bool deferRepairs = false)
+        bool readOnly = false, bool deferRepairs = false, bool startRequired = false)
     {
         if (!readOnly) Directory.CreateDirectory(directory);
         else if (!Directory.Exists(directory)) throw new StorageDamageException(directory, 0, "the journal directory is missing");
@@ -72,6 +72,10 @@ public sealed class Journal : IDisposable
         tornBytes = 0;
         var files = Directory.EnumerateFiles(directory, "*" + Extension).Select(p => (Start: StartOf(p), Path: p)).OrderBy(f => f.Start).ToList();
         var deletedBeforeFile = Path.Combine(directory, DeletedBeforeFile);
+        if (startRequired && !File.Exists(deletedBeforeFile))
+            throw new StorageDamageException(deletedBeforeFile, 0,
+                "the file is missing, but stream.json records a file set in which it exists from the stream's creation on (it records where the journal begins): " +
+                "whether journal files were removed at its start cannot be decided. Nothing was changed; restore it (or run gateway salvage)");
         var deletedBefore = ReadDeletedBefore(directory);
         DropLeftoversOfDeletion(files, deletedBefore);
         if (files.Count == 0)
@@ -335,15 +339,18 @@ public sealed class Journal : IDisposable
     /// <summary>
     /// The changes opening implies, made once the caller's own checks passed (<c>deferRepairs</c> of <see cref="Open"/>):
     /// the torn tail is cut, a newest file without a header (or of version 1 with nothing in it) starts again as a
-    /// file of the current version, a newest version-1 file is followed by a new one, and a journal found to begin at
-    /// 0 records that in <c>deleted-before</c>. Until then nothing on disk was changed.
+    /// file of the current version, a newest version-1 file is followed by a new one, and a journal without
+    /// <c>deleted-before</c> records where it begins there. Until then nothing on disk was changed.
     /// </summary>
     internal void FinishRepairs()
     {
         if (_pendingTorn < 0) return;
         var tornBytes = _pendingTorn;
         _pendingTorn = -1;
-        if (_parts[0].Start == 0 && !File.Exists(Path.Combine(_directory, DeletedBeforeFile))) DurableFiles.WriteAtomically(Path.Combine(_directory, DeletedBeforeFile), "0");
+        // A journal opened without the record (written before it existed) records where it begins now that it passed
+        // every check: from here on a file missing at its start is decidable.
+        if (!File.Exists(Path.Combine(_directory, DeletedBeforeFile)))
+            DurableFiles.WriteAtomically(Path.Combine(_directory, DeletedBeforeFile), _parts[0].Start.ToString(CultureInfo.InvariantCulture));
         var active = _parts[^1];
         if (active.Kind == JournalFileHeader.Kind.Unwritten || (active.Kind == JournalFileHeader.Kind.Legacy && _end == active.Start))
         {

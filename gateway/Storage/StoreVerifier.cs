@@ -66,7 +66,8 @@ public static class StoreVerifier
         var scan = new JournalScan();
         var journalIntact = Try(() =>
         {
-            using var journal = Journal.Open(paths.JournalDirectory, long.MaxValue, checkpoint.JournalPosition, create: false, scan.Visit, out var torn, readOnly: true);
+            using var journal = Journal.Open(paths.JournalDirectory, long.MaxValue, checkpoint.JournalPosition, create: false, scan.Visit, out var torn, readOnly: true,
+                startRequired: config.JournalStartRequired);
             if (torn > 0) found.Add(new StoreFinding(name, false, paths.JournalDirectory, journal.End, $"a torn tail of {torn} byte(s) after journal position {journal.End} (cut at start-up)"));
         });
         var lengths = new long[config.Segments];

@@ -17,20 +17,29 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
     public int[]? Epochs { get; init; }
 
     /// <summary>
-    /// The stream's file set (<see cref="CurrentFileSet"/>, written since it was recorded): <c>checkpoint.json</c>,
+    /// The stream's file set, which files must exist (null: written before it was recorded). 3: <c>checkpoint.json</c>,
     /// <c>head.json</c> and <c>committed.log</c> exist from the stream's creation on, so any of them missing is damage,
-    /// never "no checkpoint yet". Null in <c>stream.json</c> written before: such a stream is upgraded at its first
-    /// successful start (the missing files are written as they were implied, then this is saved).
+    /// never "no checkpoint yet". 4 (<see cref="CurrentFileSet"/>): also <c>journal/deleted-before</c>, which records
+    /// where the journal begins, so a journal file missing at its start is always decidable. A stream of an older set
+    /// is upgraded at its first successful start: the missing files are written as they were implied (the journal's
+    /// present start for <c>deleted-before</c>), then this is saved.
     /// </summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public int? FileSet { get; init; }
 
     /// <summary>The file set this build writes (see <see cref="FileSet"/>).</summary>
-    public const int CurrentFileSet = 3;
+    public const int CurrentFileSet = 4;
 
-    /// <summary>True when every file of the stream's layout must exist (<see cref="FileSet"/> recorded).</summary>
+    /// <summary>The first file set this build knows: streams of it are upgraded to <see cref="CurrentFileSet"/>.</summary>
+    public const int OldestFileSet = 3;
+
+    /// <summary>True when <c>checkpoint.json</c>, <c>head.json</c> and <c>committed.log</c> must exist (<see cref="FileSet"/> recorded).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool FilesRequired => FileSet is not null;
+
+    /// <summary>True when <c>journal/deleted-before</c> must exist too (<see cref="FileSet"/> 4 on).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool JournalStartRequired => FileSet >= 4;
 
     /// <summary>The stream's epochs and segment graph.</summary>
     public StreamEpochs Layout() => new(Epochs ?? [Segments]);
@@ -50,7 +59,7 @@ public sealed record StreamConfig(int Segments, RetentionKind Retention = Retent
             c.Epochs is null && c.Segments > SegmentLimit ? $"segment count {c.Segments} is out of range (1..{SegmentLimit})" :
             !Enum.IsDefined(c.Retention) || c.RetentionParam < 0 ? $"retention {c.Retention}/{c.RetentionParam} is not one the gateway writes" :
             c.Scaling is { } rule && (!Enum.IsDefined(rule.Kind) || rule.Problem() is not null) ? $"scaling {rule} is not one the gateway writes" :
-            c.FileSet is { } set && set != CurrentFileSet ? $"file set {set} is not one this gateway knows (it writes {CurrentFileSet})" : null);
+            c.FileSet is { } set && set is < OldestFileSet or > CurrentFileSet ? $"file set {set} is not one this gateway knows (it writes {CurrentFileSet})" : null);
 
     /// <summary>Most segments a stream may have (Pravega's fixed scaling policy, bounded so one stream cannot take every file handle).</summary>
     public const int SegmentLimit = 1024;

@@ -66,11 +66,14 @@ public sealed partial class StreamStore
                         $"the file ends there but checkpoint.json says {durable} bytes were fsynced: data was lost outside the gateway");
             }
             committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
-            journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes, deferRepairs: true);
+            journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes,
+                deferRepairs: true, startRequired: config.JournalStartRequired);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments, config.FilesRequired);
-            if (!config.FilesRequired) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
-            journal.FinishRepairs(); // the torn tail is cut only now: a refused start-up changed nothing
+            // Only now, every check passed, is anything changed: a refused start-up changed nothing. The journal records
+            // where it begins before stream.json records the file set that requires it.
+            journal.FinishRepairs();
+            if (config.FileSet != StreamConfig.CurrentFileSet) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
         }
         catch
         {
@@ -164,7 +167,7 @@ public sealed partial class StreamStore
         if (!File.Exists(paths.HeadFile)) HeadOffsets.Save(paths.HeadFile, heads);
         var upgraded = config with { FileSet = StreamConfig.CurrentFileSet };
         upgraded.Save(paths.ConfigFile);
-        log.LogInformation("{Dir}: recorded the stream's file set {Set} in stream.json (checkpoint.json, head.json, committed.log must exist from now on)",
+        log.LogInformation("{Dir}: recorded the stream's file set {Set} in stream.json (checkpoint.json, head.json, committed.log, journal/deleted-before must exist from now on)",
             paths.Directory, StreamConfig.CurrentFileSet);
         return upgraded;
     }
@@ -177,9 +180,11 @@ public sealed partial class StreamStore
     internal static void CheckSegmentsAgainstJournal(StreamPaths paths, Checkpoint checkpoint, JournalScan scan, long[] lengths, StreamEpochs epochs)
     {
         var ends = (long[])checkpoint.SegmentEnds.Clone();
+        var lastCommit = checkpoint.JournalPosition; // where the journal's last commit that explains segment bytes ends
         foreach (var (entry, end) in scan.Commits)
         {
             if (end <= checkpoint.JournalPosition) continue;
+            lastCommit = end;
             foreach (var ct in entry.Transactions)
             {
                 var bytes = new long[ends.Length];
@@ -213,6 +218,6 @@ public sealed partial class StreamStore
         for (var s = 0; s < lengths.Length; s++)
             if (lengths[s] > ends[s])
                 throw new StorageDamageException(paths.SegmentFile(s), ends[s],
-                    $"the file holds {lengths[s] - ends[s]} byte(s) after {ends[s]} that no commit in the journal explains (merges follow durable commits): journal data after position {checkpoint.JournalPosition} is missing. Nothing was changed");
+                    $"the file holds {lengths[s] - ends[s]} byte(s) after {ends[s]} that no commit in the journal explains (merges follow durable commits): journal data after position {lastCommit} (the end of its last commit after the checkpoint at {checkpoint.JournalPosition}) is missing — the journal was cut or newer journal files were removed. Nothing was changed");
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Events;
@@ -8,9 +9,8 @@ namespace SensorStream.EndToEnd.Tests;
 
 /// <summary>
 /// A follow-up verb after a run has ended starts the folder's gateway on its data; a process left holding that data
-/// (here: a gateway started by hand) is named, with what to do, before anything starts. (That the verb's own gateway
-/// ends with it at Ctrl-C, SIGTERM and kill -9 was checked by hand: a signal test here hung the test host while it read
-/// /proc on the loaded CI machine.)
+/// (here: a gateway started by hand) is named, with what to do, before anything starts; Ctrl-C, SIGTERM and SIGHUP
+/// end a verb cleanly and stop the gateway it started.
 /// </summary>
 public sealed class FollowUpLifetimeTests : IAsyncLifetime
 {
@@ -53,5 +53,45 @@ public sealed class FollowUpLifetimeTests : IAsyncLifetime
         Assert.EndsWith($"stop it with `kill {leftover.ProcessId}` and try again", line);
         Assert.False(leftover.HasExited);
         Assert.False(Directory.Exists(Path.Combine(_dir, "logs")), "nothing was started");
+    }
+
+    [Theory]
+    [InlineData("INT")]
+    [InlineData("TERM")]
+    [InlineData("HUP")]
+    public async Task A_signal_ends_a_verb_with_exit_0_and_stops_the_gateway_it_started(string signal)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var a in new[] { Repo.Dll("cli", "sensorstream"), "tail", _stream.ToString(), "--from-head", "--data-dir", _dir }) info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "1";
+        using var tail = Process.Start(info)!;
+        var lines = new List<string>();
+        var stderr = tail.StandardError.ReadToEndAsync();
+        var stdout = Task.Run(async () =>
+        {
+            while (await tail.StandardOutput.ReadLineAsync() is { } line)
+                lock (lines) lines.Add(line);
+        });
+        int Rows() { lock (lines) return lines.Count; }
+        try
+        {
+            // A header and the 3 events' 6 samples: the verb runs, holding the gateway it started, and waits for more.
+            await Poll.UntilAsync(() => tail.HasExited ? throw new InvalidOperationException($"tail exited {tail.ExitCode}: {string.Join('\n', lines)}") : Rows() == 7,
+                Timeout, "tail to print the stream's 6 samples");
+            using (var kill = Process.Start("kill", ["-" + signal, tail.Id.ToString()])) await kill.WaitForExitAsync();
+            using var exited = new CancellationTokenSource(Timeout);
+            await tail.WaitForExitAsync(exited.Token);
+            await stdout;
+            Assert.True(tail.ExitCode == 0, $"exit {tail.ExitCode}: {await stderr}");
+            Assert.DoesNotContain("unexpected error", await stderr);
+        }
+        finally
+        {
+            if (!tail.HasExited) tail.Kill(entireProcessTree: true);
+        }
+        // The verb's gateway is gone: a gateway on the same data starts (one holding it would be refused) and serves the 3 events.
+        await using var after = await GatewayProcess.StartAsync(GatewayData);
+        using var client = new GatewayClient(new GatewayClientOptions { Endpoint = after.Endpoint });
+        Assert.Equal(3, await client.ReadRangeAsync(_stream).CountAsync());
     }
 }

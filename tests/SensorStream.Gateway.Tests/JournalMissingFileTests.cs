@@ -85,4 +85,45 @@ public sealed class JournalMissingFileTests
         Assert.Equal(3, SensorStream.Gateway.Hosting.GatewayTools.Run(["verify", dir.Path], output, output));
         Assert.Contains($"journal bytes 0..{JournalFile.StartOf(files[1])} are missing", output.ToString());
     }
+
+    [Fact]
+    public async Task The_oldest_journal_file_removed_together_with_deleted_before_is_refused()
+    {
+        // Trial 10 a: without deleted-before the start was checked against the checkpoint only, so removing both files
+        // made the open transaction's acknowledged write vanish silently (OPEN -> UNKNOWN, verify OK).
+        using var dir = new TempDirectory();
+        var (streamDir, _) = await WriteWithPinnedTransactionAsync(dir.Path, commits: 12);
+        Assert.Equal(StreamConfig.CurrentFileSet, StreamConfig.Load(Path.Combine(streamDir, "stream.json")).FileSet);
+        var files = JournalFile.All(streamDir);
+        var deletedBefore = Path.Combine(streamDir, "journal", "deleted-before");
+        File.Delete(files[0]);
+        File.Delete(deletedBefore);
+
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(deletedBefore, error.File);
+        Assert.Contains("the file is missing", error.Message);
+        Assert.Equal(files[1..], JournalFile.All(streamDir)); // nothing deleted, nothing written
+        Assert.False(File.Exists(deletedBefore));
+        var output = new StringWriter();
+        Assert.Equal(3, SensorStream.Gateway.Hosting.GatewayTools.Run(["verify", dir.Path], output, output));
+        Assert.Contains($"DAMAGED {deletedBefore} at byte 0", output.ToString());
+    }
+
+    [Fact]
+    public async Task A_stream_of_file_set_3_records_where_its_journal_begins_and_is_upgraded()
+    {
+        // A stream of the previous file set may lack deleted-before (an older journal that did not begin at 0): its
+        // first clean start records the journal's present start, then stream.json records file set 4.
+        using var dir = new TempDirectory();
+        var (streamDir, pinned) = await WriteWithPinnedTransactionAsync(dir.Path, commits: 12);
+        var configFile = Path.Combine(streamDir, "stream.json");
+        (StreamConfig.Load(configFile) with { FileSet = 3 }).Save(configFile);
+        var deletedBefore = Path.Combine(streamDir, "journal", "deleted-before");
+        File.Delete(deletedBefore);
+
+        await using (var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance))
+            Assert.Equal(TransactionPhase.Open, store.Stream("g", "s").Status(pinned));
+        Assert.Equal("0", File.ReadAllText(deletedBefore));
+        Assert.Equal(StreamConfig.CurrentFileSet, StreamConfig.Load(configFile).FileSet);
+    }
 }

@@ -6,13 +6,15 @@ namespace SensorStream.Gateway.Hosting;
 
 /// <summary>
 /// Fits <c>--max-open-segment-files</c> under the process's open-file limit (<c>RLIMIT_NOFILE</c>, soft; <c>ulimit -n</c>),
-/// keeping <see cref="Headroom"/> descriptors for sockets, journal files, <c>committed.log</c> and the runtime. A cap
-/// above what the limit leaves is lowered with one warning naming both numbers; a limit that leaves fewer than the
-/// smallest cap (16) is refused naming the setting and the limit.
+/// keeping descriptors for everything else (<see cref="Reserved"/>): what the process holds already (the runtime maps
+/// each assembly; ~200 once the host runs), two per stream (its newest journal file and <c>committed.log</c>) and
+/// <see cref="Headroom"/> for sockets and the assemblies loaded later. A cap above what the limit leaves is lowered with
+/// one warning naming the numbers; a limit that leaves fewer than the smallest cap (16) is refused naming the setting
+/// and the limit.
 /// </summary>
 public static class DescriptorLimit
 {
-    /// <summary>Descriptors kept free of segment files: listening and client sockets, each stream's journal files and <c>committed.log</c>, the runtime's own.</summary>
+    /// <summary>Descriptors kept free on top of those in use and the streams' own: client and listening sockets, assemblies the host loads after the check.</summary>
     public const int Headroom = 256;
 
     /// <summary>The setting this fits (<c>--max-open-segment-files</c>).</summary>
@@ -38,19 +40,43 @@ public static class DescriptorLimit
     }
 
     /// <summary>
-    /// The segment-file cap to use given <paramref name="requested"/> and the soft limit <paramref name="softLimit"/>
-    /// (null: unknown, the request stands). <paramref name="warning"/> is the one line to log when the cap was lowered.
-    /// Throws <see cref="ConfigurationError"/> when the limit leaves fewer than <see cref="MinimumCap"/> descriptors.
+    /// Descriptors that are not segment files for a gateway on <paramref name="dataDirectory"/>: those this process holds
+    /// now (<c>/proc/self/fd</c>; 0 where it cannot be read), 2 per stream folder under <c>scopes/</c>, and <see cref="Headroom"/>.
     /// </summary>
-    public static int Fit(int requested, long? softLimit, out string? warning)
+    public static int Reserved(string dataDirectory)
+    {
+        var inUse = 0;
+        try
+        {
+            if (Directory.Exists("/proc/self/fd")) inUse = Directory.EnumerateFileSystemEntries("/proc/self/fd").Count();
+        }
+        catch (IOException) { }
+        var scopes = Path.Combine(dataDirectory, "scopes");
+        var streams = 0;
+        try
+        {
+            if (Directory.Exists(scopes)) streams = Directory.EnumerateDirectories(scopes).Sum(scope => Directory.EnumerateDirectories(scope).Count());
+        }
+        catch (IOException) { } // the store's own opening names a data directory it cannot read
+        catch (UnauthorizedAccessException) { }
+        return inUse + 2 * streams + Headroom;
+    }
+
+    /// <summary>
+    /// The segment-file cap to use given <paramref name="requested"/>, the soft limit <paramref name="softLimit"/> (null:
+    /// unknown, the request stands) and the descriptors <paramref name="reserved"/> for everything else (<see cref="Reserved"/>).
+    /// <paramref name="warning"/> is the one line to log when the cap was lowered. Throws <see cref="ConfigurationError"/>
+    /// when the limit leaves fewer than <see cref="MinimumCap"/> descriptors.
+    /// </summary>
+    public static int Fit(int requested, long? softLimit, int reserved, out string? warning)
     {
         warning = null;
-        if (softLimit is not { } soft || requested + (long)Headroom <= soft) return requested;
-        var room = soft - Headroom;
+        if (softLimit is not { } soft || requested + (long)reserved <= soft) return requested;
+        var room = soft - reserved;
         if (room < MinimumCap)
             throw new ConfigurationError(
-                $"{Setting.FlagAndVariable}: the open-file limit (ulimit -n) is {soft}, which leaves fewer than {MinimumCap} segment files after {Headroom} for sockets and journals; raise the limit to at least {MinimumCap + Headroom}");
-        warning = $"{Setting.Flag} {requested} plus {Headroom} descriptors for sockets and journals exceeds the open-file limit (ulimit -n) {soft}: holding at most {room} segment files open (raise ulimit -n to keep {requested})";
+                $"{Setting.FlagAndVariable}: the open-file limit (ulimit -n) is {soft}, which leaves fewer than {MinimumCap} segment files after {reserved} for the runtime, sockets and journals; raise the limit to at least {MinimumCap + reserved}");
+        warning = $"{Setting.Flag} {requested} plus {reserved} descriptors for the runtime, sockets and journals exceeds the open-file limit (ulimit -n) {soft}: holding at most {room} segment files open (raise ulimit -n to keep {requested})";
         return (int)room;
     }
 

@@ -30,7 +30,7 @@ public static class GatewayApp
         builder.Services.AddSingleton(new RequestBytesBudget(settings.MaxBufferedBytes));
         builder.Services.AddSingleton(new ReaderSlots(settings.MaxReaders));
         var softLimit = DescriptorLimit.SoftLimit();
-        var segmentFiles = DescriptorLimit.Fit(settings.MaxOpenSegmentFiles, softLimit, out var descriptorWarning);
+        var segmentFiles = DescriptorLimit.Fit(settings.MaxOpenSegmentFiles, softLimit, DescriptorLimit.Reserved(settings.DataDir), out var descriptorWarning);
         builder.Services.AddSingleton(sp => GatewayStore.Open(new StoreOptions
         {
             DataDirectory = settings.DataDir,

@@ -1,4 +1,8 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging.Abstractions;
+using SensorStream.Gateway.Storage;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Naming;
 using SensorStream.Gateway.Hosting;
 using SensorStream.Testing;
 
@@ -13,22 +17,22 @@ public sealed class DescriptorLimitTests
     [Fact]
     public void A_cap_above_the_open_file_limit_is_lowered_with_one_warning_naming_both_numbers()
     {
-        Assert.Equal(768, DescriptorLimit.Fit(4096, 1024, out var warning));
-        Assert.Equal("--max-open-segment-files 4096 plus 256 descriptors for sockets and journals exceeds the open-file limit (ulimit -n) 1024: holding at most 768 segment files open (raise ulimit -n to keep 4096)", warning);
+        Assert.Equal(624, DescriptorLimit.Fit(4096, 1024, 400, out var warning));
+        Assert.Equal("--max-open-segment-files 4096 plus 400 descriptors for the runtime, sockets and journals exceeds the open-file limit (ulimit -n) 1024: holding at most 624 segment files open (raise ulimit -n to keep 4096)", warning);
     }
 
     [Fact]
     public void A_cap_that_fits_or_an_unknown_limit_stands_without_a_warning()
     {
-        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, 4352, out var w1), w1));
-        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, null, out var w2), w2));
+        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, 4352, 256, out var w1), w1));
+        Assert.Equal((4096, (string?)null), (DescriptorLimit.Fit(4096, null, 256, out var w2), w2));
         Assert.True(DescriptorLimit.SoftLimit() is null or > 0);
     }
 
     [Fact]
     public void A_limit_that_leaves_too_few_descriptors_is_refused_naming_the_setting_and_the_limit()
     {
-        var error = Assert.Throws<ConfigurationError>(() => DescriptorLimit.Fit(4096, 200, out _));
+        var error = Assert.Throws<ConfigurationError>(() => DescriptorLimit.Fit(4096, 200, 256, out _));
         Assert.StartsWith("setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", error.Message);
     }
 
@@ -65,5 +69,39 @@ public sealed class DescriptorLimitTests
         Assert.Equal(2, process.ExitCode);
         Assert.Contains("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", output);
         Assert.DoesNotContain("--data-dir", output);
+    }
+
+    [Fact]
+    public async Task Many_streams_under_a_low_ulimit_keep_serving_writes_and_reads()
+    {
+        // Trial 10 b: 20 streams x 1024 segments under ulimit -n 1024 started (cap fitted with 256 spare), but the runtime
+        // (~200 descriptors: each assembly is mapped), 2 per stream and the cap together passed the limit: every write
+        // failed "Too many open files". The same shape, smaller: 30 streams x 16 segments under ulimit -n 500.
+        if (!OperatingSystem.IsLinux()) return; // ulimit via bash
+        using var dir = new TempDirectory();
+        const int streams = 30, segments = 16;
+        await using (var store = GatewayStore.Open(new StoreOptions { DataDirectory = dir.Path }, NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("fd");
+            for (var i = 0; i < streams; i++) await store.CreateStreamAsync("fd", $"s{i}", new StreamConfig(segments));
+        }
+
+        await using var gateway = await GatewayProcess.StartAsync(dir.Path, openFileLimit: 500);
+        Assert.Contains(gateway.OutputLines, l => l.Contains("holding at most", StringComparison.Ordinal)); // the cap was lowered, with one warning
+        using var client = new GatewayClient(new GatewayClientOptions { Endpoint = gateway.Endpoint });
+        for (var i = 0; i < streams; i++)
+        {
+            var stream = new StreamName("fd", $"s{i}");
+            // Keys spread over every segment, so every segment file of every stream is opened.
+            await client.WriteEventsAsync(stream, Enumerable.Range(0, 64).Select(k => new OutgoingEvent($"k{k}", new byte[] { (byte)i, (byte)k })), useTransaction: true);
+        }
+        for (var i = 0; i < streams; i++)
+        {
+            var events = await client.ReadRangeAsync(new StreamName("fd", $"s{i}")).ToListAsync();
+            Assert.Equal(64, events.Count);
+            Assert.All(events, e => Assert.Equal(i, e.Data.Span[0]));
+        }
+        Assert.InRange(Directory.GetFiles($"/proc/{gateway.ProcessId}/fd").Length, 1, 499);
+        Assert.DoesNotContain(gateway.OutputLines, l => l.Contains("Too many open files", StringComparison.Ordinal));
     }
 }

@@ -49,17 +49,19 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// Starts the gateway on <paramref name="dataDir"/> at <c>127.0.0.1:<paramref name="port"/></c> (a free port when
     /// null) with <paramref name="extraArgs"/> appended to the command line, and waits (polling ListScopes) until it
     /// serves requests. A gateway that requires a token counts as up once it answers UNAUTHENTICATED, one in
-    /// <c>--protocol public</c> once it answers UNIMPLEMENTED.
+    /// <c>--protocol public</c> once it answers UNIMPLEMENTED. <paramref name="openFileLimit"/> runs it under
+    /// <c>ulimit -n</c> (through bash, which execs dotnet: the process is the gateway's).
     /// </summary>
     public static async Task<GatewayProcess> StartAsync(string dataDir, IEnumerable<string>? extraArgs = null, int? port = null,
-        TimeSpan? startTimeout = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken ct = default)
+        TimeSpan? startTimeout = null, IReadOnlyDictionary<string, string>? environment = null, CancellationToken ct = default,
+        int? openFileLimit = null)
     {
         var args = extraArgs?.ToList() ?? [];
         var chosenPort = port ?? FreePort.Next();
         var tls = args.Contains("--tls-cert");
         var output = new OutputTail();
         var dll = RepoPaths.GatewayDll;
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -67,6 +69,8 @@ public sealed class GatewayProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
         };
+        if (openFileLimit is { } limit)
+            foreach (var a in new[] { "-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "bash" }) info.ArgumentList.Add(a);
         info.ArgumentList.Add(dll);
         info.ArgumentList.Add("--data-dir");
         info.ArgumentList.Add(Path.GetFullPath(dataDir));

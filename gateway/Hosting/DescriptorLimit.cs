@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SensorStream.Gateway.Storage;
 using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Configuration.Catalogs;
 
@@ -81,8 +82,7 @@ public static class DescriptorLimit
     }
 
     /// <summary>Whether <paramref name="e"/> is the operating system's "too many open files" (EMFILE/ENFILE).</summary>
-    public static bool IsTooManyOpenFiles(Exception e) =>
-        e is IOException && (e.HResult is 24 or 23 || e.Message.Contains("Too many open files", StringComparison.OrdinalIgnoreCase));
+    public static bool IsTooManyOpenFiles(Exception e) => TooManyOpenFilesException.Is(e);
 
     [StructLayout(LayoutKind.Sequential)]
     private struct RLimit

@@ -56,6 +56,10 @@ public sealed class SegmentFile : IDisposable
         {
             throw new StorageDamageException(path, 0, $"segment {id}'s file is missing (every segment file is created with its stream)");
         }
+        catch (IOException e) when (handles is not null && TooManyOpenFilesException.Is(e))
+        {
+            throw new TooManyOpenFilesException(path, handles.Open, handles.Capacity, e);
+        }
     }
 
     /// <summary>The open handle for one operation; the file stays open until the use is disposed.</summary>
@@ -75,7 +79,14 @@ public sealed class SegmentFile : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_file is null)
             {
-                _file = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                try
+                {
+                    _file = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+                }
+                catch (IOException e) when (TooManyOpenFilesException.Is(e))
+                {
+                    throw new TooManyOpenFilesException(Path, _handles.Open, _handles.Capacity, e);
+                }
                 opened = true;
             }
             _users++;

@@ -11,6 +11,9 @@ public sealed class SegmentHandles(int capacity)
     private readonly Lock _lock = new();
     private readonly HashSet<SegmentFile> _open = [];
 
+    /// <summary>The cap (<see cref="StoreOptions.MaxOpenSegmentFiles"/>).</summary>
+    public int Capacity => capacity;
+
     /// <summary>Segment files open now.</summary>
     public int Open
     {

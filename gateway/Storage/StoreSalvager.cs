@@ -7,15 +7,19 @@ namespace SensorStream.Gateway.Storage;
 /// <summary>
 /// <c>gateway salvage &lt;data-dir&gt; &lt;new-dir&gt;</c>: copies what is provably intact (every frame whose CRC holds)
 /// into a new data directory and reports exactly what was lost. Intact streams are copied file by file. A damaged
-/// stream is rebuilt: each segment keeps its intact prefix at the same offsets (stream cuts into it stay valid) up to
-/// where surviving commit records explain it (the checkpoint, then the journal's commits in order); events after that
-/// belong to transactions whose ids are unknown and are counted, not copied (their writers rewrite them; keeping them
-/// would duplicate). The intact events after a damaged range are appended behind it (cuts after the damage do not
-/// carry over), except those of a journal commit that lost any event to the damage: that transaction is reported lost
-/// and answers UNKNOWN, so none of its events is kept (a writer that rewrites it would duplicate them). The report
-/// matches the salvaged data: no id it lists keeps an event behind a damage. Committed ids are the intact frames of
-/// <c>committed.log</c> plus the commits whose events the salvaged segments hold; every other committed, open or record-less id that can be named is listed (sequential ids name the
-/// gaps of their run), and one line per stream counts all losses. The journal starts empty.
+/// stream is rebuilt. One rule makes the report and the data agree: a transaction whose commit record survives (in the
+/// journal) is COMMITTED in the new directory with all its events, or listed lost with none of its events in any
+/// segment — when any of its events is damaged, every other event of it is dropped too, also from undamaged segments
+/// (a writer that still has it rewrites it; a kept event would be a duplicate). Each segment keeps its original offsets
+/// up to the first damaged byte, unexplained byte or event of a lost transaction (stream cuts and event pointers up to
+/// there stay valid); the intact events after that point are appended behind it in their order, so offsets after it
+/// change (cuts and pointers a reader took there do not carry over; the report names the offset per segment). Events
+/// that no surviving commit record explains (the checkpoint, then the journal's commits in order) belong to
+/// transactions whose ids are unknown and are counted, not copied. Committed ids are the intact frames of
+/// <c>committed.log</c> plus the journal's commits that carry over, minus the lost ones; every other committed, open or
+/// record-less id that can be named is listed (sequential ids name the gaps of their run), and one line per stream
+/// counts all losses. A transaction checkpointed earlier whose journal record is gone cannot be tied to its events:
+/// damage in them is reported as byte ranges and its id stays COMMITTED. The journal starts empty.
 /// </summary>
 public static class StoreSalvager
 {
@@ -106,10 +110,10 @@ public static class StoreSalvager
         var staging = into + ".salvage";
         StreamStore.CreateLayout(staging, config, options);
         var to = new StreamPaths(staging);
-        var kept = new long[config.Segments]; // how far each segment's original offsets carry over
-        var ends = new long[config.Segments];
-        var damaged = new (long Prefix, long Length, List<(long Start, long End)> Skipped)?[config.Segments];
-        long unknownEvents = 0;
+
+        // Each segment: its intact prefix (up to the first damage), the intact ranges after it, and how far surviving
+        // commit records explain it.
+        var segments = new SegmentState?[config.Segments];
         for (var s = 0; s < config.Segments; s++)
         {
             if (!File.Exists(from.SegmentFile(s)))
@@ -118,37 +122,17 @@ public static class StoreSalvager
                 continue;
             }
             using var input = File.OpenHandle(from.SegmentFile(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var output = File.OpenHandle(to.SegmentFile(s), FileMode.Open, FileAccess.Write);
             var length = RandomAccess.GetLength(input);
             heads[s] = Math.Min(heads[s], length);
             var prefix = FrameScanner.Scan(input, heads[s], null);
-            var limit = Math.Max(heads[s], Math.Min(prefix, explained[s]));
-            Copy(input, output, heads[s], limit);
-            RandomAccess.FlushToDisk(output);
-            kept[s] = ends[s] = limit;
-            if (limit < prefix)
-            {
-                // Merged by commits whose journal records are gone: their ids are unknown, so they answer UNKNOWN and a
-                // writer that still has them rewrites them. Keeping the events too would duplicate them.
-                var events = 0;
-                var skippedAfter = FrameScanner.ScanAll(input, limit, (_, _, _) => events++);
-                unknownEvents += events;
-                report.Add($"{name}: segment {s}: events at {heads[s]}..{limit} kept at their offsets; LOST {events} intact event(s) at {limit}..{length}: " +
-                           "merged by commits whose journal records are missing, so the transactions they belong to are unknown (not carried over: a writer that still has them rewrites them)" +
-                           (skippedAfter.Count > 0 ? "; damaged byte range(s) " + string.Join(", ", skippedAfter.Select(r => $"{r.Start}..{r.End}")) : ""));
-                continue;
-            }
-            if (prefix == length)
-            {
-                report.Add($"{name}: segment {s}: all {length - heads[s]} byte(s) from the head at {heads[s]} kept");
-                continue;
-            }
-            damaged[s] = (prefix, length, FrameScanner.ScanAll(input, prefix, static (_, _, _) => { }));
+            segments[s] = new SegmentState(heads[s], prefix, length, Math.Min(length, explained[s]),
+                prefix < length ? FrameScanner.ScanAll(input, prefix, static (_, _, _) => { }) : []);
         }
 
-        // A journal commit carries over exactly when every event it merged does: before the damage at its offset, or
-        // after it wholly intact (then appended). The intact events of one that does not are not copied either (a
-        // writer that still has it rewrites it; keeping them would duplicate them).
+        // A journal commit carries over exactly when every event it merged (in any segment) survives; otherwise it is
+        // listed lost and none of its events is copied, in any segment (a writer that still has it rewrites it; keeping
+        // any of them would duplicate them). This holds for ids in committed.log too: an id is COMMITTED in the salvaged
+        // directory only with all its events.
         var lostTxns = new List<string>();
         var dropped = new List<(long Start, long End)>[config.Segments];
         for (var s = 0; s < config.Segments; s++) dropped[s] = [];
@@ -156,24 +140,40 @@ public static class StoreSalvager
             foreach (var ct in entry.Transactions)
             {
                 scan.Data.Remove(JournalFrame.IdOf(ct.TxnId));
-                if (committed.ContainsKey(ct.TxnId)) continue;
-                if (ct.Merges.All(m => CarriesOver(m, kept, damaged, explained))) committed[ct.TxnId] = entry.TimestampMs;
-                else
+                if (ct.Merges.All(m => m.Segment >= 0 && m.Segment < segments.Length && segments[m.Segment] is { } state && state.Holds(m)))
                 {
-                    lostTxns.Add(ct.TxnId);
-                    foreach (var m in ct.Merges.Where(m => m.Segment >= 0 && m.Segment < kept.Length)) dropped[m.Segment].Add((m.Target, m.Target + m.Bytes));
+                    committed.TryAdd(ct.TxnId, entry.TimestampMs);
+                    continue;
                 }
+                committed.Remove(ct.TxnId);
+                lostTxns.Add(ct.TxnId);
+                foreach (var m in ct.Merges.Where(m => m.Segment >= 0 && m.Segment < dropped.Length)) dropped[m.Segment].Add((m.Target, m.Target + m.Bytes));
             }
 
+        // Each segment keeps its original offsets up to the first damage, unexplained byte or event of a lost
+        // transaction (stream cuts up to there stay valid); the intact, explained events of carried-over transactions
+        // after that point are appended behind it in order (cuts after it do not carry over).
+        var ends = new long[config.Segments];
+        long unknownEvents = 0;
         for (var s = 0; s < config.Segments; s++)
         {
-            if (damaged[s] is not var (prefix, length, skipped)) continue;
+            if (segments[s] is not { } state) continue;
+            var firstDropped = dropped[s].Where(r => r.End > state.Head).Select(r => r.Start).DefaultIfEmpty(long.MaxValue).Min();
+            var kept = Math.Max(state.Head, Math.Min(Math.Min(state.Prefix, state.Explained), firstDropped));
             using var input = File.OpenHandle(from.SegmentFile(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             using var output = File.OpenHandle(to.SegmentFile(s), FileMode.Open, FileAccess.Write);
-            int appended = 0, ofLost = 0, unexplained = 0;
-            FrameScanner.ScanAll(input, prefix, (offset, size, payload) =>
+            Copy(input, output, state.Head, kept);
+            ends[s] = kept;
+            if (kept == state.Length)
             {
-                if (offset >= explained[s]) { unexplained++; return; }
+                report.Add($"{name}: segment {s}: all {state.Length - state.Head} byte(s) from the head at {state.Head} kept");
+                RandomAccess.FlushToDisk(output);
+                continue;
+            }
+            int appended = 0, ofLost = 0, unexplained = 0;
+            FrameScanner.ScanAll(input, kept, (offset, size, payload) =>
+            {
+                if (offset + size > state.Explained) { unexplained++; return; }
                 if (Overlaps(dropped[s], offset, offset + size)) { ofLost++; return; }
                 var frame = new byte[size];
                 RecordFrame.WriteHeader(frame, payload);
@@ -182,17 +182,17 @@ public static class StoreSalvager
                 ends[s] += size;
                 appended++;
             });
-            unknownEvents += unexplained;
-            report.Add($"{name}: segment {s}: events at {heads[s]}..{prefix} kept at their offsets; LOST byte range(s) " +
-                       string.Join(", ", skipped.Select(r => $"{r.Start}..{r.End}")) +
-                       (appended > 0 ? $"; {appended} intact event(s) after the damage appended at {prefix}..{ends[s]} (stream cuts after {prefix} do not carry over)" : "") +
-                       (ofLost > 0 ? $"; {ofLost} intact event(s) of committed transactions with damaged events not carried over (listed below: a writer that still has them rewrites them)" : "") +
-                       (unexplained > 0 ? $"; LOST {unexplained} intact event(s) after {explained[s]} merged by commits whose journal records are missing (not carried over)" : ""));
             RandomAccess.FlushToDisk(output);
+            unknownEvents += unexplained;
+            report.Add($"{name}: segment {s}: events at {state.Head}..{kept} kept at their offsets" +
+                       (state.Skipped.Count > 0 ? "; LOST byte range(s) " + string.Join(", ", state.Skipped.Select(r => $"{r.Start}..{r.End}")) : "") +
+                       (appended > 0 ? $"; {appended} intact event(s) after {kept} appended at {kept}..{ends[s]} (stream cuts and offsets after {kept} in this segment do not carry over)" : "") +
+                       (ofLost > 0 ? $"; {ofLost} intact event(s) of committed transactions that lost events elsewhere not carried over (listed below: a writer that still has them rewrites them)" : "") +
+                       (unexplained > 0 ? $"; LOST {unexplained} intact event(s) after {state.Explained} merged by commits whose journal records are missing, so the transactions they belong to are unknown (not carried over: a writer that still has them rewrites them)" : ""));
         }
 
         if (lostTxns.Count > 0)
-            report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) whose events are not in the salvaged segments (they answer UNKNOWN): {string.Join(" ", lostTxns)}");
+            report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) that lost events to the damage; none of their events is in the salvaged segments (they answer UNKNOWN, a writer that still has them rewrites them): {string.Join(" ", lostTxns)}");
         if (scan.Data.Count > 0)
             report.Add($"{name}: LOST {scan.Data.Count} open transaction(s) (their writes are not carried over; they answer NOT_FOUND): {string.Join(" ", scan.Data.Keys.Select(JournalFrame.IdText))}");
         var unrecorded = Unrecorded(seen);
@@ -217,16 +217,25 @@ public static class StoreSalvager
     }
 
     /// <summary>
-    /// Whether every event of merge <paramref name="m"/> is in the salvaged segment: before where the original offsets
-    /// stop carrying over, or in a damaged segment's intact events after the damage that a surviving commit explains.
+    /// One source segment as salvage finds it: the head, the end of its intact prefix (<see cref="Prefix"/> = the first
+    /// damaged byte, or <see cref="Length"/>), how far surviving commit records explain it, and the damaged byte ranges
+    /// after the prefix.
     /// </summary>
-    private static bool CarriesOver(SegmentMerge m, long[] kept, (long Prefix, long Length, List<(long Start, long End)> Skipped)?[] damaged, long[] explained)
+    private sealed record SegmentState(long Head, long Prefix, long Length, long Explained, List<(long Start, long End)> Skipped)
     {
-        if (m.Segment < 0 || m.Segment >= kept.Length) return false;
-        var end = m.Target + m.Bytes;
-        if (end <= kept[m.Segment]) return true;
-        return damaged[m.Segment] is var (prefix, length, skipped) && m.Target >= prefix && end <= length && end <= explained[m.Segment] &&
-               !Overlaps(skipped, m.Target, end);
+        /// <summary>
+        /// Whether every event of merge <paramref name="m"/> survives: wholly in the intact prefix, or wholly in an intact
+        /// range after the damage, and explained by surviving commits. Bytes before the head were released by truncation
+        /// or retention, not lost.
+        /// </summary>
+        public bool Holds(SegmentMerge m)
+        {
+            var end = m.Target + m.Bytes;
+            if (end <= Head) return true;
+            if (end > Explained) return false;
+            if (end <= Prefix) return true;
+            return m.Target >= Prefix && end <= Length && !Overlaps(Skipped, m.Target, end);
+        }
     }
 
     /// <summary>Whether [<paramref name="start"/>, <paramref name="end"/>) meets any of <paramref name="ranges"/>.</summary>

@@ -26,9 +26,11 @@ public sealed class StreamEpochs
 {
     private readonly int[] _first;        // first segment number of each epoch
     private readonly int[] _epochOf;      // epoch of each segment number
-    private readonly int[][] _predecessors;
-    private readonly int[][] _successors;
-    private readonly int[][] _ancestors;  // transitive predecessors of each segment, ascending
+    // A segment's predecessors are a contiguous run of segment numbers of the epoch before (key ranges overlap in order;
+    // a modulo epoch precedes each segment after it in whole), and so are its successors in the epoch after; both are
+    // kept as [low, high] (empty: low > high), so memory is linear in the segments. The predecessors of a run are again a
+    // run, so the transitive predecessors of a segment are one run per earlier epoch and walks over them store nothing.
+    private readonly int[] _predLow, _predHigh, _succLow, _succHigh;
 
     /// <summary>Layout of epochs with <paramref name="counts"/> segments each (epoch 0 first).</summary>
     public StreamEpochs(IReadOnlyList<int> counts)
@@ -41,29 +43,37 @@ public sealed class StreamEpochs
         _epochOf = new int[Total];
         for (var e = 0; e < counts.Count; e++)
             for (var i = 0; i < counts[e]; i++) _epochOf[_first[e] + i] = e;
-        var successors = Enumerable.Range(0, Total).Select(_ => new List<int>()).ToArray();
-        _predecessors = new int[Total][];
+        _predLow = new int[Total];
+        _predHigh = new int[Total];
         for (var s = 0; s < Total; s++)
         {
             var e = _epochOf[s];
             if (e == 0)
             {
-                _predecessors[s] = [];
+                (_predLow[s], _predHigh[s]) = (0, -1);
                 continue;
             }
-            var preds = new List<int>();
-            for (var p = 0; p < counts[e - 1]; p++)
-                if (Overlaps(e - 1, p, e, s - _first[e])) preds.Add(_first[e - 1] + p);
-            _predecessors[s] = [.. preds];
-            foreach (var p in preds) successors[p].Add(s);
+            int na = counts[e - 1], nb = counts[e], i = s - _first[e];
+            // Key ranges [p/na, (p+1)/na) and [i/nb, (i+1)/nb) overlap for p from ⌊i·na/nb⌋ to ⌈(i+1)·na/nb⌉ - 1.
+            var (low, high) = e - 1 == 0 && na > 1
+                ? (0, na - 1) // a modulo epoch spreads every segment over all keys
+                : ((int)((long)i * na / nb), (int)(((long)(i + 1) * na + nb - 1) / nb) - 1);
+            (_predLow[s], _predHigh[s]) = (_first[e - 1] + low, _first[e - 1] + high);
         }
-        _successors = successors.Select(l => l.ToArray()).ToArray();
-        _ancestors = new int[Total][];
-        for (var s = 0; s < Total; s++)
+        _succLow = new int[Total];
+        _succHigh = new int[Total];
+        Array.Fill(_succHigh, -1);
+        for (var e = 1; e < counts.Count; e++)
         {
-            var all = new SortedSet<int>(_predecessors[s]);
-            foreach (var p in _predecessors[s]) all.UnionWith(_ancestors[p]); // predecessors have lower numbers: done already
-            _ancestors[s] = [.. all];
+            // Both ends of the predecessor runs rise with the segment number, so each segment's successors are found
+            // with two pointers over the next epoch.
+            int end = _first[e] + counts[e], low = _first[e], high = _first[e] - 1;
+            for (var p = _first[e - 1]; p < _first[e]; p++)
+            {
+                while (low < end && _predHigh[low] < p) low++;
+                while (high + 1 < end && _predLow[high + 1] <= p) high++;
+                (_succLow[p], _succHigh[p]) = (low, high);
+            }
         }
     }
 
@@ -84,9 +94,13 @@ public sealed class StreamEpochs
     /// <summary>True for a segment of an epoch before the current one: it never grows again.</summary>
     public bool IsSealed(int segment) => _epochOf[segment] < Current;
 
-    public IReadOnlyList<int> Predecessors(int segment) => _predecessors[segment];
+    /// <summary>The segments of the epoch before whose keys may route to <paramref name="segment"/>, ascending (a new list each call).</summary>
+    public IReadOnlyList<int> Predecessors(int segment) => Run(_predLow[segment], _predHigh[segment]);
 
-    public IReadOnlyList<int> Successors(int segment) => _successors[segment];
+    /// <summary>The segments of the epoch after that take keys of <paramref name="segment"/>, ascending (a new list each call).</summary>
+    public IReadOnlyList<int> Successors(int segment) => Run(_succLow[segment], _succHigh[segment]);
+
+    private static int[] Run(int low, int high) => high < low ? [] : [.. Enumerable.Range(low, high - low + 1)];
 
     /// <summary>Pravega's 64-bit segment id: <c>epoch &lt;&lt; 32 | number</c>.</summary>
     public long SegmentId(int segment) => ((long)_epochOf[segment] << 32) | (uint)segment;
@@ -133,8 +147,10 @@ public sealed class StreamEpochs
     /// </summary>
     public bool IsReadable(int segment, IReadOnlyList<long> position, IReadOnlyList<long> ends)
     {
-        foreach (var a in _ancestors[segment])
-            if (position[a] < ends[a]) return false;
+        // One run of ancestors per earlier epoch, newest first: O(ancestors) time, nothing stored.
+        for (int low = _predLow[segment], high = _predHigh[segment]; low <= high; (low, high) = (_predLow[low], _predHigh[high]))
+            for (var a = low; a <= high; a++)
+                if (position[a] < ends[a]) return false;
         return true;
     }
 
@@ -152,14 +168,35 @@ public sealed class StreamEpochs
     /// </summary>
     public List<int> Frontier(IReadOnlyList<long> position, IReadOnlyList<long> ends)
     {
+        var readable = Readable(position, ends);
+        var notReadable = new int[Total + 1]; // segments before s not readable: a successor run is checked in O(1)
+        for (var s = 0; s < Total; s++) notReadable[s + 1] = notReadable[s] + (readable[s] ? 0 : 1);
         var named = new List<int>();
         for (var s = 0; s < Total; s++)
         {
-            if (!IsReadable(s, position, ends)) continue;
-            if (IsComplete(s, position, ends) && _successors[s].All(t => IsReadable(t, position, ends))) continue;
+            if (!readable[s]) continue;
+            var complete = IsSealed(s) && position[s] >= ends[s];
+            if (complete && notReadable[_succHigh[s] + 1] - notReadable[Math.Min(_succLow[s], _succHigh[s] + 1)] == 0) continue;
             named.Add(s);
         }
         return named;
+    }
+
+    /// <summary>
+    /// <see cref="IsReadable"/> of every segment at once, in O(segments): a segment is readable when each predecessor is
+    /// read to its end and readable itself (predecessors have lower numbers, so one ascending pass with a prefix count
+    /// of the segments that are not checks each predecessor run in O(1)).
+    /// </summary>
+    public bool[] Readable(IReadOnlyList<long> position, IReadOnlyList<long> ends)
+    {
+        var readable = new bool[Total];
+        var notDone = new int[Total + 1]; // segments before s not read to their end or not readable
+        for (var s = 0; s < Total; s++)
+        {
+            readable[s] = _predLow[s] > _predHigh[s] || notDone[_predHigh[s] + 1] - notDone[_predLow[s]] == 0;
+            notDone[s + 1] = notDone[s] + (readable[s] && position[s] >= ends[s] ? 0 : 1);
+        }
+        return readable;
     }
 
     /// <summary>
@@ -172,20 +209,13 @@ public sealed class StreamEpochs
         foreach (var (s, offset) in named)
         {
             position[s] = offset;
-            foreach (var a in _ancestors[s])
-                if (!named.ContainsKey(a)) position[a] = ends[a];
+            for (int low = _predLow[s], high = _predHigh[s]; low <= high; (low, high) = (_predLow[low], _predHigh[high]))
+                for (var a = low; a <= high; a++)
+                    if (!named.ContainsKey(a)) position[a] = ends[a];
         }
         return position;
     }
 
     /// <summary>Epochs after a scale to <paramref name="segments"/> segments.</summary>
     public StreamEpochs Scaled(int segments) => new([.. Counts, segments]);
-
-    private bool Overlaps(int epochA, int a, int epochB, int b)
-    {
-        int na = Counts[epochA], nb = Counts[epochB];
-        if ((epochA == 0 && na > 1) || (epochB == 0 && nb > 1)) return true; // a modulo epoch spreads every segment over all keys
-        // [a/na, (a+1)/na) ∩ [b/nb, (b+1)/nb) ≠ ∅, in integers.
-        return (long)a * nb < (long)(b + 1) * na && (long)b * na < (long)(a + 1) * nb;
-    }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using SensorStream.Gateway.Storage;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Naming;
 using SensorStream.Gateway.Hosting;
+using SensorStream.Gateway.Storage;
 using SensorStream.Testing;
 
 namespace SensorStream.Gateway.Tests;
@@ -46,13 +46,45 @@ public sealed class DescriptorLimitTests
     [Fact]
     public async Task The_real_gateway_under_a_too_low_ulimit_exits_2_with_one_line_naming_the_setting_and_the_limit()
     {
-        if (!OperatingSystem.IsLinux()) return; // ulimit via bash
         using var dir = new TempDirectory();
+        var (code, output) = await RunUnderUlimitAsync(200, dir.Path);
+        if (code is null) return; // ulimit via bash: Linux only
+        Assert.Equal(2, code);
+        Assert.Contains("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", output);
+        Assert.DoesNotContain("--data-dir", output);
+    }
+
+    [Fact]
+    public async Task Running_out_of_descriptors_while_opening_a_data_directory_names_the_limit_and_the_setting_not_the_data_dir()
+    {
+        // ulimit -n 280 fits (280 - 256 = 24 segment files), but 200 streams hold a journal file and committed.log each:
+        // the start-up runs out of descriptors while opening them (trial 9 b blamed --data-dir).
+        if (!OperatingSystem.IsLinux()) return;
+        using var dir = new TempDirectory();
+        await using (var store = GatewayStore.Open(new StoreOptions { DataDirectory = dir.Path }, NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("d");
+            for (var s = 0; s < 200; s++) await store.CreateStreamAsync("d", $"s{s}", new StreamConfig(2));
+        }
+        var (code, output) = await RunUnderUlimitAsync(280, dir.Path);
+        Assert.Equal(2, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
+        var line = Assert.Single(lines);
+        Assert.StartsWith("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): too many open files while opening", line);
+        Assert.Contains("with at most 24 segment files open and an open-file limit (ulimit -n) of 280: raise ulimit -n or lower --max-open-segment-files", line);
+        Assert.Contains(dir.Path, line); // names the file it could not open
+        Assert.DoesNotContain("--data-dir", output);
+    }
+
+    /// <summary>Starts the real gateway under <c>ulimit -n <paramref name="limit"/></c>; its exit code (null where bash's ulimit is not available) and output.</summary>
+    private static async Task<(int? Code, string Output)> RunUnderUlimitAsync(int limit, string dataDir)
+    {
+        if (!OperatingSystem.IsLinux()) return (null, "");
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
-        info.ArgumentList.Add("ulimit -n 200 && exec dotnet \"$0\" --data-dir \"$1\" --urls http://127.0.0.1:0");
+        info.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$0\" --data-dir \"$1\" --urls http://127.0.0.1:0");
         info.ArgumentList.Add(RepoPaths.GatewayDll);
-        info.ArgumentList.Add(dir.Path);
+        info.ArgumentList.Add(dataDir);
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -65,10 +97,7 @@ public sealed class DescriptorLimitTests
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true); // a gateway that started instead of refusing
         }
-        var output = await stdout + await stderr;
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", output);
-        Assert.DoesNotContain("--data-dir", output);
+        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]

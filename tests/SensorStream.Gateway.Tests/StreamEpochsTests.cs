@@ -53,6 +53,43 @@ public sealed class StreamEpochsTests
     }
 
     [Fact]
+    public void Predecessors_successors_readability_and_frontiers_match_their_definitions_on_random_layouts()
+    {
+        // The layout keeps runs, not sets: checked here against the definitions — key ranges overlap (a modulo epoch 0
+        // with more than one segment overlaps everything), readable = every transitive predecessor read to its end,
+        // named = readable and not (complete with every successor readable).
+        var random = new Random(12);
+        for (var round = 0; round < 200; round++)
+        {
+            var counts = Enumerable.Range(0, random.Next(1, 6)).Select(_ => random.Next(1, 9)).ToArray();
+            var epochs = new StreamEpochs(counts);
+            var ranges = Enumerable.Range(0, epochs.Total).Select(s => (Epoch: epochs.EpochOf(s), Range: epochs.KeyRange(s))).ToArray();
+            var predecessors = Enumerable.Range(0, epochs.Total).Select(s => Enumerable.Range(0, epochs.Total)
+                .Where(p => ranges[p].Epoch == ranges[s].Epoch - 1 && ranges[p].Range.Low < ranges[s].Range.High && ranges[s].Range.Low < ranges[p].Range.High).ToArray()).ToArray();
+            var ancestors = new HashSet<int>[epochs.Total];
+            for (var s = 0; s < epochs.Total; s++)
+            {
+                ancestors[s] = [.. predecessors[s]];
+                foreach (var p in predecessors[s]) ancestors[s].UnionWith(ancestors[p]);
+                Assert.Equal(predecessors[s], epochs.Predecessors(s));
+                Assert.Equal(Enumerable.Range(0, epochs.Total).Where(t => predecessors[t].Contains(s)), epochs.Successors(s));
+            }
+            var ends = Enumerable.Range(0, epochs.Total).Select(_ => (long)random.Next(0, 3)).ToArray();
+            for (var trial = 0; trial < 20; trial++)
+            {
+                var position = ends.Select(e => random.Next(3) == 0 ? 0 : e).ToArray();
+                bool Readable(int s) => ancestors[s].All(a => position[a] >= ends[a]);
+                var all = epochs.Readable(position, ends);
+                for (var s = 0; s < epochs.Total; s++) Assert.Equal((Readable(s), Readable(s)), (epochs.IsReadable(s, position, ends), all[s]));
+                var expected = Enumerable.Range(0, epochs.Total).Where(s => Readable(s) &&
+                    !(epochs.IsSealed(s) && position[s] >= ends[s] && predecessors.Select((p, t) => (p, t)).Where(x => x.p.Contains(s)).All(x => Readable(x.t)))).ToList();
+                var named = epochs.Frontier(position, ends);
+                Assert.Equal(expected, named);
+            }
+        }
+    }
+
+    [Fact]
     public void A_transaction_commits_each_event_into_its_keys_segment_of_the_commit_epoch()
     {
         var epochs = new StreamEpochs([1, 4]);

@@ -116,7 +116,7 @@ public sealed class ToolTests
         using var target = new TempDirectory();
         var (code, output) = Run("salvage", dir.Path, target.Path);
         Assert.Equal(3, code);
-        Assert.Contains($"LOST byte range(s) {at}..{at + length}; 42 intact event(s) after the damage appended", output);
+        Assert.Contains($"LOST byte range(s) {at}..{at + length}; 42 intact event(s) after {at} appended", output);
         Assert.DoesNotContain("whose events are not in the salvaged segments", output);
         Assert.Contains("LOST in all: 0 committed transaction(s) by id, 0 more id(s) without a record, 0 event(s) of unknown transactions, 0 open transaction(s)", output);
         Assert.Equal(0, Run("verify", target.Path).Code);
@@ -127,6 +127,72 @@ public sealed class ToolTests
             Assert.Equal(Enumerable.Range(0, 48).Where(i => i != 5).Select(i => (long)i), Sequences(stream)); // each once
             Assert.All(committed, id => Assert.Equal(Transactions.TransactionPhase.Committed, stream.Status(id)));
         }
+    }
+
+    [Fact]
+    public async Task Salvage_drops_every_event_of_a_transaction_lost_in_a_damaged_segment_from_the_undamaged_segments_too()
+    {
+        // Three segments; each transaction writes one event per key, two keys per segment. One byte of a checkpointed
+        // event of transaction 9 (whose commit record the journal still holds) in segment 1 is flipped: transaction 9
+        // is lost, so none of its events may stay in segments 0 and 2 (a writer rewrites it; kept events would be
+        // duplicates). Transaction t wrote sequences t*6..t*6+5. (Before: its other 5 events stayed and it answered
+        // COMMITTED from committed.log; a transaction only in the journal answered UNKNOWN with its events kept.)
+        const int Keys = 6, Transactions = 14, Damaged = 9;
+        string[] keys = [.. Enumerable.Range(0, 100).Select(i => "key" + i).GroupBy(k => SegmentRouter.SegmentOf(k, 3)).OrderBy(g => g.Key).SelectMany(g => g.Take(2))];
+        Assert.Equal(Keys, keys.Length); // two keys per segment
+        using var live = new TempDirectory();
+        using var dir = new TempDirectory();
+        var ids = new List<string>();
+        await using (var store = GatewayStore.Open(Options(live.Path) with { JournalFileBytes = 1024 * 1024 }, NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("d");
+            await store.CreateStreamAsync("d", "s", new StreamConfig(3));
+            var stream = store.Stream("d", "s");
+            for (var t = 0; t < Transactions; t++)
+            {
+                var txn = stream.Begin(0).Id;
+                await stream.AppendAsync(txn, [.. Enumerable.Range(0, Keys).Select(k => (keys[k], Events.Make(keys[k], t * Keys + k, 300).Data))], CancellationToken.None);
+                await stream.CommitAsync(txn, CancellationToken.None);
+                ids.Add(txn);
+                if (t == Damaged) await stream.CheckpointAsync(force: true); // damage after the checkpoint is redone from the journal
+            }
+            DamageMatrixFixture.CopyTree(live.Path, dir.Path); // as a crash leaves it: the commits after the checkpoint only in the journal
+        }
+        var streamDir = Path.Combine(dir.Path, "scopes", "d", "s");
+        var bySegment = new List<(long Offset, int Size, long Sequence)>[3];
+        for (var s = 0; s < 3; s++)
+        {
+            var frames = bySegment[s] = [];
+            using var file = File.OpenHandle(Path.Combine(streamDir, "segments", $"{s}.seg"));
+            FrameScanner.Scan(file, 0, (offset, size, payload) => frames.Add((offset, size, Events.Parse(payload[SegmentRecord.TimestampSize..].ToArray()).Sequence)));
+        }
+        Assert.All(bySegment, frames => Assert.Equal(2 * Transactions, frames.Count));
+        const int damagedSegment = 1;
+        var target = bySegment[damagedSegment].First(f => f.Sequence / Keys == Damaged);
+        var segmentFile = Path.Combine(streamDir, "segments", $"{damagedSegment}.seg");
+        DamageTests.Flip(segmentFile, target.Offset + target.Size - 3);
+
+        using var salvaged = new TempDirectory();
+        var (code, output) = Run("salvage", dir.Path, salvaged.Path);
+        Assert.Equal(3, code);
+        Assert.Contains($"LOST 1 committed transaction(s) that lost events to the damage; none of their events is in the salvaged segments (they answer UNKNOWN, a writer that still has them rewrites them): {ids[Damaged]}", output);
+        foreach (var s in Enumerable.Range(0, 3).Where(s => s != damagedSegment))
+        {
+            var first = bySegment[s].First(f => f.Sequence / Keys == Damaged).Offset;
+            Assert.Contains($"segment {s}: events at 0..{first} kept at their offsets; {bySegment[s].Count(f => f.Sequence / Keys > Damaged)} intact event(s) after {first} appended", output);
+            Assert.Contains("stream cuts and offsets after", output);
+        }
+        Assert.Contains("LOST in all: 1 committed transaction(s) by id, 0 more id(s) without a record, 0 event(s) of unknown transactions, 0 open transaction(s)", output);
+        Assert.Equal(0, Run("verify", salvaged.Path).Code);
+
+        // The real gateway over the salvaged directory: the lost transaction has no event anywhere and answers UNKNOWN;
+        // every other one has all its events exactly once and answers COMMITTED.
+        await using var gw = await TestGateway.StartAsync(dataDir: salvaged.Path);
+        var name = new Streams.Naming.StreamName("d", "s");
+        var read = await gw.Client.ReadEventsAsync(name, null, (await gw.Client.GetStreamInfoAsync(name)).Tail).Select(e => Events.Parse(e.Data).Sequence).ToListAsync();
+        Assert.Equal(Enumerable.Range(0, Transactions * Keys).Where(i => i / Keys != Damaged).Select(i => (long)i), read.Order());
+        for (var t = 0; t < Transactions; t++)
+            Assert.Equal(t == Damaged ? Streams.Client.TransactionState.Unknown : Streams.Client.TransactionState.Committed, await gw.Client.GetTransactionStatusAsync(name, ids[t]));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace SensorStream.Benchmarks.Gateway;
 
 /// <summary>
 /// <c>gateway committed-ids [--ids N]</c>: see <see cref="CommittedIdsMemoryBenchmark"/>.
-/// <c>gateway [--seconds N] [--event-bytes 1024|65536] [--writers 1|8]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
+/// <c>gateway [--seconds N] [--warmup N] [--event-bytes 1024|65536] [--writers 1|8] [--combined]</c>: transactional write throughput of the real gateway (a child process) for 1 KiB and
 /// 64 KiB events with 1 and 8 concurrent writers, each printed as a ratio to raw append+fsync of the same bytes in the
 /// same batches, measured in the same run.
 /// </summary>
@@ -19,7 +19,8 @@ public static class GatewayBenchmarks
         }
         var seconds = BenchmarkArgs.Option(args, "--seconds", 5);
         var duration = TimeSpan.FromSeconds(seconds);
-        Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case, {Environment.ProcessorCount} cores, load average {MachineLoad.LoadAverage()}");
+        var warmup = TimeSpan.FromSeconds(BenchmarkArgs.Option(args, "--warmup", 10));
+        Console.WriteLine($"== gateway: transactional writes vs raw append+fsync, {seconds} s per case after {warmup.TotalSeconds} s of warm-up, {Environment.ProcessorCount} cores, load average {MachineLoad.LoadAverage()}");
         Console.WriteLine($"{"event",8} {"writers",7} {"ev/txn",6} | {"gateway ev/s",12} {"MB/s",8} | {"raw ev/s",12} {"MB/s",8} | ratio");
         var results = new List<double>();
         var onlyBytes = BenchmarkArgs.Option(args, "--event-bytes", 0);
@@ -30,7 +31,7 @@ public static class GatewayBenchmarks
             foreach (var writers in new[] { 1, 8 })
             {
                 if ((onlyBytes > 0 && eventBytes != onlyBytes) || (onlyWriters > 0 && writers != onlyWriters)) continue;
-                var workload = new WriteWorkload(eventBytes, perTxn, writers, duration, combined);
+                var workload = new WriteWorkload(eventBytes, perTxn, writers, duration, combined) { Warmup = warmup };
                 var raw = RawAppendBaseline.Run(workload);
                 var gateway = await TransactionalWriteBenchmark.RunAsync(workload);
                 var ratio = gateway.BytesPerSecond / raw.BytesPerSecond;
@@ -38,6 +39,10 @@ public static class GatewayBenchmarks
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{eventBytes / 1024,6}Ki {writers,7} {perTxn,6} | {gateway.EventsPerSecond,12:N0} {gateway.BytesPerSecond / 1e6,8:N1} | {raw.EventsPerSecond,12:N0} {raw.BytesPerSecond / 1e6,8:N1} | {ratio:N2}"));
                 Console.WriteLine($"{"",24}{gateway.Phases}");
+                // The CPU bound: at these costs per event, the machine's cores running nothing else would carry at most this.
+                var cpuBound = gateway.CpuMicrosPerEvent > 0 ? Environment.ProcessorCount * 1e6 / gateway.CpuMicrosPerEvent : double.PositiveInfinity;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{"",24}CPU per event: gateway + client {gateway.CpuMicrosPerEvent:N1} µs, raw {raw.CpuMicrosPerEvent:N1} µs; all {Environment.ProcessorCount} cores would carry at most {cpuBound:N0} ev/s = {cpuBound / raw.EventsPerSecond:N2} of raw"));
             }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"target ratio >= 0.8; lowest {results.Min():N2}, highest {results.Max():N2}"));
         return 0;

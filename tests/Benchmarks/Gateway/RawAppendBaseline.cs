@@ -14,6 +14,7 @@ public static class RawAppendBaseline
         try
         {
             long events = 0, bytes = 0;
+            var cpu = ProcessCpu.OfThisProcess();
             var clock = Stopwatch.StartNew();
             var threads = Enumerable.Range(0, workload.Writers).Select(w => new Thread(() =>
             {
@@ -32,7 +33,7 @@ public static class RawAppendBaseline
             })).ToList();
             threads.ForEach(t => t.Start());
             threads.ForEach(t => t.Join());
-            return new Throughput(events, bytes, clock.Elapsed);
+            return new Throughput(events, bytes, clock.Elapsed) { Cpu = ProcessCpu.OfThisProcess() - cpu };
         }
         finally
         {

@@ -8,7 +8,7 @@ namespace SensorStream.Benchmarks.Gateway;
 /// <summary>
 /// The gateway side: a real gateway process on a fresh data directory; each writer repeats begin → write one batch
 /// (one WriteTransactionEvents call) → commit, on its own routing key. Counted only once the commit answered COMMITTED,
-/// after a 2 s warm-up of the same load.
+/// after a warm-up of the same load (<see cref="WriteWorkload.Warmup"/>).
 /// </summary>
 public static class TransactionalWriteBenchmark
 {
@@ -23,7 +23,7 @@ public static class TransactionalWriteBenchmark
             await client.EnsureStreamAsync(stream, segments: Math.Max(1, workload.Writers));
             // Warm-up, not counted: a fresh process spends its first seconds in the JIT (tiered compilation), which is
             // not what a long-running gateway costs.
-            await RunWritersAsync(client, stream, workload, Warmup, new PhaseTimes(), (_, _) => { });
+            await RunWritersAsync(client, stream, workload, workload.Warmup, new PhaseTimes(), (_, _) => { });
             long events = 0, bytes = 0;
             var phases = new PhaseTimes();
             var (gatewayCpu, clientCpu) = (ProcessCpu.Of(gateway.ProcessId), ProcessCpu.OfThisProcess());
@@ -34,17 +34,16 @@ public static class TransactionalWriteBenchmark
                 Interlocked.Add(ref bytes, b);
             });
             var elapsed = clock.Elapsed;
-            phases.AddCpu(ProcessCpu.Of(gateway.ProcessId) - gatewayCpu, ProcessCpu.OfThisProcess() - clientCpu);
+            var (gatewayUsed, clientUsed) = (ProcessCpu.Of(gateway.ProcessId) - gatewayCpu, ProcessCpu.OfThisProcess() - clientCpu);
+            phases.AddCpu(gatewayUsed, clientUsed);
             await gateway.StopAsync();
-            return new Throughput(events, bytes, elapsed) { Phases = phases };
+            return new Throughput(events, bytes, elapsed) { Phases = phases, Cpu = gatewayUsed + clientUsed };
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
     }
-
-    private static readonly TimeSpan Warmup = TimeSpan.FromSeconds(2);
 
     private static Task RunWritersAsync(GatewayClient client, StreamName stream, WriteWorkload workload, TimeSpan duration, PhaseTimes phases,
         Action<long, long> committed)

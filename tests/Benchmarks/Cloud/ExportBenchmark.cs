@@ -125,7 +125,7 @@ public static class ExportBenchmark
         await target.CreateIfNotExistsAsync();
         var transfer = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
 
-        var best = (Download: TimeSpan.MaxValue, Upload: TimeSpan.MaxValue);
+        (TimeSpan Download, TimeSpan Upload)? best = null;
         long sourceBytes = 0;
         for (var run = 0; run < 2; run++)
         {
@@ -141,9 +141,9 @@ public static class ExportBenchmark
             for (var i = 0; i < files.Count; i++)
                 await target.GetBlobClient($"{stream.Stream}/{run}/{i}").UploadAsync(files[i], new Azure.Storage.Blobs.Models.BlobUploadOptions { TransferOptions = transfer });
             var upload = clock.Elapsed;
-            if (download + upload < best.Download + best.Upload) best = (download, upload);
+            if (best is not { } b || download + upload < b.Download + b.Upload) best = (download, upload);
         }
-        return new IoFloor(sourceBytes, files.Sum(f => (long)f.ToMemory().Length), best.Download, best.Upload);
+        return new IoFloor(sourceBytes, files.Sum(f => (long)f.ToMemory().Length), best!.Value.Download, best.Value.Upload);
     }
 
     private static Result Timed(string name, long rows, (TimeSpan Wall, TimeSpan Cpu) time) => new(name, rows, time.Wall, time.Cpu);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using SensorStream.Streams.Events;
@@ -166,7 +167,8 @@ public static class CsvExportWriter
                     block.Put(Text(_strings![row] ?? ""));
                     return;
                 case ColumnKind.Long:
-                    _longs![row].TryFormat(block.Reserve(Utf8Block.FieldRoom), out var n, default, CultureInfo.InvariantCulture);
+                    // The invariant text of a long (digits, a leading '-'), without a culture look-up per value.
+                    Utf8Formatter.TryFormat(_longs![row], block.Reserve(Utf8Block.FieldRoom), out var n);
                     block.Advance(n);
                     return;
                 case ColumnKind.Double:

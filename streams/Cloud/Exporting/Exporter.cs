@@ -154,6 +154,22 @@ public sealed class Exporter
     }
 
     /// <summary>
+    /// The chunks of <paramref name="span"/> in order: those in <paramref name="inMemory"/> (consecutive chunks) taken
+    /// from it, the rest read (<see cref="ReadRangeAsync"/>).
+    /// </summary>
+    private async Task<List<ParsedChunk>> ReadSpanAsync(BlobStream blob, ChunkSpan span, IReadOnlyList<ParsedChunk> inMemory, CancellationToken ct)
+    {
+        if (inMemory.Count == 0 || span.To < inMemory[0].Info.Seq || span.From > inMemory[^1].Info.Seq)
+            return await ReadRangeAsync(blob, new ExportRange(span.From, span.To, "roll"), ct).ConfigureAwait(false);
+        var (first, last) = (inMemory[0].Info.Seq, inMemory[^1].Info.Seq);
+        var chunks = new List<ParsedChunk>();
+        if (span.From < first) chunks.AddRange(await ReadRangeAsync(blob, new ExportRange(span.From, first - 1, "roll"), ct).ConfigureAwait(false));
+        for (var seq = Math.Max(span.From, first); seq <= Math.Min(span.To, last); seq++) chunks.Add(inMemory[(int)(seq - first)]);
+        if (span.To > last) chunks.AddRange(await ReadRangeAsync(blob, new ExportRange(last + 1, span.To, "roll"), ct).ConfigureAwait(false));
+        return chunks;
+    }
+
+    /// <summary>
     /// Finishes a recorded range: dead letters, schema records, late files written; every other row added to the
     /// open part of its partition; the range marked done together with the parts that must roll now (full, or due
     /// by time), which are then rolled.
@@ -264,7 +280,8 @@ public sealed class Exporter
         var rollNotes = "";
         if (rolling.Count > 0)
         {
-            var (rolled, detail) = await RollAsync(stream, blob, checkpoint, done, ct).ConfigureAwait(false);
+            // The range's chunks are in memory: the parts' spans over them are not downloaded and parsed again.
+            var (rolled, detail) = await RollAsync(stream, blob, checkpoint, done, ct, chunks).ConfigureAwait(false);
             // Lost: another exporter rolled them (the files are the same); this step's range is done either way.
             rollNotes = "; " + (rolled is null ? "another exporter rolled the parts" : detail);
         }
@@ -289,10 +306,11 @@ public sealed class Exporter
     /// <summary>
     /// Writes the files of every <see cref="ExportCheckpoint.Rolling"/> part — its chunks read again, the rows of its
     /// partition in their stream order — create-only under its name, then records the parts as rolled (ETag). Null
-    /// checkpoint when another exporter recorded first.
+    /// checkpoint when another exporter recorded first. <paramref name="inMemory"/>: consecutive chunks this step
+    /// already read and parsed (chunks are immutable, so they are the very rows a new read would give).
     /// </summary>
     private async Task<(Versioned<ExportCheckpoint>? Done, string Detail)> RollAsync(StreamName stream, BlobStream blob, CheckpointBlob<ExportCheckpoint> checkpoint,
-        Versioned<ExportCheckpoint> recorded, CancellationToken ct)
+        Versioned<ExportCheckpoint> recorded, CancellationToken ct, IReadOnlyList<ParsedChunk>? inMemory = null)
     {
         _options.Probe?.Invoke(Points.AfterRecordRoll);
         var files = 0;
@@ -302,7 +320,7 @@ public sealed class Exporter
             var schema = await SchemaOfAsync(stream, recorded.Value, part.Partition, ct).ConfigureAwait(false);
             var batches = new List<SampleBatch>();
             foreach (var span in part.Spans)
-                foreach (var chunk in await ReadRangeAsync(blob, new ExportRange(span.From, span.To, "roll"), ct).ConfigureAwait(false))
+                foreach (var chunk in await ReadSpanAsync(blob, span, inMemory ?? [], ct).ConfigureAwait(false))
                     batches.AddRange(chunk.Batches.Where(b => EventSchemas.TableOf(b) == schema.Table));
             var table = ExportTableBuilder.Build(schema, batches).ByHour().Where(h => h.Hour == part.Partition.Hour).Select(h => h.Rows).SingleOrDefault();
             if (table?.RowCount != part.Rows)
@@ -402,13 +420,26 @@ public sealed class Exporter
             await CreateOnceAsync(typesName, BinaryData.FromString(CsvColumnTypes.Json(schema)), "application/json", null, ct).ConfigureAwait(false);
             _csvColumnTypesWritten.TryAdd(typesName, true);
         }
-        using var content = new MemoryStream();
+        // Sized from the rows up front (a CSV value takes ~18 bytes of text, a Parquet one ~4 compressed), so the
+        // buffer is not grown and copied again and again while the file is written.
+        using var content = new MemoryStream((int)Math.Min(int.MaxValue / 2, (long)rows.RowCount * rows.Columns.Count * (format == ExportFormat.Csv ? 18 : 4) + 4096));
         if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
         else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
-        content.Position = 0;
-        await CreateOnceAsync(name, BinaryData.FromStream(content), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet",
+        // The written bytes as they are (BinaryData.FromStream would copy them once more).
+        await CreateOnceAsync(name, new BinaryData(content.GetBuffer().AsMemory(0, (int)content.Length)), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet",
             new Dictionary<string, string> { [CompletenessMarkers.RowsKey] = rows.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Upload of a file above 8 MiB: blocks of 8 MiB, 4 at a time, committed create-only as one block list (still one
+    /// atomic create: a loser's commit fails 409/412). Smaller blobs go up in one request.
+    /// </summary>
+    private static readonly Azure.Storage.StorageTransferOptions FileTransfer = new()
+    {
+        InitialTransferSize = 8L << 20,
+        MaximumTransferSize = 8L << 20,
+        MaximumConcurrency = 4,
+    };
 
     /// <summary>
     /// Uploads create-only. 409 means an earlier attempt at this very range wrote it: same rows (or schema), same
@@ -422,6 +453,7 @@ public sealed class Exporter
             await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
             {
                 Conditions = BlobConditions.CreateOnly,
+                TransferOptions = FileTransfer,
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                 Metadata = metadata,
             }, ct).ConfigureAwait(false);

@@ -21,11 +21,25 @@ public static class ExportBenchmark
     /// <param name="Rows">Rows it produced.</param>
     /// <param name="Time">Wall time of the best run.</param>
     /// <param name="Cpu">CPU time of this process (all threads) in that run: on a shared, loaded machine the steadier figure.</param>
-    public sealed record Result(string Case, long Rows, TimeSpan Time, TimeSpan Cpu)
+    /// <param name="Floor">Export steps only: the step's unavoidable I/O done raw (see <see cref="IoFloor"/>).</param>
+    public sealed record Result(string Case, long Rows, TimeSpan Time, TimeSpan Cpu, IoFloor? Floor = null)
     {
         public double RowsPerSecond => Rows / Time.TotalSeconds;
 
         public double RowsPerCpuSecond => Rows / Math.Max(1e-6, Cpu.TotalSeconds);
+    }
+
+    /// <summary>
+    /// The physical floor of an export step on the same Azurite: a raw download of the same chunk blobs
+    /// (<see cref="DownloadConcurrency"/> at a time, no parsing) plus a raw upload of the same output bytes (the SDK's
+    /// parallel transfer options, no conditions or metadata), one after the other — a file can be uploaded only once
+    /// its rows are read. A step can approach this, not beat it.
+    /// </summary>
+    public sealed record IoFloor(long SourceBytes, long OutputBytes, TimeSpan Download, TimeSpan Upload)
+    {
+        public const int DownloadConcurrency = 4;
+
+        public TimeSpan Total => Download + Upload;
     }
 
     /// <summary>Accelerometer events (X, Y, Z doubles) of <paramref name="samples"/> samples each.</summary>
@@ -86,12 +100,50 @@ public static class ExportBenchmark
             foreach (var chunk in events.Chunk(eventsPerChunk))
                 last = await blob.AppendAsync(last, chunk.Select(e => (ReadOnlyMemory<byte>)e).ToList(), new StreamCut { Text = "bench" });
             var exporter = new Exporter(store, new ExportOptions { Formats = [format], IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = rows, MaxSourceBytesPerStep = long.MaxValue });
-            results.Add(Timed($"export step → {format} in Azurite", rows, await TimeAsync(async () =>
+            var step = Timed($"export step → {format} in Azurite", rows, await TimeAsync(async () =>
             {
                 while ((await exporter.StepAsync(stream)).Outcome == StepOutcome.Progress) { }
-            }, runs: 1)));
+            }, runs: 1));
+            results.Add(step with { Floor = await MeasureFloorAsync(blobs, stream, format) });
         }
         return results;
+    }
+
+    /// <summary>The raw I/O floor of the step that exported <paramref name="stream"/> (see <see cref="IoFloor"/>); best of 2.</summary>
+    private static async Task<IoFloor> MeasureFloorAsync(BlobServiceClient blobs, StreamName stream, ExportFormat format)
+    {
+        var source = blobs.GetBlobContainerClient(BlobStreamLayout.Container);
+        var chunks = new List<string>();
+        await foreach (var item in source.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, BlobStreamLayout.Prefix(stream), default))
+            if (BlobStreamLayout.TryParseChunk(item.Name, out _)) chunks.Add(item.Name);
+        var exports = blobs.GetBlobContainerClient(ExportLayout.Container);
+        var files = new List<BinaryData>();
+        await foreach (var item in exports.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, ExportLayout.StreamPrefix(format, stream), default))
+            if (item.Name.EndsWith("." + format.Extension(), StringComparison.Ordinal))
+                files.Add((await exports.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content);
+        var target = blobs.GetBlobContainerClient("raw-export-floor");
+        await target.CreateIfNotExistsAsync();
+        var transfer = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
+
+        (TimeSpan Download, TimeSpan Upload)? best = null;
+        long sourceBytes = 0;
+        for (var run = 0; run < 2; run++)
+        {
+            var clock = Stopwatch.StartNew();
+            sourceBytes = 0;
+            await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = IoFloor.DownloadConcurrency }, async (name, ct) =>
+            {
+                var length = (await source.GetBlobClient(name).DownloadContentAsync(ct)).Value.Content.ToMemory().Length;
+                Interlocked.Add(ref sourceBytes, length);
+            });
+            var download = clock.Elapsed;
+            clock.Restart();
+            for (var i = 0; i < files.Count; i++)
+                await target.GetBlobClient($"{stream.Stream}/{run}/{i}").UploadAsync(files[i], new Azure.Storage.Blobs.Models.BlobUploadOptions { TransferOptions = transfer });
+            var upload = clock.Elapsed;
+            if (best is not { } b || download + upload < b.Download + b.Upload) best = (download, upload);
+        }
+        return new IoFloor(sourceBytes, files.Sum(f => (long)f.ToMemory().Length), best!.Value.Download, best.Value.Upload);
     }
 
     private static Result Timed(string name, long rows, (TimeSpan Wall, TimeSpan Cpu) time) => new(name, rows, time.Wall, time.Cpu);

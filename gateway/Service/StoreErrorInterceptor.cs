@@ -48,6 +48,8 @@ public sealed class StoreErrorInterceptor : Interceptor
         }, s.Message)),
         ClientCancelledException => new RpcException(new Status(StatusCode.Cancelled, "cancelled by the client")),
         InvalidDataException or StorageDamageException => new RpcException(new Status(StatusCode.DataLoss, e.Message)),
+        // Over the open-file limit: a limit, named, like the gateway's own (the other streams keep being served).
+        TooManyOpenFilesException => new RpcException(new Status(StatusCode.ResourceExhausted, e.Message)),
         IOException io => new RpcException(new Status(StatusCode.Unavailable, "storage I/O failed: " + io.Message)),
         // A stream deleted (or the gateway stopping) under a call that still held its files.
         ObjectDisposedException => new RpcException(new Status(StatusCode.Unavailable, "the stream was closed during the call (deleted, or the gateway is stopping)")),

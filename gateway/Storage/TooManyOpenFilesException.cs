@@ -5,7 +5,7 @@ namespace SensorStream.Gateway.Storage;
 /// limit allows (EMFILE; ENFILE: the whole system's). The message names the file, how many segment files were open and
 /// their cap (<see cref="StoreOptions.MaxOpenSegmentFiles"/>, <c>--max-open-segment-files</c>), and what to change; an
 /// <see cref="IOException"/> (with the errno as <see cref="Exception.HResult"/>) so every caller keeps treating it as a
-/// failed I/O: a write is not acknowledged, a read answers UNAVAILABLE, start-up is refused naming the limit.
+/// failed I/O: a write is not acknowledged, a call answers RESOURCE_EXHAUSTED with this message, start-up is refused naming the limit.
 /// </summary>
 public sealed class TooManyOpenFilesException : IOException
 {

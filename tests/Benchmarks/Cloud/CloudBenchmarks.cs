@@ -6,8 +6,11 @@ using SensorStream.Testing;
 namespace SensorStream.Benchmarks.Cloud;
 
 /// <summary>
-/// <c>cloud [--events N] [--rows N]</c>: mirror throughput vs raw SDK upload of the same bytes to the same Azurite, and
-/// export rows/s (Parquet, CSV) vs a raw Parquet.Net write of the same columns, printed as ratios from one run.
+/// <c>cloud [--events N] [--rows N] [--source-protocol public]</c>: mirror throughput vs raw SDK upload of the same bytes
+/// to the same Azurite, and export rows/s (Parquet, CSV) vs a raw Parquet.Net write of the same columns, printed as
+/// ratios from one run. <c>--rows 0</c> runs the mirror cases only; <c>--source-protocol public</c> runs the gateway
+/// with <c>--protocol public</c>, so the mirror reads through ReadEvents, one message per event (the read before
+/// ReadEventBatches).
 /// Azurite is not built for speed: the ratios compare like with like on it, the absolute numbers mean little for Azure.
 /// </summary>
 public static class CloudBenchmarks
@@ -16,33 +19,38 @@ public static class CloudBenchmarks
     {
         var events = BenchmarkArgs.Option(args, "--events", 20_000);
         var rows = BenchmarkArgs.Option(args, "--rows", 1_000_000);
+        var publicSource = args.SkipWhile(a => a != "--source-protocol").Skip(1).FirstOrDefault() == "public";
         await using var azurite = await LocalAzurite.TryStartAsync();
         if (azurite is null) return 3;
         var dataDir = Path.Combine(Path.GetTempPath(), "bench-gw-" + Guid.NewGuid().ToString("N"));
-        await using var gatewayProcess = await GatewayProcess.StartAsync(dataDir);
+        await using var gatewayProcess = await GatewayProcess.StartAsync(dataDir, publicSource ? ["--protocol", "public"] : null);
         using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = gatewayProcess.Endpoint });
 
-        Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores");
-        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share");
+        Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores, load {MachineLoad.LoadAverage()}, " +
+            (publicSource ? "source read: ReadEvents (gateway --protocol public)" : "source read: ReadEventBatches"));
+        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share | per-event read / source read");
         foreach (var size in new[] { 1024, 16 * 1024 })
         {
             var count = size == 1024 ? events : events / 8;
             var r = await MirrorBenchmark.RunAsync(gateway, azurite.Client, count, size, new MirrorOptions());
-            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare:N2}"));
+            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare,17:N2} | {r.PerEventRead / r.SourceRead:N2}"));
         }
 
-        const int samples = 1000;
-        var data = ExportBenchmark.Events(rows / samples, samples);
-        Console.WriteLine($"== cloud: export of {rows:N0} rows (accelerometer, {samples} samples an event) vs raw Parquet.Net write of the same columns");
-        var results = await ExportBenchmark.RunAsync(azurite.Client, data, eventsPerChunk: 100);
-        var raw = results[0].RowsPerSecond;
-        var rawCpu = results[0].RowsPerCpuSecond;
-        Console.WriteLine($"{"case",-42} | {"rows/s",12} | {"raw rows/s",12} | ratio to raw | {"rows/CPU-s",12} | CPU ratio");
-        foreach (var r in results)
-            Console.WriteLine(Invariant($"{r.Case,-42} | {r.RowsPerSecond,12:N0} | {raw,12:N0} | {r.RowsPerSecond / raw,12:N2} | {r.RowsPerCpuSecond,12:N0} | {r.RowsPerCpuSecond / rawCpu:N2}"));
-        var parquet = results.Single(r => r.Case.StartsWith("Parquet writer", StringComparison.Ordinal));
-        var csv = results.Single(r => r.Case.StartsWith("CSV writer", StringComparison.Ordinal));
-        Console.WriteLine(Invariant($"{"CSV writer vs Parquet writer",-42} | {csv.RowsPerSecond,12:N0} | {parquet.RowsPerSecond,12:N0} | {csv.RowsPerSecond / parquet.RowsPerSecond,12:N2} | {csv.RowsPerCpuSecond,12:N0} | {csv.RowsPerCpuSecond / parquet.RowsPerCpuSecond:N2}"));
+        if (rows > 0)
+        {
+            const int samples = 1000;
+            var data = ExportBenchmark.Events(rows / samples, samples);
+            Console.WriteLine($"== cloud: export of {rows:N0} rows (accelerometer, {samples} samples an event) vs raw Parquet.Net write of the same columns");
+            var results = await ExportBenchmark.RunAsync(azurite.Client, data, eventsPerChunk: 100);
+            var raw = results[0].RowsPerSecond;
+            var rawCpu = results[0].RowsPerCpuSecond;
+            Console.WriteLine($"{"case",-42} | {"rows/s",12} | {"raw rows/s",12} | ratio to raw | {"rows/CPU-s",12} | CPU ratio");
+            foreach (var r in results)
+                Console.WriteLine(Invariant($"{r.Case,-42} | {r.RowsPerSecond,12:N0} | {raw,12:N0} | {r.RowsPerSecond / raw,12:N2} | {r.RowsPerCpuSecond,12:N0} | {r.RowsPerCpuSecond / rawCpu:N2}"));
+            var parquet = results.Single(r => r.Case.StartsWith("Parquet writer", StringComparison.Ordinal));
+            var csv = results.Single(r => r.Case.StartsWith("CSV writer", StringComparison.Ordinal));
+            Console.WriteLine(Invariant($"{"CSV writer vs Parquet writer",-42} | {csv.RowsPerSecond,12:N0} | {parquet.RowsPerSecond,12:N0} | {csv.RowsPerSecond / parquet.RowsPerSecond,12:N2} | {csv.RowsPerCpuSecond,12:N0} | {csv.RowsPerCpuSecond / parquet.RowsPerCpuSecond:N2}"));
+        }
         try
         {
             Directory.Delete(dataDir, recursive: true);

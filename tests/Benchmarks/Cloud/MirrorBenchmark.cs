@@ -14,7 +14,9 @@ namespace SensorStream.Benchmarks.Cloud;
 /// </summary>
 public static class MirrorBenchmark
 {
-    public sealed record Result(long Events, long Bytes, int Chunks, TimeSpan Mirror, TimeSpan Raw, TimeSpan SourceRead)
+    /// <param name="SourceRead">Reading the source as the mirror does (ReadEventBatches, or ReadEvents from a public-protocol gateway).</param>
+    /// <param name="PerEventRead">Reading the source with ReadEvents, one message per event.</param>
+    public sealed record Result(long Events, long Bytes, int Chunks, TimeSpan Mirror, TimeSpan Raw, TimeSpan SourceRead, TimeSpan PerEventRead)
     {
         /// <summary>Reading the source alone, as a share of the mirror's time: the part the blob write cannot speed up.</summary>
         public double SourceShare => SourceRead / Mirror;
@@ -40,6 +42,10 @@ public static class MirrorBenchmark
 
         var clock = Stopwatch.StartNew();
         await foreach (var _ in gateway.ReadRangeAsync(stream)) { }
+        var perEventTime = clock.Elapsed;
+        var tail = (await gateway.GetStreamInfoAsync(stream)).Tail;
+        clock.Restart();
+        await foreach (var _ in SourceBatch.Read(gateway, stream, null, tail, options, CancellationToken.None)) { }
         var readTime = clock.Elapsed;
 
         var store = new BlobStreamStore(blobs);
@@ -59,6 +65,6 @@ public static class MirrorBenchmark
         for (var i = 0; i < bodies.Count; i++)
             await container.GetBlobClient($"{stream.Stream}/{i:D12}").UploadAsync(new BinaryData(bodies[i]), new BlobUploadOptions());
         var rawTime = clock.Elapsed;
-        return new Result(events, bodies.Sum(b => (long)b.Length), chunks, mirrorTime, rawTime, readTime);
+        return new Result(events, bodies.Sum(b => (long)b.Length), chunks, mirrorTime, rawTime, readTime, perEventTime);
     }
 }

@@ -28,12 +28,12 @@ public static class CloudBenchmarks
 
         Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores, load {MachineLoad.LoadAverage()}, " +
             (publicSource ? "source read: ReadEvents (gateway --protocol public)" : "source read: ReadEventBatches"));
-        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share | per-event read / source read");
+        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share | read CPU µs/event: per-event / source read");
         foreach (var size in new[] { 1024, 16 * 1024 })
         {
             var count = size == 1024 ? events : events / 8;
-            var r = await MirrorBenchmark.RunAsync(gateway, azurite.Client, count, size, new MirrorOptions());
-            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare,17:N2} | {r.PerEventRead / r.SourceRead:N2}"));
+            var r = await MirrorBenchmark.RunAsync(gateway, gatewayProcess.ProcessId, azurite.Client, count, size, new MirrorOptions());
+            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare,17:N2} | {r.PerEventReadCpu.TotalMicroseconds / r.Events:N1} / {r.SourceReadCpu.TotalMicroseconds / r.Events:N1}"));
         }
 
         if (rows > 0)

@@ -20,6 +20,7 @@ public sealed class PublicProtocolInterceptor : CallGateInterceptor
         "/PravegaGateway/PingTransaction",
         "/PravegaGateway/ListScopes",
         "/PravegaGateway/NoteTime",
+        "/PravegaGateway/ReadEventBatches",
     };
 
     protected override void Admit(ServerCallContext context)

@@ -18,6 +18,34 @@ public static class EventReadLoop
     public static async IAsyncEnumerable<(SegmentRecord Record, long[] After)> ReadAsync(
         StreamStore stream, long[] from, long[]? to, [EnumeratorCancellation] CancellationToken ct)
     {
+        await foreach (var block in ReadBlocksAsync(stream, from, to, ct).ConfigureAwait(false))
+            for (var i = 0; i < block.Records.Count; i++)
+                yield return (block.Records[i], block.After(i));
+    }
+
+    /// <summary>
+    /// The records of one segment read, in read order, and the reader's positions before them (<see cref="Positions"/>
+    /// is the loop's live array: valid until the consumer asks for the next block). A block without records says the
+    /// loop is caught up and about to wait for appends (tailing reads only).
+    /// </summary>
+    public readonly record struct Block(int Segment, List<SegmentRecord> Records, long[] Positions)
+    {
+        /// <summary>A copy of the positions right after record <paramref name="i"/> (a resumable cut).</summary>
+        public long[] After(int i) => PositionsAfter(Records[i]);
+
+        /// <summary>A copy of the positions right after <paramref name="record"/>, one of this block's records.</summary>
+        public long[] PositionsAfter(SegmentRecord record)
+        {
+            var after = (long[])Positions.Clone();
+            after[Segment] = record.NextOffset;
+            return after;
+        }
+    }
+
+    /// <summary>As <see cref="ReadAsync"/>, a segment read (up to 256 KiB of records) at a time: no per-event allocation.</summary>
+    public static async IAsyncEnumerable<Block> ReadBlocksAsync(
+        StreamStore stream, long[] from, long[]? to, [EnumeratorCancellation] CancellationToken ct)
+    {
         var positions = (long[])from.Clone();
         var boundary = new bool[positions.Length]; // positions[s] is a record boundary this loop found (not the caller's cut)
         var batch = new List<SegmentRecord>();
@@ -40,14 +68,12 @@ public static class EventReadLoop
                 if (!shape.Epochs.IsReadable(s, positions, tails)) continue;
                 if (!ReadSegmentBatch(stream, shape.Segments[s], s, positions, limits[s], batch, boundary[s])) continue;
                 progressed = boundary[s] = true;
-                foreach (var record in batch)
-                {
-                    positions[s] = record.NextOffset;
-                    yield return (record, (long[])positions.Clone());
-                }
+                yield return new Block(s, batch, positions);
+                positions[s] = batch[^1].NextOffset;
             }
             if (progressed) continue;
             if (to is not null) yield break;
+            yield return new Block(-1, [], positions);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct, stream.Closed);
             try
             {

@@ -6,7 +6,7 @@ using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Gateway.Service;
 
-// Reading: ReadEvents, BatchReadEvents, FetchEvent.
+// Reading: ReadEvents, ReadEventBatches, BatchReadEvents, FetchEvent.
 public sealed partial class PravegaGatewayService
 {
     /// <summary>
@@ -29,6 +29,38 @@ public sealed partial class PravegaGatewayService
                 StreamCut = cut,
             }, context.CancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// ReadEvents' events in its order, many per response (<see cref="EventBatchBuffer"/>): events are copied from the
+    /// segment reads into one pooled buffer and the cut is encoded once per response, after its last event. A tailing
+    /// read (no to_stream_cut) sends what it has before it waits for appends.
+    /// </summary>
+    public override async Task ReadEventBatches(ReadEventBatchesRequest request, IServerStreamWriter<ReadEventBatchesResponse> responseStream, ServerCallContext context)
+    {
+        var stream = store.Stream(request.Scope, request.Stream);
+        using var buffer = new EventBatchBuffer(request);
+        var (from, to) = Range(stream, request.FromStreamCut, request.ToStreamCut);
+        using var slot = readers.Enter("ReadEventBatches");
+        var ct = context.CancellationToken;
+        long[]? positions = null;
+        await foreach (var block in EventReadLoop.ReadBlocksAsync(stream, from, to, ct).ConfigureAwait(false))
+        {
+            positions = block.Positions; // the loop's live positions: after every event before this block
+            for (var i = 0; i < block.Records.Count; i++)
+            {
+                var record = block.Records[i];
+                if (!buffer.Fits(record.Event.Length))
+                {
+                    var cut = StreamCutCodec.Encode(stream, i == 0 ? block.Positions : block.After(i - 1));
+                    await responseStream.WriteAsync(buffer.Take(cut), ct).ConfigureAwait(false);
+                }
+                buffer.Add(record.Event.Span);
+            }
+            if (block.Records.Count == 0 && buffer.Count > 0) // caught up: the loop waits for appends next
+                await responseStream.WriteAsync(buffer.Take(StreamCutCodec.Encode(stream, block.Positions)), ct).ConfigureAwait(false);
+        }
+        if (buffer.Count > 0) await responseStream.WriteAsync(buffer.Take(StreamCutCodec.Encode(stream, positions!)), ct).ConfigureAwait(false);
     }
 
     public override async Task BatchReadEvents(BatchReadEventsRequest request, IServerStreamWriter<BatchReadEventsResponse> responseStream, ServerCallContext context)

@@ -9,7 +9,7 @@ namespace SensorStream.Gateway.Tests;
 
 /// <summary>
 /// <c>--protocol public</c>: every extension RPC answers UNIMPLEMENTED (as a real pravega-grpc-gateway does) and the
-/// public RPCs behave as in the default mode.
+/// public RPCs behave as in the default mode; the client's batched read falls back to ReadEvents.
 /// </summary>
 public sealed class PublicProtocolTests
 {
@@ -38,6 +38,11 @@ public sealed class PublicProtocolTests
         await Expect("PingTransaction", async () => await raw.PingTransactionAsync(new PingTransactionRequest { Scope = stream.Scope, Stream = stream.Stream, TxnId = txn.TxnId }));
         await Expect("ListScopes", async () => await raw.ListScopesAsync(new ListScopesRequest()));
         await Expect("NoteTime", async () => await raw.NoteTimeAsync(new NoteTimeRequest { Scope = stream.Scope, Stream = stream.Stream, WriterId = "w", EventTime = 1 }));
+        await Expect("ReadEventBatches", async () =>
+        {
+            using var call = raw.ReadEventBatches(new ReadEventBatchesRequest { Scope = stream.Scope, Stream = stream.Stream });
+            await call.ResponseStream.MoveNext(CancellationToken.None);
+        });
         await Expect("WriteTransactionEvents", async () =>
         {
             using var call = raw.WriteTransactionEvents();
@@ -57,6 +62,11 @@ public sealed class PublicProtocolTests
         Assert.Equal(6, read.Count);
         Assert.Equal([0L, 2, 4, 5], read.Where(r => r.Item1 == "k0").Select(r => r.Item2));
         Assert.Equal([1L, 3], read.Where(r => r.Item1 == "k1").Select(r => r.Item2));
+        // The batched read falls back to ReadEvents: the same events, one a batch, each with its ReadEvents cut.
+        var perEvent = await client.ReadRangeAsync(stream, before.Tail).ToListAsync();
+        var batches = await client.ReadEventBatchesAsync(stream, before.Tail, perEvent[^1].CutAfter, 0, 0).ToListAsync();
+        Assert.Equal(perEvent.Select(e => Events.Text(e.Data)), batches.Select(b => Events.Text(Assert.Single(b.Events))));
+        Assert.Equal(perEvent.Select(e => e.CutAfter.Text), batches.Select(b => b.CutAfter.Text));
         Assert.Equal([stream], await client.ListStreamsAsync(stream.Scope));
         // Readiness probes (the local pipeline's) use the standard gRPC health service, which both modes serve.
         Assert.True(await client.IsServingAsync());

@@ -10,10 +10,11 @@ namespace SensorStream.Streams.Mirroring;
 /// Gateway stream → blob stream, exactly once. One step: find the last chunk, take the next bounded batch of source
 /// events from the cut stored in it, and create the next chunk. The create-only chunk write is the only commit: a
 /// crash before it leaves nothing, a crash after it leaves a complete chunk whose cut is where the next step starts.
-/// Throughput (#16): a mirror kept between steps (the hosts keep one) reads each stream with one ReadEvents call per
-/// range and keeps the next batch read ahead while it uploads the current one (<see cref="SourcePrefetch"/>), and
-/// remembers the chunk it wrote last instead of looking it up again. Neither is trusted for correctness: a read-ahead
-/// is used only when it starts exactly at the last chunk's cut, and a remembered chunk that another writer has moved
+/// Throughput (#16): a mirror kept between steps (the hosts keep one) reads each stream with one ReadEventBatches call
+/// per range (a response per chunk; ReadEvents from a gateway without it) and keeps the next batch read ahead while
+/// it uploads the current one (<see cref="SourcePrefetch"/>), and remembers the chunk it wrote last instead of looking
+/// it up again. Neither is trusted for correctness: a read-ahead is used only when it starts exactly at the last
+/// chunk's cut, and a remembered chunk that another writer has moved
 /// past makes the create-only write fail (a lost race), after which the next step looks everything up afresh — as it
 /// does after any error. The position hint is moved every <see cref="HintEvery"/> chunks and whenever a step ends at
 /// the tail (it may lag: <see cref="BlobStream.FindLastAsync"/> probes forward from it).

@@ -16,14 +16,23 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
     {
         var batch = new Builder(options);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        await foreach (var e in source.ReadEventsAsync(stream, from, tail, stop.Token).ConfigureAwait(false))
-            if (!batch.TryAdd(e)) return batch.Build(hitLimit: true);
+        await foreach (var read in Read(source, stream, from, tail, options, stop.Token).ConfigureAwait(false))
+            if (!batch.TryAdd(read)) return batch.Build(hitLimit: true);
         return batch.Count == 0 ? null : batch.Build(hitLimit: false);
     }
 
     /// <summary>
-    /// Collects events in read order up to <see cref="MirrorOptions.MaxEvents"/> and <see cref="MirrorOptions.MaxBytes"/>
-    /// (the first event always fits, an event is never split).
+    /// The source read of a mirror: ReadEventBatches with responses as large as one batch (so a response is a batch,
+    /// one message and one cut instead of one per event), ReadEvents from a gateway without it.
+    /// </summary>
+    public static IAsyncEnumerable<StreamEventBatch> Read(GatewayClient source, StreamName stream, StreamCut? from, StreamCut tail,
+        MirrorOptions options, CancellationToken ct) =>
+        source.ReadEventBatchesAsync(stream, from, tail, options.MaxEvents, (int)Math.Min(options.MaxBytes, int.MaxValue), ct);
+
+    /// <summary>
+    /// Collects events in read order up to <see cref="MirrorOptions.MaxEvents"/> and <see cref="MirrorOptions.MaxBytes"/>,
+    /// a read batch at a time (the first batch always fits; a batch, hence an event, is never split: the batch's cut is
+    /// the only position known inside it).
     /// </summary>
     public sealed class Builder(MirrorOptions options)
     {
@@ -33,13 +42,13 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
 
         public int Count => _events.Count;
 
-        /// <summary>Adds <paramref name="e"/>; false (and nothing added) when it would pass a limit.</summary>
-        public bool TryAdd(StreamEvent e)
+        /// <summary>Adds <paramref name="read"/>'s events; false (and nothing added) when they would pass a limit.</summary>
+        public bool TryAdd(StreamEventBatch read)
         {
-            if (_events.Count > 0 && (_events.Count >= options.MaxEvents || _bytes + e.Data.Length > options.MaxBytes)) return false;
-            _events.Add(e.Data);
-            _bytes += e.Data.Length;
-            _end = e.CutAfter;
+            if (_events.Count > 0 && (_events.Count + read.Events.Count > options.MaxEvents || _bytes + read.Bytes > options.MaxBytes)) return false;
+            _events.AddRange(read.Events);
+            _bytes += read.Bytes;
+            _end = read.CutAfter;
             return true;
         }
 

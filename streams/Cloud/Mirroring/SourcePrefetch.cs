@@ -7,8 +7,9 @@ using SensorStream.Streams.Protocol;
 namespace SensorStream.Streams.Mirroring;
 
 /// <summary>
-/// Read-ahead of a blob mirror: ONE ReadEvents call from <see cref="From"/> to the tail of <see cref="Bounds"/>, cut
-/// into <see cref="SourceBatch"/>es by the <see cref="MirrorOptions"/> limits on a background task that keeps one
+/// Read-ahead of a blob mirror: ONE ReadEventBatches call (<see cref="SourceBatch.Read"/>) from <see cref="From"/> to
+/// the tail of <see cref="Bounds"/>, cut into <see cref="SourceBatch"/>es by the <see cref="MirrorOptions"/> limits
+/// (one response is one batch) on a background task that keeps one
 /// batch ready while the caller uploads the one before — so the source read overlaps the blob write and costs one
 /// call per range, not one per chunk. Nothing here commits anything: a batch only becomes part of the blob stream
 /// when the caller's create-only chunk write succeeds, and a read-ahead that is dropped (position changed, error,
@@ -55,12 +56,12 @@ public sealed class SourcePrefetch : IAsyncDisposable
         try
         {
             var batch = new SourceBatch.Builder(options);
-            await foreach (var e in source.ReadEventsAsync(stream, from, tail, ct).ConfigureAwait(false))
+            await foreach (var read in SourceBatch.Read(source, stream, from, tail, options, ct).ConfigureAwait(false))
             {
-                if (batch.TryAdd(e)) continue;
+                if (batch.TryAdd(read)) continue;
                 if (!await PublishAsync(batch.Build(hitLimit: true), options, ct).ConfigureAwait(false)) return;
                 batch = new SourceBatch.Builder(options);
-                batch.TryAdd(e);
+                batch.TryAdd(read);
             }
             if (batch.Count > 0) await PublishAsync(batch.Build(hitLimit: false), options, ct).ConfigureAwait(false);
             _ready.Writer.TryComplete();

@@ -6,8 +6,11 @@ using SensorStream.Testing;
 namespace SensorStream.Benchmarks.Cloud;
 
 /// <summary>
-/// <c>cloud [mirror|export] [--events N] [--rows N]</c> (no case: both): mirror throughput vs raw SDK upload of the same bytes to the same Azurite, and
-/// export rows/s (Parquet, CSV) vs a raw Parquet.Net write of the same columns, printed as ratios from one run.
+/// <c>cloud [mirror|export] [--events N] [--rows N] [--source-protocol public]</c> (no case: both): mirror throughput vs
+/// raw SDK upload of the same bytes to the same Azurite, and export rows/s (Parquet, CSV) vs a raw Parquet.Net write of
+/// the same columns and vs the step's raw I/O floor, printed as ratios from one run. <c>--source-protocol public</c> runs
+/// the gateway with <c>--protocol public</c>, so the mirror reads through ReadEvents, one message per event (the read
+/// before ReadEventBatches).
 /// Azurite is not built for speed: the ratios compare like with like on it, the absolute numbers mean little for Azure.
 /// </summary>
 public static class CloudBenchmarks
@@ -17,23 +20,25 @@ public static class CloudBenchmarks
         var events = BenchmarkArgs.Option(args, "--events", 20_000);
         var rows = BenchmarkArgs.Option(args, "--rows", 1_000_000);
         var only = args.FirstOrDefault() is "mirror" or "export" ? args[0] : null;
+        var publicSource = args.SkipWhile(a => a != "--source-protocol").Skip(1).FirstOrDefault() == "public";
         await using var azurite = await LocalAzurite.TryStartAsync();
         if (azurite is null) return 3;
         if (only == "export") return await ExportAsync(azurite, rows);
         var dataDir = Path.Combine(Path.GetTempPath(), "bench-gw-" + Guid.NewGuid().ToString("N"));
-        await using var gatewayProcess = await GatewayProcess.StartAsync(dataDir);
+        await using var gatewayProcess = await GatewayProcess.StartAsync(dataDir, publicSource ? ["--protocol", "public"] : null);
         using var gateway = new GatewayClient(new GatewayClientOptions { Endpoint = gatewayProcess.Endpoint });
 
-        Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores");
-        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share");
+        Console.WriteLine($"== cloud: mirror vs raw upload ({events:N0} events), {Environment.ProcessorCount} cores, load {MachineLoad.LoadAverage()}, " +
+            (publicSource ? "source read: ReadEvents (gateway --protocol public)" : "source read: ReadEventBatches"));
+        Console.WriteLine($"{"event",8} {"chunks",6} | {"mirror MB/s",11} | {"raw MB/s",9} | ratio | vs read+upload | source read share | read CPU µs/event: per-event / source read");
         foreach (var size in new[] { 1024, 16 * 1024 })
         {
             var count = size == 1024 ? events : events / 8;
-            var r = await MirrorBenchmark.RunAsync(gateway, azurite.Client, count, size, new MirrorOptions());
-            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare:N2}"));
+            var r = await MirrorBenchmark.RunAsync(gateway, gatewayProcess.ProcessId, azurite.Client, count, size, new MirrorOptions());
+            Console.WriteLine(Invariant($"{size / 1024,6}Ki {r.Chunks,6} | {r.MirrorMBps,11:N1} | {r.RawMBps,9:N1} | {r.Ratio,5:N2} | {r.RatioToReadPlusUpload,14:N2} | {r.SourceShare,17:N2} | {r.PerEventReadCpu.TotalMicroseconds / r.Events:N1} / {r.SourceReadCpu.TotalMicroseconds / r.Events:N1}"));
         }
 
-        if (only != "mirror") await ExportAsync(azurite, rows);
+        if (only != "mirror" && rows > 0) await ExportAsync(azurite, rows);
         try
         {
             Directory.Delete(dataDir, recursive: true);

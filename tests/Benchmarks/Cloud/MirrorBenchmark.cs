@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using SensorStream.Benchmarks.Gateway;
 using SensorStream.Streams.BlobStreams;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Mirroring;
@@ -14,7 +15,12 @@ namespace SensorStream.Benchmarks.Cloud;
 /// </summary>
 public static class MirrorBenchmark
 {
-    public sealed record Result(long Events, long Bytes, int Chunks, TimeSpan Mirror, TimeSpan Raw, TimeSpan SourceRead)
+    /// <param name="SourceRead">Reading the source as the mirror does (ReadEventBatches, or ReadEvents from a public-protocol gateway).</param>
+    /// <param name="PerEventRead">Reading the source with ReadEvents, one message per event.</param>
+    /// <param name="SourceReadCpu">CPU time (gateway + this process) of <paramref name="SourceRead"/>; steadier than wall time on a busy machine.</param>
+    /// <param name="PerEventReadCpu">CPU time (gateway + this process) of <paramref name="PerEventRead"/>.</param>
+    public sealed record Result(long Events, long Bytes, int Chunks, TimeSpan Mirror, TimeSpan Raw, TimeSpan SourceRead, TimeSpan PerEventRead,
+        TimeSpan SourceReadCpu, TimeSpan PerEventReadCpu)
     {
         /// <summary>Reading the source alone, as a share of the mirror's time: the part the blob write cannot speed up.</summary>
         public double SourceShare => SourceRead / Mirror;
@@ -29,7 +35,7 @@ public static class MirrorBenchmark
         public double RatioToReadPlusUpload => (SourceRead + Raw) / Mirror;
     }
 
-    public static async Task<Result> RunAsync(GatewayClient gateway, BlobServiceClient blobs, int events, int eventBytes, MirrorOptions options)
+    public static async Task<Result> RunAsync(GatewayClient gateway, int gatewayPid, BlobServiceClient blobs, int events, int eventBytes, MirrorOptions options)
     {
         var stream = new StreamName("bench", $"mirror-{eventBytes}-{Guid.NewGuid():N}"[..40]);
         await gateway.EnsureStreamAsync(stream);
@@ -38,13 +44,18 @@ public static class MirrorBenchmark
         for (var written = 0; written < events; written += 1000)
             await gateway.WriteEventsAsync(stream, Enumerable.Range(0, Math.Min(1000, events - written)).Select(_ => new OutgoingEvent("k", payload)));
 
-        var clock = Stopwatch.StartNew();
-        await foreach (var _ in gateway.ReadRangeAsync(stream)) { }
-        var readTime = clock.Elapsed;
+        // Both reads once to warm up (JIT, the gateway's file cache), then each measured: wall and CPU time.
+        var tail = (await gateway.GetStreamInfoAsync(stream)).Tail;
+        Func<Task> perEvent = async () => { await foreach (var _ in gateway.ReadRangeAsync(stream, null, tail)) { } };
+        Func<Task> batched = async () => { await foreach (var _ in SourceBatch.Read(gateway, stream, null, tail, options, CancellationToken.None)) { } };
+        await perEvent();
+        await batched();
+        var (perEventTime, perEventCpu) = await MeasureAsync(perEvent, gatewayPid);
+        var (readTime, readCpu) = await MeasureAsync(batched, gatewayPid);
 
         var store = new BlobStreamStore(blobs);
         await using var mirror = new BlobMirror(gateway, store, options);
-        clock.Restart();
+        var clock = Stopwatch.StartNew();
         var chunks = 0;
         while ((await mirror.StepAsync(stream)).Outcome == StepOutcome.Progress) chunks++;
         var mirrorTime = clock.Elapsed;
@@ -59,6 +70,15 @@ public static class MirrorBenchmark
         for (var i = 0; i < bodies.Count; i++)
             await container.GetBlobClient($"{stream.Stream}/{i:D12}").UploadAsync(new BinaryData(bodies[i]), new BlobUploadOptions());
         var rawTime = clock.Elapsed;
-        return new Result(events, bodies.Sum(b => (long)b.Length), chunks, mirrorTime, rawTime, readTime);
+        return new Result(events, bodies.Sum(b => (long)b.Length), chunks, mirrorTime, rawTime, readTime, perEventTime, readCpu, perEventCpu);
+    }
+
+    private static async Task<(TimeSpan Wall, TimeSpan Cpu)> MeasureAsync(Func<Task> read, int gatewayPid)
+    {
+        var cpu = ProcessCpu.Of(gatewayPid) + ProcessCpu.OfThisProcess();
+        var clock = Stopwatch.StartNew();
+        await read();
+        var wall = clock.Elapsed;
+        return (wall, ProcessCpu.Of(gatewayPid) + ProcessCpu.OfThisProcess() - cpu);
     }
 }

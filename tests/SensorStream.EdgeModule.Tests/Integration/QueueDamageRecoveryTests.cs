@@ -179,11 +179,11 @@ public sealed class QueueDamageRecoveryTests
 
             var final = QueueFile.Inspect(db);
             var after = await StreamAudit.ReadAsync(back.Endpoint, stream);
+            // Every sample once, contiguous: run 2 committed all it issued, so nothing is missing either.
+            foreach (var sensor in EdgeArgs.TwoSensors) after.AssertExactlyOnce(sensor, final.Next[sensor]);
             var rollback = Assert.Single(run3, l => l.Contains($"Queue database {Path.GetFullPath(db)} was rolled back (an older copy restored together with its sequence files)"));
             foreach (var sensor in EdgeArgs.TwoSensors)
             {
-                // Every sample once, contiguous: run 2 committed all it issued, so nothing is missing either.
-                after.AssertExactlyOnce(sensor, final.Next[sensor]);
                 Assert.Equal(end[sensor], after.BySensor[sensor][held.BySensor[sensor].Count].First); // run 3 starts exactly after the stream
                 Assert.Contains($"{sensor}: the stream holds it up to {end[sensor] - 1}, the database was at {backedUp[sensor].Issued} " +
                                 $"({backedUp[sensor].Issued}..{end[sensor] - 1} already in the stream, ", rollback);

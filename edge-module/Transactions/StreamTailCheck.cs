@@ -16,8 +16,10 @@ namespace SensorStream.EdgeModule.Transactions;
 /// </summary>
 public static class StreamTailCheck
 {
-    /// <summary>Runs the check; gateway errors propagate (the coordinator retries them like any other); true when a rollback was found.</summary>
-    /// <exception cref="InvalidProtocolBufferException">The recorded cut cannot be read (then the check cannot run: the error names it).</exception>
+    /// <summary>
+    /// Runs the check; gateway errors propagate (the coordinator retries them like any other); true when a rollback was found.
+    /// A recorded cut that cannot be read (a damaged row) is logged as an error and the stream is read from its head instead.
+    /// </summary>
     public static async Task<bool> RunAsync(EventQueue queue, GatewayClient gateway, StreamName stream, ILogger log, CancellationToken ct)
     {
         if (queue.RecordedStreamTail() is not { } recorded)
@@ -26,7 +28,18 @@ public static class StreamTailCheck
                                "the stream this time; recorded from the next commit on");
             return false;
         }
-        var found = await StreamSequenceScan.ReadAsync(gateway, stream, log, ct, StreamCut.Parser.ParseFrom(recorded)).ConfigureAwait(false);
+        StreamCut? from;
+        try
+        {
+            from = StreamCut.Parser.ParseFrom(recorded);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            log.LogError("Queue database: the recorded stream tail (table StreamTail, {Bytes} bytes) cannot be read ({Error}); reading {Stream} from its head " +
+                         "for the rollback check instead", recorded.Length, e.Message, stream);
+            from = null;
+        }
+        var found = await StreamSequenceScan.ReadAsync(gateway, stream, log, ct, from).ConfigureAwait(false);
         log.LogInformation("Stream {Stream} read after the queue's recorded tail for a rolled-back queue: {Events} events, {Bytes} bytes, {Sensors} sensors in {Ms} ms",
             stream, found.EventsRead, found.BytesRead, found.Next.Count, (long)found.Elapsed.TotalMilliseconds);
         return queue.ContinueAfterStreamTail(found.Next, found.Tail.ToByteArray());

@@ -117,7 +117,10 @@ internal sealed class CollectorRun
         foreach (var b in _buffered) b.Start();
     }
 
-    /// <summary>Unproven sequences: waits (without numbering anything) until the coordinator has read them from the stream.</summary>
+    /// <summary>
+    /// Unproven sequences, or a queue with a recorded stream tail: waits (without numbering anything) until the coordinator has
+    /// read them from the stream, or checked the stream after the recorded tail for a rollback.
+    /// </summary>
     private async Task StartWhenProvenAsync(CancellationToken ct)
     {
         try
@@ -128,7 +131,8 @@ internal sealed class CollectorRun
         {
             return;
         }
-        _log.LogInformation("Sequences proven from the stream: sampling starts");
+        _log.LogInformation(_queue.RecordedStreamTail() is null ? "Sequences proven from the stream: sampling starts"
+            : "Sequences checked against the stream after the queue's recorded tail: sampling starts");
         StartSampling();
     }
 
@@ -148,7 +152,15 @@ internal sealed class CollectorRun
         _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
         if (_queue.SequencesUnproven is not { } reason)
         {
-            StartSampling();
+            if (_queue.RecordedStreamTail() is null)
+            {
+                StartSampling(); // a database from before the recorded tail: not checked this once (EventQueue.StreamTail.cs)
+                return;
+            }
+            _log.LogInformation("Queue {Db}: checking the stream {Stream} after the tail recorded with its last commit for a rolled-back queue " +
+                                "(an older copy restored with its sequence files); sampling starts once the gateway {Gateway} has answered",
+                Path.GetFullPath(_settings.Db), _settings.StreamName, _settings.Gateway);
+            _startup = Task.Run(() => StartWhenProvenAsync(_startStop.Token));
             return;
         }
         _log.LogWarning("Queue: {Reason}. Which sequence numbers are free cannot be proven from local files: no sample is taken (and nothing " +

@@ -26,7 +26,7 @@ public sealed partial class EventQueue
     /// <summary>Loss reason: an event whose bytes no longer match its checksum (removed, never shipped).</summary>
     public const string DamagedEventReason = "lost: event damaged in the queue database (checksum)";
 
-    private static readonly string[] DamageReasons = [DamagedReason, InFlightReason, UnprovenReason, DamagedEventReason];
+    private static readonly string[] DamageReasons = [DamagedReason, InFlightReason, UnprovenReason, DamagedEventReason, RolledBackReason];
 
     /// <summary>Removes events that failed their checksum and records each as a loss with one error line (under the lock).</summary>
     private void RemoveDamaged(IReadOnlyList<QueuedEvent> damaged, string reason)

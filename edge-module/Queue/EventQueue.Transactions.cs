@@ -117,7 +117,10 @@ public sealed partial class EventQueue
         }
     }
 
-    /// <summary>Step d: the transaction is known committed; deletes its events and its pending row in one SQL transaction.</summary>
+    /// <summary>
+    /// Step d: the transaction is known committed; deletes its events and its pending row in one SQL transaction, with the
+    /// stream tail noted since the last commit (<see cref="NoteStreamTail"/>).
+    /// </summary>
     public void Complete(PendingTransaction pending)
     {
         lock (_gate)
@@ -129,6 +132,7 @@ public sealed partial class EventQueue
                 r => (r.GetString(0), r.GetInt64(1)), ("$a", pending.FirstId), ("$b", pending.LastId));
             Execute(txn, "DELETE FROM Events WHERE Id BETWEEN $a AND $b", ("$a", pending.FirstId), ("$b", pending.LastId));
             Execute(txn, "DELETE FROM PendingTransactions WHERE TxnId = $t", ("$t", pending.TxnId));
+            RecordNotedTail(txn); // the stream tail noted since the last commit, if any (EventQueue.StreamTail.cs)
             txn.Commit();
             _ledger.Delivered(delivered);
             _events -= count;

@@ -97,6 +97,7 @@ internal static class QueueDatabase
             Execute(connection, Schema);
             EventChecksum.AddColumn(connection);
             Execute(connection, CsvFileProgress.Schema);
+            Execute(connection, EventQueue.StreamTailSchema);
             Execute(connection, "BEGIN IMMEDIATE; COMMIT;");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */)

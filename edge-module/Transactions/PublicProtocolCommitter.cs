@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Microsoft.Extensions.Logging;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.Streams.Client;
@@ -89,6 +90,7 @@ public sealed class PublicProtocolCommitter(EventQueue queue, GatewayClient gate
     {
         var tail = (await gateway.GetStreamInfoAsync(stream, ct).ConfigureAwait(false)).Tail;
         var cut = new RecordedCut(tail, DateTimeOffset.UtcNow);
+        queue.NoteStreamTail(tail.ToByteArray()); // recorded as the stream's tail with this range's completion (EventQueue.StreamTail.cs)
         var pending = new PendingTransaction(cut.Encode(), events[0].Id, events[^1].Id);
         if (previous is null) queue.RecordPending(pending);
         else queue.ReplacePending(previous.TxnId, pending);

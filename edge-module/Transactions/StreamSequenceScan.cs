@@ -9,8 +9,9 @@ namespace SensorStream.EdgeModule.Transactions;
 
 /// <summary>What <see cref="StreamSequenceScan"/> found: per sensor one past its highest sequence in the stream, and the read's cost.</summary>
 /// <param name="Next">Per sensor (routing key): the sequence after the last sample of its event with the highest <c>FirstSequence</c>.</param>
-/// <param name="Empty">The stream's head and tail cuts were equal: nothing was read.</param>
-public sealed record StreamSequences(IReadOnlyDictionary<string, long> Next, bool Empty, long EventsRead, long BytesRead, TimeSpan Elapsed);
+/// <param name="Empty">The read's start (the head, or the cut given) and the tail cut were equal: nothing was read.</param>
+/// <param name="Tail">The stream's tail cut the read ended at: every event committed before it was seen (from the start position on).</param>
+public sealed record StreamSequences(IReadOnlyDictionary<string, long> Next, bool Empty, long EventsRead, long BytesRead, TimeSpan Elapsed, StreamCut Tail);
 
 /// <summary>
 /// Learns from the stream itself which sequence numbers are in use, for a collector start whose local files cannot prove
@@ -32,16 +33,20 @@ public static class StreamSequenceScan
 {
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
-    /// <summary>Reads <paramref name="stream"/> as described above; gateway errors propagate (the caller retries).</summary>
-    public static async Task<StreamSequences> ReadAsync(GatewayClient gateway, StreamName stream, ILogger log, CancellationToken ct)
+    /// <summary>
+    /// Reads <paramref name="stream"/> as described above, from its head or, when <paramref name="from"/> is given, from that
+    /// cut (the queue's recorded stream tail: only what was committed after it is read); gateway errors propagate (the caller retries).
+    /// </summary>
+    public static async Task<StreamSequences> ReadAsync(GatewayClient gateway, StreamName stream, ILogger log, CancellationToken ct, StreamCut? from = null)
     {
         var clock = Stopwatch.StartNew();
         var bounds = await gateway.GetStreamInfoAsync(stream, ct).ConfigureAwait(false);
-        if (SamePosition(bounds.Head, bounds.Tail)) return new StreamSequences(new Dictionary<string, long>(), true, 0, 0, clock.Elapsed);
+        var start = from ?? bounds.Head;
+        if (SamePosition(start, bounds.Tail)) return new StreamSequences(new Dictionary<string, long>(), true, 0, 0, clock.Elapsed, bounds.Tail);
         var highest = new Dictionary<string, (long First, EventPointer Pointer)>(StringComparer.Ordinal);
         long events = 0, bytes = 0;
         var lastLog = TimeSpan.Zero;
-        await foreach (var e in gateway.ReadEventsAsync(stream, bounds.Head, bounds.Tail, ct).ConfigureAwait(false))
+        await foreach (var e in gateway.ReadEventsAsync(stream, start, bounds.Tail, ct).ConfigureAwait(false))
         {
             events++;
             bytes += e.Data.Length;
@@ -57,7 +62,7 @@ public static class StreamSequenceScan
         var next = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (sensor, (_, pointer)) in highest)
             next[sensor] = SampleBatchJson.Deserialize((await gateway.FetchEventAsync(stream, pointer, ct).ConfigureAwait(false)).Span).NextSequence;
-        return new StreamSequences(next, false, events, bytes, clock.Elapsed);
+        return new StreamSequences(next, false, events, bytes, clock.Elapsed, bounds.Tail);
     }
 
     /// <summary>Equal cuts: the same segment offsets (the protocol's map), or the same text when a gateway leaves the map empty.</summary>

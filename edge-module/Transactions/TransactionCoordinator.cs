@@ -68,7 +68,11 @@ public sealed class TransactionCoordinator
             })
             .Build();
         _publicProtocol = new PublicProtocolCommitter(queue, gateway, stream, options, faults, Stats, log, Complete);
+        _tailRecorder = new StreamTailRecorder(queue, gateway, stream, log);
     }
+
+    private readonly StreamTailRecorder _tailRecorder;
+    private bool _tailChecked;
 
     public CoordinatorStats Stats { get; } = new();
 
@@ -132,7 +136,8 @@ public sealed class TransactionCoordinator
             await EnsureStreamAsync(ct).ConfigureAwait(false);
             await ProveSequencesAsync(ct).ConfigureAwait(false);
             foreach (var pending in _queue.Pending()) await ResolveAsync(pending, ct).ConfigureAwait(false);
-            while (await ShipNextAsync(ct).ConfigureAwait(false)) { }
+            while (await ShipNextAsync(ct).ConfigureAwait(false))
+                if (!_usePublicProtocol) _tailRecorder.RefreshIfDue(ct); // the public protocol records the cut it takes anyway
             GatewayBack();
             NotifyDrainWaiters();
         }
@@ -160,10 +165,14 @@ public sealed class TransactionCoordinator
 
     /// <summary>
     /// A queue whose files cannot prove which sequences are free (<see cref="EventQueue.SequencesUnproven"/>) learns them from
-    /// the stream before anything is shipped (<see cref="StreamSequenceScan"/>); a failure is retried like any other.
+    /// the stream before anything is shipped (<see cref="StreamSequenceScan"/>); otherwise, once per process, the stream after
+    /// the queue's recorded tail is checked for a rollback (<see cref="StreamTailCheck"/>). A failure is retried like any other.
     /// </summary>
     private async Task ProveSequencesAsync(CancellationToken ct)
     {
+        if (_queue.SequencesUnproven is null && !_tailChecked)
+            await StreamTailCheck.RunAsync(_queue, _gateway, _stream, _log, ct).ConfigureAwait(false);
+        _tailChecked = true;
         if (_queue.SequencesUnproven is not null)
         {
             var found = await StreamSequenceScan.ReadAsync(_gateway, _stream, _log, ct).ConfigureAwait(false);
@@ -171,6 +180,7 @@ public sealed class TransactionCoordinator
             else
                 _log.LogInformation("Stream {Stream} read for the sequences in use: {Events} events, {Bytes} bytes, {Sensors} sensors in {Ms} ms",
                     _stream, found.EventsRead, found.BytesRead, found.Next.Count, (long)found.Elapsed.TotalMilliseconds);
+            _tailRecorder.Note(found.Tail);
             _queue.ContinueAfterStream(found.Next);
         }
         _proven.TrySetResult();

@@ -4,6 +4,7 @@ using SensorStream.EdgeModule.Transactions;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
+using SensorStream.Streams.Protocol;
 using SensorStream.Testing;
 
 namespace SensorStream.Benchmarks.Edge;
@@ -11,7 +12,9 @@ namespace SensorStream.Benchmarks.Edge;
 /// <summary>
 /// <c>edge sequence-scan [--events N]</c>: what a start without provable queue files pays to learn the sequences in use
 /// (<see cref="StreamSequenceScan"/>) for a stream of N events (100-sample batches of 4 sensors, written with WriteEvents), against the raw
-/// limit measured in the same run: a plain ReadEvents of the same stream head to tail (nothing parsed).
+/// limit measured in the same run: a plain ReadEvents of the same stream head to tail (nothing parsed). Then what every
+/// normal start with a recorded stream tail pays (<see cref="StreamTailCheck"/>): the same scan from the tail recorded
+/// before the last commit (5 events: the collector's default transaction) to the tail.
 /// </summary>
 internal static class SequenceScanBenchmark
 {
@@ -26,9 +29,12 @@ internal static class SequenceScanBenchmark
             await client.EnsureStreamAsync(stream);
             var sensors = new[] { "a", "b", "c", "d" };
             long bytes = 0;
-            for (var written = 0; written < events;)
+            const int lastCommit = 5;
+            StreamCut? recorded = null;
+            for (var written = 0; written < events + lastCommit;)
             {
-                var chunk = Enumerable.Range(written, Math.Min(1000, events - written)).Select(i =>
+                if (written == events) recorded = (await client.GetStreamInfoAsync(stream)).Tail; // the tail recorded with the commit before the last
+                var chunk = Enumerable.Range(written, Math.Min(1000, (written < events ? events : events + lastCommit) - written)).Select(i =>
                 {
                     var sensor = sensors[i % sensors.Length];
                     var first = i / sensors.Length * 100L;
@@ -51,6 +57,9 @@ internal static class SequenceScanBenchmark
             Console.WriteLine($"  raw ReadEvents head to tail: {read:N0} events in {raw.ElapsedMilliseconds:N0} ms");
             Console.WriteLine($"  StreamSequenceScan: {scan.EventsRead:N0} events, {scan.Next.Count} sensors (a up to {scan.Next["a"] - 1}) in {scan.Elapsed.TotalMilliseconds:N0} ms " +
                               $"→ ratio scan/raw = {scan.Elapsed.TotalMilliseconds / raw.Elapsed.TotalMilliseconds:F2}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            var check = await StreamSequenceScan.ReadAsync(client, stream, NullLogger.Instance, CancellationToken.None, recorded);
+            Console.WriteLine($"  start-up check from the recorded tail: {check.EventsRead:N0} events, {check.BytesRead:N0} bytes in {check.Elapsed.TotalMilliseconds:N1} ms " +
+                              $"→ ratio check/full scan = {check.Elapsed.TotalMilliseconds / scan.Elapsed.TotalMilliseconds:F4}");
         }
         finally
         {

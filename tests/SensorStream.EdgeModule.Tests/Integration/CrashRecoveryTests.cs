@@ -45,7 +45,10 @@ public sealed class CrashRecoveryTests
         var output = await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: afterCrash.Next.Values.DefaultIfEmpty().Max() + 1000);
         if (mode == GatewayModes.Public) Assert.Single(output, l => l.Contains(GatewayModes.SwitchLine));
         if (mode == GatewayModes.Public && pendingAfterCrash == 1)
-            Assert.Contains(output, l => l.Contains("Recovery: events") && l.Contains("read back") && (l.Contains("are Committed") || l.Contains("are Absent")));
+            // Resolved by the read-back from the range's cut, or (committed, with a stream tail recorded before) already by the start-up
+            // check of the stream after that tail, which completes pending events the stream holds (README "Rolled back with its sequence files").
+            Assert.Contains(output, l => l.Contains("Recovery: events") && l.Contains("read back") && (l.Contains("are Committed") || l.Contains("are Absent"))
+                                         || l.Contains("events of pending transactions are already in the stream after the recorded tail: completed"));
 
         await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
     }

@@ -17,7 +17,8 @@ internal static class EventChecksum
     public static long Of(string routingKey, long firstSequence, long sampleCount, ReadOnlySpan<byte> data)
     {
         var crc = new Crc32();
-        crc.Append(Encoding.UTF8.GetBytes(routingKey));
+        Span<byte> key = routingKey.Length <= 128 ? stackalloc byte[Encoding.UTF8.GetMaxByteCount(routingKey.Length)] : new byte[Encoding.UTF8.GetByteCount(routingKey)];
+        crc.Append(key[..Encoding.UTF8.GetBytes(routingKey, key)]);
         Span<byte> numbers = stackalloc byte[16];
         BinaryPrimitives.WriteInt64LittleEndian(numbers, firstSequence);
         BinaryPrimitives.WriteInt64LittleEndian(numbers[8..], sampleCount);

@@ -60,8 +60,7 @@ public sealed partial class EventQueue
     /// </summary>
     private static string? CheckAgainstLedger(SqliteConnection db, SequenceLedger ledger, string path, ILogger log)
     {
-        var next = Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-            .ToDictionary(x => x.Item1, x => x.Item2);
+        var next = ReadNextSequences(db, null);
         var sensors = next.Keys.Union(ledger.Sensors).Order(StringComparer.Ordinal).ToList();
         if (ledger.HighWaterMarkState == SidecarState.Damaged)
             log.LogError("Sequence high-water mark {Path} is damaged ({Problem}); it is rewritten from the progress file and the queue database",
@@ -83,8 +82,7 @@ public sealed partial class EventQueue
                 ? $"the queue database {path} has no readable sequence files beside it ({files}): deleted or damaged, or the database was copied here without them"
                 : $"there is no queue database and no sequence file at {path} ({files}): a brand-new deployment, or every queue file was deleted";
         }
-        ledger.Settle(Query(db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-            .ToDictionary(x => x.Item1, x => x.Item2));
+        ledger.Settle(ReadNextSequences(db, null));
         return null;
     }
 

@@ -32,8 +32,7 @@ public sealed partial class EventQueue
         lock (_gate)
         {
             if (SequencesUnproven is not { } reason) return;
-            var next = Query(_db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-                .ToDictionary(x => x.Item1, x => x.Item2);
+            var next = ReadNextSequences(_db, null);
             var now = MonotonicClock.UnixNowNanos();
             var continued = new Dictionary<string, long>();
             var lines = new List<Action>();

@@ -7,8 +7,9 @@ namespace SensorStream.EdgeModule.Queue;
 
 /// <summary>
 /// The durable SQLite queue between the sampler and the transaction coordinator. Each event is stored in
-/// its own SQL transaction together with its sensor's next sequence number, so after a crash the sampler
-/// continues exactly after the last durable sample. The size bound applies the configured policy, and
+/// its own SQL transaction (one row, nothing else), so after a crash the sampler continues exactly after the last
+/// durable sample: a sensor's next sequence is the end of its newest queued event, or, for samples no longer queued,
+/// <c>SensorSequences</c> (see <see cref="ReadNextSequences"/>). The size bound applies the configured policy, and
 /// every refused or dropped sample range is recorded in <c>Losses</c>: data is never lost silently.
 /// One connection, serialized by a lock: SQLite has a single writer anyway and every call is short.
 /// </summary>
@@ -39,7 +40,7 @@ public sealed partial class EventQueue : IDisposable
         _options = options;
         _log = log;
         _fullReporter = new FullQueueReporter(log, options);
-        _insertEvent = Prepare(db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc) VALUES ($k, $s, $n, $t, $d, $c) RETURNING Id",
+        _insertEvent = Prepare(db, "INSERT INTO Events(RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc) VALUES ($k, $s, $n, $t, $d, $c)",
             "$k", "$s", "$n", "$t", "$d", "$c");
         _setNextSequence = Prepare(db, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
                                        "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", "$k", "$n");
@@ -89,9 +90,21 @@ public sealed partial class EventQueue : IDisposable
     public IReadOnlyDictionary<string, long> NextSequences()
     {
         lock (_gate)
-            return Query(_db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-                .ToDictionary(x => x.Item1, x => x.Item2);
+            return ReadNextSequences(_db, null);
     }
+
+    /// <summary>
+    /// Each sensor's next sequence in the database: the larger of its <c>SensorSequences</c> row and the end of its newest
+    /// queued event. Queuing an event writes only the event's row (no per-event sequence update); the
+    /// <c>EventsKeepNextSequence</c> trigger (<see cref="QueueDatabase"/>) folds every deleted event's end into
+    /// <c>SensorSequences</c>, and refused samples are written there directly, so a number is never handed out twice.
+    /// One scan of Events' leading columns (not the event bytes): run at open and start only.
+    /// </summary>
+    private static Dictionary<string, long> ReadNextSequences(SqliteConnection db, SqliteTransaction? txn) =>
+        Query(db, "SELECT SensorId, MAX(Next) FROM (SELECT SensorId, NextSequence AS Next FROM SensorSequences UNION ALL " +
+                  "SELECT RoutingKey, MAX(FirstSequence + SampleCount) FROM Events GROUP BY RoutingKey) GROUP BY SensorId", txn,
+                r => (r.GetString(0), r.GetInt64(1)))
+            .ToDictionary(x => x.Item1, x => x.Item2);
 
     /// <summary>Stores one event (one SQL transaction), applying the size bound.</summary>
     public EnqueueOutcome Enqueue(SampleBatch batch) => EnqueueAll([EncodedEvent.Of(batch)], file: null);
@@ -128,9 +141,10 @@ public sealed partial class EventQueue : IDisposable
             long lastId = _lastId;
             foreach (var e in encoded)
             {
-                lastId = (long)Bind(_insertEvent, txn, e.SensorId, e.FirstSequence, e.Count, now, e.Data,
-                    EventChecksum.Of(e.SensorId, e.FirstSequence, e.Count, e.Data)).ExecuteScalar()!;
-                SetNextSequence(txn, e.SensorId, e.NextSequence);
+                // The row is all: its end is the sensor's next sequence (ReadNextSequences), its id is SQLite's last rowid.
+                Bind(_insertEvent, txn, e.SensorId, e.FirstSequence, e.Count, now, e.Data,
+                    EventChecksum.Of(e.SensorId, e.FirstSequence, e.Count, e.Data)).ExecuteNonQuery();
+                lastId = SQLitePCL.raw.sqlite3_last_insert_rowid(_db.Handle);
             }
             if (file is not null) RecordCsvProgress(txn, file, now);
             txn.Commit();

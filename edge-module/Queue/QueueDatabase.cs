@@ -40,6 +40,10 @@ internal static class QueueDatabase
             BadRows INTEGER NOT NULL,
             ImportedUnixNanos INTEGER NOT NULL,
             PRIMARY KEY(Path, Length, LastWriteUnixNanos));
+        CREATE TRIGGER IF NOT EXISTS EventsKeepNextSequence AFTER DELETE ON Events BEGIN
+            INSERT INTO SensorSequences(SensorId, NextSequence) VALUES (old.RoutingKey, old.FirstSequence + old.SampleCount)
+            ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence);
+        END;
         """;
 
     public static SqliteConnection OpenOrRecover(string path, ILogger log)

@@ -8,7 +8,10 @@ public enum CoordinatorStep
     AfterPending,
     AfterCommit,
     AfterDelete,
-    /// <summary>Recovery: an aborted/unknown transaction's events were written to a new transaction and the pending row replaced.</summary>
+    /// <summary>
+    /// Recovery: the pending row of an aborted/unknown (or open and now aborted) transaction was replaced by a new
+    /// transaction's, before its events are written there (public protocol: the new cut recorded, before the rewrite).
+    /// </summary>
     AfterRewrite,
     /// <summary>CSV import: one part of a file (its events and the file's resume position, one SQL transaction) was queued.</summary>
     AfterCsvPart,

@@ -11,12 +11,16 @@ namespace SensorStream.EdgeModule.Transactions;
 
 /// <summary>
 /// Ships the SQLite queue into the stream exactly once (DESIGN.md §3):
-/// a. begin stream transaction T and write the next queued events a..b into it;
-/// b. in ONE SQL transaction record (T, a, b) as pending;
-/// c. commit T on the gateway;
+/// a. begin stream transaction T;
+/// b. in ONE SQL transaction record (T, a, b) as pending for the next queued events a..b (<see cref="WriteCommitPending"/>),
+///    before anything is sent;
+/// c. write a..b into T and commit T in ONE call (the gateway journals both with one fsync; an older gateway answers
+///    committed=false and the client commits with a second call);
 /// d. in ONE SQL transaction delete events a..b and the pending row.
-/// Every cycle starts with recovery: each pending (T, a, b), in queue order, is resolved by T's status —
-/// open/committing → commit then d; committed → d; aborted/unknown → rewrite a..b in a new transaction.
+/// Every cycle starts with recovery: each pending (T, a, b), in queue order, is resolved by T's status (see
+/// <see cref="ResolveAsync"/>): committed → d; committing → commit then d; open → never committed: abort T, then
+/// rewrite a..b in a new transaction; aborted/unknown → rewrite. (A row of an older collector, recorded after the write
+/// was acknowledged, still commits an open T.)
 /// Events leave the queue only once their transaction is known committed. One transaction is in flight at
 /// a time and events go in id order, so each routing key's events commit in order. Any failure backs off
 /// (Polly: capped exponential with jitter) and the next attempt starts with recovery again.
@@ -207,11 +211,11 @@ public sealed class TransactionCoordinator
         if (events.Count == 0) return false; // the empty transaction just expires on the gateway
         try
         {
-            await WriteAsync(txn, events, ct).ConfigureAwait(false);
-            var pending = new PendingTransaction(txn, events[0].Id, events[^1].Id);
+            // Recorded before the write: once the call is sent, the events may be in the stream.
+            var pending = WriteCommitPending.Of(txn, events[0].Id, events[^1].Id);
             _queue.RecordPending(pending);
             _faults.At(CoordinatorStep.AfterPending);
-            await CommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+            await WriteCommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -221,30 +225,48 @@ public sealed class TransactionCoordinator
         return true;
     }
 
-    private async Task<string> WriteInNewTransactionAsync(IReadOnlyList<QueuedEvent> events, CancellationToken ct)
+    /// <summary>
+    /// Steps c and d for a row recorded by <see cref="WriteCommitPending"/>: the events and the commit in one call, then
+    /// the delete. The write and the commit are one step here, so both crash points (after-write, after-commit) are
+    /// after the call returned.
+    /// </summary>
+    private async Task WriteCommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
+    {
+        var txn = WriteCommitPending.GatewayTxnId(pending);
+        var time = await WriterTimeAsync(pending.LastId, ct).ConfigureAwait(false);
+        var state = await _gateway.WriteAndCommitTransactionAsync(_stream, txn, events.Select(e => new OutgoingEvent(e.RoutingKey, e.Data)).ToList(), time, ct)
+            .ConfigureAwait(false);
+        if (state is not (TransactionState.Committed or TransactionState.Committing))
+            throw new InvalidOperationException($"write and commit of transaction {txn} answered {state}");
+        _faults.At(CoordinatorStep.AfterWrite);
+        _faults.At(CoordinatorStep.AfterCommit);
+        Complete(pending, events);
+    }
+
+    /// <summary>
+    /// Recovery's rewrite: the events of <paramref name="pending"/> (never committed, and never to be) go into a new
+    /// transaction, whose row replaces the old one BEFORE they are sent (after-rewrite), then steps c and d.
+    /// </summary>
+    private async Task RewriteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
     {
         var txn = await _gateway.BeginTransactionAsync(_stream, _options.Lease, ct).ConfigureAwait(false);
         _faults.At(CoordinatorStep.AfterBegin);
-        await WriteAsync(txn, events, ct).ConfigureAwait(false);
-        return txn;
+        var replacement = WriteCommitPending.Of(txn, pending.FirstId, pending.LastId);
+        _queue.ReplacePending(pending.TxnId, replacement);
+        _faults.At(CoordinatorStep.AfterRewrite);
+        Stats.Rewritten();
+        await WriteCommitAndCompleteAsync(replacement, events, ct).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string txn, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
-    {
-        var written = await _gateway.WriteTransactionEventsAsync(_stream, txn, events.Select(e => new OutgoingEvent(e.RoutingKey, e.Data)), ct)
-            .ConfigureAwait(false);
-        if (written != events.Count)
-            throw new InvalidOperationException($"gateway acknowledged {written} of {events.Count} events written to transaction {txn}");
-        _faults.At(CoordinatorStep.AfterWrite);
-    }
-
+    /// <summary>Step c for a row of an older collector (its events were acknowledged written before it was recorded): commit, then d.</summary>
     private async Task CommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
     {
-        var state = await _gateway.CommitTransactionAsync(_stream, pending.TxnId, await WriterTimeAsync(pending.LastId, ct).ConfigureAwait(false), ct)
+        var txn = WriteCommitPending.GatewayTxnId(pending);
+        var state = await _gateway.CommitTransactionAsync(_stream, txn, await WriterTimeAsync(pending.LastId, ct).ConfigureAwait(false), ct)
             .ConfigureAwait(false);
         // Committing is the gateway's promise to finish the commit; anything else is not committed (recovery rewrites it).
         if (state is not (TransactionState.Committed or TransactionState.Committing))
-            throw new InvalidOperationException($"commit of transaction {pending.TxnId} answered {state}");
+            throw new InvalidOperationException($"commit of transaction {txn} answered {state}");
         _faults.At(CoordinatorStep.AfterCommit);
         Complete(pending, events);
     }
@@ -314,7 +336,13 @@ public sealed class TransactionCoordinator
                         "outcome window {Window} s)", _gateway.Endpoint, _options.OutcomeWindow.TotalSeconds);
     }
 
-    /// <summary>Recovery of one pending transaction, by the gateway's word on its status (or, for a recorded cut, by reading the stream back).</summary>
+    /// <summary>
+    /// Recovery of one pending transaction, by the gateway's word on its status (or, for a recorded cut, by reading the
+    /// stream back). COMMITTED → delete; COMMITTING → commit (it holds all the events: only a complete write asks to
+    /// commit) → delete; ABORTING/ABORTED/UNKNOWN → rewrite in a new transaction; OPEN → for a row recorded before its
+    /// one-call write + commit the call never finished, so T may hold none or part of the events: abort it
+    /// (<see cref="AbortOpenAsync"/>), then rewrite; for an older collector's row (recorded after the write) commit it.
+    /// </summary>
     private async Task ResolveAsync(PendingTransaction pending, CancellationToken ct)
     {
         if (RecordedCut.IsRecordedCut(pending))
@@ -322,9 +350,11 @@ public sealed class TransactionCoordinator
             await _publicProtocol.ResolveAsync(pending, ct).ConfigureAwait(false);
             return;
         }
+        var txn = WriteCommitPending.GatewayTxnId(pending);
         var events = _queue.ReadRange(pending.FirstId, pending.LastId);
-        var state = await _gateway.GetTransactionStatusAsync(_stream, pending.TxnId, ct).ConfigureAwait(false);
-        _log.LogInformation("Recovery: transaction {Txn} (events {First}..{Last}) is {State}", pending.TxnId, pending.FirstId, pending.LastId, state);
+        var state = await _gateway.GetTransactionStatusAsync(_stream, txn, ct).ConfigureAwait(false);
+        _log.LogInformation("Recovery: transaction {Txn} (events {First}..{Last}) is {State}", txn, pending.FirstId, pending.LastId, state);
+        if (state == TransactionState.Open && WriteCommitPending.IsWriteCommit(pending)) state = await AbortOpenAsync(txn, ct).ConfigureAwait(false);
         switch (state)
         {
             case TransactionState.Open or TransactionState.Committing:
@@ -336,13 +366,30 @@ public sealed class TransactionCoordinator
                 Stats.Recovered();
                 break;
             default: // Aborting, Aborted, Unknown: the events are not in the stream and never will be through T.
-                var txn = await WriteInNewTransactionAsync(events, ct).ConfigureAwait(false);
-                var replacement = pending with { TxnId = txn };
-                _queue.ReplacePending(pending.TxnId, replacement);
-                _faults.At(CoordinatorStep.AfterRewrite);
-                Stats.Rewritten();
-                await CommitAndCompleteAsync(replacement, events, ct).ConfigureAwait(false);
+                await RewriteAsync(pending, events, ct).ConfigureAwait(false);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// An OPEN transaction whose one-call write + commit never finished: aborts it, so the call (if a crashed process's call
+    /// is still being received) can never commit it. Returns ABORTED, or, when the call won the race and asked to commit
+    /// first (FAILED_PRECONDITION), the status it has then (COMMITTING or COMMITTED: it holds all the events).
+    /// </summary>
+    private async Task<TransactionState> AbortOpenAsync(string txn, CancellationToken ct)
+    {
+        try
+        {
+            var aborted = await _gateway.AbortTransactionAsync(_stream, txn, ct).ConfigureAwait(false);
+            _log.LogInformation("Recovery: transaction {Txn} was open, so never committed: aborted it ({State}); its events are written again", txn, aborted);
+            return aborted;
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.FailedPrecondition)
+        {
+            var now = await _gateway.GetTransactionStatusAsync(_stream, txn, ct).ConfigureAwait(false);
+            if (now == TransactionState.Open) throw; // cannot be: retried with back-off, recovery asks again
+            _log.LogInformation("Recovery: transaction {Txn} could not be aborted: it is {State} now", txn, now);
+            return now;
         }
     }
 

@@ -8,7 +8,8 @@ namespace SensorStream.EdgeModule.Tests.Integration;
 
 /// <summary>
 /// kill -9 the collector at each step of the two-phase commit, restart it, stop it cleanly, and prove every
-/// durable sample is in the stream exactly once, in order — against a gateway with explicit transactions and one
+/// durable sample is in the stream exactly once, in order — against a gateway with explicit transactions (pending row
+/// recorded before the one-call write + commit: after-pending is before the call, after-write = after-commit after it) and one
 /// in <c>--protocol public</c> (the recorded-cut coordinator: its steps with an outcome to recover are after-pending and
 /// after-write = after-commit; after-delete is the same code as in the extended run; after-rewrite has its own test).
 /// </summary>
@@ -19,7 +20,7 @@ public sealed class CrashRecoveryTests
 
     [Theory]
     [InlineData(GatewayModes.Extended, "after-begin", 0)]
-    [InlineData(GatewayModes.Extended, "after-write", 0)]
+    [InlineData(GatewayModes.Extended, "after-write", 1)]
     [InlineData(GatewayModes.Extended, "after-pending", 1)]
     [InlineData(GatewayModes.Extended, "after-commit", 1)]
     [InlineData(GatewayModes.Extended, "after-delete:2", 0)]
@@ -41,6 +42,7 @@ public sealed class CrashRecoveryTests
         var afterCrash = QueueFile.Inspect(db);
         Assert.Equal(pendingAfterCrash, afterCrash.Pending.Count);
         Assert.All(afterCrash.Pending, p => Assert.Equal(mode == GatewayModes.Public, RecordedCut.IsRecordedCut(p)));
+        Assert.All(afterCrash.Pending, p => Assert.Equal(mode == GatewayModes.Extended, WriteCommitPending.IsWriteCommit(p)));
 
         var output = await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: afterCrash.Next.Values.DefaultIfEmpty().Max() + 1000);
         if (mode == GatewayModes.Public) Assert.Single(output, l => l.Contains(GatewayModes.SwitchLine));
@@ -64,15 +66,49 @@ public sealed class CrashRecoveryTests
                    new Dictionary<string, string> { [CrashPoints.EnvironmentVariable] = "after-pending:3" }))
             Assert.Equal(137, await crashing.WaitForExitAsync(Timeout));
         var pending = Assert.Single(QueueFile.Inspect(db).Pending);
+        var txn = WriteCommitPending.GatewayTxnId(pending);
         using (var client = new GatewayClient(gateway.Endpoint.ToString()))
-            Assert.Equal(TransactionState.Aborted, await client.AbortTransactionAsync(stream, pending.TxnId));
+            Assert.Equal(TransactionState.Aborted, await client.AbortTransactionAsync(stream, txn));
 
         var output = await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: 1000);
 
-        Assert.Contains(output, l => l.Contains($"Recovery: transaction {pending.TxnId}") && l.Contains("is Aborted"));
+        Assert.Contains(output, l => l.Contains($"Recovery: transaction {txn}") && l.Contains("is Aborted"));
         var final = QueueFile.Inspect(db);
         var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
         foreach (var sensor in EdgeArgs.TwoSensors) audit.AssertExactlyOnce(sensor, final.Next[sensor]);
+    }
+
+    /// <summary>
+    /// The one-call write + commit's new step: killed after the pending row was recorded and before the call, the
+    /// transaction is OPEN at the gateway (begun, nothing written): recovery aborts it and writes the events again in a
+    /// new transaction; killed right after the call, it is COMMITTED and recovery only deletes. Each run: the gateway's
+    /// status of the recorded transaction asserted after the crash, the recovery's decision in the log, every sample
+    /// exactly once.
+    /// </summary>
+    [Theory]
+    [InlineData("after-pending:2", TransactionState.Open)]
+    [InlineData("after-commit:2", TransactionState.Committed)]
+    public async Task Killed_before_or_after_the_one_call_write_and_commit_recovers_by_the_gateway_status(string crashAt, TransactionState atCrash)
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        var stream = new StreamName("edge", "one-call-" + crashAt.Replace(":", "-"));
+        var db = dir.File("queue.db");
+        using (var crashing = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db),
+                   new Dictionary<string, string> { [CrashPoints.EnvironmentVariable] = crashAt }))
+            Assert.Equal(137, await crashing.WaitForExitAsync(Timeout));
+        var pending = Assert.Single(QueueFile.Inspect(db).Pending);
+        Assert.True(WriteCommitPending.IsWriteCommit(pending));
+        var txn = WriteCommitPending.GatewayTxnId(pending);
+        using (var client = new GatewayClient(gateway.Endpoint.ToString()))
+            Assert.Equal(atCrash, await client.GetTransactionStatusAsync(stream, txn));
+
+        var output = await RunUntilSamplesThenTerminateAsync(gateway.Endpoint, stream, db, minimumPerSensor: 1000);
+
+        Assert.Contains(output, l => l.Contains($"Recovery: transaction {txn}") && l.Contains($"is {atCrash}"));
+        Assert.Equal(atCrash == TransactionState.Open ? 1 : 0,
+            output.Count(l => l.Contains($"Recovery: transaction {txn} was open, so never committed: aborted it (Aborted)")));
+        await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
     }
 
     /// <summary>

@@ -75,8 +75,8 @@ public sealed partial class EventQueue
         lock (_gate)
         {
             if (streamNext.Count == 0) return false; // nothing of any sensor after the recorded tail: a normal restart writes nothing
-            var next = Query(_db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-                .ToDictionary(x => x.Item1, x => x.Item2);
+            // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue).
+            var next = ReadNextSequences(_db, null);
             var now = MonotonicClock.UnixNowNanos();
             var rolledBack = new List<string>();
             var unknown = new List<string>();
@@ -123,8 +123,7 @@ public sealed partial class EventQueue
             }
             (_events, _bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();
             _ledger.Proven(streamNext);
-            _ledger.Settle(Query(_db, "SELECT SensorId, NextSequence FROM SensorSequences", null, r => (r.GetString(0), r.GetInt64(1)))
-                .ToDictionary(x => x.Item1, x => x.Item2));
+            _ledger.Settle(ReadNextSequences(_db, null));
             if (unknown.Count > 0)
                 _log.LogInformation("Queue: the stream after the recorded tail holds sensors this queue database does not know (another writer's, or added " +
                                     "after an older copy of the database was taken); should this collector sample them they continue after the stream: {Sensors}",

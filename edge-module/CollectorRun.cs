@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Import;
@@ -133,6 +134,12 @@ internal sealed class CollectorRun
         }
         _log.LogInformation(_queue.RecordedStreamTail() is null ? "Sequences proven from the stream: sampling starts"
             : "Sequences checked against the stream after the queue's recorded tail: sampling starts");
+        // The samples of the wait were never taken (no sequence numbers were handed out, so verify shows no gap): said once.
+        var waited = Stopwatch.GetElapsedTime(_startedAt);
+        if (waited > NotSampledWarning)
+            _log.LogWarning("No sample was taken for the first {Seconds:N1} s of this run: numbering waited for the gateway {Gateway} to answer the " +
+                            "start-up check of the stream {Stream} (edge-module/README.md, \"Sampling waits for the check\")",
+                waited.TotalSeconds, _settings.Gateway, _settings.StreamName);
         StartSampling();
     }
 
@@ -147,8 +154,14 @@ internal sealed class CollectorRun
         return low;
     }
 
+    /// <summary>A start-up check that kept the samplers waiting longer than this is logged as a warning with its length.</summary>
+    private static readonly TimeSpan NotSampledWarning = TimeSpan.FromSeconds(2);
+
+    private long _startedAt;
+
     public void Start()
     {
+        _startedAt = Stopwatch.GetTimestamp();
         _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
         if (_queue.SequencesUnproven is not { } reason)
         {
@@ -157,8 +170,8 @@ internal sealed class CollectorRun
                 StartSampling(); // a database from before the recorded tail: not checked this once (EventQueue.StreamTail.cs)
                 return;
             }
-            _log.LogInformation("Queue {Db}: checking the stream {Stream} after the tail recorded with its last commit for a rolled-back queue " +
-                                "(an older copy restored with its sequence files); sampling starts once the gateway {Gateway} has answered",
+            _log.LogInformation("Queue {Db}: checking the stream {Stream} after the tail recorded with its last commit (this finds a database " +
+                                "restored from an older copy together with its sequence files); sampling starts once the gateway {Gateway} has answered",
                 Path.GetFullPath(_settings.Db), _settings.StreamName, _settings.Gateway);
             _startup = Task.Run(() => StartWhenProvenAsync(_startStop.Token));
             return;

@@ -107,8 +107,8 @@ public sealed partial class EventQueue
                     recordedSamples += unsent.Sum(e => e.Count);
                     if (inStream <= local && unsent.Count == 0) continue;
                     rolledBack.Add(inStream > local
-                        ? $"{sensor}: the stream holds it up to {inStream - 1}, the database was at {local} ({local}..{inStream - 1} already in the stream" +
-                          (unsent.Count > 0 ? $", {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} among them" : "") +
+                        ? $"{sensor}: the stream holds it up to {inStream - 1}, the database was at {local} ({local}..{inStream - 1} were issued by the lost run" +
+                          (unsent.Count > 0 ? $"; {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are in the stream too, removed" : "") +
                           $"), continuing at {inStream}"
                         : $"{sensor}: {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are already in the stream " +
                           $"(up to {inStream - 1}), continuing at {local}");

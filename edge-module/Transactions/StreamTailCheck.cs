@@ -40,7 +40,7 @@ public static class StreamTailCheck
             from = null;
         }
         var found = await StreamSequenceScan.ReadAsync(gateway, stream, log, ct, from).ConfigureAwait(false);
-        log.LogInformation("Stream {Stream} read after the queue's recorded tail for a rolled-back queue: {Events} events, {Bytes} bytes, {Sensors} sensors in {Ms} ms",
+        log.LogInformation("Stream {Stream} read after the queue's recorded tail (start-up check): {Events} events, {Bytes} bytes, {Sensors} sensors in {Ms} ms",
             stream, found.EventsRead, found.BytesRead, found.Next.Count, (long)found.Elapsed.TotalMilliseconds);
         return queue.ContinueAfterStreamTail(found.Next, found.Tail.ToByteArray());
     }

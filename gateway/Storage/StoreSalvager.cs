@@ -101,7 +101,7 @@ public static class StoreSalvager
                 catch (StorageDamageException) { } // an intact frame of another format: its ids are not known
             });
             if (bad.Count > 0)
-                report.Add($"{name}: committed.log: LOST byte range(s) {string.Join(", ", bad.Select(r => $"{r.Start}..{r.End}"))}: ids in them answer UNKNOWN (listed below where a later id of their run survives); their events stay in the segments, so a writer that rewrites them duplicates them");
+                report.Add($"{name}: committed.log: LOST byte range(s) {string.Join(", ", bad.Select(r => $"{r.Start}..{r.End}"))}: an id recorded only there answers UNKNOWN (listed below where a later id of their run survives; ids whose commit the journal still holds are recovered from it and stay COMMITTED); the events of an UNKNOWN one stay in the segments, so a writer that rewrites it duplicates them");
         }
         else report.Add($"{name}: committed.log missing: the ids of transactions committed before the checkpoint answer UNKNOWN (listed below where a later id of their run survives); their events stay in the segments, so a writer that rewrites them duplicates them");
         var scan = ScanJournal(from, seen);

@@ -17,6 +17,51 @@ public sealed class QueueDamageRecoveryTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60); // CI runs everything on 2 cores
 
+    /// <summary>
+    /// A normal restart while the gateway is down: the start-up check of the stream after the recorded tail waits for
+    /// it, so no sample is taken meanwhile — said once with its length when sampling starts — and every sample taken is
+    /// delivered once, numbered on from run 1.
+    /// </summary>
+    [Fact]
+    public async Task A_restart_while_the_gateway_is_down_says_how_long_no_sample_was_taken_and_delivers_every_sample_once()
+    {
+        using var dir = new TempDirectory();
+        var stream = new StreamName("edge", "restart-in-outage");
+        var db = dir.File("queue.db");
+        var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        try
+        {
+            using (var first = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db)))
+            {
+                await Poll.UntilAsync(async () => first.HasExited
+                        ? throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{first.Output}")
+                        : (await StreamAudit.ReadAsync(gateway.Endpoint, stream)).BySensor.Count == EdgeArgs.TwoSensors.Length,
+                    Timeout, "run 1's samples of both sensors in the stream");
+                Assert.Equal(0, await first.TerminateAsync(Timeout));
+            }
+            await gateway.StopAsync();
+
+            using var second = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
+            await Poll.UntilAsync(() => second.OutputLines.Any(l => l.Contains("sampling starts once the gateway")), Timeout, "the start-up check waiting for the gateway");
+            await Task.Delay(TimeSpan.FromSeconds(3)); // the outage the restart happens in (the scenario, not a synchronisation)
+            gateway = await gateway.RestartAsync();
+            await Poll.UntilAsync(() => second.HasExited
+                    ? throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{second.Output}")
+                    : second.OutputLines.Any(l => l.Contains("No sample was taken for the first ")),
+                Timeout, "the warning naming how long no sample was taken");
+            var warning = second.OutputLines.Single(l => l.Contains("No sample was taken for the first "));
+            Assert.Matches(@"No sample was taken for the first \d+\.\d s of this run: numbering waited for the gateway", warning);
+            await Poll.UntilAsync(async () => (await StreamAudit.ReadAsync(gateway.Endpoint, stream)).BySensor.Values.All(e => e.Count > 5),
+                Timeout, "run 2's samples in the stream");
+            Assert.Equal(0, await second.TerminateAsync(Timeout));
+            await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
+
     [Theory]
     [InlineData("delete")] // a truncated WAL is covered over real SQLite files in Queue/QueueDamageTests
     public async Task Damaged_queue_after_kill_9_leaves_a_counted_logged_gap_and_never_a_duplicate(string damage)
@@ -168,7 +213,7 @@ public sealed class QueueDamageRecoveryTests
             await using var back = await gateway.RestartAsync();
             var run2 = await RunUntilAsync(back, stream, db, EdgeArgs.TwoSensors.ToDictionary(s => s, s => backedUp[s].Issued + 300));
             // A normal restart with a recorded tail reads only what followed the last commit (no rollback, nothing else read).
-            Assert.Contains(run2, l => l.Contains($"Stream {stream} read after the queue's recorded tail for a rolled-back queue: "));
+            Assert.Contains(run2, l => l.Contains($"Stream {stream} read after the queue's recorded tail (start-up check): "));
             Assert.DoesNotContain(run2, l => l.Contains("was rolled back"));
             var held = await StreamAudit.ReadAsync(back.Endpoint, stream);
             var end = EdgeArgs.TwoSensors.ToDictionary(s => s, s => held.BySensor[s].Max(e => e.First + e.Count));
@@ -186,7 +231,7 @@ public sealed class QueueDamageRecoveryTests
             {
                 Assert.Equal(end[sensor], after.BySensor[sensor][held.BySensor[sensor].Count].First); // run 3 starts exactly after the stream
                 Assert.Contains($"{sensor}: the stream holds it up to {end[sensor] - 1}, the database was at {backedUp[sensor].Issued} " +
-                                $"({backedUp[sensor].Issued}..{end[sensor] - 1} already in the stream, ", rollback);
+                                $"({backedUp[sensor].Issued}..{end[sensor] - 1} were issued by the lost run", rollback);
                 Assert.Contains($"continuing at {end[sensor]}", rollback);
                 // The restored queue's unsent events are recorded (they are in the stream: sent by run 2), never sent again.
                 var losses = final.Losses.Where(l => l.SensorId == sensor).ToList();

@@ -98,7 +98,7 @@ public sealed class StreamTailTests
         }
         var line = Assert.Single(log.Lines, l => l.StartsWith("Error: Queue database ", StringComparison.Ordinal));
         Assert.Contains($"Queue database {path} was rolled back (an older copy restored together with its sequence files)", line);
-        Assert.Contains("a: the stream holds it up to 399, the database was at 300 (300..399 already in the stream, 1 queued events 200..299 among them), " +
+        Assert.Contains("a: the stream holds it up to 399, the database was at 300 (300..399 were issued by the lost run; 1 queued events 200..299 are in the stream too, removed), " +
                         "continuing at 400; b: 1 queued events 0..49 are already in the stream (up to 49), continuing at 50.", line);
 
         using (var queue = Open(path)) // the sequence files were rewritten: the next start is consistent again

@@ -78,25 +78,47 @@ public sealed class GatewayStore : IAsyncDisposable
     private void OpenAll()
     {
         var store = this;
-        foreach (var scopeDir in Directory.EnumerateDirectories(store._scopesDirectory))
+        var prepared = new List<((string Scope, string Stream) Key, StreamStore.PreparedStream Stream)>();
+        try
         {
-            var scope = Path.GetFileName(scopeDir);
-            if (NameRules.Problem(scope, "scope") is not null) continue;
-            store._scopes[scope] = 0;
-            foreach (var streamDir in Directory.EnumerateDirectories(scopeDir))
+            foreach (var scopeDir in Directory.EnumerateDirectories(store._scopesDirectory))
             {
-                var stream = Path.GetFileName(streamDir);
-                if (NameRules.Problem(stream, "stream") is not null) continue;
-                var paths = new StreamPaths(streamDir);
-                if (!File.Exists(paths.ConfigFile))
+                var scope = Path.GetFileName(scopeDir);
+                if (NameRules.Problem(scope, "scope") is not null) continue;
+                store._scopes[scope] = 0;
+                foreach (var streamDir in Directory.EnumerateDirectories(scopeDir))
                 {
-                    if (Directory.EnumerateFiles(streamDir, "*", SearchOption.AllDirectories).Any())
-                        throw new StorageDamageException(paths.ConfigFile, 0,
-                            "the stream's configuration is missing but its folder holds data; nothing was deleted. Restore stream.json (segment count, retention) to start");
-                    store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
-                    continue;
+                    var stream = Path.GetFileName(streamDir);
+                    if (NameRules.Problem(stream, "stream") is not null) continue;
+                    var paths = new StreamPaths(streamDir);
+                    if (!File.Exists(paths.ConfigFile))
+                    {
+                        if (Directory.EnumerateFiles(streamDir, "*", SearchOption.AllDirectories).Any())
+                            throw new StorageDamageException(paths.ConfigFile, 0,
+                                "the stream's configuration is missing but its folder holds data; nothing was deleted. Restore stream.json (segment count, retention) to start");
+                        store._log.LogWarning("Skipping {Dir}: an unfinished creation of an older gateway (no stream.json, no file in it)", streamDir);
+                        continue;
+                    }
+                    prepared.Add(((scope, stream), StreamStore.Prepare(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health, _segmentHandles)));
                 }
-                store._streams[(scope, stream)] = StreamStore.Open(scope, stream, paths, _options, _logs.CreateLogger($"Stream {scope}/{stream}"), _transactions, _health, _segmentHandles);
+            }
+        }
+        catch
+        {
+            foreach (var (_, p) in prepared) p.Abandon();
+            throw;
+        }
+        // Every stream passed its checks: only now is anything repaired (a start-up refused for one stream changed no other).
+        for (var i = 0; i < prepared.Count; i++)
+        {
+            try
+            {
+                store._streams[prepared[i].Key] = prepared[i].Stream.Complete();
+            }
+            catch
+            {
+                for (var j = i + 1; j < prepared.Count; j++) prepared[j].Stream.Abandon(); // the completed ones are in _streams: Open abandons them
+                throw;
             }
         }
         // Leftovers of deletions and unfinished creations go only once every stream opened: a refused start-up keeps them.

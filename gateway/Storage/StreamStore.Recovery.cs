@@ -39,7 +39,20 @@ public sealed partial class StreamStore
     /// journal), is a <see cref="StorageDamageException"/>.
     /// </summary>
     public static StreamStore Open(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, CountedLimit? budget = null, StoreHealth? health = null,
-        SegmentHandles? handles = null)
+        SegmentHandles? handles = null) =>
+        Prepare(scope, stream, paths, options, log, budget, health, handles).Complete();
+
+    /// <summary>
+    /// A stream whose files passed every check of <see cref="Open"/> and nothing of it changed yet: <see cref="Complete"/>
+    /// makes the repairs (torn tails cut, file set upgraded, commits after the checkpoint replayed) and returns the
+    /// stream; <see cref="Abandon"/> closes its files unchanged. The gateway checks every stream before it repairs any,
+    /// so a start-up refused for one stream changes nothing on disk.
+    /// </summary>
+    internal sealed record PreparedStream(Func<StreamStore> Complete, Action Abandon);
+
+    /// <summary>The checks of <see cref="Open"/>, nothing changed on disk; a failed check is a <see cref="StorageDamageException"/> with every file closed.</summary>
+    internal static PreparedStream Prepare(string scope, string stream, StreamPaths paths, StoreOptions options, ILogger log, CountedLimit? budget = null,
+        StoreHealth? health = null, SegmentHandles? handles = null)
     {
         var config = StreamConfig.Load(paths.ConfigFile);
         var epochs = config.Layout();
@@ -70,76 +83,86 @@ public sealed partial class StreamStore
                 deferRepairs: true, startRequired: config.JournalStartRequired);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
             heads = HeadOffsets.LoadOrZero(paths.HeadFile, config.Segments, config.FilesRequired);
-            // Only now, every check passed, is anything changed: a refused start-up changed nothing. The journal records
-            // where it begins before stream.json records the file set that requires it.
-            journal.FinishRepairs();
-            if (config.FileSet != StreamConfig.CurrentFileSet) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
         }
         catch
+        {
+            Close();
+            throw;
+        }
+        return new PreparedStream(Complete, Close);
+
+        void Close()
         {
             foreach (var segment in segments) segment?.Dispose();
             committedIds?.Dispose();
             journal?.Dispose();
-            throw;
-        }
-        if (tornBytes > 0) log.LogWarning("{Scope}/{Stream}: cut a torn tail of {Bytes} bytes off the journal", scope, stream, tornBytes);
-        for (var s = 0; s < segments.Length; s++)
-        {
-            var durable = checkpoint.SegmentEnds[s];
-            if (lengths[s] <= durable) continue;
-            log.LogInformation("{Scope}/{Stream} segment {Segment}: cutting {Bytes} bytes after the checkpoint (torn tail or merges to replay)",
-                scope, stream, s, lengths[s] - durable);
-            segments[s].Truncate(durable);
         }
 
-        var now = options.Clock();
-        var ends = segments.Select(s => s.End).ToArray();
-        var replayed = new List<(Transaction, long)>();
-        foreach (var (entry, end) in scan.Commits)
+        StreamStore Complete()
         {
-            foreach (var ct in entry.Transactions)
+            // Only now, every check passed, is anything changed: a refused start-up changed nothing. The journal records
+            // where it begins before stream.json records the file set that requires it.
+            journal.FinishRepairs();
+            if (config.FileSet != StreamConfig.CurrentFileSet) config = UpgradeFileSet(paths, config, checkpoint, heads, log);
+            if (tornBytes > 0) log.LogWarning("{Scope}/{Stream}: cut a torn tail of {Bytes} bytes off the journal", scope, stream, tornBytes);
+            for (var s = 0; s < segments.Length; s++)
             {
-                var key = JournalFrame.IdOf(ct.TxnId);
-                committed.Add(key);
-                var hasData = scan.Data.Remove(key, out var data);
-                if (end <= checkpoint.JournalPosition) continue; // merged and fsynced before the checkpoint
-                var txn = new Transaction(key, options.DefaultLeaseMs, now);
-                if (hasData) txn.AddEvents(data.Events, data.FirstFrame);
-                TransactionMerger.Merge(txn, ct, entry.TimestampMs, journal, segments, epochs);
-                foreach (var m in ct.Merges) ends[m.Segment] += m.Bytes;
-                txn.Phase = TransactionPhase.Committed;
-                replayed.Add((txn, entry.TimestampMs));
+                var durable = checkpoint.SegmentEnds[s];
+                if (lengths[s] <= durable) continue;
+                log.LogInformation("{Scope}/{Stream} segment {Segment}: cutting {Bytes} bytes after the checkpoint (torn tail or merges to replay)",
+                    scope, stream, s, lengths[s] - durable);
+                segments[s].Truncate(durable);
             }
-        }
-        for (var s = 0; s < segments.Length; s++) segments[s].Publish(ends[s]);
-        if (replayed.Count > 0)
-            log.LogInformation("{Scope}/{Stream}: replayed {Count} commit(s) after the checkpoint", scope, stream, replayed.Count);
 
-        for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
+            var now = options.Clock();
+            var ends = segments.Select(s => s.End).ToArray();
+            var replayed = new List<(Transaction, long)>();
+            foreach (var (entry, end) in scan.Commits)
+            {
+                foreach (var ct in entry.Transactions)
+                {
+                    var key = JournalFrame.IdOf(ct.TxnId);
+                    committed.Add(key);
+                    var hasData = scan.Data.Remove(key, out var data);
+                    if (end <= checkpoint.JournalPosition) continue; // merged and fsynced before the checkpoint
+                    var txn = new Transaction(key, options.DefaultLeaseMs, now);
+                    if (hasData) txn.AddEvents(data.Events, data.FirstFrame);
+                    TransactionMerger.Merge(txn, ct, entry.TimestampMs, journal, segments, epochs);
+                    foreach (var m in ct.Merges) ends[m.Segment] += m.Bytes;
+                    txn.Phase = TransactionPhase.Committed;
+                    replayed.Add((txn, entry.TimestampMs));
+                }
+            }
+            for (var s = 0; s < segments.Length; s++) segments[s].Publish(ends[s]);
+            if (replayed.Count > 0)
+                log.LogInformation("{Scope}/{Stream}: replayed {Count} commit(s) after the checkpoint", scope, stream, replayed.Count);
 
-        var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options,
-            budget ?? new CountedLimit(options.MaxOpenTransactions), health ?? new StoreHealth(), log)
-        {
-            _committedLogEnd = journal.End,
-            _durableLogEnd = checkpoint.JournalPosition,
-            _lastCheckpointMs = now,
-            _committed = committed,
-            _handles = handles,
-        };
-        var open = 0;
-        foreach (var (key, data) in scan.Data)
-        {
-            if (committed.Contains(key)) continue;
-            // The lease is not persisted: a transaction that survives a restart gets a fresh default lease, time for its
-            // writer to reconnect and commit.
-            var txn = new Transaction(key, options.DefaultLeaseMs, now);
-            txn.AddEvents(data.Events, data.FirstFrame);
-            store._open.Add(txn, recovered: true);
-            open++;
+            for (var s = 0; s < heads.Length; s++) heads[s] = Math.Min(heads[s], ends[s]);
+
+            var store = new StreamStore(scope, stream, paths, config, segments, journal, committedIds, heads, options,
+                budget ?? new CountedLimit(options.MaxOpenTransactions), health ?? new StoreHealth(), log)
+            {
+                _committedLogEnd = journal.End,
+                _durableLogEnd = checkpoint.JournalPosition,
+                _lastCheckpointMs = now,
+                _committed = committed,
+                _handles = handles,
+            };
+            var open = 0;
+            foreach (var (key, data) in scan.Data)
+            {
+                if (committed.Contains(key)) continue;
+                // The lease is not persisted: a transaction that survives a restart gets a fresh default lease, time for its
+                // writer to reconnect and commit.
+                var txn = new Transaction(key, options.DefaultLeaseMs, now);
+                txn.AddEvents(data.Events, data.FirstFrame);
+                store._open.Add(txn, recovered: true);
+                open++;
+            }
+            store._mergedSinceCheckpoint.AddRange(replayed);
+            if (open > 0) log.LogInformation("{Scope}/{Stream}: {Count} open transaction(s) recovered", scope, stream, open);
+            return store;
         }
-        store._mergedSinceCheckpoint.AddRange(replayed);
-        if (open > 0) log.LogInformation("{Scope}/{Stream}: {Count} open transaction(s) recovered", scope, stream, open);
-        return store;
     }
 
     /// <summary>

@@ -343,6 +343,50 @@ public sealed class DamageTests
     }
 
     /// <summary>
+    /// Trial 11: a start-up refused for one stream changed others — the streams opened before it had their torn tails
+    /// cut. Every stream is now checked before any is repaired: four streams with a torn journal tail and one with a
+    /// damaged <c>head.json</c>, the refusal names it and the whole data directory is byte for byte as it was.
+    /// </summary>
+    [Fact]
+    public async Task A_refusal_for_one_stream_leaves_every_other_streams_torn_tail_in_place()
+    {
+        using var dir = new TempDirectory();
+        var (streamDir, _, _, _) = await BuildWithOpenTailAsync(dir.Path);
+        var scopeDir = Path.GetDirectoryName(streamDir)!;
+        foreach (var name in new[] { "a", "m", "t", "x", "z" }) CopyTree(streamDir, Path.Combine(scopeDir, name));
+        Directory.Delete(streamDir, recursive: true);
+        foreach (var name in new[] { "a", "m", "t", "x" })
+        {
+            var newest = JournalFile.Newest(Path.Combine(scopeDir, name));
+            using var f = new FileStream(newest, FileMode.Open);
+            f.SetLength(f.Length - 5); // the open transaction's last write torn: a tail a start cuts
+        }
+        var damaged = Path.Combine(scopeDir, "z", "head.json");
+        File.WriteAllText(damaged, "{\"Head\":");
+        var before = Snapshot(dir.Path);
+
+        var error = Assert.Throws<StorageDamageException>(() => GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance));
+        Assert.Equal(damaged, error.File);
+        var after = Snapshot(dir.Path);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (path, bytes) in before) Assert.True(bytes.AsSpan().SequenceEqual(after[path]), $"{path} was changed");
+
+        // Repaired, the start cuts the four torn tails and opens all five.
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // the refused Open's lock file handle (a refusing gateway process exits)
+        File.WriteAllBytes(damaged, before[Path.Combine(scopeDir, "a", "head.json")]);
+        await using var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance);
+        Assert.Equal(["a", "m", "t", "x", "z"], store.StreamsOf("d"));
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        foreach (var sub in Directory.GetDirectories(from)) CopyTree(sub, Path.Combine(to, Path.GetFileName(sub)));
+    }
+
+    /// <summary>
     /// The last frame of the journal — acknowledged, after the checkpoint — damaged in each byte of its 12-byte header
     /// (length, the length's own CRC, the frame CRC): a refusal naming the file and the frame's offset, never a cut. A
     /// flip in the length field that points past the end of the file (byte 2: +4 MiB) is the case a header without its

@@ -178,8 +178,10 @@ public sealed class DamageMatrixFixture : IAsyncLifetime
         Assert.True(File.Exists(Path.Combine(_base.Path, "scopes", "d", "s", "journal", "deleted-before")));
     }
 
+    /// <summary>Copies the directory tree <paramref name="from"/> into <paramref name="to"/> (created), leaving out a data directory's lock file.</summary>
     internal static void CopyTree(string from, string to)
     {
+        Directory.CreateDirectory(to);
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))

@@ -353,7 +353,7 @@ public sealed class DamageTests
         using var dir = new TempDirectory();
         var (streamDir, _, _, _) = await BuildWithOpenTailAsync(dir.Path);
         var scopeDir = Path.GetDirectoryName(streamDir)!;
-        foreach (var name in new[] { "a", "m", "t", "x", "z" }) CopyTree(streamDir, Path.Combine(scopeDir, name));
+        foreach (var name in new[] { "a", "m", "t", "x", "z" }) DamageMatrixFixture.CopyTree(streamDir, Path.Combine(scopeDir, name));
         Directory.Delete(streamDir, recursive: true);
         foreach (var name in new[] { "a", "m", "t", "x" })
         {
@@ -377,13 +377,6 @@ public sealed class DamageTests
         File.WriteAllBytes(damaged, before[Path.Combine(scopeDir, "a", "head.json")]);
         await using var store = GatewayStore.Open(Options(dir.Path), NullLoggerFactory.Instance);
         Assert.Equal(["a", "m", "t", "x", "z"], store.StreamsOf("d"));
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-        foreach (var sub in Directory.GetDirectories(from)) CopyTree(sub, Path.Combine(to, Path.GetFileName(sub)));
     }
 
     /// <summary>

@@ -47,8 +47,8 @@ public sealed class DescriptorLimitTests
     public async Task The_real_gateway_under_a_too_low_ulimit_exits_2_with_one_line_naming_the_setting_and_the_limit()
     {
         using var dir = new TempDirectory();
-        var (code, output) = await RunUnderUlimitAsync(200, dir.Path);
-        if (code is null) return; // ulimit via bash: Linux only
+        if (!OperatingSystem.IsLinux()) return; // ulimit via bash
+        var (code, output) = await GatewayProcess.RunUntilExitAsync(dir.Path, openFileLimit: 200);
         Assert.Equal(2, code);
         Assert.Contains("error: setting --max-open-segment-files (GATEWAY_MAX_OPEN_SEGMENT_FILES): the open-file limit (ulimit -n) is 200", output);
         Assert.DoesNotContain("--data-dir", output);
@@ -67,7 +67,7 @@ public sealed class DescriptorLimitTests
             await store.CreateScopeAsync("d");
             for (var s = 0; s < 200; s++) await store.CreateStreamAsync("d", $"s{s}", new StreamConfig(2));
         }
-        var (code, output) = await RunUnderUlimitAsync(700, dir.Path);
+        var (code, output) = await GatewayProcess.RunUntilExitAsync(dir.Path, openFileLimit: 700);
         Assert.Equal(2, code);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith("error:", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(lines);
@@ -75,30 +75,6 @@ public sealed class DescriptorLimitTests
         Assert.True(line.Contains("the open-file limit (ulimit -n) is 700, which leaves fewer than 16 segment files", StringComparison.Ordinal)
             || line.Contains("an open-file limit (ulimit -n) of 700: raise ulimit -n or lower --max-open-segment-files", StringComparison.Ordinal), line);
         Assert.DoesNotContain("--data-dir", output);
-    }
-
-    /// <summary>Starts the real gateway under <c>ulimit -n <paramref name="limit"/></c>; its exit code (null where bash's ulimit is not available) and output.</summary>
-    private static async Task<(int? Code, string Output)> RunUnderUlimitAsync(int limit, string dataDir)
-    {
-        if (!OperatingSystem.IsLinux()) return (null, "");
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add($"ulimit -n {limit} && exec dotnet \"$0\" --data-dir \"$1\" --urls http://127.0.0.1:0");
-        info.ArgumentList.Add(RepoPaths.GatewayDll);
-        info.ArgumentList.Add(dataDir);
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            if (!process.HasExited) process.Kill(entireProcessTree: true); // a gateway that started instead of refusing
-        }
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     [Fact]

@@ -60,28 +60,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var chosenPort = port ?? FreePort.Next();
         var tls = args.Contains("--tls-cert");
         var output = new OutputTail();
-        var dll = RepoPaths.GatewayDll;
-        var info = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        if (openFileLimit is { } limit)
-            foreach (var a in new[] { "-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "bash" }) info.ArgumentList.Add(a);
-        info.ArgumentList.Add(dll);
-        info.ArgumentList.Add("--data-dir");
-        info.ArgumentList.Add(Path.GetFullPath(dataDir));
-        info.ArgumentList.Add("--urls");
-        info.ArgumentList.Add($"{(tls ? "https" : "http")}://127.0.0.1:{chosenPort}");
-        foreach (var a in args) info.ArgumentList.Add(a);
-        // The child's settings come from its command line only, not from whatever the test runner's environment holds.
-        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("GATEWAY_", StringComparison.Ordinal) || k == "ASPNETCORE_URLS").ToList())
-            info.Environment.Remove(key);
-        if (environment is not null)
-            foreach (var (k, v) in environment) info.Environment[k] = v;
+        var info = StartInfo(dataDir, chosenPort, tls, args, environment, openFileLimit);
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Add(e.Data); };
@@ -101,6 +80,67 @@ public sealed class GatewayProcess : IAsyncDisposable
             throw;
         }
         return gateway;
+    }
+
+    /// <summary>
+    /// Runs the gateway on <paramref name="dataDir"/> (a free loopback port, <paramref name="extraArgs"/> appended, under
+    /// <c>ulimit -n <paramref name="openFileLimit"/></c> when given) for a test that expects it to refuse to start: waits
+    /// until it exits and returns its exit code and everything it printed (stdout, then stderr). A gateway still running
+    /// after <paramref name="timeout"/> (90 s by default) started instead of refusing: it is killed and the exit code is
+    /// that of the kill.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataDir, IEnumerable<string>? extraArgs = null,
+        int? openFileLimit = null, TimeSpan? timeout = null)
+    {
+        var info = StartInfo(dataDir, FreePort.Next(), tls: false, extraArgs?.ToList() ?? [], environment: null, openFileLimit);
+        info.RedirectStandardInput = false;
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        return (process.ExitCode, await stdout.ConfigureAwait(false) + await stderr.ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The gateway's command line: <c>dotnet SensorStream.Gateway.dll --data-dir … --urls http(s)://127.0.0.1:PORT</c> and
+    /// <paramref name="args"/>, through <c>bash -c "ulimit -n N && exec dotnet …"</c> when <paramref name="openFileLimit"/>
+    /// is given (the process is still the gateway's). The child's settings come from its command line (and
+    /// <paramref name="environment"/>) only, not from the test runner's <c>GATEWAY_*</c> variables.
+    /// </summary>
+    private static ProcessStartInfo StartInfo(string dataDir, int port, bool tls, IReadOnlyList<string> args,
+        IReadOnlyDictionary<string, string>? environment, int? openFileLimit)
+    {
+        var dll = RepoPaths.GatewayDll;
+        var info = new ProcessStartInfo(openFileLimit is null ? "dotnet" : "bash")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        if (openFileLimit is { } limit)
+            foreach (var a in new[] { "-c", $"ulimit -n {limit} && exec dotnet \"$@\"", "bash" }) info.ArgumentList.Add(a);
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--data-dir");
+        info.ArgumentList.Add(Path.GetFullPath(dataDir));
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add($"{(tls ? "https" : "http")}://127.0.0.1:{port}");
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("GATEWAY_", StringComparison.Ordinal) || k == "ASPNETCORE_URLS").ToList())
+            info.Environment.Remove(key);
+        if (environment is not null)
+            foreach (var (k, v) in environment) info.Environment[k] = v;
+        return info;
     }
 
     /// <summary>Starts a new gateway process on the same data directory, port and arguments (this one must have exited).</summary>

@@ -122,6 +122,39 @@ public sealed class SalvageCommitTimeTests
     }
 
     [Fact]
+    public async Task Commit_times_never_decrease_when_the_clock_steps_back_also_across_a_restart()
+    {
+        // What salvage's bound rests on: each segment's events are in commit order, so their times must be too.
+        using var dir = new TempDirectory();
+        long clock = 1_790_000_005_000;
+        var options = Options(dir.Path) with { Clock = () => Volatile.Read(ref clock) };
+        async Task<List<long>> CommitAndReadTimes(GatewayStore store, int sequence)
+        {
+            var stream = store.Stream("d", "s");
+            var txn = stream.Begin(0).Id;
+            await stream.AppendAsync(txn, JournalFilesTests.Batch("k", sequence, 1), CancellationToken.None);
+            await stream.CommitAsync(txn, CancellationToken.None);
+            var records = new List<SegmentRecord>();
+            for (var at = 0L; at < stream.Segments[0].End;) at = stream.Segments[0].ReadRecords(at, stream.Segments[0].End, 1 << 20, records);
+            return [.. records.Select(r => r.TimestampMs)];
+        }
+        await using (var store = GatewayStore.Open(options, NullLoggerFactory.Instance))
+        {
+            await store.CreateScopeAsync("d");
+            await store.CreateStreamAsync("d", "s", new StreamConfig(1));
+            Assert.Equal([1_790_000_005_000], await CommitAndReadTimes(store, 0));
+            Volatile.Write(ref clock, 1_790_000_001_000); // the clock steps back 4 s
+            Assert.Equal([1_790_000_005_000, 1_790_000_005_000], await CommitAndReadTimes(store, 1));
+        }
+        Volatile.Write(ref clock, 1_790_000_000_000); // and further while the gateway is down
+        await using (var store = GatewayStore.Open(options, NullLoggerFactory.Instance))
+            Assert.Equal([1_790_000_005_000, 1_790_000_005_000, 1_790_000_005_000], await CommitAndReadTimes(store, 2));
+        Volatile.Write(ref clock, 1_790_000_006_000); // forward again: the clock's time
+        await using (var store = GatewayStore.Open(options, NullLoggerFactory.Instance))
+            Assert.Equal(1_790_000_006_000, (await CommitAndReadTimes(store, 3))[^1]);
+    }
+
+    [Fact]
     public async Task A_damaged_event_of_a_checkpointed_transaction_loses_that_transaction_whole_in_every_segment()
     {
         // Every transaction writes 3 events to each of the 3 segments; transaction 3's middle event in segment 1 is

@@ -18,8 +18,10 @@ namespace SensorStream.Gateway.Storage;
 /// transactions whose ids are unknown and are counted, not copied. Committed ids are the intact frames of
 /// <c>committed.log</c> plus the journal's commits that carry over, minus the lost ones; every other committed, open or
 /// record-less id that can be named is listed (sequential ids name the gaps of their run), and one line per stream
-/// counts all losses. A transaction checkpointed earlier whose journal record is gone cannot be tied to its events:
-/// damage in them is reported as byte ranges and its id stays COMMITTED. The journal starts empty.
+/// counts all losses. Damage that no surviving journal commit explains (checkpointed transactions whose journal files
+/// are gone; only <c>committed.log</c> has their ids) is tied to transactions by commit time
+/// (<see cref="SalvageCommitTimes"/>): every transaction committed at a time the damaged bytes may hold is lost, its id
+/// and all its events. The journal starts empty.
 /// </summary>
 public static class StoreSalvager
 {
@@ -92,16 +94,28 @@ public static class StoreSalvager
         // Committed ids: intact committed.log frames, plus journal commits whose events the salvaged segments hold.
         var committed = new Dictionary<string, long>();
         var seen = new HashSet<Guid>(); // every id any intact record names: the rest of a run of sequential ids left no record
+        long? latestCheckpointedMs = null; // the latest commit time committed.log records, when it is wholly intact
         if (File.Exists(from.CommittedIdsFile))
         {
             using var ids = File.OpenHandle(from.CommittedIdsFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             var bad = FrameScanner.ScanAll(ids, 0, (offset, _, payload) =>
             {
-                try { CommittedIds.Read(from.CommittedIdsFile, offset, payload, (id, at) => { committed[JournalFrame.IdText(id)] = at; seen.Add(id); }); }
+                try
+                {
+                    CommittedIds.Read(from.CommittedIdsFile, offset, payload, (id, at) =>
+                    {
+                        committed[JournalFrame.IdText(id)] = at;
+                        seen.Add(id);
+                        latestCheckpointedMs = Math.Max(latestCheckpointedMs ?? long.MinValue, at);
+                    });
+                }
                 catch (StorageDamageException) { } // an intact frame of another format: its ids are not known
             });
             if (bad.Count > 0)
+            {
+                latestCheckpointedMs = null; // the lost frames may hold later commit times
                 report.Add($"{name}: committed.log: LOST byte range(s) {string.Join(", ", bad.Select(r => $"{r.Start}..{r.End}"))}: an id recorded only there answers UNKNOWN (listed below where a later id of their run survives; ids whose commit the journal still holds are recovered from it and stay COMMITTED); the events of an UNKNOWN one stay in the segments, so a writer that rewrites it duplicates them");
+            }
         }
         else report.Add($"{name}: committed.log missing: the ids of transactions committed before the checkpoint answer UNKNOWN (listed below where a later id of their run survives); their events stay in the segments, so a writer that rewrites them duplicates them");
         var scan = ScanJournal(from, seen);
@@ -114,6 +128,7 @@ public static class StoreSalvager
         // Each segment: its intact prefix (up to the first damage), the intact ranges after it, and how far surviving
         // commit records explain it.
         var segments = new SegmentState?[config.Segments];
+        var edges = new SalvageCommitTimes.SegmentEdges?[config.Segments];
         for (var s = 0; s < config.Segments; s++)
         {
             if (!File.Exists(from.SegmentFile(s)))
@@ -124,9 +139,30 @@ public static class StoreSalvager
             using var input = File.OpenHandle(from.SegmentFile(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
             var length = RandomAccess.GetLength(input);
             heads[s] = Math.Min(heads[s], length);
-            var prefix = FrameScanner.Scan(input, heads[s], null);
+            var edge = edges[s] = new SalvageCommitTimes.SegmentEdges(heads[s]);
+            var prefix = FrameScanner.Scan(input, heads[s], edge.Visit);
             segments[s] = new SegmentState(heads[s], prefix, length, Math.Min(length, explained[s]),
-                prefix < length ? FrameScanner.ScanAll(input, prefix, static (_, _, _) => { }) : []);
+                prefix < length ? FrameScanner.ScanAll(input, prefix, edge.Visit) : []);
+            edge.Finish();
+        }
+
+        // Damaged bytes that no surviving journal commit explains hold events of checkpointed transactions whose ids only
+        // committed.log has, and no segment record names its transaction: they are tied to transactions by commit time.
+        var times = new SalvageCommitTimes();
+        var covered = new List<(long Start, long End)>[config.Segments];
+        for (var s = 0; s < config.Segments; s++) covered[s] = [];
+        foreach (var m in scan.Commits.SelectMany(c => c.Entry.Transactions).SelectMany(t => t.Merges))
+            if (m.Segment >= 0 && m.Segment < covered.Length) covered[m.Segment].Add((m.Target, m.Target + m.Bytes));
+        for (var s = 0; s < config.Segments; s++)
+        {
+            if (segments[s] is not { } state) continue;
+            foreach (var (start, end) in state.Skipped)
+            {
+                if (start >= state.Explained || Covers(covered[s], start, Math.Min(end, state.Explained))) continue;
+                var (low, high, why) = times.AddRange(edges[s]!, start, end, checkpointKnown ? checkpoint.SegmentEnds[s] : -1, latestCheckpointedMs);
+                report.Add($"{name}: segment {s}: damaged byte range {start}..{end} holds events no surviving journal record names (checkpointed transactions: segment records carry a commit time, not an id): " +
+                           $"they were committed from {SalvageCommitTimes.Text(low)} to {SalvageCommitTimes.Text(high)} (Unix ms; {why}), so every transaction committed then is lost, with all its events in every segment");
+            }
         }
 
         // A journal commit carries over exactly when every event it merged (in any segment) survives; otherwise it is
@@ -134,21 +170,29 @@ public static class StoreSalvager
         // any of them would duplicate them). This holds for ids in committed.log too: an id is COMMITTED in the salvaged
         // directory only with all its events.
         var lostTxns = new List<string>();
+        var lostByTime = new List<string>();
         var dropped = new List<(long Start, long End)>[config.Segments];
         for (var s = 0; s < config.Segments; s++) dropped[s] = [];
         foreach (var (entry, end) in scan.Commits)
             foreach (var ct in entry.Transactions)
             {
                 scan.Data.Remove(JournalFrame.IdOf(ct.TxnId));
-                if (ct.Merges.All(m => m.Segment >= 0 && m.Segment < segments.Length && segments[m.Segment] is { } state && state.Holds(m)))
+                var holds = ct.Merges.All(m => m.Segment >= 0 && m.Segment < segments.Length && segments[m.Segment] is { } state && state.Holds(m));
+                if (holds && !times.Contains(entry.TimestampMs))
                 {
                     committed.TryAdd(ct.TxnId, entry.TimestampMs);
                     continue;
                 }
                 committed.Remove(ct.TxnId);
-                lostTxns.Add(ct.TxnId);
+                (holds ? lostByTime : lostTxns).Add(ct.TxnId);
                 foreach (var m in ct.Merges.Where(m => m.Segment >= 0 && m.Segment < dropped.Length)) dropped[m.Segment].Add((m.Target, m.Target + m.Bytes));
             }
+
+        foreach (var id in committed.Where(c => times.Contains(c.Value)).Select(c => c.Key).ToList())
+        {
+            committed.Remove(id);
+            lostByTime.Add(id);
+        }
 
         // Each segment keeps its original offsets up to the first damage, unexplained byte or event of a lost
         // transaction (stream cuts up to there stay valid); the intact, explained events of carried-over transactions
@@ -159,8 +203,13 @@ public static class StoreSalvager
         {
             if (segments[s] is not { } state) continue;
             var firstDropped = dropped[s].Where(r => r.End > state.Head).Select(r => r.Start).DefaultIfEmpty(long.MaxValue).Min();
-            var kept = Math.Max(state.Head, Math.Min(Math.Min(state.Prefix, state.Explained), firstDropped));
             using var input = File.OpenHandle(from.SegmentFile(s), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            if (times.Any)
+                FrameScanner.Scan(input, state.Head, (offset, _, payload) =>
+                {
+                    if (offset < firstDropped && IsSuspect(times, payload)) firstDropped = offset;
+                });
+            var kept = Math.Max(state.Head, Math.Min(Math.Min(state.Prefix, state.Explained), firstDropped));
             using var output = File.OpenHandle(to.SegmentFile(s), FileMode.Open, FileAccess.Write);
             Copy(input, output, state.Head, kept);
             ends[s] = kept;
@@ -174,7 +223,7 @@ public static class StoreSalvager
             FrameScanner.ScanAll(input, kept, (offset, size, payload) =>
             {
                 if (offset + size > state.Explained) { unexplained++; return; }
-                if (Overlaps(dropped[s], offset, offset + size)) { ofLost++; return; }
+                if (Overlaps(dropped[s], offset, offset + size) || IsSuspect(times, payload)) { ofLost++; return; }
                 var frame = new byte[size];
                 RecordFrame.WriteHeader(frame, payload);
                 payload.CopyTo(frame.AsSpan(RecordFrame.HeaderSize));
@@ -187,12 +236,14 @@ public static class StoreSalvager
             report.Add($"{name}: segment {s}: events at {state.Head}..{kept} kept at their offsets" +
                        (state.Skipped.Count > 0 ? "; LOST byte range(s) " + string.Join(", ", state.Skipped.Select(r => $"{r.Start}..{r.End}")) : "") +
                        (appended > 0 ? $"; {appended} intact event(s) after {kept} appended at {kept}..{ends[s]} (stream cuts and offsets after {kept} in this segment do not carry over)" : "") +
-                       (ofLost > 0 ? $"; {ofLost} intact event(s) of committed transactions that lost events elsewhere not carried over (listed below: a writer that still has them rewrites them)" : "") +
+                       (ofLost > 0 ? $"; {ofLost} intact event(s) of committed transactions listed lost below not carried over (a writer that still has them rewrites them)" : "") +
                        (unexplained > 0 ? $"; LOST {unexplained} intact event(s) after {state.Explained} merged by commits whose journal records are missing, so the transactions they belong to are unknown (not carried over: a writer that still has them rewrites them)" : ""));
         }
 
         if (lostTxns.Count > 0)
             report.Add($"{name}: LOST {lostTxns.Count} committed transaction(s) that lost events to the damage; none of their events is in the salvaged segments (they answer UNKNOWN, a writer that still has them rewrites them): {string.Join(" ", lostTxns)}");
+        if (lostByTime.Count > 0)
+            report.Add($"{name}: LOST {lostByTime.Count} committed transaction(s) committed at a time a damaged segment range may hold (see above); none of their events is in the salvaged segments (they answer UNKNOWN, a writer that still has them rewrites them): {string.Join(" ", lostByTime)}");
         if (scan.Data.Count > 0)
             report.Add($"{name}: LOST {scan.Data.Count} open transaction(s) (their writes are not carried over; they answer NOT_FOUND): {string.Join(" ", scan.Data.Keys.Select(JournalFrame.IdText))}");
         var unrecorded = Unrecorded(seen);
@@ -201,7 +252,7 @@ public static class StoreSalvager
                        string.Join(" ", unrecorded.Take(MaxListedIds).Select(JournalFrame.IdText)) + (unrecorded.Count > MaxListedIds ? $" … ({unrecorded.Count - MaxListedIds} more)" : ""));
         if (unknownEvents > 0)
             report.Add($"{name}: the {unknownEvents} event(s) without a commit record belong to the id(s) listed above and/or to transactions after the last id with a record, of which no id survives (an id is known only when a later id of its run has a record)");
-        report.Add($"{name}: LOST in all: {lostTxns.Count} committed transaction(s) by id, {unrecorded.Count} more id(s) without a record, {unknownEvents} event(s) of unknown transactions, {scan.Data.Count} open transaction(s)");
+        report.Add($"{name}: LOST in all: {lostTxns.Count + lostByTime.Count} committed transaction(s) by id, {unrecorded.Count} more id(s) without a record, {unknownEvents} event(s) of unknown transactions, {scan.Data.Count} open transaction(s)");
 
         long idsEnd;
         using (var ids = CommittedIds.Open(to.CommittedIdsFile, static (_, _) => { }))
@@ -236,6 +287,22 @@ public static class StoreSalvager
             if (end <= Prefix) return true;
             return m.Target >= Prefix && end <= Length && !Overlaps(Skipped, m.Target, end);
         }
+    }
+
+    /// <summary>Whether a segment record's payload carries a commit time <paramref name="times"/> holds suspect.</summary>
+    private static bool IsSuspect(SalvageCommitTimes times, ReadOnlySpan<byte> payload) =>
+        times.Any && payload.Length >= SegmentRecord.TimestampSize && times.Contains(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(payload));
+
+    /// <summary>Whether <paramref name="ranges"/> together cover every byte of [<paramref name="start"/>, <paramref name="end"/>).</summary>
+    private static bool Covers(List<(long Start, long End)> ranges, long start, long end)
+    {
+        foreach (var (from, to) in ranges.OrderBy(r => r.Start))
+        {
+            if (from > start) break;
+            start = Math.Max(start, to);
+            if (start >= end) return true;
+        }
+        return start >= end;
     }
 
     /// <summary>Whether [<paramref name="start"/>, <paramref name="end"/>) meets any of <paramref name="ranges"/>.</summary>

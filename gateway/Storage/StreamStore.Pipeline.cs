@@ -13,6 +13,7 @@ public sealed partial class StreamStore
     private readonly ConcurrentDictionary<string, Transaction> _aborting = new(); // abort frame not yet durable: keeps the journal
     private long[] _writtenEnds;                                                    // round-owned: segment ends after the last merge
     private long _committedLogEnd;                                                  // journal position after the last merged commit
+    private long _lastCommitMs = long.MinValue;                                     // round-owned: commit time of the last commit
     private Exception? _fault;
 
     private readonly GroupCommitQueue _rounds;
@@ -45,6 +46,9 @@ public sealed partial class StreamStore
     {
         var roundStart = _journal.End;
         var now = _options.Clock();
+        // Commit times never decrease on a stream, also when the system clock steps back (salvage bounds the commit
+        // time of a damaged event by those of its neighbours in the segment: see StoreSalvager.SuspectTimes).
+        var commitMs = Math.Max(now, _lastCommitMs);
         try
         {
             foreach (var work in batch)
@@ -81,7 +85,7 @@ public sealed partial class StreamStore
             // Space for the merges first: once the commit is durable its merge must not fail for lack of space.
             for (var s = 0; s < ends.Length; s++)
                 if (ends[s] > _writtenEnds[s]) shape.Segments[s].Reserve(_writtenEnds[s], ends[s]);
-            if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(now, committed)));
+            if (commits.Count > 0) _journal.Append(JournalFrame.EncodeCommit(new CommitEntry(commitMs, committed)));
             // The durability point of every write, abort and commit of this round. A round of staged parts only needs
             // none: they count once adopted, and the adopting round's fsync covers them (journal files roll only after
             // an fsync of the one before).
@@ -104,14 +108,15 @@ public sealed partial class StreamStore
             if (work.Kind != PipelineWorkKind.Commit) work.Done.TrySetResult();
         }
         if (commits.Count == 0) return;
+        _lastCommitMs = commitMs;
 
-        for (var i = 0; i < commits.Count; i++) TransactionMerger.Merge(commits[i], committed[i], now, _journal, shape.Segments, shape.Epochs);
+        for (var i = 0; i < commits.Count; i++) TransactionMerger.Merge(commits[i], committed[i], commitMs, _journal, shape.Segments, shape.Epochs);
         lock (_checkpointStateLock)
         {
             for (var s = 0; s < ends.Length; s++) shape.Segments[s].Publish(ends[s]);
             _writtenEnds = ends;
             _committedLogEnd = logEnd;
-            foreach (var txn in commits) _mergedSinceCheckpoint.Add((txn, now));
+            foreach (var txn in commits) _mergedSinceCheckpoint.Add((txn, commitMs));
             _bytesSinceCheckpoint += bytes;
             if (_firstMergeSinceCheckpointMs < 0) _firstMergeSinceCheckpointMs = now;
         }

@@ -67,6 +67,7 @@ public sealed partial class StreamStore
         long tornBytes;
         long[] heads;
         var lengths = new long[segments.Length];
+        var lastCommitMs = long.MinValue; // commit times go on from the latest one recorded (they never decrease)
         try
         {
             for (var s = 0; s < segments.Length; s++)
@@ -78,7 +79,11 @@ public sealed partial class StreamStore
                     throw new StorageDamageException(segment.Path, lengths[s],
                         $"the file ends there but checkpoint.json says {durable} bytes were fsynced: data was lost outside the gateway");
             }
-            committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, _) => committed.Add(id), durableEnd: checkpoint.CommittedIdsEnd ?? 0);
+            committedIds = CommittedIds.Open(paths.CommittedIdsFile, (id, at) =>
+            {
+                committed.Add(id);
+                lastCommitMs = Math.Max(lastCommitMs, at);
+            }, durableEnd: checkpoint.CommittedIdsEnd ?? 0);
             journal = Journal.Open(paths.JournalDirectory, options.JournalFileBytes, checkpoint.JournalPosition, create: false, scan.Visit, out tornBytes,
                 deferRepairs: true, startRequired: config.JournalStartRequired);
             CheckSegmentsAgainstJournal(paths, checkpoint, scan, lengths, epochs);
@@ -119,6 +124,7 @@ public sealed partial class StreamStore
             var replayed = new List<(Transaction, long)>();
             foreach (var (entry, end) in scan.Commits)
             {
+                lastCommitMs = Math.Max(lastCommitMs, entry.TimestampMs);
                 foreach (var ct in entry.Transactions)
                 {
                     var key = JournalFrame.IdOf(ct.TxnId);
@@ -143,6 +149,7 @@ public sealed partial class StreamStore
                 budget ?? new CountedLimit(options.MaxOpenTransactions), health ?? new StoreHealth(), log)
             {
                 _committedLogEnd = journal.End,
+                _lastCommitMs = lastCommitMs,
                 _durableLogEnd = checkpoint.JournalPosition,
                 _lastCheckpointMs = now,
                 _committed = committed,

@@ -75,23 +75,36 @@ public sealed partial class EventQueue
         lock (_gate)
         {
             if (streamNext.Count == 0) return false; // nothing of any sensor after the recorded tail: a normal restart writes nothing
-            // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue).
-            var next = ReadNextSequences(_db, null);
+            // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue);
+            // with the samplers started before the check, as it was when they started (what they queued since is this run's).
+            var next = _numberedFrom ?? ReadNextSequences(_db, null);
             var now = MonotonicClock.UnixNowNanos();
             var rolledBack = new List<string>();
             var unknown = new List<string>();
             var continued = new Dictionary<string, long>();
+            var shifts = new Dictionary<string, (long From, long Shift)>();
+            var reserve = new List<(string Sensor, long Next)>();
             long delivered = 0, recordedEvents = 0, recordedSamples = 0;
             using (var txn = _db.BeginTransaction())
             {
                 foreach (var (sensor, inStream) in streamNext.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
-                    if (!next.TryGetValue(sensor, out var local))
+                    var known = next.TryGetValue(sensor, out var local);
+                    // This run's events of the sensor, numbered from local before the check, move above what the stream holds.
+                    var moved = (Events: 0L, End: 0L);
+                    if (inStream > local && NumberedByThisRun(sensor))
+                    {
+                        moved = RenumberThisRun(txn, sensor, local, inStream - local);
+                        shifts[sensor] = (local, inStream - local);
+                        reserve.Add((sensor, moved.End));
+                    }
+                    if (!known)
                     {
                         // Another writer's sensor, or one added after the restored copy was taken: it continues after the stream
                         // should this collector sample it, and proves nothing about this database.
-                        unknown.Add($"{sensor} at {inStream}");
-                        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n)", ("$k", sensor), ("$n", inStream));
+                        unknown.Add($"{sensor} at {inStream}" + (moved.Events > 0 ? $" ({moved.Events} events of this run renumbered by +{inStream})" : ""));
+                        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                                     "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", inStream));
                         continue;
                     }
                     var removed = Query(_db, "SELECT FirstSequence, SampleCount, EXISTS (SELECT 1 FROM PendingTransactions p WHERE e.Id BETWEEN p.FirstId AND p.LastId) " +
@@ -109,7 +122,9 @@ public sealed partial class EventQueue
                     rolledBack.Add(inStream > local
                         ? $"{sensor}: the stream holds it up to {inStream - 1}, the database was at {local} ({local}..{inStream - 1} were issued by the lost run" +
                           (unsent.Count > 0 ? $"; {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are in the stream too, removed" : "") +
-                          $"), continuing at {inStream}"
+                          $"), continuing at {inStream}" +
+                          (shifts.ContainsKey(sensor) ? $" ({moved.Events} events this run queued before the check, never sent, renumbered by +{inStream - local}, " +
+                                                        $"and so is every later sample of this run)" : "")
                         : $"{sensor}: {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are already in the stream " +
                           $"(up to {inStream - 1}), continuing at {local}");
                     if (inStream > local) continued[sensor] = inStream;
@@ -119,8 +134,10 @@ public sealed partial class EventQueue
                 Execute(txn, "DELETE FROM PendingTransactions WHERE NOT EXISTS (SELECT 1 FROM Events WHERE Id BETWEEN FirstId AND LastId)");
                 _notedTail = tailNow;
                 RecordNotedTail(txn);
+                _ledger.Reserve(reserve); // durable before the renumbered rows commit: the high-water mark never lags the database
                 txn.Commit();
             }
+            KeepRenumbering(shifts);
             (_events, _bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();
             _ledger.Proven(streamNext);
             _ledger.Settle(ReadNextSequences(_db, null));

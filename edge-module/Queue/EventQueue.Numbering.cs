@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+
+namespace SensorStream.EdgeModule.Queue;
+
+/// <summary>
+/// Numbering before the start-up check (README "Queue damage", "Sampling does not wait for the check"): the samplers
+/// number from the database's next sequences at once (<see cref="StartNumbering"/>), while nothing is shipped before the
+/// coordinator has read the stream after the recorded tail. When that check finds a rolled-back database (the stream holds
+/// a sensor up to a sequence above the one this run started at), <see cref="ContinueAfterStreamTail"/> moves this run's
+/// events of the sensor up by the excess, in the same SQL transaction as the rest of the check (payload, FirstSequence and
+/// checksum of each row), and from then on every batch of the sensor the samplers hand over is moved up by the same amount
+/// as it is queued (<see cref="Renumber"/>, under the queue's lock: the rows and the samplers' numbers jump at one point).
+/// The normal case (no rollback) rewrites nothing and costs one empty-dictionary check per queued batch.
+/// </summary>
+public sealed partial class EventQueue
+{
+    private Dictionary<string, long>? _numberedFrom;
+    private HashSet<string> _sampledSensors = [];
+    private Dictionary<string, (long From, long Shift)> _renumbered = [];
+
+    /// <summary>
+    /// The sequences the samplers of <paramref name="sensorIds"/> number from (as <see cref="NextSequences"/>), remembered
+    /// so that the start-up check can tell this run's events (at or above them) from the database's own. Call once, before
+    /// the first sample; only when <see cref="SequencesUnproven"/> is null.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> StartNumbering(IEnumerable<string> sensorIds)
+    {
+        lock (_gate)
+        {
+            if (SequencesUnproven is not null) throw new InvalidOperationException("sequences are unproven: nothing may be numbered before the stream is read");
+            _numberedFrom = ReadNextSequences(_db, null);
+            _sampledSensors = [.. sensorIds];
+            return _numberedFrom;
+        }
+    }
+
+    /// <summary>
+    /// A sampled batch numbered before a rollback was found: moved up by its sensor's shift (under the lock). Batches of
+    /// the CSV importers (started after the check) are never moved.
+    /// </summary>
+    private IReadOnlyList<EncodedEvent> Renumber(IReadOnlyList<EncodedEvent> encoded)
+    {
+        if (_renumbered.Count == 0) return encoded;
+        EncodedEvent[]? moved = null;
+        for (var i = 0; i < encoded.Count; i++)
+        {
+            var e = encoded[i];
+            if (!_renumbered.TryGetValue(e.SensorId, out var r) || e.FirstSequence < r.From) continue;
+            moved ??= [.. encoded];
+            moved[i] = EventRenumbering.Shifted(e, r.Shift);
+        }
+        return moved ?? encoded;
+    }
+
+    /// <summary>
+    /// Inside the check's SQL transaction: this run's queued events of <paramref name="sensor"/> (at or above
+    /// <paramref name="from"/>, the sequence its sampler started at) move up by <paramref name="shift"/>, and so does every
+    /// batch of it queued later (once the caller has committed, <see cref="KeepRenumbering"/>). Returns how many events moved
+    /// and one past the highest sequence they now hold (<paramref name="from"/> + <paramref name="shift"/> when none). None of
+    /// them can be in a transaction (nothing is shipped before the check); one that is would be a bug, and throws.
+    /// </summary>
+    private (long Events, long End) RenumberThisRun(SqliteTransaction txn, string sensor, long from, long shift)
+    {
+        var rows = Query(_db, "SELECT Id, FirstSequence, SampleCount, Data, EXISTS (SELECT 1 FROM PendingTransactions p WHERE e.Id BETWEEN p.FirstId AND p.LastId) " +
+                              "FROM Events e WHERE RoutingKey = $k AND FirstSequence >= $f", txn,
+            r => (Id: r.GetInt64(0), Event: new EncodedEvent(sensor, r.GetInt64(1), r.GetInt32(2), (byte[])r.GetValue(3)), Pending: r.GetInt64(4) != 0),
+            ("$k", sensor), ("$f", from));
+        if (rows.Any(r => r.Pending))
+            throw new InvalidOperationException($"sensor {sensor}: an event numbered by this run is in a transaction before the start-up check");
+        foreach (var (id, e, _) in rows)
+        {
+            var moved = EventRenumbering.Shifted(e, shift);
+            Execute(txn, "UPDATE Events SET FirstSequence = $s, Data = $d, Crc = $c WHERE Id = $id", ("$s", moved.FirstSequence), ("$d", moved.Data),
+                ("$c", EventChecksum.Of(sensor, moved.FirstSequence, moved.Count, moved.Data)), ("$id", id));
+        }
+        return (rows.Count, rows.Count == 0 ? from + shift : rows.Max(r => r.Event.NextSequence) + shift);
+    }
+
+    /// <summary>Whether the samplers number <paramref name="sensor"/> in this run (so its events may need renumbering).</summary>
+    private bool NumberedByThisRun(string sensor) => _numberedFrom is not null && _sampledSensors.Contains(sensor);
+
+    /// <summary>After the check's SQL transaction committed: later batches of each sensor at or above its From move up by its Shift.</summary>
+    private void KeepRenumbering(IReadOnlyDictionary<string, (long From, long Shift)> shifts)
+    {
+        foreach (var (sensor, shift) in shifts) _renumbered[sensor] = shift;
+    }
+}

@@ -55,11 +55,12 @@ public sealed partial class EventQueue
     /// <summary>
     /// Inside the check's SQL transaction: this run's queued events of <paramref name="sensor"/> (at or above
     /// <paramref name="from"/>, the sequence its sampler started at) move up by <paramref name="shift"/>, and so does every
-    /// batch of it queued later (once the caller has committed, <see cref="KeepRenumbering"/>). Returns how many events moved
-    /// and one past the highest sequence they now hold (<paramref name="from"/> + <paramref name="shift"/> when none). None of
-    /// them can be in a transaction (nothing is shipped before the check); one that is would be a bug, and throws.
+    /// batch of it queued later (once the caller has committed, <see cref="KeepRenumbering"/>); so do the ranges this run
+    /// recorded as refused or dropped (<c>Losses</c>, <c>SensorSequences</c> above <paramref name="from"/>: only this run can
+    /// have written them, <paramref name="from"/> being the database's next sequence when it started). Returns how many events
+    /// moved. None of them can be in a transaction (nothing is shipped before the check); one that is would be a bug, and throws.
     /// </summary>
-    private (long Events, long End) RenumberThisRun(SqliteTransaction txn, string sensor, long from, long shift)
+    private long RenumberThisRun(SqliteTransaction txn, string sensor, long from, long shift)
     {
         var rows = Query(_db, "SELECT Id, FirstSequence, SampleCount, Data, EXISTS (SELECT 1 FROM PendingTransactions p WHERE e.Id BETWEEN p.FirstId AND p.LastId) " +
                               "FROM Events e WHERE RoutingKey = $k AND FirstSequence >= $f", txn,
@@ -73,7 +74,10 @@ public sealed partial class EventQueue
             Execute(txn, "UPDATE Events SET FirstSequence = $s, Data = $d, Crc = $c WHERE Id = $id", ("$s", moved.FirstSequence), ("$d", moved.Data),
                 ("$c", EventChecksum.Of(sensor, moved.FirstSequence, moved.Count, moved.Data)), ("$id", id));
         }
-        return (rows.Count, rows.Count == 0 ? from + shift : rows.Max(r => r.Event.NextSequence) + shift);
+        // Samples this run refused or dropped (queue full) before the check are recorded with the numbers they had: moved too.
+        Execute(txn, "UPDATE Losses SET FirstSequence = FirstSequence + $d WHERE SensorId = $k AND FirstSequence >= $f", ("$d", shift), ("$k", sensor), ("$f", from));
+        Execute(txn, "UPDATE SensorSequences SET NextSequence = NextSequence + $d WHERE SensorId = $k AND NextSequence > $f", ("$d", shift), ("$k", sensor), ("$f", from));
+        return rows.Count;
     }
 
     /// <summary>Whether the samplers number <paramref name="sensor"/> in this run (so its events may need renumbering).</summary>

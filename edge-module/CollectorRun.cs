@@ -101,9 +101,9 @@ internal sealed class CollectorRun
     /// only once they are proven (<see cref="EventQueue.SequencesUnproven"/> null). A rollback the start-up check finds later
     /// moves what they numbered before it (EventQueue.Numbering.cs); nothing is shipped before the check.
     /// </summary>
-    private void StartSamplers()
+    private void StartSamplers(bool checkFollows)
     {
-        var nextSequences = _queue.StartNumbering(_sources.Where(s => s is ISensor or IBufferedSensor).Select(s => s.SensorId));
+        var nextSequences = _queue.StartNumbering(_sources.Where(s => s is ISensor or IBufferedSensor).Select(s => s.SensorId), checkFollows);
         if (_sensors.Count > 0)
             _sampler = new Sampler(_samplerOptions, _sensors, nextSequences, _writer.Post, _loggers.CreateLogger<Sampler>());
         _buffered = _sources.OfType<IBufferedSensor>()
@@ -151,7 +151,7 @@ internal sealed class CollectorRun
                 _log.LogWarning("No sample was taken for the first {Seconds:N1} s of this run: the queue's sequence files could not prove which numbers are " +
                                 "free, and numbering waited for the gateway {Gateway} to answer the read of the stream {Stream} (edge-module/README.md, \"Queue damage\")",
                     waited.TotalSeconds, _settings.Gateway, _settings.StreamName);
-            StartSamplers();
+            StartSamplers(checkFollows: false);
         }
         else
         {
@@ -182,8 +182,9 @@ internal sealed class CollectorRun
         _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
         if (_queue.SequencesUnproven is not { } reason)
         {
-            StartSamplers(); // at once, from the database's own sequences
-            if (_queue.RecordedStreamTail() is null)
+            var checkFollows = _queue.RecordedStreamTail() is not null;
+            StartSamplers(checkFollows); // at once, from the database's own sequences
+            if (!checkFollows)
             {
                 StartImporters(); // a database from before the recorded tail: not checked this once (EventQueue.StreamTail.cs)
                 return;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace SensorStream.EdgeModule.Queue;
 
@@ -14,24 +15,69 @@ namespace SensorStream.EdgeModule.Queue;
 /// </summary>
 public sealed partial class EventQueue
 {
+    /// <summary>
+    /// Per sampled sensor, the sequence numbering started at while a start-up check was still to come (table
+    /// <c>UncheckedNumbering</c>): written before the first sample of such a start, removed by the check's SQL transaction.
+    /// A row a start finds was left by a run that crashed (or stopped) before its check: its events are unchecked too, and
+    /// the check moves them with this run's. Created by <see cref="QueueDatabase"/>.
+    /// </summary>
+    internal const string UncheckedNumberingSchema =
+        "CREATE TABLE IF NOT EXISTS UncheckedNumbering(SensorId TEXT PRIMARY KEY, FromSequence INTEGER NOT NULL);";
+
     private Dictionary<string, long>? _numberedFrom;
     private HashSet<string> _sampledSensors = [];
     private Dictionary<string, (long From, long Shift)> _renumbered = [];
+    private bool _uncheckedRecorded;
 
     /// <summary>
-    /// The sequences the samplers of <paramref name="sensorIds"/> number from (as <see cref="NextSequences"/>), remembered
-    /// so that the start-up check can tell this run's events (at or above them) from the database's own. Call once, before
-    /// the first sample; only when <see cref="SequencesUnproven"/> is null.
+    /// The sequences the samplers of <paramref name="sensorIds"/> number from (as <see cref="NextSequences"/>). With
+    /// <paramref name="checkFollows"/> (a start-up check of the stream after the recorded tail is still to run,
+    /// <see cref="ContinueAfterStreamTail"/>), where each sampled sensor's unchecked numbering starts is written durably (one
+    /// small SQL transaction; an earlier row, left by a run that never reached its check, is kept), so that the check can tell
+    /// unchecked events (at or above it) from the database's own even after a crash. Call once, before the first sample;
+    /// only when <see cref="SequencesUnproven"/> is null.
     /// </summary>
-    public IReadOnlyDictionary<string, long> StartNumbering(IEnumerable<string> sensorIds)
+    public IReadOnlyDictionary<string, long> StartNumbering(IEnumerable<string> sensorIds, bool checkFollows)
     {
         lock (_gate)
         {
             if (SequencesUnproven is not null) throw new InvalidOperationException("sequences are unproven: nothing may be numbered before the stream is read");
-            _numberedFrom = ReadNextSequences(_db, null);
+            var next = ReadNextSequences(_db, null);
             _sampledSensors = [.. sensorIds];
-            return _numberedFrom;
+            _numberedFrom = new Dictionary<string, long>(next);
+            if (!checkFollows) return next;
+            var earlier = Query(_db, "SELECT SensorId, FromSequence FROM UncheckedNumbering", null, r => (r.GetString(0), r.GetInt64(1)))
+                .ToDictionary(p => p.Item1, p => p.Item2);
+            using (var txn = _db.BeginTransaction())
+            {
+                foreach (var sensor in _sampledSensors)
+                {
+                    if (earlier.TryGetValue(sensor, out var from)) _numberedFrom[sensor] = from;
+                    else Execute(txn, "INSERT INTO UncheckedNumbering(SensorId, FromSequence) VALUES ($k, $f)", ("$k", sensor), ("$f", next.GetValueOrDefault(sensor)));
+                }
+                txn.Commit();
+            }
+            _uncheckedRecorded = true;
+            if (earlier.Count > 0)
+                _log.LogInformation("Queue: a previous run numbered samples from {Sensors} and stopped before its start-up check of the stream; the check " +
+                                "treats them as this run's (renumbered with them should it find a rollback)",
+                    string.Join(", ", earlier.Select(p => $"{p.Key} at {p.Value}")));
+            return next;
         }
+    }
+
+    /// <summary>The check has run (inside its SQL transaction, or in one of its own when it wrote nothing else): no numbering is unchecked.</summary>
+    private void ClearUncheckedNumbering(SqliteTransaction? txn)
+    {
+        if (!_uncheckedRecorded) return;
+        if (txn is not null) Execute(txn, "DELETE FROM UncheckedNumbering");
+        else
+        {
+            using var own = _db.BeginTransaction();
+            Execute(own, "DELETE FROM UncheckedNumbering");
+            own.Commit();
+        }
+        _uncheckedRecorded = false;
     }
 
     /// <summary>

@@ -77,7 +77,11 @@ public sealed partial class EventQueue
     {
         lock (_gate)
         {
-            if (streamNext.Count == 0) return false; // nothing of any sensor after the recorded tail: a normal restart writes nothing
+            if (streamNext.Count == 0)
+            {
+                ClearUncheckedNumbering(null); // nothing of any sensor after the recorded tail: a normal restart writes nothing else
+                return false;
+            }
             // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue);
             // with the samplers started before the check, as it was when they started (what they queued since is this run's).
             var next = _numberedFrom ?? ReadNextSequences(_db, null);
@@ -135,6 +139,7 @@ public sealed partial class EventQueue
                 Execute(txn, "DELETE FROM PendingTransactions WHERE NOT EXISTS (SELECT 1 FROM Events WHERE Id BETWEEN FirstId AND LastId)");
                 _notedTail = tailNow;
                 RecordNotedTail(txn);
+                ClearUncheckedNumbering(txn);
                 // Durable before the renumbered rows commit: the high-water mark never lags a sequence the database holds.
                 var after = ReadNextSequences(_db, txn);
                 _ledger.Reserve(shifts.Keys.Select(k => (k, after.GetValueOrDefault(k))));

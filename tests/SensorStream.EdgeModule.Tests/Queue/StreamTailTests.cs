@@ -163,7 +163,7 @@ public sealed class StreamTailTests
         var log = new TestLogger();
         using (var queue = Open(path, log))
         {
-            Assert.Equal(new Dictionary<string, long> { ["a"] = 300 }, queue.StartNumbering(["a"]));
+            Assert.Equal(new Dictionary<string, long> { ["a"] = 300 }, queue.StartNumbering(["a"], checkFollows: true));
             queue.Enqueue(Batch("a", 300, 100)); // numbered from the stale database during the outage
             queue.Enqueue(Batch("a", 400, 50));
             Assert.True(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 400 }, TailB));
@@ -199,7 +199,7 @@ public sealed class StreamTailTests
         }
         using (var queue = Open(path))
         {
-            Assert.Equal(200, queue.StartNumbering(["a"])["a"]);
+            Assert.Equal(200, queue.StartNumbering(["a"], checkFollows: true)["a"]);
             queue.Enqueue(Batch("a", 200, 100));
             var before = queue.ReadAfter(0, 100, long.MaxValue).Single();
             Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 200 }, TailB));
@@ -208,6 +208,54 @@ public sealed class StreamTailTests
             Assert.Equal([200L, 300L], after.Select(e => e.FirstSequence));
             Assert.Equal(before.Data, after[0].Data);
             Assert.Empty(queue.Losses());
+        }
+    }
+
+    /// <summary>
+    /// A run on a restored database numbers during an outage and stops before its check (kill or clean stop, the same here:
+    /// everything it queued is committed); the next run's check finds the rollback and moves the earlier run's unchecked
+    /// events with its own (the start point was kept in the database), so nothing is dropped and the numbers stay contiguous.
+    /// </summary>
+    [Fact]
+    public void Events_of_a_run_that_stopped_before_its_check_are_renumbered_by_the_next_runs_check()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("q.db");
+        var backup = dir.File("backup.db");
+        using (var queue = Open(path))
+        {
+            queue.Enqueue(Batch("a", 0, 100));
+            Deliver(queue, 1, TailA);
+        }
+        CopyQueueFiles(path, backup);
+        using (var queue = Open(path))
+        {
+            queue.Enqueue(Batch("a", 100, 100));
+            Deliver(queue, 1, TailB); // the lost run: a 100..199 in the stream
+        }
+        CopyQueueFiles(backup, path);
+        using (var queue = Open(path))
+        {
+            Assert.Equal(100, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            queue.Enqueue(Batch("a", 100, 100)); // numbered from the stale database; the gateway never answered
+        }
+        var log = new TestLogger();
+        using (var queue = Open(path, log))
+        {
+            Assert.Equal(200, queue.StartNumbering(["a"], checkFollows: true)["a"]); // the sampler goes on from the database
+            queue.Enqueue(Batch("a", 200, 50));
+            Assert.True(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 200 }, TailB));
+            Assert.Equal([(200L, 100), (300L, 50)], queue.ReadAfter(0, 100, long.MaxValue).Select(e => (e.FirstSequence, e.SampleCount)));
+            Assert.Empty(queue.Losses());
+        }
+        Assert.Contains(log.Lines, l => l.Contains("a previous run numbered samples from a at 100 and stopped before its start-up check"));
+        Assert.Contains(log.Lines, l => l.Contains("(2 events this run queued before the check, never sent, renumbered by +100,"));
+        using (var queue = Open(path)) // checked: the start point is gone, a later check finding nothing moves nothing
+        {
+            Assert.Equal(350, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            queue.Enqueue(Batch("a", 350, 50));
+            Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 200 }, TailB));
+            Assert.Equal([200L, 300L, 350L], queue.ReadAfter(0, 100, long.MaxValue).Select(e => e.FirstSequence));
         }
     }
 }

@@ -11,7 +11,8 @@ namespace SensorStream.EdgeModule.Queue;
 /// events of the sensor up by the excess, in the same SQL transaction as the rest of the check (payload, FirstSequence and
 /// checksum of each row), and from then on every batch of the sensor the samplers hand over is moved up by the same amount
 /// as it is queued (<see cref="Renumber"/>, under the queue's lock: the rows and the samplers' numbers jump at one point).
-/// The normal case (no rollback) rewrites nothing and costs one empty-dictionary check per queued batch.
+/// The normal case (no rollback) rewrites nothing: it costs one empty-dictionary check per queued batch, and per start one
+/// small SQL transaction writing the start point (<c>UncheckedNumbering</c>) and one removing it.
 /// </summary>
 public sealed partial class EventQueue
 {

@@ -17,7 +17,7 @@ namespace SensorStream.Streams.Exporting;
 /// (<see cref="SchemaEvolution"/>), quarantine undecodable events, write the schema records, add each row to the open
 /// part of its partition (<see cref="StagedPart"/>: where the rows are, not the rows), and mark the range done
 /// together with the parts that must roll now; (5) roll the parts that are due by time or a requested flush.
-/// Rolling a part: record it as rolling, read its chunks again, write its file per format create-only as
+/// Rolling a part: record it as rolling, read its chunks again, write its file per format (the formats at the same time) create-only as
 /// <c>part-{first chunk}-{last chunk}</c>, record it as rolled. A crash anywhere leaves either nothing recorded or a
 /// recorded pending range or rolling part, redone under the same names (409 = already there), so each row lands in
 /// exactly one file per format. See <see cref="ExportPlanner"/> for when a part rolls.
@@ -211,9 +211,9 @@ public sealed class Exporter
                     if (partition.EndNanos > completeBefore) continue;
                     late.Add(partition);
                     lateRows += part.RowCount;
-                    foreach (var format in _options.Formats)
+                    await WriteFilesAsync(stream, schema, format => ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, late: true), part, schemaJson, ct).ConfigureAwait(false);
+                    foreach (var _ in _options.Formats)
                     {
-                        await WriteFileAsync(stream, schema, ExportLayout.FileName(format, stream, schema, hour, range.FromChunk, range.ToChunk, late: true), format, part, schemaJson, ct).ConfigureAwait(false);
                         lateFiles++;
                         _options.Probe?.Invoke(Points.AfterFile);
                     }
@@ -326,9 +326,9 @@ public sealed class Exporter
             if (table?.RowCount != part.Rows)
                 throw new InvalidDataException($"the part {part.FromChunk}..{part.ToChunk} of {part.Partition.Folder} {part.Partition.Hour:yyyy-MM-dd HH}h of {stream} was staged with {part.Rows} rows but its chunks hold {table?.RowCount ?? 0}");
             var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
-            foreach (var format in _options.Formats)
+            await WriteFilesAsync(stream, schema, format => ExportLayout.FileName(format, stream, schema, part.Partition.Hour, part.FromChunk, part.ToChunk), table, schemaJson, ct).ConfigureAwait(false);
+            foreach (var _ in _options.Formats)
             {
-                await WriteFileAsync(stream, schema, ExportLayout.FileName(format, stream, schema, part.Partition.Hour, part.FromChunk, part.ToChunk), format, table, schemaJson, ct).ConfigureAwait(false);
                 files++;
                 _options.Probe?.Invoke(Points.AfterFile);
             }
@@ -411,6 +411,14 @@ public sealed class Exporter
     }
 
     private static readonly JsonSerializerOptions SchemaJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>
+    /// The file of <paramref name="rows"/> in every configured format, written and uploaded at the same time (one
+    /// format's upload overlaps the other's formatting); returns once all are uploaded (each create-only, so a redo
+    /// after a failure of one keeps the others).
+    /// </summary>
+    private Task WriteFilesAsync(StreamName stream, TableSchema schema, Func<ExportFormat, string> name, ExportTable rows, string schemaJson, CancellationToken ct) =>
+        Task.WhenAll(_options.Formats.Select(format => Task.Run(() => WriteFileAsync(stream, schema, name(format), format, rows, schemaJson, ct), ct)));
 
     private async Task WriteFileAsync(StreamName stream, TableSchema schema, string name, ExportFormat format, ExportTable rows, string schemaJson, CancellationToken ct)
     {

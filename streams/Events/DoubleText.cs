@@ -1,10 +1,11 @@
+using System.Globalization;
+
 namespace SensorStream.Streams.Events;
 
 /// <summary>
 /// Invariant, shortest round-trip text of a double that always shows it is floating point: a whole number gets
 /// <c>.0</c> (<c>20</c> → <c>20.0</c>), so a reader without a schema (JSON, a CSV sniffer, a spreadsheet) types the
-/// column as floating point, not integer. Exponents stay as .NET writes them (<c>1E+300</c>); the digits come from
-/// <see cref="ShortestDouble"/> (the same text as .NET's "R").
+/// column as floating point, not integer. Exponents stay as .NET writes them (<c>1E+300</c>).
 /// </summary>
 public static class DoubleText
 {
@@ -14,8 +15,7 @@ public static class DoubleText
     /// <summary>Writes <paramref name="value"/> (finite) as ASCII into <paramref name="destination"/> (≥ <see cref="MaxLength"/> bytes); returns the length.</summary>
     public static int Format(double value, Span<byte> destination)
     {
-        // The bytes of value.TryFormat(destination, "R", InvariantCulture), ~3× faster (export CSV time is mostly this).
-        var n = ShortestDouble.Format(value, destination);
+        value.TryFormat(destination, out var n, "R", CultureInfo.InvariantCulture);
         if (destination[..n].IndexOfAny(".eEIN"u8) < 0)
         {
             ".0"u8.CopyTo(destination[n..]);

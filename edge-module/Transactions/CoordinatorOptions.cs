@@ -12,7 +12,8 @@ public sealed record CoordinatorOptions
     /// Explicit-transaction protocol: most transactions in flight at once, 1 or 2 (default 2). With 2, while transaction N's
     /// commit call is under way the next queued events are taken into transaction N+1 (begun, recorded pending, written
     /// without commit), and N+1 is committed only once N's commit is acknowledged: commit order, and so each routing key's
-    /// order, stays the queue's order. 1 ships one transaction at a time. The public protocol always ships one at a time.
+    /// order, stays the queue's order. 1 ships one transaction at a time. The public protocol, and a queue with
+    /// <c>QueueFullPolicy.DropOldest</c> (a pending transaction's events cannot be dropped), always ship one at a time.
     /// </summary>
     public int PipelineDepth
     {

@@ -211,7 +211,7 @@ public sealed class TransactionCoordinator
             {
                 next = current is null
                     ? await BeginFlightAsync(afterId: 0, writeAhead: false, ct).ConfigureAwait(false)
-                    : _options.PipelineDepth > 1 ? await NextWhileCommittingAsync(current, ct).ConfigureAwait(false) : null;
+                    : Pipelined ? await NextWhileCommittingAsync(current, ct).ConfigureAwait(false) : null;
                 if (current is not null)
                 {
                     await CommittedAsync(current, next).ConfigureAwait(false);
@@ -232,6 +232,14 @@ public sealed class TransactionCoordinator
             throw;
         }
     }
+
+    /// <summary>
+    /// Two transactions in flight (<see cref="CoordinatorOptions.PipelineDepth"/> 2), except with the queue's
+    /// <see cref="QueueFullPolicy.DropOldest"/>: events of a pending transaction can never be dropped, so a second one would
+    /// take every event that arrives during a commit out of drop-oldest's reach, and a full queue would refuse new samples
+    /// instead of dropping old ones. Drop-oldest keeps one transaction in flight.
+    /// </summary>
+    private bool Pipelined => _options.PipelineDepth > 1 && _queue.Options.FullPolicy != QueueFullPolicy.DropOldest;
 
     /// <summary>
     /// Steps a–b for the queued events after <paramref name="afterId"/>: begin T, reserve the events, record (T, a, b) pending

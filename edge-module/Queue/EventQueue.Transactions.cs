@@ -4,15 +4,16 @@ namespace SensorStream.EdgeModule.Queue;
 public sealed partial class EventQueue
 {
     /// <summary>
-    /// The oldest queued events for a new stream transaction, reserved: drop-oldest never deletes them while
+    /// The oldest queued events (after <paramref name="afterId"/>: the last event of a transaction still in flight, 0 for
+    /// none) for a new stream transaction, reserved: drop-oldest never deletes them while
     /// they are being written (they would reach the stream and also be recorded as lost). Pending rows protect
     /// them from <see cref="RecordPending"/> on; <see cref="ReleaseReservation"/> when the write fails before that.
     /// </summary>
-    public IReadOnlyList<QueuedEvent> ReserveForTransaction(int maxEvents, long maxBytes)
+    public IReadOnlyList<QueuedEvent> ReserveForTransaction(int maxEvents, long maxBytes, long afterId = 0)
     {
         lock (_gate)
         {
-            var events = ReadAfter(0, maxEvents, maxBytes);
+            var events = ReadAfter(afterId, maxEvents, maxBytes);
             _ledger.InFlight(events); // before they can reach the gateway (throws when that cannot be recorded)
             _reservedThrough = events.Count > 0 ? events[^1].Id : 0;
             return events;
@@ -75,6 +76,17 @@ public sealed partial class EventQueue
             if (events.Any(e => !e.Intact)) RemoveDamaged(events.Where(e => !e.Intact).Select(e => e.Event).ToList(), InFlightReason);
             return events.Where(e => e.Intact).Select(e => e.Event).ToList();
         }
+    }
+
+    /// <summary>
+    /// When the first event after <paramref name="afterId"/> was queued (<see cref="QueuedEvent.CreatedUnixNanos"/>, the
+    /// collector's monotonic Unix clock), or null when none is queued after it.
+    /// </summary>
+    public long? QueuedAfter(long afterId)
+    {
+        lock (_gate)
+            return _lastId <= afterId ? null
+                : Query(_db, "SELECT CreatedUnixNanos FROM Events WHERE Id > $a ORDER BY Id LIMIT 1", null, r => (long?)r.GetInt64(0), ("$a", afterId)).FirstOrDefault();
     }
 
     private const string EventColumns = "Id, RoutingKey, FirstSequence, SampleCount, CreatedUnixNanos, Data, Crc";

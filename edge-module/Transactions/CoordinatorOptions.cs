@@ -8,6 +8,19 @@ public sealed record CoordinatorOptions
     /// <summary>Most event bytes per stream transaction (beyond its first event).</summary>
     public long MaxBytesPerTransaction { get; init; } = 8L * 1024 * 1024;
 
+    /// <summary>
+    /// Explicit-transaction protocol: most transactions in flight at once, 1 or 2 (default 2). With 2, while transaction N's
+    /// commit call is under way the next queued events are taken into transaction N+1 (begun, recorded pending, written
+    /// without commit), and N+1 is committed only once N's commit is acknowledged: commit order, and so each routing key's
+    /// order, stays the queue's order. 1 ships one transaction at a time. The public protocol, and a queue with
+    /// <c>QueueFullPolicy.DropOldest</c> (a pending transaction's events cannot be dropped), always ship one at a time.
+    /// </summary>
+    public int PipelineDepth
+    {
+        get;
+        init => field = value is 1 or 2 ? value : throw new ArgumentOutOfRangeException(nameof(PipelineDepth), value, "pipeline depth must be 1 or 2 transactions");
+    } = 2;
+
     /// <summary>An uncommitted stream transaction aborts on the gateway after this long (recovery then rewrites it).</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 

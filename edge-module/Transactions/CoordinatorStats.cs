@@ -8,6 +8,7 @@ public sealed class CoordinatorStats
     private volatile bool _gatewayAvailable;
     private volatile bool _publicProtocol;
     private long _readBacks, _readBackEvents, _lastReadBackMicros;
+    private long _pipelined, _idleWithWorkNanos;
 
     public long CommittedTransactions => Interlocked.Read(ref _committedTransactions);
     public long CommittedEvents => Interlocked.Read(ref _committedEvents);
@@ -37,6 +38,27 @@ public sealed class CoordinatorStats
 
     /// <summary>Duration of the last recovery read (zero before the first).</summary>
     public TimeSpan LastRecoveryRead => TimeSpan.FromMicroseconds(Interlocked.Read(ref _lastReadBackMicros));
+
+    /// <summary>
+    /// Transactions begun, recorded and written while the previous one was committing (pipeline depth 2), so they
+    /// committed right behind it.
+    /// </summary>
+    public long PipelinedTransactions => Interlocked.Read(ref _pipelined);
+
+    /// <summary>
+    /// Time queued events waited while the coordinator could take none of them because it was waiting for the gateway's
+    /// answer to a commit (each wait counted from the later of its start and the first waiting event's enqueue time).
+    /// With one transaction in flight every event arriving during a commit call waits; with two it is taken at once unless
+    /// both are already in flight.
+    /// </summary>
+    public TimeSpan IdleWithWorkQueued => TimeSpan.FromTicks(Interlocked.Read(ref _idleWithWorkNanos) / 100);
+
+    internal void Pipelined() => Interlocked.Increment(ref _pipelined);
+
+    internal void IdleWithWork(long nanos)
+    {
+        if (nanos > 0) Interlocked.Add(ref _idleWithWorkNanos, nanos);
+    }
 
     internal void UsePublicProtocol() => _publicProtocol = true;
 

@@ -13,6 +13,16 @@ public enum CoordinatorStep
     /// transaction's, before its events are written there (public protocol: the new cut recorded, before the rewrite).
     /// </summary>
     AfterRewrite,
+    /// <summary>
+    /// Pipeline (two transactions in flight): transaction N+1 was begun and recorded pending while N's commit call is under
+    /// way, before any of N+1's events are sent. Two pending rows: N's outcome is the call's, N+1 is OPEN and empty.
+    /// </summary>
+    AfterNextPending,
+    /// <summary>
+    /// Pipeline: N's commit was acknowledged (its events and pending row not yet deleted) and N+1's events were written
+    /// without commit; N+1's commit is not sent yet. Two pending rows: N COMMITTED, N+1 OPEN holding all its events.
+    /// </summary>
+    AfterNextWrite,
     /// <summary>CSV import: one part of a file (its events and the file's resume position, one SQL transaction) was queued.</summary>
     AfterCsvPart,
 }

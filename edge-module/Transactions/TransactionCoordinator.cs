@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 using SensorStream.EdgeModule.Queue;
+using SensorStream.EdgeModule.Sampling;
 using SensorStream.Streams.Client;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
@@ -17,12 +18,15 @@ namespace SensorStream.EdgeModule.Transactions;
 /// c. write a..b into T and commit T in ONE call (the gateway journals both with one fsync; an older gateway answers
 ///    committed=false and the client commits with a second call);
 /// d. in ONE SQL transaction delete events a..b and the pending row.
+/// Pipelined (<see cref="CoordinatorOptions.PipelineDepth"/> 2): while T's call is under way, a–b for the next events in T2,
+/// whose events are then written without commit; T2's commit is sent once T's is acknowledged, and T's d runs while T2 commits.
 /// Every cycle starts with recovery: each pending (T, a, b), in queue order, is resolved by T's status (see
 /// <see cref="ResolveAsync"/>): committed → d; committing → commit then d; open → never committed: abort T, then
 /// rewrite a..b in a new transaction; aborted/unknown → rewrite. (A row of an older collector, recorded after the write
 /// was acknowledged, still commits an open T.)
-/// Events leave the queue only once their transaction is known committed. One transaction is in flight at
-/// a time and events go in id order, so each routing key's events commit in order. Any failure backs off
+/// Events leave the queue only once their transaction is known committed. Up to two transactions are in flight
+/// (<see cref="CoordinatorOptions.PipelineDepth"/>): while N commits, N+1 is begun, recorded and written without commit;
+/// N+1's commit is sent only once N's is acknowledged, and events go in id order, so each routing key's events commit in order. Any failure backs off
 /// (Polly: capped exponential with jitter) and the next attempt starts with recovery again.
 /// A gateway without the explicit transaction RPCs switches it to <see cref="PublicProtocolCommitter"/>.
 /// </summary>
@@ -140,8 +144,9 @@ public sealed class TransactionCoordinator
             await EnsureStreamAsync(ct).ConfigureAwait(false);
             await ProveSequencesAsync(ct).ConfigureAwait(false);
             foreach (var pending in _queue.Pending()) await ResolveAsync(pending, ct).ConfigureAwait(false);
-            while (await ShipNextAsync(ct).ConfigureAwait(false))
-                if (!_usePublicProtocol) _tailRecorder.RefreshIfDue(ct); // the public protocol records the cut it takes anyway
+            if (!_usePublicProtocol) await ShipPipelinedAsync(ct).ConfigureAwait(false); // switches to the public protocol when Begin answers UNIMPLEMENTED
+            if (_usePublicProtocol)
+                while (await _publicProtocol.ShipNextAsync(ct).ConfigureAwait(false)) { } // one range at a time (edge-module/README.md)
             GatewayBack();
             NotifyDrainWaiters();
         }
@@ -190,11 +195,61 @@ public sealed class TransactionCoordinator
         _proven.TrySetResult();
     }
 
-    /// <summary>Steps a–d for the next queued events; false when the queue is empty.</summary>
-    private async Task<bool> ShipNextAsync(CancellationToken ct)
+    /// <summary>
+    /// Steps a–d until the queue is empty, with up to <see cref="CoordinatorOptions.PipelineDepth"/> transactions in flight:
+    /// while transaction N's commit call is under way, the next queued events are taken into N+1 (begun, recorded pending,
+    /// written without commit), and N+1's commit is sent only once N's is acknowledged — the stream's commit order is the
+    /// queue's order, as with one at a time. N's events are deleted while N+1 commits. Any failure waits for the calls
+    /// still under way and propagates (the retry starts with recovery, which resolves every pending row in queue order).
+    /// </summary>
+    private async Task ShipPipelinedAsync(CancellationToken ct)
     {
-        if (_queue.OldestEventId() is null) return false;
-        if (_usePublicProtocol) return await _publicProtocol.ShipNextAsync(ct).ConfigureAwait(false);
+        TransactionFlight? current = null, next = null;
+        try
+        {
+            while (true)
+            {
+                next = current is null
+                    ? await BeginFlightAsync(afterId: 0, writeAhead: false, ct).ConfigureAwait(false)
+                    : Pipelined ? await NextWhileCommittingAsync(current, ct).ConfigureAwait(false) : null;
+                if (current is not null)
+                {
+                    await CommittedAsync(current, next).ConfigureAwait(false);
+                    if (next is not null) await StartCommitAsync(next, ct).ConfigureAwait(false);
+                    Complete(current.Pending, current.Events); // while N+1 commits
+                    _tailRecorder.RefreshIfDue(ct);
+                }
+                else if (next is not null) await StartCommitAsync(next, ct).ConfigureAwait(false);
+                if (next is null && current is null) return;
+                (current, next) = (next, null);
+            }
+        }
+        catch
+        {
+            if (current is not null) await current.SettleAsync().ConfigureAwait(false);
+            if (next is not null) await next.SettleAsync().ConfigureAwait(false);
+            _queue.ReleaseReservation();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Two transactions in flight (<see cref="CoordinatorOptions.PipelineDepth"/> 2), except with the queue's
+    /// <see cref="QueueFullPolicy.DropOldest"/>: events of a pending transaction can never be dropped, so a second one would
+    /// take every event that arrives during a commit out of drop-oldest's reach, and a full queue would refuse new samples
+    /// instead of dropping old ones. Drop-oldest keeps one transaction in flight.
+    /// </summary>
+    private bool Pipelined => _options.PipelineDepth > 1 && _queue.Options.FullPolicy != QueueFullPolicy.DropOldest;
+
+    /// <summary>
+    /// Steps a–b for the queued events after <paramref name="afterId"/>: begin T, reserve the events, record (T, a, b) pending
+    /// BEFORE anything is sent. With <paramref name="writeAhead"/> (a transaction is committing) the events are then sent
+    /// without commit. Null when nothing is queued after <paramref name="afterId"/>, or when the gateway has no explicit
+    /// transactions (the coordinator switches to the public protocol).
+    /// </summary>
+    private async Task<TransactionFlight?> BeginFlightAsync(long afterId, bool writeAhead, CancellationToken ct)
+    {
+        if (_usePublicProtocol || _queue.LastEventId <= afterId || _queue.OldestEventId() is null) return null;
         string txn;
         try
         {
@@ -203,43 +258,106 @@ public sealed class TransactionCoordinator
         catch (TransactionsNotSupportedException)
         {
             SwitchToPublicProtocol();
-            return await _publicProtocol.ShipNextAsync(ct).ConfigureAwait(false);
+            return null;
         }
         _faults.At(CoordinatorStep.AfterBegin);
         // Reserved only once the transaction exists: during an outage drop-oldest may still drop the oldest events.
-        var events = _queue.ReserveForTransaction(_options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction);
-        if (events.Count == 0) return false; // the empty transaction just expires on the gateway
+        var events = _queue.ReserveForTransaction(_options.MaxEventsPerTransaction, _options.MaxBytesPerTransaction, afterId);
+        if (events.Count == 0) return null; // the empty transaction just expires on the gateway
+        var flight = new TransactionFlight(WriteCommitPending.Of(txn, events[0].Id, events[^1].Id), events);
         try
         {
             // Recorded before the write: once the call is sent, the events may be in the stream.
-            var pending = WriteCommitPending.Of(txn, events[0].Id, events[^1].Id);
-            _queue.RecordPending(pending);
-            _faults.At(CoordinatorStep.AfterPending);
-            await WriteCommitAndCompleteAsync(pending, events, ct).ConfigureAwait(false);
+            _queue.RecordPending(flight.Pending);
         }
         catch
         {
             _queue.ReleaseReservation();
             throw;
         }
-        return true;
+        if (!writeAhead)
+        {
+            _faults.At(CoordinatorStep.AfterPending);
+            return flight;
+        }
+        _faults.At(CoordinatorStep.AfterNextPending);
+        flight.WriteAhead = _gateway.WriteTransactionEventsAsync(_stream, txn, flight.Outgoing, ct);
+        // Taken now, while the previous commit is under way: a lower bound then is one now.
+        flight.Time = await WriterTimeAsync(flight.Pending.LastId, ct).ConfigureAwait(false);
+        Stats.Pipelined();
+        return flight;
     }
 
     /// <summary>
-    /// Steps c and d for a row recorded by <see cref="WriteCommitPending"/>: the events and the commit in one call, then
-    /// the delete. The write and the commit are one step here, so both crash points (after-write, after-commit) are
-    /// after the call returned.
+    /// While <paramref name="current"/>'s commit is under way: the next transaction as soon as events are queued after it,
+    /// or null when its commit is answered first (nothing waits on the gateway while events are queued and a slot is free).
+    /// </summary>
+    private async Task<TransactionFlight?> NextWhileCommittingAsync(TransactionFlight current, CancellationToken ct)
+    {
+        while (true)
+        {
+            var next = await BeginFlightAsync(current.Pending.LastId, writeAhead: true, ct).ConfigureAwait(false);
+            if (next is not null || current.Commit!.IsCompleted || _usePublicProtocol) return next;
+            using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var arrived = _queue.Arrived.WaitAsync(Timeout.InfiniteTimeSpan, stopWaiting.Token);
+            await Task.WhenAny(current.Commit, arrived).ConfigureAwait(false);
+            await stopWaiting.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await arrived.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // the commit was answered first
+            }
+        }
+    }
+
+    /// <summary>
+    /// Step c's end: waits for <paramref name="flight"/>'s commit to be answered COMMITTED (or COMMITTING: the gateway's
+    /// promise to finish it); anything else throws (recovery resolves the row). The time waited while events were queued
+    /// that no transaction could take yet is counted in <see cref="CoordinatorStats.IdleWithWorkQueued"/>.
+    /// </summary>
+    private async Task CommittedAsync(TransactionFlight flight, TransactionFlight? next)
+    {
+        var waitStart = MonotonicClock.UnixNowNanos();
+        var state = await flight.Commit!.ConfigureAwait(false);
+        if (_queue.QueuedAfter(next?.Pending.LastId ?? flight.Pending.LastId) is { } queuedAt)
+            Stats.IdleWithWork(MonotonicClock.UnixNowNanos() - Math.Max(waitStart, queuedAt));
+        if (state is not (TransactionState.Committed or TransactionState.Committing))
+            throw new InvalidOperationException($"write and commit of transaction {flight.TxnId} answered {state}");
+        // The write and the commit are one step here (or the write was acknowledged before the commit was sent), so both
+        // crash points (after-write, after-commit) are after the commit was answered.
+        _faults.At(CoordinatorStep.AfterWrite);
+        _faults.At(CoordinatorStep.AfterCommit);
+    }
+
+    /// <summary>
+    /// Step c's start: the events and the commit in one call, or — written ahead — the commit once their write is
+    /// acknowledged (after-next-write). Only called once every earlier transaction's commit was acknowledged.
+    /// </summary>
+    private async Task StartCommitAsync(TransactionFlight flight, CancellationToken ct)
+    {
+        if (flight.WriteAhead is null)
+        {
+            flight.Time = await WriterTimeAsync(flight.Pending.LastId, ct).ConfigureAwait(false);
+            flight.Commit = _gateway.WriteAndCommitTransactionAsync(_stream, flight.TxnId, flight.Outgoing, flight.Time, ct);
+            return;
+        }
+        await flight.WriteAhead.ConfigureAwait(false);
+        _faults.At(CoordinatorStep.AfterNextWrite);
+        flight.Commit = _gateway.CommitTransactionAsync(_stream, flight.TxnId, flight.Time, ct);
+    }
+
+    /// <summary>
+    /// Steps c and d for a row recorded by <see cref="WriteCommitPending"/> (recovery's rewrite): the events and the commit
+    /// in one call, then the delete.
     /// </summary>
     private async Task WriteCommitAndCompleteAsync(PendingTransaction pending, IReadOnlyList<QueuedEvent> events, CancellationToken ct)
     {
-        var txn = WriteCommitPending.GatewayTxnId(pending);
-        var time = await WriterTimeAsync(pending.LastId, ct).ConfigureAwait(false);
-        var state = await _gateway.WriteAndCommitTransactionAsync(_stream, txn, events.Select(e => new OutgoingEvent(e.RoutingKey, e.Data)).ToList(), time, ct)
-            .ConfigureAwait(false);
-        if (state is not (TransactionState.Committed or TransactionState.Committing))
-            throw new InvalidOperationException($"write and commit of transaction {txn} answered {state}");
-        _faults.At(CoordinatorStep.AfterWrite);
-        _faults.At(CoordinatorStep.AfterCommit);
+        var flight = new TransactionFlight(pending, events);
+        await StartCommitAsync(flight, ct).ConfigureAwait(false);
+        await CommittedAsync(flight, next: null).ConfigureAwait(false);
         Complete(pending, events);
     }
 

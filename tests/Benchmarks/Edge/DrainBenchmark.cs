@@ -12,7 +12,8 @@ namespace SensorStream.Benchmarks.Edge;
 /// <summary>
 /// Drain of a backlog of one 1 kHz sensor (default one hour: 3.6 M samples in 3600 events of 1000) from the
 /// SQLite queue into a real gateway through the two-phase-commit coordinator, against a raw non-transactional
-/// WriteEvents of the same events to the same gateway.
+/// WriteEvents of the same events to the same gateway; the drain once per pipeline depth (1 then 2, or
+/// <c>--pipeline-depth N</c>), back to back.
 /// </summary>
 internal static class DrainBenchmark
 {
@@ -27,28 +28,22 @@ internal static class DrainBenchmark
             var payloads = Enumerable.Range(0, events).Select(i => Batch(i * 1000L)).ToList();
             var bytes = payloads.Sum(p => (long)SampleBatchJson.Serialize(p).Length);
 
-            using var queue = EventQueue.Open(Path.Combine(dir, "queue.db"), new QueueOptions { MaxBytes = long.MaxValue }, NullLogger.Instance);
-            foreach (var p in payloads) queue.Enqueue(p);
-
             using var client = new GatewayClient(new GatewayClientOptions { Endpoint = gateway.Endpoint, CallTimeout = TimeSpan.FromMinutes(2) });
             var raw = await RawWriteAsync(client, payloads);
-
-            var stream = new StreamName("bench", "drain");
-            var coordinator = new TransactionCoordinator(queue, client, stream,
-                new CoordinatorOptions { MaxEventsPerTransaction = 100 }, NoFaults.Instance, NullLogger.Instance);
-            using var stop = new CancellationTokenSource();
-            var clock = Stopwatch.StartNew();
-            var run = coordinator.RunAsync(stop.Token);
-            var drained = await coordinator.WaitUntilDrainedAsync(TimeSpan.FromMinutes(10), CancellationToken.None);
-            clock.Stop();
-            stop.Cancel();
-            await run;
             var mb = bytes / 1024.0 / 1024.0;
             Console.WriteLine($"  raw WriteEvents (no transaction, no queue): {raw.TotalSeconds:F2} s ({mb / raw.TotalSeconds:F1} MiB/s)");
-            Console.WriteLine($"  queue → 2PC drain: {clock.Elapsed.TotalSeconds:F2} s for {mb:F0} MiB ({mb / clock.Elapsed.TotalSeconds:F1} MiB/s, " +
-                              $"{events * 1000 / clock.Elapsed.TotalSeconds / 1e6:F2} M samples/s){(drained ? "" : " — NOT drained")}");
-            Console.WriteLine($"  → drain/raw time ratio {clock.Elapsed.TotalSeconds / raw.TotalSeconds:F2}; " +
-                              $"{backlogSeconds / clock.Elapsed.TotalSeconds:F0}× faster than real time (goal: 1 h in ≤ 5 s = 720×)");
+
+            // Back to back: one transaction at a time, then the pipeline (the next transaction written while one commits).
+            foreach (var depth in EdgeBenchmarks.PipelineDepths)
+            {
+                var (elapsed, stats) = await CoordinatorDrain.RunAsync(Path.Combine(dir, $"queue-{depth}.db"), client, new StreamName("bench", $"drain-{depth}"),
+                    payloads, eventsPerTransaction: 100, depth);
+                Console.WriteLine($"  queue → 2PC drain, pipeline depth {depth}: {elapsed.TotalSeconds:F2} s for {mb:F0} MiB ({mb / elapsed.TotalSeconds:F1} MiB/s, " +
+                                  $"{events * 1000 / elapsed.TotalSeconds / 1e6:F2} M samples/s; {stats.CommittedTransactions} transactions, " +
+                                  $"{stats.PipelinedTransactions} pipelined)");
+                Console.WriteLine($"  → depth {depth}: raw/drain throughput ratio {raw.TotalSeconds / elapsed.TotalSeconds:F2} (drain/raw time {elapsed.TotalSeconds / raw.TotalSeconds:F2}); " +
+                                  $"{backlogSeconds / elapsed.TotalSeconds:F0}× faster than real time (goal: 1 h in ≤ 5 s = 720×)");
+            }
         }
         finally
         {

@@ -66,7 +66,8 @@ public sealed partial class SecureGatewayTests
             await Poll.UntilAsync(() => refused.OutputLines.Any(l => l.Contains("UNAUTHENTICATED")), Timeout, "the collector's UNAUTHENTICATED error");
             await Poll.UntilAsync(() => refused.OutputLines.Any(l => QueueEventsInMetricsLine().Match(l) is { Success: true } m && int.Parse(m.Groups[1].Value) >= 20),
                 Timeout, "sampling goes on into the queue while the token is refused");
-            Assert.Equal(0, await refused.TerminateAsync(Timeout));
+            var exit = await refused.TerminateAsync(Timeout);
+            Assert.True(exit == 0, $"collector exited with {exit}:{Environment.NewLine}{refused.Output}");
             var error = refused.OutputLines.First(l => l.Contains("UNAUTHENTICATED"));
             Assert.Contains("fail: ", error); // an error line, not a warning about a passing outage
             Assert.Contains("GatewayTokenFile", error);

@@ -47,13 +47,14 @@ public static class MirrorBenchmark
         // Both reads once to warm up (JIT, the gateway's file cache), then each measured: wall and CPU time.
         var tail = (await gateway.GetStreamInfoAsync(stream)).Tail;
         Func<Task> perEvent = async () => { await foreach (var _ in gateway.ReadRangeAsync(stream, null, tail)) { } };
-        Func<Task> batched = async () => { await foreach (var _ in SourceBatch.Read(gateway, stream, null, tail, options, CancellationToken.None)) { } };
+        Func<Task> batched = async () => { await foreach (var read in SourceBatch.Read(gateway, stream, null, tail, options, CancellationToken.None)) read.Dispose(); };
         await perEvent();
         await batched();
         var (perEventTime, perEventCpu) = await MeasureAsync(perEvent, gatewayPid);
         var (readTime, readCpu) = await MeasureAsync(batched, gatewayPid);
 
         var store = new BlobStreamStore(blobs);
+        await store.OpenAsync(stream); // makes its container, as the raw upload's is made before its clock starts
         await using var mirror = new BlobMirror(gateway, store, options);
         var clock = Stopwatch.StartNew();
         var chunks = 0;

@@ -16,7 +16,7 @@ namespace SensorStream.Streams.Client;
 /// <param name="Data">The rented array (its first <paramref name="Length"/> bytes are the data), or empty when there is none.</param>
 /// <param name="Length">Bytes of <c>data</c>.</param>
 /// <param name="Rest">The response without <c>data</c>.</param>
-internal sealed record PooledEventBatchResponse(byte[] Data, int Length, ReadEventBatchesResponse Rest)
+public sealed record PooledEventBatchResponse(byte[] Data, int Length, ReadEventBatchesResponse Rest)
 {
     private const uint DataTag = (ReadEventBatchesResponse.DataFieldNumber << 3) | 2; // length-delimited
 

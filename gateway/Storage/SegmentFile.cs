@@ -186,18 +186,27 @@ public sealed class SegmentFile : IDisposable
     /// records before a damaged one are returned; the damaged one (at a known record boundary: after a record, or at
     /// <paramref name="from"/> when <paramref name="fromIsBoundary"/>) is DATA_LOSS naming the file and offset.
     /// </summary>
-    public long ReadRecords(long from, long limit, int maxBytes, List<SegmentRecord> into, bool fromIsBoundary = false)
+    public long ReadRecords(long from, long limit, int maxBytes, List<SegmentRecord> into, bool fromIsBoundary = false) =>
+        from >= limit ? from : ReadRecords(from, limit, new byte[(int)Math.Min(maxBytes, limit - from)], into, fromIsBoundary);
+
+    /// <summary>
+    /// As <see cref="ReadRecords(long, long, int, List{SegmentRecord}, bool)"/>, reading into <paramref name="buffer"/>
+    /// (e.g. one pooled buffer a reader reuses; its length is the block size): the records' events are slices of it,
+    /// valid until the caller reads into it again. A record larger than the buffer gets its own array.
+    /// </summary>
+    public long ReadRecords(long from, long limit, Memory<byte> buffer, List<SegmentRecord> into, bool fromIsBoundary = false)
     {
         if (from >= limit) return from;
-        var block = new byte[(int)Math.Min(maxBytes, limit - from)];
+        var block = buffer[..(int)Math.Min(buffer.Length, limit - from)];
         int read;
-        using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, block, from);
+        var span = block.Span;
+        using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, span, from);
         var position = 0;
         while (position + RecordFrame.HeaderSize <= read)
         {
-            var payload = RecordFrame.PayloadLength(block.AsSpan(position));
+            var payload = RecordFrame.PayloadLength(span[position..]);
             var size = payload < SegmentRecord.TimestampSize ? -1 : RecordFrame.Size(payload);
-            if (size < 0 || from + position + size > limit || (position + size <= read && !RecordFrame.IsValid(block.AsSpan(position, size))))
+            if (size < 0 || from + position + size > limit || (position + size <= read && !RecordFrame.IsValid(span.Slice(position, size))))
             {
                 if (position > 0) break; // serve what is intact; the next call starts at the bad record and reports it
                 throw fromIsBoundary || (size > 0 && from + size <= limit) ? Damaged(from) : NotARecord(from);
@@ -208,7 +217,7 @@ public sealed class SegmentFile : IDisposable
                 into.Add(ReadRecord(from, size, fromIsBoundary)); // a record larger than the block
                 return from + size;
             }
-            into.Add(Decode(block.AsMemory(position, size), from + position));
+            into.Add(Decode(block.Slice(position, size), from + position));
             position += size;
         }
         if (position == 0 && read > 0) throw fromIsBoundary ? Damaged(from) : NotARecord(from);

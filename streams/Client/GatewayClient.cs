@@ -18,6 +18,7 @@ public sealed class GatewayClient : IDisposable
 {
     private readonly GrpcChannel _channel;
     private readonly PravegaGateway.PravegaGatewayClient _rpc;
+    private readonly CallInvoker _invoker;
     private readonly ResiliencePipeline _retry;
     private readonly GatewayClientOptions _options;
 
@@ -25,7 +26,8 @@ public sealed class GatewayClient : IDisposable
     {
         _options = options;
         _channel = GrpcChannel.ForAddress(options.Endpoint, ChannelOptions(options));
-        _rpc = new PravegaGateway.PravegaGatewayClient(_channel);
+        _invoker = _channel.CreateCallInvoker();
+        _rpc = new PravegaGateway.PravegaGatewayClient(_invoker);
         _retry = TransientRetry.Create(options.MaxRetryAttempts);
     }
 
@@ -192,12 +194,14 @@ public sealed class GatewayClient : IDisposable
     /// after its last event. A gateway without the RPC (a public pravega-grpc-gateway, ours with <c>--protocol
     /// public</c>, an older one) answers UNIMPLEMENTED before any event: the read then goes through ReadEvents, one
     /// event per batch. Not retried: resume from the last batch's <see cref="StreamEventBatch.CutAfter"/>. Throws
-    /// <see cref="InvalidDataException"/> when a response's sizes do not add up to its data.
+    /// <see cref="InvalidDataException"/> when a response's sizes do not add up to its data. A batch's events are slices of
+    /// one pooled array (<see cref="PooledEventBatchResponse"/>, copied once from the receive buffer): dispose the batch
+    /// when done with its events to return it.
     /// </summary>
     public async IAsyncEnumerable<StreamEventBatch> ReadEventBatchesAsync(StreamName stream, StreamCut? from, StreamCut? to,
         int maxEvents, int maxBytes, [EnumeratorCancellation] CancellationToken ct = default)
     {
-        using var call = _rpc.ReadEventBatches(new ReadEventBatchesRequest
+        using var call = _invoker.AsyncServerStreamingCall(PooledEventBatchResponse.Method, null, new CallOptions(cancellationToken: ct), new ReadEventBatchesRequest
         {
             Scope = stream.Scope,
             Stream = stream.Stream,
@@ -205,7 +209,7 @@ public sealed class GatewayClient : IDisposable
             ToStreamCut = to ?? new StreamCut(),
             MaxEvents = maxEvents,
             MaxBytes = maxBytes,
-        }, cancellationToken: ct);
+        });
         var responses = call.ResponseStream;
         bool more, batched = true;
         try
@@ -229,14 +233,16 @@ public sealed class GatewayClient : IDisposable
         }
     }
 
-    private static StreamEventBatch Unpack(ReadEventBatchesResponse response)
+    /// <summary>Slices a response's data into its events (no copies); the batch owns the response's rented array.</summary>
+    private static StreamEventBatch Unpack(PooledEventBatchResponse response)
     {
-        var data = response.Data.Memory;
-        var events = new ReadOnlyMemory<byte>[response.Sizes.Count];
+        var data = response.Data.AsMemory(0, response.Length);
+        var sizes = response.Rest.Sizes;
+        var events = new ReadOnlyMemory<byte>[sizes.Count];
         var at = 0;
         for (var i = 0; i < events.Length; i++)
         {
-            var size = response.Sizes[i];
+            var size = sizes[i];
             if (size < 0 || size > data.Length - at)
                 throw new InvalidDataException($"ReadEventBatches response: event {i} of {events.Length} announces {size} bytes, {data.Length - at} of {data.Length} left");
             events[i] = data.Slice(at, size);
@@ -244,7 +250,7 @@ public sealed class GatewayClient : IDisposable
         }
         if (at != data.Length)
             throw new InvalidDataException($"ReadEventBatches response: its {events.Length} sizes add up to {at} bytes, its data has {data.Length}");
-        return new StreamEventBatch(events, at, response.StreamCut);
+        return new StreamEventBatch(events, at, response.Rest.StreamCut, response.Data);
     }
 
     /// <summary>Reads everything between two cuts (from null = head, to null = current tail) and returns.</summary>

@@ -110,10 +110,14 @@ public sealed class BlobMirror(GatewayClient source, BlobStreamStore target, Mir
             await state.ForgetAsync().ConfigureAwait(false);
             return StepResult.Lost(e.Message);
         }
+        finally
+        {
+            batch.Dispose(); // the chunk body is its own copy: the read buffers go back to the pool
+        }
         (state.Last, state.Known) = (chunk, true);
         options.Probe?.Invoke(Points.AfterCommit);
         // The batch ends at the tail its read went to when it did not stop at a limit.
-        if (!batch.HitLimit || chunk.Seq % HintEvery == 0) await blob.AdvanceHintAsync(chunk.Seq, ct).ConfigureAwait(false);
+        if (!batch.HitLimit || (chunk.Seq + 1) % HintEvery == 0) await blob.AdvanceHintAsync(chunk.Seq, ct).ConfigureAwait(false);
         if (!batch.HitLimit) await CarryWatermarkAsync(blob, readTo.Watermark, chunk.Seq, ct).ConfigureAwait(false);
         var more = batch.HitLimit || !StreamCutCodec.SamePosition(chunk.EndCut, info.Tail);
         return new StepResult(StepOutcome.Progress, batch.Events.Count, batch.Bytes, more, $"chunk {chunk.Seq}");

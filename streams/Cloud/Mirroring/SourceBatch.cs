@@ -4,9 +4,21 @@ using SensorStream.Streams.Protocol;
 
 namespace SensorStream.Streams.Mirroring;
 
-/// <summary>A bounded run of source events and the cut right after the last of them.</summary>
-public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, long Bytes, StreamCut EndCut, bool HitLimit)
+/// <summary>
+/// A bounded run of source events and the cut right after the last of them. <see cref="Dispose"/> returns the pooled
+/// arrays of the reads the events are slices of (<see cref="StreamEventBatch.Dispose"/>); the events are invalid after it.
+/// </summary>
+public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, long Bytes, StreamCut EndCut, bool HitLimit) : IDisposable
 {
+    /// <summary>The reads that hold the events' bytes.</summary>
+    public IReadOnlyList<StreamEventBatch> Reads { get; init; } = [];
+
+    /// <summary>Returns the reads' pooled arrays (safe to call more than once).</summary>
+    public void Dispose()
+    {
+        foreach (var read in Reads) read.Dispose();
+    }
+
     /// <summary>
     /// Reads from <paramref name="from"/> (null = head) towards <paramref name="tail"/>, stopping at the limits.
     /// Null when there is nothing between the two.
@@ -37,6 +49,7 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
     public sealed class Builder(MirrorOptions options)
     {
         private readonly List<ReadOnlyMemory<byte>> _events = [];
+        private readonly List<StreamEventBatch> _reads = [];
         private long _bytes;
         private StreamCut? _end;
 
@@ -47,6 +60,7 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
         {
             if (_events.Count > 0 && (_events.Count + read.Events.Count > options.MaxEvents || _bytes + read.Bytes > options.MaxBytes)) return false;
             _events.AddRange(read.Events);
+            _reads.Add(read);
             _bytes += read.Bytes;
             _end = read.CutAfter;
             return true;
@@ -54,6 +68,6 @@ public sealed record SourceBatch(IReadOnlyList<ReadOnlyMemory<byte>> Events, lon
 
         /// <param name="hitLimit">More events follow (the read stopped at a limit, not at its end).</param>
         public SourceBatch Build(bool hitLimit) =>
-            new(_events, _bytes, _end ?? throw new InvalidOperationException("an empty batch has no end cut"), hitLimit);
+            new(_events, _bytes, _end ?? throw new InvalidOperationException("an empty batch has no end cut"), hitLimit) { Reads = _reads };
     }
 }

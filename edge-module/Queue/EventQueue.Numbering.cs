@@ -29,14 +29,17 @@ public sealed partial class EventQueue
     private HashSet<string> _sampledSensors = [];
     private Dictionary<string, (long From, long Shift)> _renumbered = [];
     private bool _uncheckedRecorded;
+    private bool _streamTailChecked; // the start-up check has run in this process: numbering from now on is checked
 
     /// <summary>
     /// The sequences the samplers of <paramref name="sensorIds"/> number from (as <see cref="NextSequences"/>). With
     /// <paramref name="checkFollows"/> (a start-up check of the stream after the recorded tail is still to run,
     /// <see cref="ContinueAfterStreamTail"/>), where each sampled sensor's unchecked numbering starts is written durably (one
     /// small SQL transaction; an earlier row, left by a run that never reached its check, is kept), so that the check can tell
-    /// unchecked events (at or above it) from the database's own even after a crash. Call once, before the first sample;
-    /// only when <see cref="SequencesUnproven"/> is null.
+    /// unchecked events (at or above it) from the database's own even after a crash. The coordinator runs concurrently, so
+    /// the check may come first: then nothing is unchecked and nothing is written (a start point recorded after its check
+    /// would outlive it, and the next start would take everything this run shipped since for a rollback). Call once, before
+    /// the first sample; only when <see cref="SequencesUnproven"/> is null.
     /// </summary>
     public IReadOnlyDictionary<string, long> StartNumbering(IEnumerable<string> sensorIds, bool checkFollows)
     {
@@ -46,7 +49,7 @@ public sealed partial class EventQueue
             var next = ReadNextSequences(_db, null);
             _sampledSensors = [.. sensorIds];
             _numberedFrom = new Dictionary<string, long>(next);
-            if (!checkFollows) return next;
+            if (!checkFollows || _streamTailChecked) return next;
             var earlier = Query(_db, "SELECT SensorId, FromSequence FROM UncheckedNumbering", null, r => (r.GetString(0), r.GetInt64(1)))
                 .ToDictionary(p => p.Item1, p => p.Item2);
             using (var txn = _db.BeginTransaction())
@@ -70,6 +73,7 @@ public sealed partial class EventQueue
     /// <summary>The check has run (inside its SQL transaction, or in one of its own when it wrote nothing else): no numbering is unchecked.</summary>
     private void ClearUncheckedNumbering(SqliteTransaction? txn)
     {
+        _streamTailChecked = true;
         if (!_uncheckedRecorded) return;
         if (txn is not null) Execute(txn, "DELETE FROM UncheckedNumbering");
         else

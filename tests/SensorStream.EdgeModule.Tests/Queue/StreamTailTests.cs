@@ -212,6 +212,41 @@ public sealed class StreamTailTests
     }
 
     /// <summary>
+    /// The coordinator's check can run before the samplers start (both start at once): a start point recorded after the
+    /// check would outlive it, and the next start would take everything this run shipped since for a rollback and move its
+    /// queue up by that much — a hole in every sensor (chaos run, 8,100–8,400 samples per sensor). Nothing is recorded then.
+    /// </summary>
+    [Fact]
+    public void Sampling_that_starts_after_the_check_records_no_start_point_and_the_next_start_moves_nothing()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("q.db");
+        using (var queue = Open(path))
+        {
+            queue.Enqueue(Batch("a", 0, 100));
+            Deliver(queue, 1, TailA);
+        }
+        using (var queue = Open(path))
+        {
+            Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long>(), TailA)); // the check first
+            Assert.Equal(100, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            for (var i = 1; i <= 3; i++) queue.Enqueue(Batch("a", i * 100L, 100));
+            Deliver(queue, 2, TailB); // shipped: a 100..299 in the stream
+        }
+        var log = new TestLogger();
+        using (var queue = Open(path, log))
+        {
+            Assert.Equal(400, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            queue.Enqueue(Batch("a", 400, 100));
+            Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 300 }, TailB));
+            queue.Enqueue(Batch("a", 500, 100));
+            Assert.Equal([300L, 400L, 500L], queue.ReadAfter(0, 100, long.MaxValue).Select(e => e.FirstSequence));
+            Assert.Empty(queue.Losses());
+        }
+        Assert.DoesNotContain(log.Lines, l => l.Contains("renumbered") || l.Contains("stopped before its start-up check"));
+    }
+
+    /// <summary>
     /// A run on a restored database numbers during an outage and stops before its check (kill or clean stop, the same here:
     /// everything it queued is committed); the next run's check finds the rollback and moves the earlier run's unchecked
     /// events with its own (the start point was kept in the database), so nothing is dropped and the numbers stay contiguous.

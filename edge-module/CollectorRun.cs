@@ -97,32 +97,42 @@ internal sealed class CollectorRun
     private readonly ICoordinatorFaults _faults;
 
     /// <summary>
-    /// Creates and starts the samplers and CSV importers, numbering from the queue's next sequences: only once they are
-    /// proven (<see cref="EventQueue.SequencesUnproven"/>), so a sample never gets a number the stream already holds.
+    /// Creates and starts the samplers, numbering from the queue's next sequences (<see cref="EventQueue.StartNumbering"/>):
+    /// only once they are proven (<see cref="EventQueue.SequencesUnproven"/> null). A rollback the start-up check finds later
+    /// moves what they numbered before it (EventQueue.Numbering.cs); nothing is shipped before the check.
     /// </summary>
-    private void StartSampling()
+    private void StartSamplers(bool checkFollows)
     {
-        var nextSequences = _queue.NextSequences();
+        var nextSequences = _queue.StartNumbering(_sources.Where(s => s is ISensor or IBufferedSensor).Select(s => s.SensorId), checkFollows);
         if (_sensors.Count > 0)
             _sampler = new Sampler(_samplerOptions, _sensors, nextSequences, _writer.Post, _loggers.CreateLogger<Sampler>());
         _buffered = _sources.OfType<IBufferedSensor>()
             .Select(s => new BufferedSampler(s, _samplerOptions, nextSequences.GetValueOrDefault(s.SensorId), _writer.Post, _loggers.CreateLogger<BufferedSampler>()))
             .ToList();
+        _sampler?.Start();
+        foreach (var b in _buffered) b.Start();
+    }
+
+    /// <summary>
+    /// Creates and starts the CSV importers, each numbering from the queue's next sequence of its sensor: only after the
+    /// start-up check, so never renumbered (a file waits on disk meanwhile: nothing is lost by the wait).
+    /// </summary>
+    private void StartImporters()
+    {
         _importers = _sources.OfType<CsvImportSource>()
             .Select(s => new CsvDirectoryImporter(s.Directory, _queue, _settings.Batch, _settings.CsvStableTime,
                 _loggers.CreateLogger<CsvDirectoryImporter>(), _settings.CsvDialect, _faults))
             .ToList();
         foreach (var importer in _importers)
             _importerTasks.Add(Task.Run(() => RunImporterAsync(importer, _importStop.Token)));
-        _sampler?.Start();
-        foreach (var b in _buffered) b.Start();
     }
 
     /// <summary>
-    /// Unproven sequences, or a queue with a recorded stream tail: waits (without numbering anything) until the coordinator has
-    /// read them from the stream, or checked the stream after the recorded tail for a rollback.
+    /// Waits until the coordinator has proven the sequences (read them from the stream for a queue whose files cannot prove
+    /// them; checked the stream after the queue's recorded tail otherwise), then starts what waited for it: the samplers
+    /// too when <paramref name="samplers"/> (unproven sequences: nothing may be numbered before), the CSV importers always.
     /// </summary>
-    private async Task StartWhenProvenAsync(CancellationToken ct)
+    private async Task StartWhenProvenAsync(bool samplers, CancellationToken ct)
     {
         try
         {
@@ -132,15 +142,22 @@ internal sealed class CollectorRun
         {
             return;
         }
-        _log.LogInformation(_queue.RecordedStreamTail() is null ? "Sequences proven from the stream: sampling starts"
-            : "Sequences checked against the stream after the queue's recorded tail: sampling starts");
-        // The samples of the wait were never taken (no sequence numbers were handed out, so verify shows no gap): said once.
-        var waited = Stopwatch.GetElapsedTime(_startedAt);
-        if (waited > NotSampledWarning)
-            _log.LogWarning("No sample was taken for the first {Seconds:N1} s of this run: numbering waited for the gateway {Gateway} to answer the " +
-                            "start-up check of the stream {Stream} (edge-module/README.md, \"Sampling waits for the check\")",
-                waited.TotalSeconds, _settings.Gateway, _settings.StreamName);
-        StartSampling();
+        if (samplers)
+        {
+            _log.LogInformation("Sequences proven from the stream: sampling starts");
+            // The samples of the wait were never taken (no sequence numbers were handed out, so verify shows no gap): said once.
+            var waited = Stopwatch.GetElapsedTime(_startedAt);
+            if (waited > NotSampledWarning)
+                _log.LogWarning("No sample was taken for the first {Seconds:N1} s of this run: the queue's sequence files could not prove which numbers are " +
+                                "free, and numbering waited for the gateway {Gateway} to answer the read of the stream {Stream} (edge-module/README.md, \"Queue damage\")",
+                    waited.TotalSeconds, _settings.Gateway, _settings.StreamName);
+            StartSamplers(checkFollows: false);
+        }
+        else
+        {
+            _log.LogInformation("Sequences checked against the stream after the queue's recorded tail: shipping starts");
+        }
+        StartImporters();
     }
 
     /// <summary>
@@ -154,7 +171,7 @@ internal sealed class CollectorRun
         return low;
     }
 
-    /// <summary>A start-up check that kept the samplers waiting longer than this is logged as a warning with its length.</summary>
+    /// <summary>A wait for unproven sequences that kept the samplers waiting longer than this is logged as a warning with its length.</summary>
     private static readonly TimeSpan NotSampledWarning = TimeSpan.FromSeconds(2);
 
     private long _startedAt;
@@ -165,21 +182,24 @@ internal sealed class CollectorRun
         _coordinatorTask = Task.Run(() => _coordinator.RunAsync(_coordinatorStop.Token));
         if (_queue.SequencesUnproven is not { } reason)
         {
-            if (_queue.RecordedStreamTail() is null)
+            var checkFollows = _queue.RecordedStreamTail() is not null;
+            StartSamplers(checkFollows); // at once, from the database's own sequences
+            if (!checkFollows)
             {
-                StartSampling(); // a database from before the recorded tail: not checked this once (EventQueue.StreamTail.cs)
+                StartImporters(); // a database from before the recorded tail: not checked this once (EventQueue.StreamTail.cs)
                 return;
             }
             _log.LogInformation("Queue {Db}: checking the stream {Stream} after the tail recorded with its last commit (this finds a database " +
-                                "restored from an older copy together with its sequence files); sampling starts once the gateway {Gateway} has answered",
+                                "restored from an older copy together with its sequence files); sampling goes on meanwhile, shipping starts once the gateway " +
+                                "{Gateway} has answered (samples numbered before a rollback is found are renumbered above the stream before they are sent)",
                 Path.GetFullPath(_settings.Db), _settings.StreamName, _settings.Gateway);
-            _startup = Task.Run(() => StartWhenProvenAsync(_startStop.Token));
+            _startup = Task.Run(() => StartWhenProvenAsync(samplers: false, _startStop.Token));
             return;
         }
         _log.LogWarning("Queue: {Reason}. Which sequence numbers are free cannot be proven from local files: no sample is taken (and nothing " +
                         "shipped) until the highest sequence per sensor the stream {Stream} already holds has been read from the gateway {Gateway}; " +
                         "every sensor then continues after it", reason, _settings.StreamName, _settings.Gateway);
-        _startup = Task.Run(() => StartWhenProvenAsync(_startStop.Token));
+        _startup = Task.Run(() => StartWhenProvenAsync(samplers: true, _startStop.Token));
     }
 
     private async Task RunImporterAsync(CsvDirectoryImporter importer, CancellationToken ct)

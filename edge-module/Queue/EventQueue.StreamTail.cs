@@ -10,8 +10,9 @@ namespace SensorStream.EdgeModule.Queue;
 /// row, the cut as opaque protobuf bytes). A database restored together with its sequence files from an older copy is
 /// consistent locally, but the stream after its recorded tail then holds what the lost run committed. At every start the
 /// caller reads the stream from that tail to the current one (<c>Transactions/StreamSequenceScan</c>: normally only the
-/// last commit's events) and hands the highest sequence per sensor to <see cref="ContinueAfterStreamTail"/> before any
-/// sample is numbered or anything is shipped.
+/// last commit's events) and hands the highest sequence per sensor to <see cref="ContinueAfterStreamTail"/> before anything
+/// is shipped. The samplers do not wait for it: what they number before it is renumbered when it finds a rollback
+/// (EventQueue.Numbering.cs).
 /// </summary>
 public sealed partial class EventQueue
 {
@@ -65,7 +66,9 @@ public sealed partial class EventQueue
     /// to a transaction by this database: only a rollback explains it; recorded in <c>Losses</c> (<see cref="RolledBackReason"/>).</item>
     /// <item>A sensor whose <paramref name="streamNext"/> is above the database's next sequence was rolled back (the stream holds
     /// numbers this database never issued): it continues at <paramref name="streamNext"/> and counts one damage gap (what the
-    /// lost run queued but did not commit is lost, how much cannot be known), as the lost-queue path does.</item>
+    /// lost run queued but did not commit is lost, how much cannot be known), as the lost-queue path does. "The database's next
+    /// sequence" is the one the samplers started at (<see cref="StartNumbering"/>): what they queued since, never sent, moves up
+    /// by the excess in this same transaction (EventQueue.Numbering.cs), and so does every batch of the sensor queued later.</item>
     /// </list>
     /// On a rollback one error line names the database, each rolled-back sensor and its ranges; both sequence files are
     /// rewritten. Pending rows left without events are removed. Returns true when a rollback was found.
@@ -74,24 +77,39 @@ public sealed partial class EventQueue
     {
         lock (_gate)
         {
-            if (streamNext.Count == 0) return false; // nothing of any sensor after the recorded tail: a normal restart writes nothing
-            // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue).
-            var next = ReadNextSequences(_db, null);
+            if (streamNext.Count == 0)
+            {
+                ClearUncheckedNumbering(null); // nothing of any sensor after the recorded tail: a normal restart writes nothing else
+                return false;
+            }
+            // The database's next sequence per sensor counts its queued events too (SensorSequences holds only what left the queue);
+            // with the samplers started before the check, as it was when they started (what they queued since is this run's).
+            var next = _numberedFrom ?? ReadNextSequences(_db, null);
             var now = MonotonicClock.UnixNowNanos();
             var rolledBack = new List<string>();
             var unknown = new List<string>();
             var continued = new Dictionary<string, long>();
+            var shifts = new Dictionary<string, (long From, long Shift)>();
             long delivered = 0, recordedEvents = 0, recordedSamples = 0;
             using (var txn = _db.BeginTransaction())
             {
                 foreach (var (sensor, inStream) in streamNext.OrderBy(p => p.Key, StringComparer.Ordinal))
                 {
-                    if (!next.TryGetValue(sensor, out var local))
+                    var known = next.TryGetValue(sensor, out var local);
+                    // This run's events of the sensor, numbered from local before the check, move above what the stream holds.
+                    long moved = 0;
+                    if (inStream > local && NumberedByThisRun(sensor))
+                    {
+                        moved = RenumberThisRun(txn, sensor, local, inStream - local);
+                        shifts[sensor] = (local, inStream - local);
+                    }
+                    if (!known)
                     {
                         // Another writer's sensor, or one added after the restored copy was taken: it continues after the stream
                         // should this collector sample it, and proves nothing about this database.
-                        unknown.Add($"{sensor} at {inStream}");
-                        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n)", ("$k", sensor), ("$n", inStream));
+                        unknown.Add($"{sensor} at {inStream}" + (moved > 0 ? $" ({moved} events of this run renumbered by +{inStream})" : ""));
+                        Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
+                                     "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", inStream));
                         continue;
                     }
                     var removed = Query(_db, "SELECT FirstSequence, SampleCount, EXISTS (SELECT 1 FROM PendingTransactions p WHERE e.Id BETWEEN p.FirstId AND p.LastId) " +
@@ -109,7 +127,9 @@ public sealed partial class EventQueue
                     rolledBack.Add(inStream > local
                         ? $"{sensor}: the stream holds it up to {inStream - 1}, the database was at {local} ({local}..{inStream - 1} were issued by the lost run" +
                           (unsent.Count > 0 ? $"; {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are in the stream too, removed" : "") +
-                          $"), continuing at {inStream}"
+                          $"), continuing at {inStream}" +
+                          (shifts.ContainsKey(sensor) ? $" ({moved} events this run queued before the check, never sent, renumbered by +{inStream - local}, " +
+                                                        $"and so is every later sample of this run)" : "")
                         : $"{sensor}: {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are already in the stream " +
                           $"(up to {inStream - 1}), continuing at {local}");
                     if (inStream > local) continued[sensor] = inStream;
@@ -119,8 +139,13 @@ public sealed partial class EventQueue
                 Execute(txn, "DELETE FROM PendingTransactions WHERE NOT EXISTS (SELECT 1 FROM Events WHERE Id BETWEEN FirstId AND LastId)");
                 _notedTail = tailNow;
                 RecordNotedTail(txn);
+                ClearUncheckedNumbering(txn);
+                // Durable before the renumbered rows commit: the high-water mark never lags a sequence the database holds.
+                var after = ReadNextSequences(_db, txn);
+                _ledger.Reserve(shifts.Keys.Select(k => (k, after.GetValueOrDefault(k))));
                 txn.Commit();
             }
+            KeepRenumbering(shifts);
             (_events, _bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();
             _ledger.Proven(streamNext);
             _ledger.Settle(ReadNextSequences(_db, null));

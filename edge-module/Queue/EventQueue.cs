@@ -122,6 +122,12 @@ public sealed partial class EventQueue : IDisposable
         var outcome = EnqueueOutcome.Accepted;
         lock (_gate)
         {
+            if (file is null && _renumbered.Count > 0)
+            {
+                // Numbered before the start-up check found a rollback: moved up here, where the stored rows were (EventQueue.Numbering.cs).
+                encoded = Renumber(encoded);
+                size = encoded.Sum(e => (long)e.Data.Length);
+            }
             // Durable before anything commits: the high-water mark never lags a sequence the database holds.
             _ledger.Reserve(encoded.Select(e => (e.SensorId, e.NextSequence)));
             using var txn = _db.BeginTransaction();

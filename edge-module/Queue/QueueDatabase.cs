@@ -102,6 +102,7 @@ internal static class QueueDatabase
             EventChecksum.AddColumn(connection);
             Execute(connection, CsvFileProgress.Schema);
             Execute(connection, EventQueue.StreamTailSchema);
+            Execute(connection, EventQueue.UncheckedNumberingSchema);
             Execute(connection, "BEGIN IMMEDIATE; COMMIT;");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */)

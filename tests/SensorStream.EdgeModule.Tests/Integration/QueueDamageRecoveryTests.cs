@@ -1,6 +1,8 @@
 using System.Text.Json;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Support;
+using SensorStream.Streams.Client;
+using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 using SensorStream.Streams.Verification;
 using SensorStream.Testing;
@@ -18,12 +20,13 @@ public sealed class QueueDamageRecoveryTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60); // CI runs everything on 2 cores
 
     /// <summary>
-    /// A normal restart while the gateway is down: the start-up check of the stream after the recorded tail waits for
-    /// it, so no sample is taken meanwhile — said once with its length when sampling starts — and every sample taken is
-    /// delivered once, numbered on from run 1.
+    /// A normal restart while the gateway is down: the samplers number from the queue database at once while the start-up
+    /// check of the stream after the recorded tail waits for the gateway (nothing is shipped before it); once the gateway is
+    /// back every sample is delivered once, numbered on from run 1, and the stream holds samples taken during the outage.
+    /// (Failed on the old code: no sample was taken until the gateway answered.)
     /// </summary>
     [Fact]
-    public async Task A_restart_while_the_gateway_is_down_says_how_long_no_sample_was_taken_and_delivers_every_sample_once()
+    public async Task A_restart_while_the_gateway_is_down_samples_through_the_outage_and_delivers_every_sample_once()
     {
         using var dir = new TempDirectory();
         var stream = new StreamName("edge", "restart-in-outage");
@@ -39,22 +42,113 @@ public sealed class QueueDamageRecoveryTests
                     Timeout, "run 1's samples of both sensors in the stream");
                 Assert.Equal(0, await first.TerminateAsync(Timeout));
             }
+            var run1 = EdgeArgs.TwoSensors.ToDictionary(s => s, s => Progress(db, s)!.Value.Issued);
             await gateway.StopAsync();
 
+            var outageFrom = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
             using var second = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
-            await Poll.UntilAsync(() => second.OutputLines.Any(l => l.Contains("sampling starts once the gateway")), Timeout, "the start-up check waiting for the gateway");
-            await Task.Delay(TimeSpan.FromSeconds(3)); // the outage the restart happens in (the scenario, not a synchronisation)
-            gateway = await gateway.RestartAsync();
+            // Samples are numbered and queued while the gateway is still down.
             await Poll.UntilAsync(() => second.HasExited
                     ? throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{second.Output}")
-                    : second.OutputLines.Any(l => l.Contains("No sample was taken for the first ")),
-                Timeout, "the warning naming how long no sample was taken");
-            var warning = second.OutputLines.Single(l => l.Contains("No sample was taken for the first "));
-            Assert.Matches(@"No sample was taken for the first \d+\.\d s of this run: numbering waited for the gateway", warning);
-            await Poll.UntilAsync(async () => (await StreamAudit.ReadAsync(gateway.Endpoint, stream)).BySensor.Values.All(e => e.Count > 5),
+                    : EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Issued >= run1[s] + 300),
+                Timeout, "samples queued during the outage");
+            var outageTo = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+            Assert.Contains(second.OutputLines, l => l.Contains("sampling goes on meanwhile, shipping starts once the gateway"));
+            gateway = await gateway.RestartAsync();
+            await Poll.UntilAsync(async () => (await StreamAudit.ReadAsync(gateway.Endpoint, stream)).BySensor.All(p => p.Value.Max(e => e.First + e.Count) >= run1[p.Key] + 600),
                 Timeout, "run 2's samples in the stream");
             Assert.Equal(0, await second.TerminateAsync(Timeout));
-            await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db);
+            Assert.DoesNotContain(second.OutputLines, l => l.Contains("No sample was taken") || l.Contains("was rolled back"));
+            await Delivery.AssertEverySampleOnceAsync(gateway.Endpoint, stream, db); // 0 missing, 0 duplicates, nothing recorded lost
+            var times = await SampleTimesAsync(gateway.Endpoint, stream);
+            foreach (var sensor in EdgeArgs.TwoSensors)
+            {
+                var inOutage = times[sensor].Where(t => t.Nanos >= outageFrom && t.Nanos <= outageTo).ToList();
+                Assert.True(inOutage.Count >= 300, $"{sensor}: {inOutage.Count} samples of the outage in the stream");
+                Assert.Equal(run1[sensor], inOutage.Min(t => t.Sequence)); // numbered on from run 1 at once
+            }
+        }
+        finally
+        {
+            await gateway.DisposeAsync();
+        }
+    }
+
+    /// <summary>Per sensor, each sample's sequence and time (ns since the Unix epoch) in the stream.</summary>
+    private static async Task<Dictionary<string, List<(long Sequence, long Nanos)>>> SampleTimesAsync(Uri endpoint, StreamName stream)
+    {
+        using var client = new GatewayClient(new GatewayClientOptions { Endpoint = endpoint });
+        var times = new Dictionary<string, List<(long, long)>>();
+        await foreach (var e in client.ReadRangeAsync(stream))
+        {
+            var batch = SampleBatchJson.Deserialize(e.Data.Span);
+            if (!times.TryGetValue(batch.SensorId, out var list)) times[batch.SensorId] = list = [];
+            for (var i = 0; i < batch.Count; i++) list.Add((batch.FirstSequence + i, batch.TimestampNanos[i]));
+        }
+        return times;
+    }
+
+    /// <summary>
+    /// An older copy of the queue files restored while the gateway is down: run 3 numbers from the stale database during the
+    /// outage (numbers run 2 already put in the stream); once the gateway answers, the start-up check finds the rollback and
+    /// moves those never-sent events above the stream before anything is sent. The stream then holds every sequence once:
+    /// no duplicate, run 3 continuing exactly after run 2, contiguous; the rollback logged once with the shift.
+    /// </summary>
+    [Fact]
+    public async Task Queue_restored_from_an_older_copy_during_an_outage_renumbers_what_it_sampled_and_never_duplicates()
+    {
+        using var dir = new TempDirectory();
+        var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        var stream = new StreamName("edge", "restored-in-outage");
+        var db = dir.File("queue.db");
+        var backup = Directory.CreateDirectory(dir.File("backup")).FullName;
+        try
+        {
+            await RunUntilAsync(gateway, stream, db, EdgeArgs.TwoSensors.ToDictionary(s => s, _ => 200L));
+            var backedUp = EdgeArgs.TwoSensors.ToDictionary(s => s, s => QueueFile.Inspect(db).Next[s]);
+            CopyQueueFiles(Path.GetDirectoryName(db)!, backup);
+            await RunUntilAsync(gateway, stream, db, EdgeArgs.TwoSensors.ToDictionary(s => s, s => backedUp[s] + 300));
+            var held = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
+            var end = EdgeArgs.TwoSensors.ToDictionary(s => s, s => held.BySensor[s].Max(e => e.First + e.Count));
+            await gateway.StopAsync();
+
+            foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, "queue.db*")) File.Delete(file);
+            CopyQueueFiles(backup, Path.GetDirectoryName(db)!);
+            var shift = EdgeArgs.TwoSensors.ToDictionary(s => s, s => end[s] - backedUp[s]);
+            using var third = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
+            // Numbered from the stale database while the gateway is down: numbers the stream already holds.
+            await Poll.UntilAsync(() => third.HasExited
+                    ? throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{third.Output}")
+                    : EdgeArgs.TwoSensors.All(s => Progress(db, s)?.Issued >= backedUp[s] + 200),
+                Timeout, "samples numbered from the restored database during the outage");
+            gateway = await gateway.RestartAsync();
+            await Poll.UntilAsync(async () =>
+            {
+                if (third.HasExited) throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{third.Output}");
+                var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream, shift);
+                return EdgeArgs.TwoSensors.All(s => audit.BySensor[s].Max(e => e.First + e.Count) >= end[s] + 300);
+            }, Timeout, "run 3's samples in the stream");
+            Assert.Equal(0, await third.TerminateAsync(Timeout));
+
+            var final = QueueFile.Inspect(db);
+            var after = await StreamAudit.ReadAsync(gateway.Endpoint, stream, shift);
+            var verify = new SequenceAudit();
+            foreach (var (sensor, events) in after.BySensor)
+                foreach (var (first, count) in events) verify.Add(sensor, first, count);
+            Assert.Equal(0, verify.Duplicates);
+            var rollback = Assert.Single(third.OutputLines, l => l.Contains($"Queue database {Path.GetFullPath(db)} was rolled back"));
+            foreach (var sensor in EdgeArgs.TwoSensors)
+            {
+                Assert.Equal(end[sensor], after.BySensor[sensor][held.BySensor[sensor].Count].First); // run 3 starts exactly after the stream
+                after.AssertExactlyOnce(sensor, final.Next[sensor]); // contiguous: run 2 committed all it issued, run 3 follows it
+                Assert.Contains($"{sensor}: the stream holds it up to {end[sensor] - 1}, the database was at {backedUp[sensor]} " +
+                                $"({backedUp[sensor]}..{end[sensor] - 1} were issued by the lost run), continuing at {end[sensor]} (", rollback);
+                Assert.Matches($@"{sensor}: [^;]* \(\d+ events this run queued before the check, never sent, renumbered by \+{shift[sensor]},", rollback);
+                Assert.Equal(0, verify.Sensors.Single(a => a.SensorId == sensor).MissingSamples);
+            }
+            // Anything the restored copy still held unsent is in the stream (sent by run 2): recorded, never sent again.
+            Assert.All(final.Losses, l => Assert.Equal(EventQueue.RolledBackReason, l.Reason));
+            Assert.All(final.Losses, l => Assert.Contains(after.BySensor[l.SensorId], e => e.First == l.FirstSequence && e.Count == l.SampleCount));
         }
         finally
         {
@@ -220,10 +314,12 @@ public sealed class QueueDamageRecoveryTests
 
             foreach (var file in Directory.GetFiles(Path.GetDirectoryName(db)!, "queue.db*")) File.Delete(file);
             CopyQueueFiles(backup, Path.GetDirectoryName(db)!);
-            var run3 = await RunUntilAsync(back, stream, db, EdgeArgs.TwoSensors.ToDictionary(s => s, s => end[s] + 300));
+            // Run 3 samples at once from the restored database; what it numbered before the check found the rollback moves up by this.
+            var shift = EdgeArgs.TwoSensors.ToDictionary(s => s, s => end[s] - backedUp[s].Issued);
+            var run3 = await RunUntilAsync(back, stream, db, EdgeArgs.TwoSensors.ToDictionary(s => s, s => end[s] + 300), shift);
 
             var final = QueueFile.Inspect(db);
-            var after = await StreamAudit.ReadAsync(back.Endpoint, stream);
+            var after = await StreamAudit.ReadAsync(back.Endpoint, stream, shift);
             // Every sample once, contiguous: run 2 committed all it issued, so nothing is missing either.
             foreach (var sensor in EdgeArgs.TwoSensors) after.AssertExactlyOnce(sensor, final.Next[sensor]);
             var rollback = Assert.Single(run3, l => l.Contains($"Queue database {Path.GetFullPath(db)} was rolled back (an older copy restored together with its sequence files)"));
@@ -250,13 +346,14 @@ public sealed class QueueDamageRecoveryTests
     }
 
     /// <summary>Runs a collector until the stream holds each sensor up to <paramref name="until"/>, then stops it cleanly; its output lines.</summary>
-    private static async Task<IReadOnlyList<string>> RunUntilAsync(GatewayProcess gateway, StreamName stream, string db, Dictionary<string, long> until)
+    private static async Task<IReadOnlyList<string>> RunUntilAsync(GatewayProcess gateway, StreamName stream, string db, Dictionary<string, long> until,
+        IReadOnlyDictionary<string, long>? renumbered = null)
     {
         using var collector = CollectorProcess.Start(EdgeArgs.For(gateway.Endpoint, stream.Stream, db));
         await Poll.UntilAsync(async () =>
         {
             if (collector.HasExited) throw new Xunit.Sdk.XunitException($"collector exited early:{Environment.NewLine}{collector.Output}");
-            var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
+            var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream, renumbered);
             return until.All(p => audit.BySensor.TryGetValue(p.Key, out var e) && e.Max(x => x.First + x.Count) >= p.Value);
         }, Timeout, "samples in the stream");
         Assert.Equal(0, await collector.TerminateAsync(Timeout));

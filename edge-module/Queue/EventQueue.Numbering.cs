@@ -28,7 +28,6 @@ public sealed partial class EventQueue
     private Dictionary<string, long>? _numberedFrom;
     private HashSet<string> _sampledSensors = [];
     private Dictionary<string, (long From, long Shift)> _renumbered = [];
-    private bool _uncheckedRecorded;
     private bool _streamTailChecked; // the start-up check has run in this process: numbering from now on is checked
 
     /// <summary>
@@ -61,7 +60,6 @@ public sealed partial class EventQueue
                 }
                 txn.Commit();
             }
-            _uncheckedRecorded = true;
             if (earlier.Count > 0)
                 _log.LogInformation("Queue: a previous run numbered samples from {Sensors} and stopped before its start-up check of the stream; the check " +
                                 "treats them as this run's (renumbered with them should it find a rollback)",
@@ -70,11 +68,17 @@ public sealed partial class EventQueue
         }
     }
 
-    /// <summary>The check has run (inside its SQL transaction, or in one of its own when it wrote nothing else): no numbering is unchecked.</summary>
+    /// <summary>
+    /// The check has run (inside its SQL transaction, or in one of its own when it wrote nothing else): no numbering is
+    /// unchecked. Every start point goes, not only one this process recorded: a run that stopped before its check leaves
+    /// one, and this run's check may come before its samplers start (then this run recorded none); a start point that
+    /// outlives its check makes the next start take everything shipped since for a rollback. The delete is decided by what
+    /// the table holds, not by memory, so a check retried after its transaction failed (e.g. the disk full) deletes too.
+    /// </summary>
     private void ClearUncheckedNumbering(SqliteTransaction? txn)
     {
         _streamTailChecked = true;
-        if (!_uncheckedRecorded) return;
+        if (!Query(_db, "SELECT EXISTS (SELECT 1 FROM UncheckedNumbering)", txn, r => r.GetInt64(0) != 0).Single()) return;
         if (txn is not null) Execute(txn, "DELETE FROM UncheckedNumbering");
         else
         {
@@ -82,7 +86,6 @@ public sealed partial class EventQueue
             Execute(own, "DELETE FROM UncheckedNumbering");
             own.Commit();
         }
-        _uncheckedRecorded = false;
     }
 
     /// <summary>

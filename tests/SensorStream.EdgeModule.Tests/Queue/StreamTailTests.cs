@@ -247,6 +247,47 @@ public sealed class StreamTailTests
     }
 
     /// <summary>
+    /// The chaos run's hole (6,300 samples per sensor): a run stops before its check, leaving its start point; the next
+    /// run's check comes before its samplers start (the coordinator is faster), so that run recorded nothing itself — but the
+    /// earlier start point must still go with its check. Otherwise it outlives the check, the run ships past it, and the
+    /// start after that takes everything shipped since for a rollback and moves the queue up by that much.
+    /// </summary>
+    [Fact]
+    public void A_start_point_left_by_a_run_that_stopped_before_its_check_goes_with_the_next_check_even_when_that_check_comes_first()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("q.db");
+        using (var queue = Open(path))
+        {
+            queue.Enqueue(Batch("a", 0, 100));
+            Deliver(queue, 1, TailA);
+        }
+        using (var queue = Open(path))
+        {
+            Assert.Equal(100, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            queue.Enqueue(Batch("a", 100, 100)); // killed before its check
+        }
+        using (var queue = Open(path))
+        {
+            Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long>(), TailA)); // the check before the samplers
+            Assert.Equal(200, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            for (var i = 2; i <= 5; i++) queue.Enqueue(Batch("a", i * 100L, 100));
+            Deliver(queue, 4, TailB); // shipped: a 100..499 in the stream
+        }
+        var log = new TestLogger();
+        using (var queue = Open(path, log))
+        {
+            Assert.Equal(600, queue.StartNumbering(["a"], checkFollows: true)["a"]);
+            queue.Enqueue(Batch("a", 600, 100));
+            Assert.False(queue.ContinueAfterStreamTail(new Dictionary<string, long> { ["a"] = 500 }, TailB));
+            queue.Enqueue(Batch("a", 700, 100));
+            Assert.Equal([500L, 600L, 700L], queue.ReadAfter(0, 100, long.MaxValue).Select(e => e.FirstSequence));
+            Assert.Empty(queue.Losses());
+        }
+        Assert.DoesNotContain(log.Lines, l => l.Contains("renumbered") || l.Contains("stopped before its start-up check"));
+    }
+
+    /// <summary>
     /// A run on a restored database numbers during an outage and stops before its check (kill or clean stop, the same here:
     /// everything it queued is committed); the next run's check finds the rollback and moves the earlier run's unchecked
     /// events with its own (the start point was kept in the database), so nothing is dropped and the numbers stay contiguous.

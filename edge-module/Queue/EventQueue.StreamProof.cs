@@ -58,6 +58,7 @@ public sealed partial class EventQueue
                     if (inStream > local)
                     {
                         unknownGaps++;
+                        RecordUncountedGap(txn, sensor, inStream, DamagedReason, now);
                         lines.Add(() => _log.LogError("Queue lost ({Reason}): the stream holds sensor {Sensor} up to sequence {Last}; continuing at {Next}; " +
                                                       "anything queued but not committed before the loss is lost (how much cannot be known)",
                             reason, sensor, inStream - 1, inStream));

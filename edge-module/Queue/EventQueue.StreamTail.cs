@@ -26,6 +26,21 @@ public sealed partial class EventQueue
     private byte[]? _notedTail;
 
     /// <summary>
+    /// Gaps of unknowable size (table <c>UncountedGaps</c>: a sensor continued after the stream at <c>ContinuedAt</c> because
+    /// its queue was lost or rolled back, so what the lost run queued but never committed is gone, how much cannot be known):
+    /// one row each, so <see cref="QueueStats.DamageGaps"/> counts them after a restart too, as it counts <c>Losses</c>.
+    /// Created by <see cref="QueueDatabase"/>.
+    /// </summary>
+    internal const string UncountedGapsSchema =
+        "CREATE TABLE IF NOT EXISTS UncountedGaps(Id INTEGER PRIMARY KEY AUTOINCREMENT, SensorId TEXT NOT NULL, ContinuedAt INTEGER NOT NULL, " +
+        "Reason TEXT NOT NULL, AtUnixNanos INTEGER NOT NULL);";
+
+    /// <summary>Records one gap of unknowable size inside <paramref name="txn"/> (see <see cref="UncountedGapsSchema"/>).</summary>
+    private static void RecordUncountedGap(SqliteTransaction txn, string sensor, long continuedAt, string reason, long now) =>
+        Execute(txn, "INSERT INTO UncountedGaps(SensorId, ContinuedAt, Reason, AtUnixNanos) VALUES ($k, $c, $r, $t)",
+            ("$k", sensor), ("$c", continuedAt), ("$r", reason), ("$t", now));
+
+    /// <summary>
     /// The stream tail cut recorded in the database (protobuf bytes of a <c>StreamCut</c>), or null for a database that has
     /// none yet: one written before this record existed (the check is then skipped once and recording starts), or a new one.
     /// </summary>
@@ -132,7 +147,11 @@ public sealed partial class EventQueue
                                                         $"and so is every later sample of this run)" : "")
                         : $"{sensor}: {unsent.Count} queued events {unsent[0].First}..{unsent[^1].First + unsent[^1].Count - 1} are already in the stream " +
                           $"(up to {inStream - 1}), continuing at {local}");
-                    if (inStream > local) continued[sensor] = inStream;
+                    if (inStream > local)
+                    {
+                        continued[sensor] = inStream;
+                        RecordUncountedGap(txn, sensor, inStream, RolledBackReason, now);
+                    }
                     Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
                                  "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", Math.Max(local, inStream)));
                 }

@@ -53,6 +53,7 @@ public sealed partial class EventQueue : IDisposable
             if (reason == DroppedReason) (_droppedEvents, _droppedSamples) = (events, samples);
             if (DamageReasons.Contains(reason)) (_damageRanges, _damageSamples) = (_damageRanges + events, _damageSamples + samples);
         }
+        _damageRanges += Query(db, "SELECT COUNT(*) FROM UncountedGaps", null, r => r.GetInt64(0)).Single();
     }
 
     /// <summary>

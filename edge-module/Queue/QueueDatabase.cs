@@ -103,6 +103,7 @@ internal static class QueueDatabase
             Execute(connection, CsvFileProgress.Schema);
             Execute(connection, EventQueue.StreamTailSchema);
             Execute(connection, EventQueue.UncheckedNumberingSchema);
+            Execute(connection, EventQueue.UncountedGapsSchema);
             Execute(connection, "BEGIN IMMEDIATE; COMMIT;");
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 5 /* BUSY */ or 6 /* LOCKED */)

@@ -106,6 +106,8 @@ public sealed class StreamTailTests
         {
             Assert.Null(queue.SequencesUnproven);
             Assert.Equal(new Dictionary<string, long> { ["a"] = 400, ["b"] = 50 }, queue.NextSequences());
+            Assert.Equal(3, queue.Stats().DamageGaps); // the unknowable gap is kept too (table UncountedGaps), not only Losses' ranges
+            Assert.Equal(150, queue.Stats().DamageLostSamples);
         }
     }
 

@@ -25,6 +25,7 @@ public static class CliErrors
             RpcException { StatusCode: StatusCode.Unavailable } r => (ExitCodes.Unavailable, $"cannot reach the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.NotFound } r => (ExitCodes.CheckFailed, $"not found on the gateway at {gateway}: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.Unauthenticated } => (ExitCodes.Unavailable, $"the gateway at {gateway} refused the credentials (check --token-file)"),
+            RpcException { StatusCode: StatusCode.DataLoss } r => (ExitCodes.CheckFailed, $"the gateway at {gateway} holds damaged data it cannot serve: {r.Status.Detail}"),
             RpcException { StatusCode: StatusCode.InvalidArgument } r => (ExitCodes.BadArguments, $"the gateway at {gateway} rejected the request: {r.Status.Detail}"),
             RpcException r => (ExitCodes.Unavailable, $"gateway call to {gateway} failed ({r.StatusCode}): {r.Status.Detail}"),
             TransactionsNotSupportedException t => (ExitCodes.Unavailable, t.Message),

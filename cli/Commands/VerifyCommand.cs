@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Grpc.Core;
 using SensorStream.Cli.Local;
 using SensorStream.Cli.Reading;
 using SensorStream.Streams.Verification;
@@ -17,11 +18,23 @@ public sealed class VerifyCommand : AsyncCommand<StreamSettings>
         var client = access.Gateway;
         var audit = new SequenceAudit();
         long events = 0, undecodable = 0;
-        await foreach (var e in StreamBatches.ReadAllAsync(client, settings.StreamName, ct))
+        try
         {
-            events++;
-            if (e.Batch is null) { undecodable++; continue; }
-            audit.Add(e.Batch.SensorId, e.Batch.FirstSequence, e.Batch.Count);
+            await foreach (var e in StreamBatches.ReadAllAsync(client, settings.StreamName, ct))
+            {
+                events++;
+                if (e.Batch is null) { undecodable++; continue; }
+                audit.Add(e.Batch.SensorId, e.Batch.FirstSequence, e.Batch.Count);
+            }
+        }
+        catch (RpcException damaged) when (damaged.StatusCode == StatusCode.DataLoss)
+        {
+            // The gateway serves everything before damaged stored data and refuses what follows (gateway/README.md,
+            // "Damage"): what was read is reported, and the check fails naming where the stream stops being readable.
+            VerifyReport.Print($"stream {settings.StreamName}", events, undecodable, audit);
+            Console.WriteLine($"verify stream {settings.StreamName}: FAILED: the gateway answered DATA_LOSS after {events:N0} events " +
+                              $"(the counts above cover only those): {damaged.Status.Detail}");
+            return ExitCodes.CheckFailed;
         }
         VerifyReport.Print($"stream {settings.StreamName}", events, undecodable, audit);
         return audit.Clean && undecodable == 0 ? ExitCodes.Ok : ExitCodes.CheckFailed;

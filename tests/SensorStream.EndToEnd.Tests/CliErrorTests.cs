@@ -1,3 +1,6 @@
+using SensorStream.Streams.Naming;
+using SensorStream.Streams.Events;
+using SensorStream.Streams.Client;
 using SensorStream.Testing;
 
 namespace SensorStream.EndToEnd.Tests;
@@ -72,6 +75,56 @@ public class CliErrorTests
             Assert.True(result.ExitCode == 1, result.All);
             Assert.Contains("not found on the gateway", result.StdErr);
             Assert.DoesNotContain("Exception", result.All);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// A stream with a damaged segment (one byte flipped on disk while the gateway was down): the gateway serves the events
+    /// before the damage and answers DATA_LOSS beyond it; verify reports what it read and fails as a check (exit 1, naming
+    /// the file), not as an unreachable service (exit 3).
+    /// </summary>
+    [Fact]
+    public async Task Verify_of_a_stream_with_a_damaged_segment_reports_what_it_read_and_exits_1_naming_the_file()
+    {
+        var dir = OneCommandRunTests.NewDataDir();
+        var stream = new StreamName("damaged", "s");
+        try
+        {
+            var gatewayDir = Path.Combine(dir, "gateway");
+            await using (var gateway = await GatewayProcess.StartAsync(gatewayDir))
+            {
+                using var client = new GatewayClient(new GatewayClientOptions { Endpoint = gateway.Endpoint });
+                await client.EnsureStreamAsync(stream);
+                for (var i = 0; i < 40; i++)
+                {
+                    var batch = new SampleBatch("a", i * 100L, [.. Enumerable.Range(0, 100).Select(t => (long)(i * 100 + t))])
+                        .WithColumn("Value", Enumerable.Range(0, 100).Select(t => t * 0.5).ToArray());
+                    await client.WriteEventsAsync(stream, [new OutgoingEvent("a", SampleBatchJson.Serialize(batch))]);
+                }
+                Assert.Equal(0, await gateway.StopAsync());
+            }
+            var segment = Directory.EnumerateFiles(gatewayDir, "*.seg", SearchOption.AllDirectories).MaxBy(f => new FileInfo(f).Length)!;
+            var length = new FileInfo(segment).Length;
+            using (var file = File.Open(segment, FileMode.Open, FileAccess.ReadWrite))
+            {
+                file.Position = length / 2;
+                var b = file.ReadByte();
+                file.Position = length / 2;
+                file.WriteByte((byte)(b ^ 0x40));
+            }
+            await using (var gateway = await GatewayProcess.StartAsync(gatewayDir))
+            {
+                var result = await CliRun.RunAsync(Timeout, "verify", stream.ToString(), "--gateway", gateway.Endpoint.ToString());
+                Assert.True(result.ExitCode == 1, result.All);
+                var line = Assert.Single(result.StdOut.Split('\n'), l => l.StartsWith($"verify stream {stream}: FAILED: the gateway answered DATA_LOSS after ", StringComparison.Ordinal));
+                Assert.Contains(segment, line);
+                Assert.DoesNotContain("after 0 events", line); // the events before the damage were served and counted
+                Assert.DoesNotContain("Exception", result.All);
+            }
         }
         finally
         {

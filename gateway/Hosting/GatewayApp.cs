@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using SensorStream.Gateway.Service;
 using SensorStream.Gateway.Storage;
@@ -15,6 +16,8 @@ public static class GatewayApp
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         logging?.Invoke(builder.Logging);
         builder.WebHost.UseUrls(settings.Urls);
+        // Kestrel's socket transport receives into one pool block at a time: 64 KiB blocks, fewer receive calls per request.
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(new LargeBlockMemoryPool.Factory());
         var certificate = settings.TlsCert is null ? null : TlsCertificate.Load(settings);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

@@ -34,6 +34,9 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>Reads in progress across the gateway (<c>--max-readers</c>).</summary>
     public Service.ReaderSlots Readers => _app.Services.GetRequiredService<Service.ReaderSlots>();
 
+    /// <summary>The pool Kestrel receives and sends through (<see cref="LargeBlockMemoryPool"/>).</summary>
+    public LargeBlockMemoryPool MemoryPool => ((LargeBlockMemoryPool.Factory)_app.Services.GetRequiredService<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>()).Pool;
+
     public static async Task<GatewayServer> StartAsync(GatewaySettings settings, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
     {
         var app = GatewayApp.Build(settings, [], logging);

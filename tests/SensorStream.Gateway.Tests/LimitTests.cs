@@ -111,7 +111,9 @@ public sealed class LimitTests
             var fds = OpenFileDescriptors() - fdsBefore;
             Console.WriteLine($"{Streams * Segments} segment files: {open} open, {fds} more descriptors in the process (cap {Cap})");
             Assert.InRange(open, 1, Cap);
-            Assert.InRange(fds, 1, Streams * Segments / 2); // not one per segment (other tests of this process hold some too)
+            // Not one per segment. An upper bound only: tests running beside this one in the same process open and close
+            // descriptors too, so the difference can even be negative (it failed once at InRange(1, …) next to MemoryPoolTests).
+            Assert.True(fds <= Streams * Segments / 2, $"{fds} more descriptors for {Streams * Segments} segment files");
 
             gw = await gw.RestartAsync();
             Assert.InRange(gw.Server.Store.OpenSegmentFiles, 0, Cap);

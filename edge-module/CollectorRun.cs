@@ -44,7 +44,7 @@ internal sealed class CollectorRun
         var log = _log = loggers.CreateLogger<Collector>();
         _queue = EventQueue.Open(settings.Db, new QueueOptions
         {
-            MaxBytes = (long)(settings.MaxQueueMb * 1024 * 1024),
+            MaxBytes = settings.MaxQueueBytes,
             FullPolicy = settings.QueueFull,
         }, loggers.CreateLogger<EventQueue>());
         _sources = [];

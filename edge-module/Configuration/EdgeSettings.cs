@@ -27,6 +27,9 @@ public sealed record EdgeSettings
     public TimeSpan Spin { get; init; } = TimeSpan.Zero;
     public int RealtimePriority { get; init; } = 10;
     public double MaxQueueMb { get; init; } = 1024;
+
+    /// <summary><see cref="MaxQueueMb"/> in bytes: the queue's bound (<see cref="QueueOptions.MaxBytes"/>).</summary>
+    public long MaxQueueBytes => (long)(MaxQueueMb * 1024 * 1024);
     public QueueFullPolicy QueueFull { get; init; } = QueueFullPolicy.Reject;
     public int TxnMaxEvents { get; init; } = 100;
     public TimeSpan TxnLease { get; init; } = TimeSpan.FromSeconds(60);

@@ -27,7 +27,9 @@ public static class SettingsLoader
         var cli = SettingsCommandLine.Parse(group, args, [ConfigFlag]);
         var configFile = cli.Extras.GetValueOrDefault(ConfigFlag) ?? environment[ConfigEnvVar] as string;
         var raw = SettingsReader.Raw(group, [FromJson(configFile), SettingsReader.FromEnvironment(group, environment), SettingsReader.Layer(cli.Values)]);
-        return FromRaw(raw.ToDictionary(p => p.Key.Key, p => p.Value));
+        var settings = FromRaw(raw.ToDictionary(p => p.Key.Key, p => p.Value));
+        SettingsValidation.CheckQueueHoldsOneEvent(settings);
+        return settings;
     }
 
     /// <summary>Applies raw values by appsettings key over <paramref name="baseline"/> (default: the defaults) and validates.</summary>

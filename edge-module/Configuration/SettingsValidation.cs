@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Sensors;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
@@ -37,6 +40,25 @@ internal static class SettingsValidation
         Require(s.Spin.Ticks * 100 < 1e9 / s.Rate, "Spin", "must be shorter than one sampling period");
         var csv = s.CsvDialect.Problem();
         Require(csv is null, s.CsvDialect.Separator is '"' or '\r' or '\n' ? "CsvSeparator" : "CsvDecimalSeparator", csv ?? "");
+    }
+
+    /// <summary>
+    /// A sampled sensor's event of <c>--batch</c> samples must fit the whole queue, or it could never be queued (its
+    /// samples refused for good, <see cref="QueueOptions.LargerThanWhole"/>): refused when even the smallest such event
+    /// (<see cref="CollectorLimits.LeastBytesPerSample"/> per sample) is larger than the queue. CSV directories are not
+    /// bound: the importer splits a file into parts that fit. Checked at start (<see cref="SettingsLoader.Load"/>); a module
+    /// twin's change of either setting is not (its overrides are validated one by one, so a patch raising both would be
+    /// refused by their order): an event that does not fit is then said once at run time.
+    /// </summary>
+    public static void CheckQueueHoldsOneEvent(EdgeSettings s)
+    {
+        if (s.Sensors.All(x => x.Descriptor.Timing is SensorTiming.Imported or SensorTiming.Unavailable)) return;
+        var least = (long)s.Batch * CollectorLimits.LeastBytesPerSample;
+        if (least <= s.MaxQueueBytes) return;
+        throw new SettingsException(SettingsCatalog.ByKey("MaxQueueMb"), string.Create(CultureInfo.InvariantCulture,
+            $"{s.MaxQueueMb} MiB ({s.MaxQueueBytes} bytes) cannot hold one event of {SettingsCatalog.ByKey("Batch").Flag} {s.Batch} samples, " +
+            $"which takes at least {least} bytes ({CollectorLimits.LeastBytesPerSample} per sample: a 19-digit timestamp and a value): " +
+            $"raise --max-queue-mb (a queue should hold many events) or lower {SettingsCatalog.ByKey("Batch").Flag}"));
     }
 
     /// <summary>The token in the file, trimmed; the error names the setting, never the file's content.</summary>

@@ -243,7 +243,7 @@ public sealed class CsvDirectoryImporter
                 var budget = Math.Min(_queue.FreeBytes, PartBytes);
                 if (header is not null && budget < header.FixedBytes + header.RowBytes)
                 {
-                    _wait.Waiting(c.Path, budget, header.FixedBytes + header.RowBytes, _queue.Options.MaxBytes);
+                    _wait.Waiting(c.Path, budget, header.FixedBytes + header.RowBytes, _queue.Options);
                     return false;
                 }
                 try

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SensorStream.EdgeModule.Queue;
 
 namespace SensorStream.EdgeModule.Import;
 
@@ -6,7 +7,7 @@ namespace SensorStream.EdgeModule.Import;
 /// The importer's waits for room in the queue, logged once per wait: one line when the queue has less room than the
 /// smallest part (one row), and one when the import goes on with room for <paramref name="roomBytes"/> again, or the
 /// file ends. While the queue drains slowly the import trickles on in small parts without a line per part or per scan;
-/// a part of one row that is larger than the whole queue is said to be so, naming both sizes and the setting to change.
+/// a part of one row that is larger than the whole queue is said to be so (<see cref="QueueOptions.LargerThanWhole"/>).
 /// </summary>
 /// <param name="roomBytes">Free bytes after a part that end the wait (the importer passes half the queue, at most a whole part).</param>
 internal sealed class QueueRoomWait(ILogger log, TimeProvider clock, long roomBytes)
@@ -15,14 +16,13 @@ internal sealed class QueueRoomWait(ILogger log, TimeProvider clock, long roomBy
     private long _parts;
 
     /// <summary>Records that <paramref name="file"/> waits: a part needs <paramref name="neededBytes"/>, <paramref name="freeBytes"/> are free.</summary>
-    public void Waiting(string file, long freeBytes, long neededBytes, long queueBytes)
+    public void Waiting(string file, long freeBytes, long neededBytes, QueueOptions queue)
     {
         if (_since is not null) return;
         _since = clock.GetUtcNow();
         _parts = 0;
-        if (neededBytes > queueBytes)
-            log.LogError("{File}: a part of one row needs {Needed} bytes, more than the whole queue ({Max} bytes): it waits until --max-queue-mb is raised",
-                file, neededBytes, queueBytes);
+        if (queue.LargerThanWhole($"{file}: a part of one row", neededBytes, "it can never be queued; the file waits in place until --max-queue-mb is raised") is { } tooLarge)
+            log.LogError("{Problem}", tooLarge);
         else
             log.LogInformation("{File}: waiting for room in the queue ({Free} bytes free, a part needs at least {Needed}); the import goes on as it drains",
                 file, freeBytes, neededBytes);

@@ -21,11 +21,10 @@ internal sealed class FullQueueReporter(ILogger log, QueueOptions options)
     public void Refused(long samples, long queuedBytes, long eventBytes, string source, string? file)
     {
         _refusedSamples += samples;
-        if (eventBytes > options.MaxBytes)
+        if (options.LargerThanWhole($"An event of {source}", eventBytes,
+                "it can never be queued and its samples are refused (recorded in Losses); raise --max-queue-mb or lower --batch") is { } tooLarge)
         {
-            if (_tooLarge.Add(source))
-                log.LogError("An event of {Source} is {Bytes} bytes, larger than the whole queue ({Max} bytes): it can never be queued and its samples " +
-                             "are refused (recorded in Losses); raise --max-queue-mb or lower --batch", source, eventBytes, options.MaxBytes);
+            if (_tooLarge.Add(source)) log.LogError("{Problem}", tooLarge);
             return;
         }
         if (file is not null && !_full)

@@ -5,6 +5,15 @@ public sealed record QueueOptions
     /// <summary>Bound on the bytes of queued events (the database file itself keeps its high-water size).</summary>
     public long MaxBytes { get; init; } = 1024L * 1024 * 1024;
 
+    /// <summary>
+    /// The one wording of something that can never be queued, whatever drains: <paramref name="what"/> of
+    /// <paramref name="bytes"/> is larger than the whole queue (a setting problem, not a full queue: an event of a sampled
+    /// sensor, <see cref="FullQueueReporter"/>; a CSV part of one row, the importer's wait), then <paramref name="outcome"/>.
+    /// Null when it fits. The start-up check refuses a <c>--max-queue-mb</c> that cannot hold a sampled sensor's event.
+    /// </summary>
+    public string? LargerThanWhole(string what, long bytes, string outcome) =>
+        bytes <= MaxBytes ? null : $"{what} is {bytes} bytes, larger than the whole queue ({MaxBytes} bytes): {outcome}";
+
     public QueueFullPolicy FullPolicy { get; init; } = QueueFullPolicy.Reject;
 
     /// <summary>

@@ -44,4 +44,7 @@ public sealed record CoordinatorOptions
     /// null = commits carry no event time.
     /// </summary>
     public string? WriterId { get; init; }
+
+    /// <summary>The coordinator's clock (tests pin it): paces the stream-tail asks (<see cref="StreamTailRecorder.Every"/>).</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

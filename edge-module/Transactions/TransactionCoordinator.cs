@@ -76,7 +76,7 @@ public sealed class TransactionCoordinator
             })
             .Build();
         _publicProtocol = new PublicProtocolCommitter(queue, gateway, stream, options, faults, Stats, log, Complete);
-        _tailRecorder = new StreamTailRecorder(queue, gateway, stream, log);
+        _tailRecorder = new StreamTailRecorder(queue, gateway, stream, log, options.Clock);
     }
 
     private readonly StreamTailRecorder _tailRecorder;
@@ -99,9 +99,14 @@ public sealed class TransactionCoordinator
                 await _retry.ExecuteAsync(async t => await ShipUntilIdleAsync(t).ConfigureAwait(false), ct).ConfigureAwait(false);
                 if (!await _queue.Arrived.WaitAsync(_options.IdlePoll, ct).ConfigureAwait(false)) await NoteIdleTimeAsync(ct).ConfigureAwait(false);
             }
-            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            catch (Exception e) when (ct.IsCancellationRequested && e is OperationCanceledException or RpcException)
             {
-                return; // stopping: a call cut short by the stop surfaces as a cancelled RPC too
+                // Stopping: a call cut short by the stop surfaces as a cancelled RPC; one that failed just as the stop came
+                // (UNAUTHENTICATED, UNAVAILABLE, … during an outage) is not retried any more. Either way the events stay
+                // queued (a pending row is resolved at the next start): a clean stop, not a failure of the process.
+                if (e is RpcException { StatusCode: not StatusCode.Cancelled } rpc)
+                    _log.LogDebug("A gateway call failed as the coordinator stopped ({Status}); resumed at the next start", rpc.StatusCode);
+                return;
             }
             catch (TransactionsNotSupportedException e)
             {
@@ -217,7 +222,7 @@ public sealed class TransactionCoordinator
                     await CommittedAsync(current, next).ConfigureAwait(false);
                     if (next is not null) await StartCommitAsync(next, ct).ConfigureAwait(false);
                     Complete(current.Pending, current.Events); // while N+1 commits
-                    _tailRecorder.RefreshIfDue(ct);
+                    _ = _tailRecorder.RefreshIfDue(ct); // beside the commit, never awaited
                 }
                 else if (next is not null) await StartCommitAsync(next, ct).ConfigureAwait(false);
                 if (next is null && current is null) return;

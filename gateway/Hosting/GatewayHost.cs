@@ -49,7 +49,20 @@ public static class GatewayHost
         }
         await using (app.ConfigureAwait(false))
         {
-            await app.StartAsync().ConfigureAwait(false);
+            if (ListenAddressInUse.Check(settings.Urls) is { } inUse)
+            {
+                await Console.Error.WriteLineAsync("error: " + inUse).ConfigureAwait(false);
+                return ListenAddressInUse.ExitCode;
+            }
+            try
+            {
+                await app.StartAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (ListenAddressInUse.Of(e) is { } taken)
+            {
+                await Console.Error.WriteLineAsync("error: " + taken).ConfigureAwait(false);
+                return ListenAddressInUse.ExitCode;
+            }
             GatewayApp.LogListening(app, settings);
             // Returns after SIGTERM/Ctrl-C: Kestrel stops accepting, in-flight calls (and their fsyncs) finish, then the
             // store drains its commit pipelines and checkpoints when the container disposes it.

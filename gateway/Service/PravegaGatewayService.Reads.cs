@@ -83,17 +83,19 @@ public sealed partial class PravegaGatewayService
     {
         var stream = store.Stream(request.Scope, request.Stream);
         var (segment, offset, size) = EventPointerCodec.Decode(request.EventPointer);
+        var pointer = EventPointerCodec.Describe(segment, offset, size);
         if (segment >= stream.SegmentCount)
             throw new StoreException(StoreError.InvalidArgument, $"event_pointer names segment {segment}; stream {stream} has segments 0..{stream.SegmentCount - 1} (all epochs)");
         if (offset < stream.Heads()[segment])
-            throw new StoreException(StoreError.NotFound, $"the event at {request.EventPointer.Description} was removed by retention or truncation");
+            throw new StoreException(StoreError.NotFound, $"the event at {pointer} was removed by retention or truncation");
         // Bounded before anything is allocated: no event is larger than the event limit, and offset + size never overflows.
         if (size > SegmentRecord.FrameSizeOf(store.Options.MaxEventBytes))
             throw new StoreException(StoreError.InvalidArgument,
-                $"event_pointer ({request.EventPointer.Description}) announces {size} bytes, more than the largest event (--max-event-bytes {store.Options.MaxEventBytes})");
-        if (offset > stream.Segments[segment].End - size)
-            throw new StoreException(StoreError.InvalidArgument, $"event_pointer ({request.EventPointer.Description}) is beyond the tail of segment {segment}");
-        var record = stream.Segments[segment].ReadRecord(offset, size);
+                $"event_pointer ({pointer}) announces {size} bytes, more than the largest event (--max-event-bytes {store.Options.MaxEventBytes})");
+        var file = stream.Segments[segment];
+        if (offset > file.End - size)
+            throw file.WrongLength(offset, size) ?? new StoreException(StoreError.InvalidArgument, $"event_pointer ({pointer}) is beyond the tail of segment {segment}");
+        var record = file.ReadRecord(offset, size);
         return Task.FromResult(new FetchEventResponse { Event = UnsafeByteOperations.UnsafeWrap(record.Event) });
     }
 

@@ -67,6 +67,15 @@ public sealed class FrameFormat
     public bool HeaderIntact(ReadOnlySpan<byte> header) =>
         !ChecksHeader || BinaryPrimitives.ReadUInt32LittleEndian(header[4..]) == Crc32C.Compute(header[..4]);
 
+    /// <summary>
+    /// The start of a frame's check, for checking a payload a block at a time: continue it over every block with
+    /// <see cref="Crc32C.Compute"/> and ask <see cref="PayloadCheckHolds"/>.
+    /// </summary>
+    public static uint PayloadCheckSeed(ReadOnlySpan<byte> header) => Crc32C.Compute(header[..4]);
+
+    /// <summary>True when <paramref name="crc"/> (<see cref="PayloadCheckSeed"/> continued over the whole payload) is the header's.</summary>
+    public bool PayloadCheckHolds(ReadOnlySpan<byte> header, uint crc) => crc == BinaryPrimitives.ReadUInt32LittleEndian(header[CrcAt..]);
+
     /// <summary>True when <paramref name="frame"/> (header + payload, exactly) is intact.</summary>
     public bool IsValid(ReadOnlySpan<byte> frame)
     {

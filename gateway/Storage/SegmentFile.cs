@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
@@ -174,10 +175,53 @@ public sealed class SegmentFile : IDisposable
         var frame = new byte[frameSize];
         int read;
         using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, frame, offset);
-        if (read < frameSize) throw offsetIsBoundary ? Damaged(offset) : NotARecord(offset);
+        if (read < frameSize) throw offsetIsBoundary ? Damaged(offset) : WrongLength(offset, frameSize) ?? NotARecord(offset);
         if (!RecordFrame.IsValid(frame))
-            throw offsetIsBoundary || RecordFrame.PayloadLength(frame) == frameSize - RecordFrame.HeaderSize ? Damaged(offset) : NotARecord(offset);
+            throw offsetIsBoundary || RecordFrame.PayloadLength(frame) == frameSize - RecordFrame.HeaderSize ? Damaged(offset)
+                : WrongLength(offset, frameSize) ?? NotARecord(offset);
         return Decode(frame, offset);
+    }
+
+    /// <summary>
+    /// When an intact event starts at <paramref name="offset"/> but its length is not <paramref name="frameSize"/>, the
+    /// error saying so (an event pointer whose offset is right and whose length is not); otherwise null.
+    /// </summary>
+    public StoreException? WrongLength(long offset, int frameSize)
+    {
+        var actual = IntactFrameSizeAt(offset);
+        return actual < 0 || actual == frameSize ? null : new StoreException(StoreError.InvalidArgument,
+            $"the event pointer's length {frameSize} does not match the event's length {actual} at offset {offset} of segment {Id} (the offset is the start of an event; only the length differs)");
+    }
+
+    /// <summary>
+    /// The frame size of the intact event that starts at <paramref name="offset"/> and ends by <see cref="End"/>, or -1.
+    /// Its check is computed a block at a time: a header announcing a large size allocates nothing of that size.
+    /// </summary>
+    private int IntactFrameSizeAt(long offset)
+    {
+        var end = End;
+        Span<byte> header = stackalloc byte[RecordFrame.HeaderSize];
+        using var use = Use();
+        if (offset < 0 || offset > end - header.Length || FrameScanner.ReadFully(use.Handle, header, offset) < header.Length) return -1;
+        var payload = RecordFrame.PayloadLength(header);
+        if (payload < SegmentRecord.TimestampSize || offset > end - RecordFrame.Size(payload)) return -1;
+        var crc = FrameFormat.PayloadCheckSeed(header);
+        var block = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            for (long at = offset + RecordFrame.HeaderSize, stop = offset + RecordFrame.Size(payload); at < stop;)
+            {
+                var read = FrameScanner.ReadFully(use.Handle, block.AsSpan(0, (int)Math.Min(block.Length, stop - at)), at);
+                if (read == 0) return -1;
+                crc = Crc32C.Compute(block.AsSpan(0, read), crc);
+                at += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+        return FrameFormat.Record.PayloadCheckHolds(header, crc) ? RecordFrame.Size(payload) : -1;
     }
 
     /// <summary>

@@ -17,6 +17,13 @@ public static class CollectorLimits
     /// <summary>Conservative bytes per sample per column in the JSON form (a 19-digit long or a 17-digit double and a comma).</summary>
     public const int WorstCaseBytesPerValue = 26;
 
+    /// <summary>
+    /// Bytes a sampled sensor's sample takes in an event at the least: its Unix-nanosecond timestamp (19 digits) and one
+    /// value of one digit, each with its separator in the JSON arrays. An event of <c>--batch</c> samples is never smaller
+    /// than <c>--batch</c> times this, so a queue smaller than that can never hold one (the collector refuses it at start).
+    /// </summary>
+    public const int LeastBytesPerSample = 19 + 1 + 1 + 1;
+
     /// <summary>Most samples per event (<c>--batch</c>): the worst-case event must fit <see cref="SampleBatchJson.MaxEventBytes"/> (8 MiB: 46,091).</summary>
     public const int MaxBatch = SampleBatchJson.MaxEventBytes / (WorstCaseColumns * WorstCaseBytesPerValue);
 

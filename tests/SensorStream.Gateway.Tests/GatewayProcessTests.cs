@@ -39,4 +39,34 @@ public sealed class GatewayProcessTests
         Assert.Contains("--default-lease-ms", error.Message);
         Assert.Contains("exited with code 2", error.Message);
     }
+
+    [Fact]
+    public async Task A_second_gateway_on_the_same_data_directory_or_port_exits_with_one_line_naming_what_is_taken()
+    {
+        using var dir = new TempDirectory();
+        using var other = new TempDirectory();
+        await using var first = await GatewayProcess.StartAsync(dir.Path);
+
+        // Same data directory (same port or not): its lock refuses first, exit 4.
+        foreach (var port in new int?[] { first.Port, null })
+        {
+            var (code, output) = await GatewayProcess.RunUntilExitAsync(dir.Path, port: port);
+            Assert.True(code == 4, $"exit {code}:\n{output}");
+            Assert.Contains($"error: {first.DataDir} is in use by another process", output);
+            Assert.DoesNotContain("   at ", output);
+        }
+
+        // Another data directory on the same port: exit 5, one line naming the address (no stack trace).
+        var (portCode, portOutput) = await GatewayProcess.RunUntilExitAsync(other.Path, port: first.Port);
+        Assert.True(portCode == 5, $"exit {portCode}:\n{portOutput}");
+        Assert.Single(portOutput.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.Contains($"error: setting --urls (GATEWAY_URLS): http://127.0.0.1:{first.Port} is in use by another process", portOutput);
+        Assert.DoesNotContain("   at ", portOutput);
+        Assert.DoesNotContain("Exception", portOutput);
+
+        // The first one was left alone.
+        using var client = new GatewayClient(first.Endpoint.ToString());
+        await client.EnsureStreamAsync(new StreamName("twice", "s"));
+        Assert.False(first.HasExited);
+    }
 }

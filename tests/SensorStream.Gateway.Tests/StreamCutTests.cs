@@ -140,6 +140,86 @@ public sealed class StreamCutTests
         Assert.All(items.GroupBy(i => i.SegmentId), g => Assert.Equal(0, g.First().Offset));
     }
 
+    /// <summary>A pointer's bytes as the gateway issues them (<c>[i64 segment][i64 offset][i32 length]</c>), without a description.</summary>
+    private static EventPointer Pointer(long segment, long offset, int length)
+    {
+        var bytes = new byte[20];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, segment);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(8), offset);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), length);
+        return new EventPointer { Bytes = Google.Protobuf.ByteString.CopyFrom(bytes) };
+    }
+
+    private static async Task<RpcException> FetchFailsAsync(TestGateway gw, EventPointer pointer) =>
+        await Assert.ThrowsAsync<RpcException>(() => gw.Client.Raw.FetchEventAsync(new FetchEventRequest
+        {
+            Scope = Stream.Scope, Stream = Stream.Stream, EventPointer = pointer,
+        }).ResponseAsync);
+
+    [Fact]
+    public async Task A_pointer_with_the_right_offset_and_a_wrong_length_is_told_so_and_damage_stays_data_loss()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        await CommitAsync(gw.Client, [new OutgoingEvent("k", Events.Blob(100, 1)), new OutgoingEvent("k", Events.Blob(200_000, 2)), new OutgoingEvent("k", Events.Blob(300, 3))]);
+        var all = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        var (first, middle, last) = (Decode(all[0].Pointer), Decode(all[1].Pointer), Decode(all[2].Pointer));
+        Assert.Equal(first.Length, middle.Offset);
+
+        // The offset is an event's start; only the length differs (shorter, longer, and longer past the tail).
+        foreach (var (offset, actual, wrong) in new[] { (middle.Offset, middle.Length, middle.Length - 1), (middle.Offset, middle.Length, middle.Length + 7),
+                     (first.Offset, first.Length, first.Length + middle.Length), (last.Offset, last.Length, last.Length + 1) })
+        {
+            var error = await FetchFailsAsync(gw, Pointer(0, offset, wrong));
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Contains($"the event pointer's length {wrong} does not match the event's length {actual} at offset {offset} of segment 0", error.Status.Detail);
+            Assert.DoesNotContain("not the start of an event", error.Status.Detail);
+        }
+
+        // An offset inside an event is still not an event's start.
+        var inside = await FetchFailsAsync(gw, Pointer(0, middle.Offset + 4, middle.Length));
+        Assert.Equal(StatusCode.InvalidArgument, inside.StatusCode);
+        Assert.Contains($"offset {middle.Offset + 4} of segment 0 is not the start of an event", inside.Status.Detail);
+
+        // Real damage at an event's start is still DATA_LOSS: one byte of the middle event's data flipped on disk.
+        var file = gw.Server.Store.Stream(Stream.Scope, Stream.Stream).Segments[0].Path;
+        await using (var handle = File.Open(file, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite))
+        {
+            handle.Position = middle.Offset + middle.Length - 10;
+            var b = handle.ReadByte();
+            handle.Position--;
+            handle.WriteByte((byte)~b);
+        }
+        var damaged = await FetchFailsAsync(gw, all[1].Pointer);
+        Assert.Equal(StatusCode.DataLoss, damaged.StatusCode);
+        Assert.Contains($"is damaged at byte {middle.Offset}", damaged.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Errors_name_a_pointer_without_description_by_what_its_bytes_say()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        await CommitAsync(gw.Client, [Events.Make("k", 1)]);
+        foreach (var (pointer, says) in new[]
+                 {
+                     (Pointer(0, 10_000_000, 30), "event_pointer (segment 0 offset 10000000 length 30) is beyond the tail of segment 0"),
+                     (Pointer(0, 0, int.MaxValue), $"event_pointer (segment 0 offset 0 length {int.MaxValue}) announces {int.MaxValue} bytes"),
+                     (Pointer(-1, 0, 30), "event_pointer (segment -1 offset 0 length 30) is out of range"),
+                     (new EventPointer { Bytes = Google.Protobuf.ByteString.CopyFrom(new byte[7]) }, "expected 20 bytes, got 7"),
+                 })
+        {
+            var error = await FetchFailsAsync(gw, pointer);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.Contains(says, error.Status.Detail);
+            Assert.DoesNotContain("()", error.Status.Detail);
+        }
+    }
+
+    private static (long Offset, int Length) Decode(EventPointer pointer) =>
+        (System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(pointer.Bytes.Span[8..]),
+         System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(pointer.Bytes.Span[16..]));
+
     [Fact]
     public async Task Unbounded_read_tails_new_commits_until_cancelled()
     {

@@ -87,12 +87,12 @@ public sealed class GatewayProcess : IAsyncDisposable
     /// <c>ulimit -n <paramref name="openFileLimit"/></c> when given) for a test that expects it to refuse to start: waits
     /// until it exits and returns its exit code and everything it printed (stdout, then stderr). A gateway still running
     /// after <paramref name="timeout"/> (90 s by default) started instead of refusing: it is killed and the exit code is
-    /// that of the kill.
+    /// that of the kill. <paramref name="port"/> picks the port (a free one when null).
     /// </summary>
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataDir, IEnumerable<string>? extraArgs = null,
-        int? openFileLimit = null, TimeSpan? timeout = null)
+        int? openFileLimit = null, TimeSpan? timeout = null, int? port = null)
     {
-        var info = StartInfo(dataDir, FreePort.Next(), tls: false, extraArgs?.ToList() ?? [], environment: null, openFileLimit);
+        var info = StartInfo(dataDir, port ?? FreePort.Next(), tls: false, extraArgs?.ToList() ?? [], environment: null, openFileLimit);
         info.RedirectStandardInput = false;
         using var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -41,4 +41,22 @@ public sealed partial class CsvFieldTests
         Assert.Single(ends);
         Assert.DoesNotContain(log.Lines, l => l.Contains("the queue has room again"));
     }
+
+    [Fact]
+    public void A_row_larger_than_the_whole_queue_is_said_once_in_the_queues_wording()
+    {
+        Drop(Input, "wide.csv", Rows(0, 3));
+        using var queue = Open(maxBytes: 64);
+        var log = new TestLogger();
+        var importer = new CsvDirectoryImporter(Input, queue, 10, Stable, log, clock: _clock);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(0, importer.ScanOnce());
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        var line = Assert.Single(log.Lines, l => l.Contains("whole queue"));
+        Assert.Matches(@"^Error: .*wide\.csv: a part of one row is \d+ bytes, larger than the whole queue \(64 bytes\): it can never be queued; " +
+                       "the file waits in place until --max-queue-mb is raised$", line);
+        Assert.True(File.Exists(Path.Combine(Input, "wide.csv")));
+    }
 }

@@ -1,3 +1,5 @@
+using System.Collections;
+using SensorStream.EdgeModule.Configuration;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Support;
 using SensorStream.Streams.Events;
@@ -26,5 +28,24 @@ public sealed class OversizedEventTests
                      "are refused (recorded in Losses); raise --max-queue-mb or lower --batch", line);
         Assert.Equal(EnqueueOutcome.Accepted, queue.Enqueue(EventQueueTests.Batch("s", 5000, 10))); // a smaller batch fits
         Assert.Single(log.Lines);
+    }
+
+    [Fact]
+    public async Task A_queue_that_cannot_hold_one_event_of_the_batch_is_refused_at_start_naming_both_numbers_and_settings()
+    {
+        using var bad = CollectorProcess.Start(["--gateway", "http://127.0.0.1:1", "--scope", "s", "--stream", "t", "--sensor", "synthetic:a",
+            "--batch", "1000", "--max-queue-mb", "0.01"]);
+        Assert.Equal(2, await bad.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        var line = Assert.Single(bad.OutputLines);
+        Assert.Equal("[stderr] error: setting MaxQueueMb (--max-queue-mb, SENSORSTREAM_MAX_QUEUE_MB, appsettings SensorStream:MaxQueueMb): " +
+                     "0.01 MiB (10485 bytes) cannot hold one event of --batch 1000 samples, which takes at least 22000 bytes " +
+                     "(22 per sample: a 19-digit timestamp and a value): raise --max-queue-mb (a queue should hold many events) or lower --batch", line);
+
+        // One sample less than the smallest event that cannot fit is accepted, and so are CSV directories alone (the
+        // importer splits a file into parts that fit the queue).
+        string[] common = ["--gateway", "http://127.0.0.1:1", "--scope", "s", "--stream", "t", "--max-queue-mb", "0.01"];
+        Assert.Equal(476, SettingsLoader.Load([.. common, "--sensor", "synthetic:a", "--batch", "476"], new Hashtable()).Batch);
+        Assert.Throws<SettingsException>(() => SettingsLoader.Load([.. common, "--sensor", "synthetic:a", "--batch", "477"], new Hashtable()));
+        Assert.Equal(1000, SettingsLoader.Load([.. common, "--sensor", "csv:/tmp/in", "--batch", "1000"], new Hashtable()).Batch);
     }
 }

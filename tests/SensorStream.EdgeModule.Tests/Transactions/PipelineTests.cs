@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Tests.Integration;
@@ -89,6 +90,40 @@ public sealed class PipelineTests
         }
         var audit = await StreamAudit.ReadAsync(gateway.Endpoint, stream);
         foreach (var sensor in Sensors) audit.AssertExactlyOnce(sensor, EventsPerSensor * 10L);
+    }
+
+    [Fact]
+    public async Task A_gateway_call_that_fails_as_the_stop_comes_ends_the_run_cleanly_with_the_events_queued()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = await GatewayProcess.StartAsync(dir.File("gateway"));
+        var stream = new StreamName("edge", "pipeline-stop-race");
+        using var client = new GatewayClient(gateway.Endpoint.ToString());
+        using var queue = QueueWithBacklog(dir.File("queue.db"));
+        // The race a loaded machine widens (SIGTERM while a refused call is under way, SecureGatewayTests): the stop comes,
+        // then the call in flight ends with UNAUTHENTICATED rather than CANCELLED. The run ends as stopped, not faulted.
+        var faults = new StopThenFail(CoordinatorStep.AfterPending, new RpcException(new Status(StatusCode.Unauthenticated, "bad token")));
+        var coordinator = Coordinator(queue, client, stream, depth: 1, faults);
+
+        await coordinator.RunAsync(faults.Token).WaitAsync(Timeout);
+
+        Assert.Equal(Sensors.Length * EventsPerSensor, queue.Stats().Events); // nothing shipped, nothing lost
+        Assert.Single(queue.Pending()); // resolved at the next start
+    }
+
+    /// <summary>At <paramref name="step"/>: cancels the run's token (the stop), then throws <paramref name="error"/> (the call in flight failing).</summary>
+    private sealed class StopThenFail(CoordinatorStep step, Exception error) : ICoordinatorFaults
+    {
+        private readonly CancellationTokenSource _cts = new();
+
+        public CancellationToken Token => _cts.Token;
+
+        public void At(CoordinatorStep reached)
+        {
+            if (reached != step || _cts.IsCancellationRequested) return;
+            _cts.Cancel();
+            throw error;
+        }
     }
 
     private static TransactionCoordinator Coordinator(EventQueue queue, GatewayClient client, StreamName stream, int depth, ICoordinatorFaults faults,

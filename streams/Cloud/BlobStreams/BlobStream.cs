@@ -57,21 +57,48 @@ public sealed class BlobStream
     }
 
     /// <summary>Chunk <paramref name="seq"/> with its events, or null when it does not exist (yet).</summary>
-    public async Task<Chunk?> ReadChunkAsync(long seq, CancellationToken ct = default)
+    public async Task<Chunk?> ReadChunkAsync(long seq, CancellationToken ct = default) =>
+        await ReadChunkAsync(seq, length => GC.AllocateUninitializedArray<byte>(length), chunk => chunk, null, ct).ConfigureAwait(false);
+
+    /// <summary>
+    /// Chunk <paramref name="seq"/> handed to <paramref name="use"/> while its body sits in a buffer rented from the
+    /// shared pool (sized from the response, read straight from the response stream: no growing copy), returned to
+    /// the pool as soon as <paramref name="use"/> returns — so <paramref name="use"/> must not keep the events. Null
+    /// when the chunk does not exist (yet).
+    /// </summary>
+    public Task<T?> ReadChunkAsync<T>(long seq, Func<Chunk, T> use, CancellationToken ct = default) where T : class =>
+        ReadChunkAsync(seq, ArrayPool<byte>.Shared.Rent, use, ArrayPool<byte>.Shared.Return, ct);
+
+    private async Task<T?> ReadChunkAsync<T>(long seq, Func<int, byte[]> rent, Func<Chunk, T> use, Action<byte[], bool>? giveBack, CancellationToken ct)
+        where T : class
     {
         var name = BlobStreamLayout.ChunkName(Name, seq);
+        BlobDownloadStreamingResult result;
         try
         {
-            var result = (await _container.GetBlobClient(name).DownloadContentAsync(ct).ConfigureAwait(false)).Value;
-            var info = ChunkInfo.FromMetadata(seq, result.Details.Metadata, result.Details.ContentLength, result.Details.LastModified);
-            var events = ChunkCodec.Decode(result.Content.ToMemory(), name);
-            if (events.Count != info.EventCount)
-                throw new InvalidDataException($"{name} holds {events.Count} events but its metadata says {info.EventCount}");
-            return new Chunk(info, events);
+            result = (await _container.GetBlobClient(name).DownloadStreamingAsync(cancellationToken: ct).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException e) when (BlobConditions.NotFound(e))
         {
             return null;
+        }
+        using (result)
+        {
+            var length = checked((int)result.Details.ContentLength);
+            var body = rent(length);
+            try
+            {
+                await result.Content.ReadExactlyAsync(body.AsMemory(0, length), ct).ConfigureAwait(false);
+                var info = ChunkInfo.FromMetadata(seq, result.Details.Metadata, result.Details.ContentLength, result.Details.LastModified);
+                var events = ChunkCodec.Decode(body.AsMemory(0, length), name);
+                if (events.Count != info.EventCount)
+                    throw new InvalidDataException($"{name} holds {events.Count} events but its metadata says {info.EventCount}");
+                return use(new Chunk(info, events));
+            }
+            finally
+            {
+                giveBack?.Invoke(body, false);
+            }
         }
     }
 

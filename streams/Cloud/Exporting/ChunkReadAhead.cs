@@ -11,8 +11,12 @@ namespace SensorStream.Streams.Exporting;
 /// </summary>
 public static class ChunkReadAhead
 {
-    /// <summary>Chunks in flight by default: the next one downloading and parsing while the caller takes this one.</summary>
-    public const int DefaultDepth = 2;
+    /// <summary>
+    /// Chunks in flight by default: the next ones downloading and parsing while the caller takes this one — enough to
+    /// hide a request's latency behind the others with small chunks; each holds its body (a pooled buffer, at most
+    /// the mirror's chunk size, 4 MiB by default) only until it is parsed.
+    /// </summary>
+    public const int DefaultDepth = 4;
 
     /// <summary>
     /// Chunks <paramref name="from"/>..<paramref name="to"/> (inclusive; null: until one is missing), parsed with events
@@ -31,7 +35,7 @@ public static class ChunkReadAhead
             {
                 var seq = next++;
                 pending.Enqueue(Task.Run(async () =>
-                    await blob.ReadChunkAsync(seq, stop.Token).ConfigureAwait(false) is { } chunk ? ParsedChunk.Parse(chunk, maxEventBytes) : null, stop.Token));
+                    await blob.ReadChunkAsync(seq, chunk => ParsedChunk.Parse(chunk, maxEventBytes), stop.Token).ConfigureAwait(false), stop.Token));
             }
         }
         try

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using SensorStream.Streams.BlobStreams;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Mirroring;
@@ -362,12 +363,22 @@ public sealed class Exporter
     private static SortedDictionary<DateTime, long> RowsByHour(IEnumerable<SampleBatch> batches)
     {
         var hours = new SortedDictionary<DateTime, long>();
+        // Rows come in runs of one hour: counted per run, the dictionary is touched once per run, not once per row.
+        var (from, to, run) = (0L, -1L, 0L);
         foreach (var batch in batches)
         foreach (var t in batch.TimestampNanos)
         {
-            var hour = ExportLayout.HourOf(t);
-            hours[hour] = hours.GetValueOrDefault(hour) + 1;
+            if (t >= from && t < to)
+            {
+                run++;
+                continue;
+            }
+            if (run > 0) hours[ExportLayout.HourOf(from)] = hours.GetValueOrDefault(ExportLayout.HourOf(from)) + run;
+            from = t / NanosPerHour * NanosPerHour;
+            to = from + NanosPerHour;
+            run = 1;
         }
+        if (run > 0) hours[ExportLayout.HourOf(from)] = hours.GetValueOrDefault(ExportLayout.HourOf(from)) + run;
         return hours;
     }
 
@@ -428,26 +439,34 @@ public sealed class Exporter
             await CreateOnceAsync(typesName, BinaryData.FromString(CsvColumnTypes.Json(schema)), "application/json", null, ct).ConfigureAwait(false);
             _csvColumnTypesWritten.TryAdd(typesName, true);
         }
-        // Sized from the rows up front (a CSV value takes ~18 bytes of text, a Parquet one ~4 compressed), so the
-        // buffer is not grown and copied again and again while the file is written.
-        using var content = new MemoryStream((int)Math.Min(int.MaxValue / 2, (long)rows.RowCount * rows.Columns.Count * (format == ExportFormat.Csv ? 18 : 4) + 4096));
-        if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, content, _options.Csv, ct).ConfigureAwait(false);
-        else await ParquetExportWriter.WriteAsync(rows, content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
-        // The written bytes as they are (BinaryData.FromStream would copy them once more).
-        await CreateOnceAsync(name, new BinaryData(content.GetBuffer().AsMemory(0, (int)content.Length)), format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet",
-            new Dictionary<string, string> { [CompletenessMarkers.RowsKey] = rows.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
+        // Streamed: the writer's bytes go up in blocks while it writes (bounded memory, upload overlapping formatting),
+        // committed create-only once the file is complete — the same single atomic create as one Put Blob.
+        var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
+        await using var upload = new CreateOnlyBlobUpload(container.GetBlockBlobClient(name),
+            new BlobHttpHeaders { ContentType = format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet" },
+            new Dictionary<string, string> { [CompletenessMarkers.RowsKey] = rows.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            FileBlockBytes, FileBlocksInFlight, ct);
+        if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, upload.Content, _options.Csv, ct).ConfigureAwait(false);
+        else await ParquetExportWriter.WriteAsync(rows, upload.Content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
+        try
+        {
+            await upload.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (BlobConditions.LostRace(e))
+        {
+            // An earlier attempt at this very part wrote it: same rows, same name — keep that one.
+        }
     }
 
     /// <summary>
-    /// Upload of a file above 8 MiB: blocks of 8 MiB, 4 at a time, committed create-only as one block list (still one
-    /// atomic create: a loser's commit fails 409/412). Smaller blobs go up in one request.
+    /// A file goes up in blocks of 4 MiB, at most 3 staging at once while the next fills (so at most 16 MiB of a file's
+    /// bytes are in memory, whatever its size), committed create-only as one block list; a file of one block is one
+    /// create-only Put Blob (see <see cref="CreateOnlyBlobUpload"/>).
     /// </summary>
-    private static readonly Azure.Storage.StorageTransferOptions FileTransfer = new()
-    {
-        InitialTransferSize = 8L << 20,
-        MaximumTransferSize = 8L << 20,
-        MaximumConcurrency = 4,
-    };
+    public const int FileBlockBytes = CreateOnlyBlobUpload.DefaultBlockBytes;
+
+    /// <inheritdoc cref="FileBlockBytes"/>
+    public const int FileBlocksInFlight = CreateOnlyBlobUpload.DefaultMaxInFlight;
 
     /// <summary>
     /// Uploads create-only. 409 means an earlier attempt at this very range wrote it: same rows (or schema), same
@@ -461,7 +480,6 @@ public sealed class Exporter
             await container.GetBlobClient(name).UploadAsync(content, new BlobUploadOptions
             {
                 Conditions = BlobConditions.CreateOnly,
-                TransferOptions = FileTransfer,
                 HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
                 Metadata = metadata,
             }, ct).ConfigureAwait(false);

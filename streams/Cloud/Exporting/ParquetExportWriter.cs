@@ -1,3 +1,4 @@
+using System.Buffers;
 using Parquet;
 using Parquet.Schema;
 
@@ -70,18 +71,25 @@ public static class ParquetExportWriter
                 await group.WriteAsync(field, new ArraySegment<string>(column.Strings!, start, count)!).ConfigureAwait(false);
                 break;
             case ColumnKind.Timestamp:
-                var times = new DateTime[count];
-                for (var i = 0; i < count; i++) times[i] = ExportTimestamps.ToDateTime(column.Longs![start + i]);
-                await group.WriteAsync<DateTime>(field, times, null, null, ct).ConfigureAwait(false);
+                var times = ArrayPool<DateTime>.Shared.Rent(count);
+                try
+                {
+                    for (var i = 0; i < count; i++) times[i] = ExportTimestamps.ToDateTime(column.Longs![start + i]);
+                    await group.WriteAsync<DateTime>(field, times.AsMemory(0, count), null, null, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    ArrayPool<DateTime>.Shared.Return(times);
+                }
                 break;
             case ColumnKind.Long when column.Present is { } present:
-                await group.WriteAsync<long>(field, Nullable(column.Longs!, present, start, count), null, null, ct).ConfigureAwait(false);
+                await WriteNullableAsync(group, field, column.Longs!, present, start, count, ct).ConfigureAwait(false);
                 break;
             case ColumnKind.Long:
                 await group.WriteAsync<long>(field, column.Longs.AsMemory(start, count), null, null, ct).ConfigureAwait(false);
                 break;
             case ColumnKind.Double when column.Present is { } present:
-                await group.WriteAsync<double>(field, Nullable(column.Doubles!, present, start, count), null, null, ct).ConfigureAwait(false);
+                await WriteNullableAsync(group, field, column.Doubles!, present, start, count, ct).ConfigureAwait(false);
                 break;
             default:
                 await group.WriteAsync<double>(field, column.Doubles.AsMemory(start, count), null, null, ct).ConfigureAwait(false);
@@ -89,10 +97,19 @@ public static class ParquetExportWriter
         }
     }
 
-    private static ReadOnlyMemory<T?> Nullable<T>(T[] values, bool[] present, int start, int count) where T : struct
+    /// <summary>An optional column's values as Parquet.Net takes them (nullable), in a pooled array returned after the write.</summary>
+    private static async Task WriteNullableAsync<T>(ParquetRowGroupWriter group, DataField field, T[] values, bool[] present, int start, int count, CancellationToken ct)
+        where T : struct
     {
-        var result = new T?[count];
-        for (var i = 0; i < count; i++) if (present[start + i]) result[i] = values[start + i];
-        return result;
+        var nullable = ArrayPool<T?>.Shared.Rent(count);
+        try
+        {
+            for (var i = 0; i < count; i++) nullable[i] = present[start + i] ? values[start + i] : null;
+            await group.WriteAsync<T>(field, nullable.AsMemory(0, count), null, null, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<T?>.Shared.Return(nullable);
+        }
     }
 }

@@ -8,9 +8,10 @@ public sealed record BadEvent(long Chunk, int Index, string Reason, ReadOnlyMemo
 
 /// <summary>
 /// A chunk's events parsed into batches (<see cref="BatchIndexes"/>: which event each batch came from); the ones
-/// that do not parse are set aside with their reason.
+/// that do not parse are set aside with their reason and a copy of their bytes. Holds nothing of the chunk's body,
+/// so the body can go back to a pool once parsed.
 /// </summary>
-public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<byte>> Events, IReadOnlyList<SampleBatch> Batches,
+public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<SampleBatch> Batches,
     IReadOnlyList<int> BatchIndexes, IReadOnlyList<BadEvent> Bad)
 {
     public long Rows => Batches.Sum(b => (long)b.Count);
@@ -31,7 +32,7 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
             var data = chunk.Events[i];
             if (data.Length > maxEventBytes)
             {
-                bad.Add(new BadEvent(chunk.Info.Seq, i, OverLimitReason(data.Length, maxEventBytes), data));
+                bad.Add(new BadEvent(chunk.Info.Seq, i, OverLimitReason(data.Length, maxEventBytes), data.ToArray()));
                 continue;
             }
             try
@@ -45,10 +46,10 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<ReadOnlyMemory<by
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                bad.Add(new BadEvent(chunk.Info.Seq, i, e.Message, data));
+                bad.Add(new BadEvent(chunk.Info.Seq, i, e.Message, data.ToArray()));
             }
         }
-        return new ParsedChunk(chunk.Info, chunk.Events, batches, indexes, bad);
+        return new ParsedChunk(chunk.Info, batches, indexes, bad);
     }
 
     /// <summary>The dead-letter reason of an event over the limit, e.g. <c>event of 8388609 bytes is over the 8388608-byte event limit</c>.</summary>

@@ -31,14 +31,15 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
     [InlineData(0, 0)]
     [InlineData(1000, 0)]
     [InlineData(1024, 0)]
-    [InlineData(1025, 2)]
+    [InlineData(2048, 0)]
+    [InlineData(2049, 3)]
     [InlineData(10_000, 10)]
     public async Task Writes_in_any_pieces_come_back_byte_for_byte_with_headers_and_metadata(int length, int blocks)
     {
         var blob = await NewBlobAsync("bytes");
         var data = Bytes(length);
         await using (var upload = new CreateOnlyBlobUpload(blob, new BlobHttpHeaders { ContentType = "text/csv" }, new Dictionary<string, string> { ["rows"] = "7" },
-                         blockBytes: 1024, maxInFlight: 2))
+                         blockBytes: 1024, maxInFlight: 2, singlePutBytes: 2048))
         {
             // Pieces of every size around the block size, sync and async.
             for (int at = 0, piece = 1; at < length; at += piece, piece = piece * 3 % 1500 + 1)
@@ -66,12 +67,12 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
     {
         var blob = await NewBlobAsync("race");
         var first = Bytes(length);
-        await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024))
+        await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024, singlePutBytes: 2048))
         {
             await upload.Content.WriteAsync(first);
             await upload.CompleteAsync();
         }
-        await using (var loser = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024))
+        await using (var loser = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024, singlePutBytes: 2048))
         {
             await loser.Content.WriteAsync(Bytes(length + 1));
             var e = await Assert.ThrowsAsync<RequestFailedException>(() => loser.CompleteAsync());
@@ -87,7 +88,7 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
         var payloads = Enumerable.Range(0, 4).Select(i => Bytes(4000 + i)).ToList();
         var outcomes = await Task.WhenAll(payloads.Select(async data =>
         {
-            await using var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1000, maxInFlight: 2);
+            await using var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1000, maxInFlight: 2, singlePutBytes: 2000);
             await upload.Content.WriteAsync(data);
             try
             {
@@ -107,7 +108,7 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
     public async Task An_abandoned_upload_leaves_no_blob()
     {
         var blob = await NewBlobAsync("abandoned");
-        await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024))
+        await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 1024, singlePutBytes: 2048))
             await upload.Content.WriteAsync(Bytes(5000));
         Assert.False(await blob.ExistsAsync());
     }
@@ -123,7 +124,7 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
         {
             using var memory = new MemoryStream();
             var blob = await NewBlobAsync(format.ToString());
-            await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 16 * 1024, maxInFlight: 2))
+            await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 16 * 1024, maxInFlight: 2, singlePutBytes: 16 * 1024))
             {
                 if (format == ExportFormat.Csv)
                 {

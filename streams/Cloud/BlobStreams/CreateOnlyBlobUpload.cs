@@ -8,22 +8,28 @@ namespace SensorStream.Streams.BlobStreams;
 
 /// <summary>
 /// A block blob written create-only while its bytes are produced: <see cref="Content"/> (a write-only stream) fills
-/// pooled buffers of <see cref="BlockBytes"/>; each full one is staged as an uncommitted block at once, at most
-/// <see cref="MaxInFlight"/> at a time, so the upload overlaps whatever writes the stream; <see cref="CompleteAsync"/>
-/// commits the block list with If-None-Match <c>*</c> — one atomic create, as a single Put Blob is: nothing is visible
-/// before it, and a loser's commit fails 409/412 (<see cref="BlobConditions.LostRace"/>) leaving the winner's blob as
-/// it is. A blob that fits one block goes up as one Put Blob (create-only) instead. Block ids are unique per upload,
-/// so two writers of the same name never commit each other's blocks; staged blocks of an upload that never commits
-/// are dropped by the service (uncommitted blocks expire after a week). Memory: at most
-/// <c>(MaxInFlight + 1) × BlockBytes</c> of the blob's bytes at once, whatever its size.
+/// pooled buffers of <see cref="BlockBytes"/>. A blob of at most <see cref="SinglePutBytes"/> goes up as one
+/// create-only Put Blob once complete (one request). A larger one is streamed: as soon as more than
+/// <see cref="SinglePutBytes"/> were written, every full buffer is staged as an uncommitted block, at most
+/// <see cref="MaxInFlight"/> at a time, so the upload overlaps whatever writes the stream, and
+/// <see cref="CompleteAsync"/> commits the block list with If-None-Match <c>*</c> — one atomic create, as a single Put
+/// Blob is: nothing is visible before it, and a loser's commit fails 409/412 (<see cref="BlobConditions.LostRace"/>)
+/// leaving the winner's blob as it is. Block ids are unique per upload, so two writers of the same name never commit
+/// each other's blocks; staged blocks of an upload that never commits are dropped by the service (uncommitted blocks
+/// expire after a week). Memory: at most <c>max(2 × SinglePutBytes, (MaxInFlight + 1) × BlockBytes)</c> of the blob's
+/// bytes at once (16 MiB with the defaults: the held buffers and their copy as one body, or the blocks staging and
+/// the one filling), whatever its size.
 /// </summary>
 public sealed class CreateOnlyBlobUpload : IAsyncDisposable
 {
-    /// <summary>Default block size: 4 MiB (a blob up to this size is one request).</summary>
+    /// <summary>Default block size: 4 MiB.</summary>
     public const int DefaultBlockBytes = 4 << 20;
 
     /// <summary>Default number of blocks staging at once.</summary>
     public const int DefaultMaxInFlight = 3;
+
+    /// <summary>Default size up to which a blob is one Put Blob: 8 MiB (as the SDK's upload did for the exporter's files).</summary>
+    public const int DefaultSinglePutBytes = 8 << 20;
 
     private readonly BlockBlobClient _blob;
     private readonly BlobHttpHeaders? _headers;
@@ -32,27 +38,35 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
     private readonly string _idPrefix = Guid.NewGuid().ToString("N");
     private readonly List<string> _blockIds = [];
     private readonly Queue<Task> _inFlight = new();
+
+    /// <summary>Full buffers kept while the blob may still fit one Put Blob.</summary>
+    private readonly List<byte[]> _held = [];
     private byte[]? _buffer;
     private int _filled;
     private long _written;
+    private bool _streaming;
     private bool _completed;
 
     /// <param name="blob">The blob to create.</param>
     /// <param name="headers">Its content type etc.</param>
-    /// <param name="metadata">Its metadata (set by the commit).</param>
+    /// <param name="metadata">Its metadata (set by the Put Blob or the commit).</param>
     /// <param name="blockBytes">Bytes per staged block.</param>
     /// <param name="maxInFlight">Blocks staging at once; a write that fills one more waits for the oldest.</param>
+    /// <param name="singlePutBytes">Largest blob that goes up as one Put Blob (a multiple of <paramref name="blockBytes"/>).</param>
     /// <param name="ct">Cancels every request of the upload.</param>
     public CreateOnlyBlobUpload(BlockBlobClient blob, BlobHttpHeaders? headers, IDictionary<string, string>? metadata,
-        int blockBytes = DefaultBlockBytes, int maxInFlight = DefaultMaxInFlight, CancellationToken ct = default)
+        int blockBytes = DefaultBlockBytes, int maxInFlight = DefaultMaxInFlight, int singlePutBytes = DefaultSinglePutBytes, CancellationToken ct = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(blockBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(singlePutBytes, blockBytes);
+        if (singlePutBytes % blockBytes != 0) throw new ArgumentException("a multiple of the block size", nameof(singlePutBytes));
         _blob = blob;
         _headers = headers;
         _metadata = metadata;
         BlockBytes = blockBytes;
         MaxInFlight = maxInFlight;
+        SinglePutBytes = singlePutBytes;
         _ct = ct;
         Content = new WriteStream(this);
     }
@@ -60,6 +74,8 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
     public int BlockBytes { get; }
 
     public int MaxInFlight { get; }
+
+    public int SinglePutBytes { get; }
 
     /// <summary>Where the blob's bytes are written (forward only; disposing it does nothing: <see cref="CompleteAsync"/> creates the blob).</summary>
     public Stream Content { get; }
@@ -71,25 +87,43 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
     public int BlocksStaged => _blockIds.Count;
 
     /// <summary>
-    /// Creates the blob from everything written: one create-only Put Blob when no block was staged, else the rest
-    /// staged and the block list committed create-only. Throws the service's 409/412 when the blob already exists.
+    /// Creates the blob from everything written: one create-only Put Blob when it fits <see cref="SinglePutBytes"/>,
+    /// else the rest staged and the block list committed create-only. Throws the service's 409/412 when the blob
+    /// already exists.
     /// </summary>
     public async Task CompleteAsync()
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        _completed = true;
-        if (_blockIds.Count == 0)
+        if (!_streaming)
         {
-            using var body = new MemoryStream(_buffer ?? [], 0, _filled, writable: false);
-            await _blob.UploadAsync(body, new BlobUploadOptions
+            _completed = true;
+            // At most SinglePutBytes: the held buffers and the current one, as one body.
+            var body = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, _written));
+            try
             {
-                Conditions = BlobConditions.CreateOnly,
-                HttpHeaders = _headers,
-                Metadata = _metadata,
-            }, _ct).ConfigureAwait(false);
+                var at = 0;
+                foreach (var held in _held)
+                {
+                    held.AsSpan(0, BlockBytes).CopyTo(body.AsSpan(at));
+                    at += BlockBytes;
+                }
+                if (_buffer is { } current) current.AsSpan(0, _filled).CopyTo(body.AsSpan(at));
+                using var content = new MemoryStream(body, 0, (int)_written, writable: false);
+                await _blob.UploadAsync(content, new BlobUploadOptions
+                {
+                    Conditions = BlobConditions.CreateOnly,
+                    HttpHeaders = _headers,
+                    Metadata = _metadata,
+                }, _ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(body);
+            }
             return;
         }
-        if (_filled > 0) await StageAsync().ConfigureAwait(false);
+        if (_filled > 0) await StageAsync(TakeCurrent()).ConfigureAwait(false);
+        _completed = true;
         while (_inFlight.TryDequeue(out var staging)) await staging.ConfigureAwait(false);
         await _blob.CommitBlockListAsync(_blockIds, new CommitBlockListOptions
         {
@@ -99,7 +133,7 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
         }, _ct).ConfigureAwait(false);
     }
 
-    /// <summary>Waits for the blocks still staging (their outcome no longer matters) and returns the buffer.</summary>
+    /// <summary>Waits for the blocks still staging (their outcome no longer matters) and returns the buffers.</summary>
     public async ValueTask DisposeAsync()
     {
         _completed = true;
@@ -114,11 +148,13 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
                 // The upload failed or was abandoned: nothing of it is visible (no commit), the blocks expire.
             }
         }
+        foreach (var held in _held) ArrayPool<byte>.Shared.Return(held);
+        _held.Clear();
         if (_buffer is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
         _buffer = null;
     }
 
-    /// <summary>Copies what fits of <paramref name="bytes"/> into the current block; returns how much.</summary>
+    /// <summary>Copies what fits of <paramref name="bytes"/> into the current buffer; returns how much.</summary>
     private int Append(ReadOnlySpan<byte> bytes)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
@@ -132,35 +168,67 @@ public sealed class CreateOnlyBlobUpload : IAsyncDisposable
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> bytes)
     {
-        // A full block is staged only once more bytes come: a blob of exactly one block stays one Put Blob.
+        // A full buffer moves on only once more bytes come, so a blob of exactly SinglePutBytes stays one Put Blob.
         while (bytes.Length > 0)
         {
-            if (_filled == BlockBytes) await StageAsync().ConfigureAwait(false);
+            if (_filled == BlockBytes) await RotateAsync().ConfigureAwait(false);
             bytes = bytes[Append(bytes.Span)..];
         }
     }
 
-    /// <summary>Synchronous writers (rare) wait here for a staging slot when a block fills.</summary>
+    /// <summary>Synchronous writers (rare) wait here for a staging slot when a buffer fills.</summary>
     private void Write(ReadOnlySpan<byte> bytes)
     {
         while (bytes.Length > 0)
         {
-            if (_filled == BlockBytes) StageAsync().AsTask().GetAwaiter().GetResult();
+            if (_filled == BlockBytes) RotateAsync().AsTask().GetAwaiter().GetResult();
             bytes = bytes[Append(bytes)..];
         }
     }
 
-    /// <summary>Stages the filled buffer as the next block (after the oldest staging one when <see cref="MaxInFlight"/> are).</summary>
-    private async ValueTask StageAsync()
+    /// <summary>
+    /// The current buffer is full and more bytes come: held while the blob may still be one Put Blob; once past
+    /// <see cref="SinglePutBytes"/>, the held buffers and every full one after them are staged.
+    /// </summary>
+    private async ValueTask RotateAsync()
     {
-        if (_inFlight.Count >= MaxInFlight) await _inFlight.Dequeue().ConfigureAwait(false);
+        _held.Add(TakeCurrent().Buffer);
+        if (!_streaming && _written < SinglePutBytes) return;
+        _streaming = true;
+        foreach (var held in _held.ToList())
+        {
+            _held.Remove(held);
+            await StageAsync((held, BlockBytes)).ConfigureAwait(false);
+        }
+    }
+
+    private (byte[] Buffer, int Length) TakeCurrent()
+    {
+        var current = (_buffer!, _filled);
+        _buffer = null;
+        _filled = 0;
+        return current;
+    }
+
+    /// <summary>Stages a buffer as the next block (after the oldest staging one when <see cref="MaxInFlight"/> are); it goes back to the pool once staged.</summary>
+    private async ValueTask StageAsync((byte[] Buffer, int Length) block)
+    {
+        if (_inFlight.Count >= MaxInFlight)
+        {
+            try
+            {
+                await _inFlight.Dequeue().ConfigureAwait(false);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(block.Buffer);
+                throw;
+            }
+        }
         // Fixed length per upload (the service wants every block id of a blob the same length), unique per upload.
         var id = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{_idPrefix}-{_blockIds.Count:D6}")));
         _blockIds.Add(id);
-        var (buffer, length) = (_buffer!, _filled);
-        _buffer = null;
-        _filled = 0;
-        _inFlight.Enqueue(StageBlockAsync(id, buffer, length));
+        _inFlight.Enqueue(StageBlockAsync(id, block.Buffer, block.Length));
     }
 
     private async Task StageBlockAsync(string id, byte[] buffer, int length)

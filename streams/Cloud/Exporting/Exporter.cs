@@ -445,7 +445,7 @@ public sealed class Exporter
         await using var upload = new CreateOnlyBlobUpload(container.GetBlockBlobClient(name),
             new BlobHttpHeaders { ContentType = format == ExportFormat.Csv ? "text/csv" : "application/vnd.apache.parquet" },
             new Dictionary<string, string> { [CompletenessMarkers.RowsKey] = rows.RowCount.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            FileBlockBytes, FileBlocksInFlight, ct);
+            FileBlockBytes, FileBlocksInFlight, FileSinglePutBytes, ct);
         if (format == ExportFormat.Csv) await CsvExportWriter.WriteAsync(rows, upload.Content, _options.Csv, ct).ConfigureAwait(false);
         else await ParquetExportWriter.WriteAsync(rows, upload.Content, _options.TargetRowGroupBytes, schemaJson, ct).ConfigureAwait(false);
         try
@@ -459,11 +459,14 @@ public sealed class Exporter
     }
 
     /// <summary>
-    /// A file goes up in blocks of 4 MiB, at most 3 staging at once while the next fills (so at most 16 MiB of a file's
-    /// bytes are in memory, whatever its size), committed create-only as one block list; a file of one block is one
-    /// create-only Put Blob (see <see cref="CreateOnlyBlobUpload"/>).
+    /// A file of up to 8 MiB is one create-only Put Blob once written; a larger one goes up while it is written, in
+    /// blocks of 4 MiB, at most 3 staging at once while the next fills, committed create-only as one block list —
+    /// so at most 16 MiB of a file's bytes are in memory, whatever its size (see <see cref="CreateOnlyBlobUpload"/>).
     /// </summary>
     public const int FileBlockBytes = CreateOnlyBlobUpload.DefaultBlockBytes;
+
+    /// <inheritdoc cref="FileBlockBytes"/>
+    public const int FileSinglePutBytes = CreateOnlyBlobUpload.DefaultSinglePutBytes;
 
     /// <inheritdoc cref="FileBlockBytes"/>
     public const int FileBlocksInFlight = CreateOnlyBlobUpload.DefaultMaxInFlight;

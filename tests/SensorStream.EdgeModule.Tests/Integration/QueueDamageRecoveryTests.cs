@@ -335,8 +335,8 @@ public sealed class QueueDamageRecoveryTests
                 Assert.All(losses, l => Assert.Equal(EventQueue.RolledBackReason, l.Reason));
                 Assert.All(losses, l => Assert.Contains(after.BySensor[sensor], e => e.First == l.FirstSequence && e.Count == l.SampleCount));
             }
-            // Reopened: each recorded range counts (the unknowable gap of each sensor is counted by the run that found it only).
-            Assert.Equal(final.Losses.Count, final.Stats.DamageGaps);
+            // Reopened: each recorded range counts, and so does each sensor's unknowable gap (kept in UncountedGaps).
+            Assert.Equal(final.Losses.Count + EdgeArgs.TwoSensors.Count(), final.Stats.DamageGaps);
             Assert.Equal(final.Losses.Sum(l => l.SampleCount), final.Stats.DamageLostSamples);
         }
         finally

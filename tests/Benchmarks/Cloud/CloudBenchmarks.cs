@@ -73,7 +73,8 @@ public static class CloudBenchmarks
         foreach (var r in results.Where(r => r.Floor is not null))
         {
             var f = r.Floor!;
-            Console.WriteLine(Invariant($"{r.Case}: {r.Time.TotalSeconds:N2} s (CPU {r.Cpu.TotalSeconds:N2} s); floor {f.Total.TotalSeconds:N2} s = download {f.SourceBytes / 1e6:N1} MB in {f.Download.TotalSeconds:N2} s + upload {f.OutputBytes / 1e6:N1} MB in {f.Upload.TotalSeconds:N2} s"));
+            var allocated = r.AllocatedBytes is { } a ? Invariant($", allocated {a / 1e6:N0} MB") : "";
+            Console.WriteLine(Invariant($"{r.Case}: {r.Time.TotalSeconds:N2} s (CPU {r.Cpu.TotalSeconds:N2} s{allocated}); floor {f.Total.TotalSeconds:N2} s = download {f.SourceBytes / 1e6:N1} MB in {f.Download.TotalSeconds:N2} s + upload {f.OutputBytes / 1e6:N1} MB in {f.Upload.TotalSeconds:N2} s"));
             if (r.Phases is { Count: > 0 } phases)
                 Console.WriteLine("  phases (s since the step began): " + string.Join(", ", phases.Select(p => Invariant($"{p.Point.Replace("export.", "", StringComparison.Ordinal)} {p.At.TotalSeconds:N2}"))));
         }

@@ -23,7 +23,9 @@ public static class ExportBenchmark
     /// <param name="Cpu">CPU time of this process (all threads) in that run: on a shared, loaded machine the steadier figure.</param>
     /// <param name="Floor">Export steps only: the step's unavoidable I/O done raw (see <see cref="IoFloor"/>).</param>
     /// <param name="Phases">Export steps only: wall time from the step's start to each probe point it passed, in order (see <see cref="Exporter.Points"/>).</param>
-    public sealed record Result(string Case, long Rows, TimeSpan Time, TimeSpan Cpu, IoFloor? Floor = null, IReadOnlyList<(string Point, TimeSpan At)>? Phases = null)
+    /// <param name="AllocatedBytes">Export steps only: bytes the process allocated during the step (all threads; pooled buffers reused count once).</param>
+    public sealed record Result(string Case, long Rows, TimeSpan Time, TimeSpan Cpu, IoFloor? Floor = null, IReadOnlyList<(string Point, TimeSpan At)>? Phases = null,
+        long? AllocatedBytes = null)
     {
         public double RowsPerSecond => Rows / Time.TotalSeconds;
 
@@ -113,14 +115,17 @@ public static class ExportBenchmark
         {
             // A warm-up export of a few events first, so the step runs JIT-compiled code as the in-memory cases do.
             await ExportStepAsync(store, events.Take(Math.Min(events.Count, 3)).ToList(), eventsPerChunk, format, rows);
-            var (stream, time, phases) = await ExportStepAsync(store, events, eventsPerChunk, format, rows);
-            results.Add(Timed($"export step → {format} in Azurite", rows, time) with { Floor = await MeasureFloorAsync(blobs, stream, format), Phases = phases });
+            var (stream, time, phases, allocated) = await ExportStepAsync(store, events, eventsPerChunk, format, rows);
+            results.Add(Timed($"export step → {format} in Azurite", rows, time) with
+            {
+                Floor = await MeasureFloorAsync(blobs, stream, format), Phases = phases, AllocatedBytes = allocated,
+            });
         }
         return results;
     }
 
     /// <summary>Appends <paramref name="events"/> to a new blob stream, then times export steps until it is all exported (files rolled).</summary>
-    private static async Task<(StreamName Stream, (TimeSpan Wall, TimeSpan Cpu) Time, IReadOnlyList<(string, TimeSpan)> Phases)> ExportStepAsync(
+    private static async Task<(StreamName Stream, (TimeSpan Wall, TimeSpan Cpu) Time, IReadOnlyList<(string, TimeSpan)> Phases, long Allocated)> ExportStepAsync(
         BlobStreamStore store, List<byte[]> events, int eventsPerChunk, ExportFormat format, long rows)
     {
         var stream = new StreamName("bench", $"export-{format}-{Guid.NewGuid():N}"[..30]);
@@ -135,12 +140,13 @@ public static class ExportBenchmark
             Formats = [format], IdleFlushAfter = TimeSpan.Zero, MaxRowsPerFile = rows, MaxSourceBytesPerStep = long.MaxValue,
             Probe = point => phases.Add((point, clock.Elapsed)),
         });
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
         var time = await TimeAsync(async () =>
         {
             clock.Start();
             while ((await exporter.StepAsync(stream)).Outcome == StepOutcome.Progress) phases.Add(("step end", clock.Elapsed));
         }, runs: 1);
-        return (stream, time, phases);
+        return (stream, time, phases, GC.GetTotalAllocatedBytes(precise: true) - allocated);
     }
 
     /// <summary>The raw I/O floor of the step that exported <paramref name="stream"/> (see <see cref="IoFloor"/>); best of 2.</summary>

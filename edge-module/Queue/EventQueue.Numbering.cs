@@ -78,15 +78,19 @@ public sealed partial class EventQueue
     private void ClearUncheckedNumbering(SqliteTransaction? txn)
     {
         _streamTailChecked = true;
-        if (!Query(_db, "SELECT EXISTS (SELECT 1 FROM UncheckedNumbering)", txn, r => r.GetInt64(0) != 0).Single()) return;
-        if (txn is not null) Execute(txn, "DELETE FROM UncheckedNumbering");
-        else
+        if (txn is not null)
         {
-            using var own = _db.BeginTransaction();
-            Execute(own, "DELETE FROM UncheckedNumbering");
-            own.Commit();
+            DeleteStartPoints(txn);
+            return;
         }
+        if (!Query(_db, "SELECT EXISTS (SELECT 1 FROM UncheckedNumbering)", null, r => r.GetInt64(0) != 0).Single()) return;
+        using var own = _db.BeginTransaction();
+        DeleteStartPoints(own);
+        own.Commit();
     }
+
+    /// <summary>Removes every start point of unchecked numbering, inside <paramref name="txn"/> (a check's or a proof's).</summary>
+    private static void DeleteStartPoints(SqliteTransaction txn) => Execute(txn, "DELETE FROM UncheckedNumbering");
 
     /// <summary>
     /// A sampled batch numbered before a rollback was found: moved up by its sensor's shift (under the lock). Batches of

@@ -72,7 +72,7 @@ public sealed partial class EventQueue
                 Execute(txn, "DELETE FROM PendingTransactions WHERE NOT EXISTS (SELECT 1 FROM Events WHERE Id BETWEEN FirstId AND LastId)");
                 RecordNotedTail(txn); // the tail the scan ended at (noted by the caller): the next start reads only what follows it
                 // A run that numbered before a check it never reached: the proof supersedes that check (its events were judged above).
-                Execute(txn, "DELETE FROM UncheckedNumbering");
+                DeleteStartPoints(txn);
                 txn.Commit();
             }
             (_events, _bytes) = Query(_db, "SELECT COUNT(*), IFNULL(SUM(length(Data)), 0) FROM Events", null, r => (r.GetInt64(0), r.GetInt64(1))).Single();

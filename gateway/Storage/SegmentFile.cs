@@ -172,6 +172,9 @@ public sealed class SegmentFile : IDisposable
     /// </summary>
     public SegmentRecord ReadRecord(long offset, int frameSize, bool offsetIsBoundary = false)
     {
+        // Bounded before anything is allocated: a size from a header (which has no check of its own) may be anything.
+        if (frameSize is < SegmentRecord.Overhead or > SegmentRecord.LargestFrameSize)
+            throw offsetIsBoundary ? Damaged(offset) : NotARecord(offset);
         var frame = new byte[frameSize];
         int read;
         using (var use = Use()) read = FrameScanner.ReadFully(use.Handle, frame, offset);
@@ -195,7 +198,9 @@ public sealed class SegmentFile : IDisposable
 
     /// <summary>
     /// The frame size of the intact event that starts at <paramref name="offset"/> and ends by <see cref="End"/>, or -1.
-    /// Its check is computed a block at a time: a header announcing a large size allocates nothing of that size.
+    /// Its check is computed a block at a time: a header announcing a large size allocates nothing of that size, and one
+    /// announcing more than <see cref="SegmentRecord.LargestFrameSize"/> is refused unread (a hostile pointer costs at
+    /// most one largest event's read).
     /// </summary>
     private int IntactFrameSizeAt(long offset)
     {
@@ -204,7 +209,8 @@ public sealed class SegmentFile : IDisposable
         using var use = Use();
         if (offset < 0 || offset > end - header.Length || FrameScanner.ReadFully(use.Handle, header, offset) < header.Length) return -1;
         var payload = RecordFrame.PayloadLength(header);
-        if (payload < SegmentRecord.TimestampSize || offset > end - RecordFrame.Size(payload)) return -1;
+        if (payload < SegmentRecord.TimestampSize || payload > SegmentRecord.LargestFrameSize - RecordFrame.HeaderSize
+            || offset > end - RecordFrame.Size(payload)) return -1;
         var crc = FrameFormat.PayloadCheckSeed(header);
         var block = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SensorStream.Streams.Configuration.Catalogs;
 
 namespace SensorStream.Gateway.Storage;
 
@@ -14,6 +15,13 @@ public readonly record struct SegmentRecord(int Segment, long Offset, int FrameS
     public long NextOffset => Offset + FrameSize;
 
     public static int FrameSizeOf(int eventLength) => Overhead + eventLength;
+
+    /// <summary>
+    /// The largest frame any segment can hold: an event of <see cref="GatewayServerSettings.MaxEventBytesCeiling"/>
+    /// (whatever <c>--max-event-bytes</c> was when it was written). Record headers carry no check of their own, so a
+    /// header announcing more is damage or not a record; readers refuse it before reading or allocating that much.
+    /// </summary>
+    public const int LargestFrameSize = Overhead + GatewayServerSettings.MaxEventBytesCeiling;
 
     /// <summary>Encodes a full frame into <paramref name="destination"/> and returns its size.</summary>
     public static int Encode(Span<byte> destination, long timestampMs, ReadOnlySpan<byte> evt)

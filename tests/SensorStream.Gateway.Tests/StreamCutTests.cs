@@ -196,6 +196,34 @@ public sealed class StreamCutTests
     }
 
     [Fact]
+    public async Task An_offset_inside_an_event_whose_bytes_announce_a_huge_event_is_refused_before_that_much_is_read_or_allocated()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        await gw.Client.EnsureStreamAsync(Stream);
+        // The event's first bytes read as a record header announcing a 30 MB payload (over the 16 MiB ceiling of any
+        // event, under the 64 MiB any frame may have): a stream cut or pointer at them comes from elsewhere.
+        var hostile = Events.Blob(64 * 1024, 7);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(hostile, 30_000_000);
+        await CommitAsync(gw.Client, [new OutgoingEvent("k", Events.Blob(100, 1)), new OutgoingEvent("k", hostile)]);
+        var all = await gw.Client.ReadRangeAsync(Stream).ToListAsync();
+        var inside = Decode(all[1].Pointer).Offset + SensorStream.Gateway.Storage.SegmentRecord.Overhead;
+
+        var stream = gw.Server.Store.Stream(Stream.Scope, Stream.Stream);
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<SensorStream.Gateway.Storage.StoreException>(() => stream.Truncate([inside, 0]));
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.Equal(SensorStream.Gateway.Storage.StoreError.InvalidArgument, error.Kind);
+        Assert.Contains($"offset {inside} of segment 0 is not the start of an event", error.Message);
+        Assert.True(allocated < 1024 * 1024, $"{allocated} bytes allocated to refuse the cut");
+        Assert.Equal(0, stream.Heads()[0]);
+
+        // The same offset as an event pointer (any length up to the largest event): INVALID_ARGUMENT, nothing served.
+        var fetch = await FetchFailsAsync(gw, Pointer(0, inside, 1000));
+        Assert.Equal(StatusCode.InvalidArgument, fetch.StatusCode);
+        Assert.Contains($"offset {inside} of segment 0 is not the start of an event", fetch.Status.Detail);
+    }
+
+    [Fact]
     public async Task Errors_name_a_pointer_without_description_by_what_its_bytes_say()
     {
         await using var gw = await TestGateway.StartAsync();

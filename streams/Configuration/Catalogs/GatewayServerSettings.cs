@@ -12,6 +12,12 @@ public static class GatewayServerSettings
     public const string EnvPrefix = "GATEWAY_";
     public const string DefaultUrls = "http://127.0.0.1:5005";
 
+    /// <summary>
+    /// The largest <c>--max-event-bytes</c> the gateway accepts (16 MiB, twice Pravega's 8 MiB event limit): no event
+    /// stored by any configuration is larger, so readers bound what a record header may announce by it.
+    /// </summary>
+    public const int MaxEventBytesCeiling = 16 * 1024 * 1024;
+
     private static readonly Setting[] Definitions =
     [
         Setting.Path("DataDir", "--data-dir", ".sensorstream/gateway-data", "all scopes, streams and transactions"),
@@ -23,7 +29,7 @@ public static class GatewayServerSettings
         Setting.Choice("AllowSharedSecrets", "--allow-shared-secrets", "value", ["false", "true"], "true = start even when --auth-token-file or --tls-key can be read or changed by other users (logged as a warning); false = refuse (exit 2)", "false"),
         Setting.Integer("DefaultLeaseMs", "--default-lease-ms", 120_000, 1, null, "ms", "lease of a transaction begun with lease_ms = 0"),
         Setting.Integer("MaxLeaseMs", "--max-lease-ms", 604_800_000, 1, null, "ms", "longest lease a client may ask for (default 7 days)"),
-        Setting.Integer("MaxEventBytes", "--max-event-bytes", SampleBatchJson.MaxEventBytes, 1, 16 * 1024 * 1024, "bytes", "largest event accepted (Pravega's 8 MiB limit); larger → INVALID_ARGUMENT naming what of the call was written"),
+        Setting.Integer("MaxEventBytes", "--max-event-bytes", SampleBatchJson.MaxEventBytes, 1, MaxEventBytesCeiling, "bytes", "largest event accepted (Pravega's 8 MiB limit); larger → INVALID_ARGUMENT naming what of the call was written"),
         Setting.Integer("RetentionIntervalMs", "--retention-interval-ms", 10_000, 1, null, "ms", "how often retention policies are applied"),
         Setting.Integer("MaintenanceIntervalMs", "--maintenance-interval-ms", 100, 1, 60_000, "ms", "how often expired leases are aborted and due checkpoints taken"),
         Setting.Integer("MaxOpenTransactionsPerStream", "--max-open-transactions-per-stream", 10_000, 1, int.MaxValue, null, "most open transactions one stream may have; BeginTransaction over it → RESOURCE_EXHAUSTED naming the flag (WriteEvents' own transactions, which end with their call, are not counted)"),

@@ -89,6 +89,7 @@ public sealed partial class EventQueue
     private static string Describe(SidecarState state, string? problem) => state switch
     {
         SidecarState.Damaged => $"damaged: {problem}",
+        SidecarState.NeverWritten => "empty, never written (the run that created it stopped before its first write)",
         _ => state.ToString().ToLowerInvariant(),
     };
 
@@ -148,10 +149,9 @@ public sealed partial class EventQueue
                 ("$k", sensor), ("$s", from), ("$n", to - from), ("$r", UnprovenReason), ("$t", now));
             Execute(txn, "INSERT INTO SensorSequences(SensorId, NextSequence) VALUES ($k, $n) " +
                          "ON CONFLICT(SensorId) DO UPDATE SET NextSequence = MAX(NextSequence, excluded.NextSequence)", ("$k", sensor), ("$n", to));
-            log.LogError("Queue damage: sequence progress file {Progress} is {State}{Problem}, so the database cannot be checked: sensor {Sensor} skips " +
+            log.LogError("Queue damage: sequence progress file {Progress} is {State}, so the database cannot be checked: sensor {Sensor} skips " +
                          "samples {First}..{Last} ({Count}) to its reserved ceiling (a gap in the stream that may hold lost samples, recorded in Losses)",
-                ledger.ProgressPath, ledger.ProgressState.ToString().ToLowerInvariant(), ledger.ProgressProblem is { } p ? $" ({p})" : "",
-                sensor, from, to - 1, to - from);
+                ledger.ProgressPath, Describe(ledger.ProgressState, ledger.ProgressProblem), sensor, from, to - 1, to - from);
         }
         txn.Commit();
     }

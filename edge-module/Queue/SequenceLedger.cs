@@ -12,6 +12,9 @@ internal enum SidecarState
     Missing,
     Valid,
     Damaged,
+
+    /// <summary>Present and empty where a run creates the file before its first write (the progress file): it stopped before it.</summary>
+    NeverWritten,
 }
 
 /// <summary>One sensor's progress: every value is "the sequence after the newest sample that …".</summary>
@@ -57,9 +60,9 @@ internal sealed class SequenceLedger : IDisposable
         _block = block;
         HighWaterMarkPath = databasePath + HighWaterMarkSuffix;
         ProgressPath = databasePath + ProgressSuffix;
-        (HighWaterMarkState, HighWaterMarkProblem, _reserved) = Load(HighWaterMarkPath, HighWaterMarkMagic,
+        (HighWaterMarkState, HighWaterMarkProblem, _reserved) = Load(HighWaterMarkPath, HighWaterMarkMagic, emptyIsNeverWritten: false,
             json => JsonSerializer.Deserialize<Dictionary<string, long>>(json));
-        (ProgressState, ProgressProblem, var progress) = Load(ProgressPath, ProgressMagic,
+        (ProgressState, ProgressProblem, var progress) = Load(ProgressPath, ProgressMagic, emptyIsNeverWritten: true,
             json => JsonSerializer.Deserialize<Dictionary<string, long[]>>(json)?.ToDictionary(p => p.Key, p => p.Value.Length == 3
                 ? new SensorProgress(p.Value[0], p.Value[1], p.Value[2])
                 : throw new FormatException($"sensor {p.Key} has {p.Value.Length} values, not 3")));
@@ -223,13 +226,19 @@ internal sealed class SequenceLedger : IDisposable
         }
     }
 
-    private static (SidecarState, string?, Dictionary<string, T>) Load<T>(string path, string magic, Func<string, Dictionary<string, T>?> parse)
+    /// <summary>
+    /// Reads one sidecar file. An empty one is <see cref="SidecarState.NeverWritten"/> when <paramref name="emptyIsNeverWritten"/>
+    /// (the progress file is created when the queue opens and written in place, never cut to zero: empty means the run
+    /// stopped before its first write, or a power cut took that write with the page cache), otherwise damage (the
+    /// high-water mark is only ever replaced whole).
+    /// </summary>
+    private static (SidecarState, string?, Dictionary<string, T>) Load<T>(string path, string magic, bool emptyIsNeverWritten, Func<string, Dictionary<string, T>?> parse)
     {
         if (!File.Exists(path)) return (SidecarState.Missing, null, []);
         try
         {
             var content = File.ReadAllBytes(path);
-            if (content.Length == 0) return (SidecarState.Damaged, "empty file", []);
+            if (content.Length == 0) return emptyIsNeverWritten ? (SidecarState.NeverWritten, null, []) : (SidecarState.Damaged, "empty file", []);
             return (SidecarState.Valid, null, parse(SidecarFormat.Decode(content, magic)) ?? throw new FormatException("JSON null"));
         }
         catch (Exception e) when (e is FormatException or JsonException or DecoderFallbackException)

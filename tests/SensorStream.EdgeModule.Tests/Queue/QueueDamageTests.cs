@@ -252,7 +252,7 @@ public sealed class QueueDamageTests
         Assert.Equal([new Loss("a", 300, 100 + Block - 300, EventQueue.UnprovenReason)], reopened.Losses());
         Assert.Equal(100 + Block, reopened.NextSequences()["a"]);
         Assert.Equal(3, reopened.Stats().Events); // the database itself is kept: nothing was proven wrong with it
-        Assert.Contains(log.Lines, l => l.Contains(progress) && l.Contains("damaged (checksum line") && l.Contains($"skips samples 300..{Block + 99}"));
+        Assert.Contains(log.Lines, l => l.Contains(progress) && l.Contains("is damaged: checksum line") && l.Contains($"skips samples 300..{Block + 99}"));
     }
 
     [Fact]

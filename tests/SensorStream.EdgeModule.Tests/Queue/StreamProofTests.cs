@@ -27,8 +27,9 @@ public sealed class StreamProofTests
         var path = dir.File("q.db");
         using (var queue = Open(path))
             Assert.Contains("no queue database and no sequence file", queue.SequencesUnproven);
-        using (var queue = Open(path)) // opening left nothing that passes for proof
-            Assert.Contains("no queue database and no sequence file", queue.SequencesUnproven);
+        using (var queue = Open(path)) // opening left nothing that passes for proof: an empty progress file, told as never written, not as damage
+            Assert.Contains("no queue database and no sequence file at " + path + " (progress file empty, never written (the run that created it " +
+                            "stopped before its first write), high-water mark missing)", queue.SequencesUnproven);
 
         var log = new TestLogger();
         using (var queue = Open(path, log))

@@ -52,8 +52,8 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
         return humidity ? batch.WithColumn("Humidity", Enumerable.Range(0, count).Select(k => 40.0 + k).ToArray()) : batch;
     }
 
-    private static readonly string[] Fixed = ["SensorId VARCHAR", "Sequence BIGINT", "TimestampNanos BIGINT", "Timestamp TIMESTAMP WITH TIME ZONE"];
-    private static readonly string[] Partitions = ["date DATE", "hour BIGINT"];
+    private static readonly string[] Fixed = DuckDbExports.FixedColumns;
+    private static readonly string[] Partitions = DuckDbExports.PartitionColumns;
 
     /// <summary>Declared types of every table version, as DuckDB describes them.</summary>
     private static readonly Dictionary<string, string[]> Tables = new()
@@ -92,12 +92,12 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
         foreach (var format in new[] { "parquet", "csv" })
         {
             var root = Path.Combine(_folder, format, stream.Scope, stream.Stream);
-            Assert.Equal(Tables.Keys.Order(), TableFolders(root, format));
+            Assert.Equal(Tables.Keys.Order(), DuckDbExports.TableFolders(root, format));
             var seen = new List<(string, long)>();
             foreach (var (table, columns) in Tables)
             {
                 Assert.Equal(format == "csv", File.Exists(Path.Combine(root, table, CsvColumnTypes.FileName)));
-                var from = Source(duck, format, Path.Combine(root, table));
+                var from = DuckDbExports.Source(duck, format, Path.Combine(root, table));
                 Assert.Equal(columns, Query(duck, $"DESCRIBE SELECT * FROM {from}").Select(r => $"{r[0]} {r[1]}"));
                 seen.AddRange(Query(duck, $"SELECT SensorId, Sequence FROM {from}").Select(r => ((string)r[0], (long)r[1])));
                 // Typed time: the timestamp is the nanoseconds truncated to microseconds; the partition is its UTC hour.
@@ -107,10 +107,10 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
             Assert.Equal(expected.Count, seen.Count);
             Assert.Equal(expected.Order(), seen.Order());
             // The CSV's own hour column keeps its values beside the partition; whole doubles stay doubles.
-            var nic = Source(duck, format, Path.Combine(root, "nic/v1"));
+            var nic = DuckDbExports.Source(duck, format, Path.Combine(root, "nic/v1"));
             Assert.Equal([9L, 10L], Query(duck, $"SELECT DISTINCT hour FROM {nic} ORDER BY hour").Select(r => (long)r[0]));
             Assert.Equal((object)150L, Scalar(duck, $"SELECT count(*) FROM {nic} WHERE CounterResets IS NULL"));
-            var plant = Source(duck, format, Path.Combine(root, "csv/plant/v2"));
+            var plant = DuckDbExports.Source(duck, format, Path.Combine(root, "csv/plant/v2"));
             Assert.Equal([17.5], Query(duck, $"SELECT DISTINCT hour_1 FROM {plant}").Select(r => (double)r[0]));
             Assert.Equal((object)40.0, Scalar(duck, $"SELECT Temp FROM {plant} WHERE Sequence = 40"));
         }
@@ -121,23 +121,6 @@ public sealed class ExportDuckDbTests(AzuriteFixture azurite) : IDisposable
         var schema = (await new ExportCatalog(azurite.Blobs).DownloadAsync($"schemas/{stream.Scope}/{stream.Stream}/csv/plant/v2.json")).ToString();
         Assert.Contains("\"reason\": \"added column Humidity (Double)\"", schema);
     }
-
-    /// <summary>
-    /// The table function that reads one table version as functions/README documents it; for CSV it first sets the
-    /// DuckDB variable <c>types</c> from the version's <c>_schema.json</c>.
-    /// </summary>
-    private static string Source(DuckDBConnection duck, string format, string folder)
-    {
-        if (format == "parquet") return $"read_parquet('{folder}/**/*.parquet', hive_partitioning = true)";
-        Query(duck, $"SET VARIABLE types = (SELECT types FROM read_json('{folder}/{CsvColumnTypes.FileName}'))");
-        return $"read_csv('{folder}/**/*.csv', hive_partitioning = true, types = getvariable('types'))";
-    }
-
-    /// <summary>The table-version folders (everything before <c>/date=</c>) that hold files of <paramref name="format"/>.</summary>
-    private static IEnumerable<string> TableFolders(string root, string format) =>
-        Directory.GetFiles(root, "*." + format, SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
-            .Select(f => f[..f.IndexOf("/date=", StringComparison.Ordinal)]).Distinct().Order();
 
     private async Task<List<string>> ListAsync(string prefix)
     {

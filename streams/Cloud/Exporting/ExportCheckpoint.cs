@@ -4,8 +4,10 @@ namespace SensorStream.Streams.Exporting;
 /// Export progress of one stream, in a blob replaced by ETag. <see cref="NextChunk"/> is the first chunk not yet
 /// exported. <see cref="Pending"/> is a range recorded before any of its files was written: until it is marked done,
 /// every attempt writes exactly that range under exactly the same names. <see cref="Tables"/> is the newest schema
-/// version of every table, recorded together with the pending range that first needs it (so every attempt at a
-/// range writes it with the same table versions; see <see cref="SchemaEvolution"/>).
+/// version of every table before the pending range; a range is planned from them, event by event, on every attempt
+/// (so every attempt writes it with the same table versions; see <see cref="SchemaEvolution"/>), and the versions it
+/// makes are recorded when it is marked done. (An exporter before per-event versions recorded them with the pending
+/// range; planned again over those, every batch of the range goes to its table's newest version, as it wrote them.)
 /// A done range leaves its rows in <see cref="Staged"/> parts (one per partition) until a part rolls: it is moved to
 /// <see cref="Rolling"/> (recorded before any of its files is written), its files are written create-only, and
 /// it is removed — so a crash while rolling writes exactly those files again under the same names.

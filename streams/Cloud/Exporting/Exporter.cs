@@ -14,8 +14,8 @@ namespace SensorStream.Streams.Exporting;
 /// Blob stream → CSV and Parquet files, one table per sensor kind, files sized by each table's rows, exactly once.
 /// A step does the first of: (1) finish rolling parts recorded as rolling; (2) finish a recorded range; (3) when the
 /// watermark closed an hour, roll that hour's open parts, then write its markers; (4) take the next range of chunks
-/// (bounded, see <see cref="ExportPlanner.Fits"/>): record it as pending (ETag) with the table versions it needs
-/// (<see cref="SchemaEvolution"/>), quarantine undecodable events, write the schema records, add each row to the open
+/// (bounded, see <see cref="ExportPlanner.Fits"/>): record it as pending (ETag), plan its table versions event by event from the
+/// tables recorded before it (<see cref="SchemaEvolution"/>: the same on every attempt), quarantine undecodable events, write the schema records, add each row to the open
 /// part of its partition (<see cref="StagedPart"/>: where the rows are, not the rows), and mark the range done
 /// together with the parts that must roll now; (5) roll the parts that are due by time or a requested flush.
 /// Rolling a part: record it as rolling, read its chunks again, write its file per format (the formats at the same time) create-only as
@@ -110,8 +110,9 @@ public sealed class Exporter
         if (taken.Count > 0)
         {
             var range = new ExportRange(taken[0].Info.Seq, taken[^1].Info.Seq, full ? "step bound" : "new chunks");
-            var (tables, notes) = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Batches), range.FromChunk);
-            var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range, Tables = tables }, ct).ConfigureAwait(false);
+            // The tables stay as they were until the range is done: every attempt plans it from them, the same way.
+            var notes = SchemaEvolution.Plan(read.Value.Tables, taken.SelectMany(c => c.Positioned), EventSchemas.TableOf).Notes;
+            var recorded = await checkpoint.TryReplaceAsync(read, read.Value with { Pending = range }, ct).ConfigureAwait(false);
             if (recorded is null) return StepResult.Lost("another exporter recorded a plan first");
             _options.Probe?.Invoke(Points.AfterRecordPlan);
             return await TakeRangeAsync(stream, blob, checkpoint, recorded, range, taken, full, notes, flushNow, ct).ConfigureAwait(false);
@@ -178,10 +179,12 @@ public sealed class Exporter
     private async Task<StepResult> TakeRangeAsync(StreamName stream, BlobStream blob, CheckpointBlob<ExportCheckpoint> checkpoint,
         Versioned<ExportCheckpoint> recorded, ExportRange range, List<ParsedChunk> chunks, bool more, IReadOnlyList<string> notes, bool flushNow, CancellationToken ct)
     {
+        // Planned from the tables recorded with the range, the same way on every attempt. (A range recorded by an
+        // earlier exporter came with the tables after it: planned again over them, every batch goes to its table's
+        // newest version, as that exporter wrote it.)
+        var plan = SchemaEvolution.Plan(recorded.Value.Tables, chunks.SelectMany(c => c.Positioned), EventSchemas.TableOf);
+        var tables = plan.Tables;
         var batches = chunks.SelectMany(c => c.Batches).ToList();
-        // The recorded tables already cover the range (planning again changes nothing); a range recorded by an
-        // exporter that kept no tables is planned here, the same way on every attempt.
-        var tables = SchemaEvolution.Plan(recorded.Value.Tables, batches, range.FromChunk).Tables;
         var bad = chunks.SelectMany(c => c.Bad).ToList();
         foreach (var b in bad) await _deadLetters.WriteAsync(stream, b, ct).ConfigureAwait(false);
         _options.Probe?.Invoke(Points.AfterDeadLetters);
@@ -197,16 +200,17 @@ public sealed class Exporter
         var (first, last) = (chunks[0].Info.Created, chunks[^1].Info.Created);
         // Stable while the range is pending (hours are marked complete only between ranges), so every attempt names the same files.
         var completeBefore = recorded.Value.CompleteBefore;
-        foreach (var group in batches.GroupBy(EventSchemas.TableOf))
+        foreach (var version in batches.Select((b, i) => (Batch: b, Schema: plan.Versions[i])).GroupBy(x => x.Schema.Folder, StringComparer.Ordinal))
         {
-            var schema = tables.Single(t => t.Table == group.Key);
+            var schema = version.First().Schema;
+            var group = version.Select(x => x.Batch).ToList();
             var schemaJson = JsonSerializer.Serialize(schema, SchemaJson);
             await CreateOnceAsync(ExportLayout.SchemaName(stream, schema), BinaryData.FromString(schemaJson), "application/json", null, ct).ConfigureAwait(false);
             var hours = RowsByHour(group);
             if (hours.Keys.Any(h => ExportLayout.NanosOf(h.AddHours(1)) <= completeBefore))
             {
                 // Rows of a complete hour are written at once, each range's into its own late file.
-                foreach (var (hour, part) in ExportTableBuilder.Build(schema, group.ToList()).ByHour())
+                foreach (var (hour, part) in ExportTableBuilder.Build(schema, group).ByHour())
                 {
                     var partition = new OpenPartition(schema.Table, schema.Version, hour);
                     if (partition.EndNanos > completeBefore) continue;
@@ -318,11 +322,16 @@ public sealed class Exporter
         var rows = 0L;
         foreach (var part in recorded.Value.Rolling)
         {
-            var schema = await SchemaOfAsync(stream, recorded.Value, part.Partition, ct).ConfigureAwait(false);
+            var schema = await SchemaOfAsync(stream, recorded.Value, part.Partition.Table, part.Partition.Version, ct).ConfigureAwait(false);
+            var next = recorded.Value.Tables.Any(t => t.Table == schema.Table && t.Version > schema.Version)
+                ? await SchemaOfAsync(stream, recorded.Value, schema.Table, schema.Version + 1, ct).ConfigureAwait(false)
+                : null;
             var batches = new List<SampleBatch>();
             foreach (var span in part.Spans)
                 foreach (var chunk in await ReadSpanAsync(blob, span, inMemory ?? [], ct).ConfigureAwait(false))
-                    batches.AddRange(chunk.Batches.Where(b => EventSchemas.TableOf(b) == schema.Table));
+                    batches.AddRange(chunk.Positioned
+                        .Where(p => EventSchemas.TableOf(p.Batch) == schema.Table && SchemaEvolution.Holds(schema, next, p.Chunk, p.Event))
+                        .Select(p => p.Batch));
             var table = ExportTableBuilder.Build(schema, batches).ByHour().Where(h => h.Hour == part.Partition.Hour).Select(h => h.Rows).SingleOrDefault();
             if (table?.RowCount != part.Rows)
                 throw new InvalidDataException($"the part {part.FromChunk}..{part.ToChunk} of {part.Partition.Folder} {part.Partition.Hour:yyyy-MM-dd HH}h of {stream} was staged with {part.Rows} rows but its chunks hold {table?.RowCount ?? 0}");
@@ -349,12 +358,12 @@ public sealed class Exporter
         return (done, $"rolled {recorded.Value.Rolling.Count} part(s): {rows} rows in {files} files ({reasons})");
     }
 
-    /// <summary>The schema of a partition's table version: the recorded newest one, or its schema record (an older version).</summary>
-    private async Task<TableSchema> SchemaOfAsync(StreamName stream, ExportCheckpoint state, OpenPartition partition, CancellationToken ct)
+    /// <summary>Version <paramref name="version"/> of <paramref name="table"/>: the recorded newest one, or its schema record (an older version).</summary>
+    private async Task<TableSchema> SchemaOfAsync(StreamName stream, ExportCheckpoint state, string table, int version, CancellationToken ct)
     {
-        if (state.Tables.FirstOrDefault(t => t.Table == partition.Table && t.Version == partition.Version) is { } newest) return newest;
+        if (state.Tables.FirstOrDefault(t => t.Table == table && t.Version == version) is { } newest) return newest;
         var container = await _exports.ReadyAsync(ct).ConfigureAwait(false);
-        var name = ExportLayout.SchemaName(stream, new TableSchema(partition.Table, partition.Version, [], 0, ""));
+        var name = ExportLayout.SchemaName(stream, new TableSchema(table, version, [], 0, ""));
         var content = (await container.GetBlobClient(name).DownloadContentAsync(ct).ConfigureAwait(false)).Value.Content;
         return JsonSerializer.Deserialize<TableSchema>(content.ToString(), SchemaJson) ?? throw new InvalidDataException($"{name} holds null");
     }

@@ -18,6 +18,9 @@ public sealed record ParsedChunk(ChunkInfo Info, IReadOnlyList<SampleBatch> Batc
 
     public ChunkSummary Summary => new(Info.Seq, Rows, Info.ContentLength, Info.Created);
 
+    /// <summary>The batches with their place in the stream (this chunk, the index of the event each came from).</summary>
+    public IEnumerable<PositionedBatch> Positioned => Batches.Select((b, i) => new PositionedBatch(b, Info.Seq, BatchIndexes[i]));
+
     /// <summary>
     /// Parses every event of <paramref name="chunk"/>; one over <paramref name="maxEventBytes"/> is set aside unparsed
     /// (parsing cost is bounded before it is paid), one that is not a valid event is set aside with the parser's reason.

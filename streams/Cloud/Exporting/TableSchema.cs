@@ -18,9 +18,14 @@ public sealed record SchemaColumn(string Name, string Source, ColumnKind Kind, s
 /// <param name="Table">The table name (<see cref="Events.EventSchemas"/>), e.g. <c>nic</c> or <c>csv/plant-a</c>.</param>
 /// <param name="Version">1 for the first schema of the table; each change of columns makes the next.</param>
 /// <param name="Columns">The sensor columns.</param>
-/// <param name="SinceChunk">The first chunk of the blob stream exported with this version.</param>
+/// <param name="SinceChunk">The chunk of the blob stream holding the first event exported with this version.</param>
 /// <param name="Reason">Why this version exists (first seen, declared, column added, type widened).</param>
-public sealed record TableSchema(string Table, int Version, IReadOnlyList<SchemaColumn> Columns, long SinceChunk, string Reason)
+/// <param name="SinceEvent">
+/// That event's index in chunk <c>SinceChunk</c>: the version holds the table's events from this position up to
+/// the next version's (<see cref="SchemaEvolution.Holds"/>). 0 in records of exporters before per-event versions,
+/// which started a version at the first chunk of the export step that first needed it.
+/// </param>
+public sealed record TableSchema(string Table, int Version, IReadOnlyList<SchemaColumn> Columns, long SinceChunk, string Reason, int SinceEvent = 0)
 {
     /// <summary>The table version's folder below the stream: <c>{table}/v{version}</c>.</summary>
     public string Folder => FolderOf(Table, Version);

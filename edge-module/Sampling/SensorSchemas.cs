@@ -12,7 +12,7 @@ internal static class SensorSchemas
 {
     public static string? Of(ISensorSource sensor) => sensor switch
     {
-        IioSensor => "iio/" + EventSchemas.Segment(sensor.SensorId["iio-".Length..]),
+        IioSensor => EventSchemas.Iio(sensor.SensorId["iio-".Length..]),
         NicSensor => EventSchemas.Nic,
         SyntheticSensor => EventSchemas.Synthetic,
         Mpu6050Sensor or Lis3DhSensor => EventSchemas.Accel,

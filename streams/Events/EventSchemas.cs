@@ -21,10 +21,28 @@ public static class EventSchemas
 
     public const int MaxLength = 200;
 
+    /// <summary>Namespace of the tables of CSV folders: <c>csv/&lt;folder&gt;</c>.</summary>
+    public const string CsvNamespace = "csv";
+
+    /// <summary>Namespace of the tables of IIO devices: <c>iio/&lt;device&gt;</c>.</summary>
+    public const string IioNamespace = "iio";
+
+    /// <summary>Namespace of the one-per-sensor tables of events no other rule places: <c>sensor/&lt;SensorId&gt;</c>.</summary>
+    public const string SensorNamespace = "sensor";
+
+    /// <summary>
+    /// First segments that hold one table per instance: never a table of their own, so no instance table sits inside
+    /// another table's folder.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Namespaces = [CsvNamespace, IioNamespace, SensorNamespace];
+
     private static readonly string[] AccelPrefixes = ["mpu6050-", "lis3dh-", "adxl345-"];
 
     /// <summary>The table of CSV files imported from the folder named <paramref name="folder"/>: <c>csv/&lt;folder&gt;</c>.</summary>
-    public static string Csv(string folder) => "csv/" + Segment(folder);
+    public static string Csv(string folder) => CsvNamespace + "/" + Segment(folder);
+
+    /// <summary>The table of IIO device <paramref name="device"/> (its channels chosen in the sensor spec): <c>iio/&lt;device&gt;</c>.</summary>
+    public static string Iio(string device) => IioNamespace + "/" + Segment(device);
 
     /// <summary>
     /// The table of an event. The rule, in order: (1) the event's own <see cref="SampleBatch.Schema"/>; (2) from the
@@ -41,7 +59,7 @@ public static class EventSchemas
         if (id.StartsWith("csv-", StringComparison.Ordinal) && id.Length > 4) return Csv(id[4..]);
         if (AccelPrefixes.Any(p => id.StartsWith(p, StringComparison.Ordinal))) return Accel;
         if (batch.Scalars.Count == 0 && batch.LongColumns is [{ Key: "Sample" }] && batch.DoubleColumns is [{ Key: "Value" }]) return Synthetic;
-        return "sensor/" + Segment(id);
+        return SensorNamespace + "/" + Segment(id);
     }
 
     /// <summary>Null when <paramref name="name"/> is a valid table name, else the reason.</summary>
@@ -57,8 +75,15 @@ public static class EventSchemas
             foreach (var c in s)
                 if (!IsAllowed(c)) return $"schema name '{name}' contains '{c}' (allowed: letters, digits, '-', '_', '.', one '/')";
         }
+        // The exporter writes table T's versions to T/v1, T/v2, …: no name may be one of those folders, nor a namespace.
+        if (segments.Length == 1 && Namespaces.Contains(name))
+            return $"schema name '{name}' is the namespace of per-instance tables ({string.Join(", ", Namespaces.Select(n => n + "/…"))}), not a table: name one inside it or another name";
+        if (segments.Length == 2 && IsVersionFolder(segments[1]))
+            return $"schema name '{name}' ends in '{segments[1]}', the name of table '{segments[0]}''s version folder: its files would mix with that version's";
         return null;
     }
+
+    private static bool IsVersionFolder(string segment) => segment.Length > 1 && segment[0] == 'v' && segment.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0;
 
     /// <summary>One path segment from free text: disallowed characters become <c>_</c>; empty, <c>.</c> and <c>..</c> become <c>_</c>.</summary>
     public static string Segment(string text)

@@ -23,6 +23,8 @@ public class EventSchemaTests
     [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":1,"TimestampNanos":[1]}""", "Schema must be a string")]
     [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":"a=b","TimestampNanos":[1]}""", "schema name 'a=b' contains '='")]
     [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":"a/b/c","TimestampNanos":[1]}""", "more than two")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":"nic/v1","TimestampNanos":[1]}""", "schema name 'nic/v1' ends in 'v1', the name of table 'nic''s version folder")]
+    [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":"sensor","TimestampNanos":[1]}""", "schema name 'sensor' is the namespace of per-instance tables (csv/…, iio/…, sensor/…)")]
     [InlineData("""{"SensorId":"a","FirstSequence":0,"Schema":"x","SchemaVersion":0,"TimestampNanos":[1]}""", "SchemaVersion must be an integer from 1")]
     [InlineData("""{"SensorId":"a","FirstSequence":0,"SchemaVersion":1,"TimestampNanos":[1]}""", "SchemaVersion without Schema")]
     public void Bad_schema_fields_are_refused_with_the_reason(string json, string reason) =>

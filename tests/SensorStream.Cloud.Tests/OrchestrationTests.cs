@@ -30,7 +30,7 @@ public sealed class OrchestrationTests(GatewayFixture fixture)
 
     private static async Task<JobReport> CompleteAsync(DurableTaskClient client, string instanceId)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180)); // a loaded 2-core CI machine
         var done = await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, timeout.Token);
         Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instanceId}: {done.RuntimeStatus} {done.FailureDetails?.ErrorMessage}");
         return done.ReadOutputAs<JobReport>()!;

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SensorStream.Testing;
 
 namespace SensorStream.EndToEnd.Tests;
 
@@ -16,9 +17,43 @@ public partial class OneCommandRunTests
 
     internal static string NewDataDir() => Path.Combine(Path.GetTempPath(), $"sensorstream-e2e-{Guid.NewGuid():N}");
 
-    /// <summary>`run` for 20 s with two sensors (a synthetic one and loopback's counters), plus <paramref name="extra"/> flags.</summary>
+    /// <summary>
+    /// How long a test's run samples. The run is started with no end in reach (<see cref="Unending"/>) and ended by
+    /// SIGTERM (as Ctrl-C ends it, summary and all) once the test did what it does while the run is live and this much
+    /// time has passed since the run published run.json: with a fixed --duration of 20 s, a loaded machine could take
+    /// longer than that to start the test's other commands, and the run ended under them.
+    /// </summary>
+    internal static readonly TimeSpan RunFor = TimeSpan.FromSeconds(20);
+
+    /// <summary>The --duration of a test's run: never reached, <see cref="EndRunAsync"/> ends it.</summary>
+    internal const string Unending = "1h";
+
+    /// <summary>`run` with two sensors (a synthetic one and loopback's counters), plus <paramref name="extra"/> flags; end it with <see cref="EndRunAsync"/>.</summary>
     internal static string[] ShortRun(string dataDir, params string[] extra) =>
-        ["run", "--duration", "20s", "--plain", "--data-dir", dataDir, "--sensor", "synthetic:e2e", "--sensor", "nic:lo", "--batch", "250", .. extra];
+        ["run", "--duration", Unending, "--plain", "--data-dir", dataDir, "--sensor", "synthetic:e2e", "--sensor", "nic:lo", "--batch", "250", .. extra];
+
+    /// <summary>Starts a run (<see cref="ShortRun"/>'s arguments) and waits until it published run.json; fails if it ended before.</summary>
+    internal static async Task<(CliProcess Run, System.Diagnostics.Stopwatch Live)> StartRunAsync(string? workingDirectory,
+        IReadOnlyDictionary<string, string>? environment, string dataDir, string[] args)
+    {
+        var run = CliRun.StartIn(workingDirectory ?? Path.GetTempPath(), environment, TimeSpan.FromMinutes(6), args);
+        var runJson = Path.Combine(dataDir, "run.json");
+        await Poll.UntilAsync(() => File.Exists(runJson) || run.HasExited, TimeSpan.FromMinutes(2), "run.json of the started pipeline");
+        if (run.HasExited) Assert.Fail($"the run ended before it published run.json:\n{(await run.Result).All}\n{Logs(dataDir)}");
+        return (run, System.Diagnostics.Stopwatch.StartNew());
+    }
+
+    /// <summary>
+    /// Ends a run once it has been live for <see cref="RunFor"/> (the run's length, as --duration was, not a
+    /// synchronization): SIGTERM, then its summary and exit code.
+    /// </summary>
+    internal static async Task<CliResult> EndRunAsync(CliProcess run, System.Diagnostics.Stopwatch live)
+    {
+        if (run.HasExited) Assert.Fail($"the run ended on its own before the test ended it:\n{(await run.Result).All}");
+        if (RunFor - live.Elapsed is { Ticks: > 0 } left) await Task.Delay(left);
+        await run.TerminateAsync();
+        return await run.Result;
+    }
 
     /// <summary>Exit 0 with a clean verdict, samples from both sensors, files in both formats, and run.json removed.</summary>
     internal static void AssertVerifiedSummary(CliResult result, string dataDir)

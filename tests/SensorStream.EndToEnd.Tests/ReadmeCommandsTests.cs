@@ -46,8 +46,9 @@ public partial class ReadmeCommandsTests
             {
                 string[] args = command switch
                 {
-                    // Shortened to 20 s; sensors as in the other run tests (loopback's counters + a synthetic one).
-                    ["./run.sh", "--duration", _, .. var rest] => ["run", "--duration", "20s", "--plain", "--sensor", "synthetic:e2e", "--sensor", "nic:lo", "--batch", "250", .. rest],
+                    // Shortened to 20 s (ended by SIGTERM, see OneCommandRunTests.RunFor); sensors as in the other run tests
+                    // (loopback's counters + a synthetic one).
+                    ["./run.sh", "--duration", _, .. var rest] => ["run", "--duration", OneCommandRunTests.Unending, "--plain", "--sensor", "synthetic:e2e", "--sensor", "nic:lo", "--batch", "250", .. rest],
                     ["./sensorstream", .. var rest] => rest,
                     _ => throw new Xunit.Sdk.XunitException($"README command not covered by this test: {string.Join(' ', command)}"),
                 };
@@ -77,10 +78,8 @@ public partial class ReadmeCommandsTests
 
     private static async Task RunWithASecondRunRefusedAsync(string[] args, IReadOnlyDictionary<string, string> environment, string dataDir)
     {
-        var run = CliRun.RunInAsync(RepoPaths.Root, environment, TimeSpan.FromMinutes(6), args);
+        var (run, live) = await OneCommandRunTests.StartRunAsync(RepoPaths.Root, environment, dataDir, args);
         var runJson = Path.Combine(dataDir, "run.json");
-        await Poll.UntilAsync(() => File.Exists(runJson) || run.IsCompleted, TimeSpan.FromMinutes(2), "run.json of the started pipeline");
-        if (run.IsCompleted) Assert.Fail($"the run ended before it published run.json:\n{(await run).All}\n{OneCommandRunTests.Logs(dataDir)}");
         var published = await File.ReadAllTextAsync(runJson);
 
         var second = await CliRun.RunInAsync(RepoPaths.Root, environment, TimeSpan.FromMinutes(1), args);
@@ -91,6 +90,6 @@ public partial class ReadmeCommandsTests
         var status = await CliRun.RunInAsync(RepoPaths.Root, environment, TimeSpan.FromMinutes(1), "status", "sensorstream/sensors");
         Assert.True(status.ExitCode == 0, status.All);
 
-        OneCommandRunTests.AssertVerifiedSummary(await run, dataDir);
+        OneCommandRunTests.AssertVerifiedSummary(await OneCommandRunTests.EndRunAsync(run, live), dataDir);
     }
 }

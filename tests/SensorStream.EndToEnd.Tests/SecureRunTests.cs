@@ -19,10 +19,8 @@ public sealed class SecureRunTests
         var dataDir = OneCommandRunTests.NewDataDir();
         try
         {
-            var run = CliRun.RunAsync(TimeSpan.FromMinutes(6), OneCommandRunTests.ShortRun(dataDir, "--tls"));
+            var (run, live) = await OneCommandRunTests.StartRunAsync(null, null, dataDir, OneCommandRunTests.ShortRun(dataDir, "--tls"));
             var runJson = Path.Combine(dataDir, "run.json");
-            await Poll.UntilAsync(() => File.Exists(runJson) || run.IsCompleted, TimeSpan.FromMinutes(2), "run.json of the started pipeline");
-            if (run.IsCompleted) Assert.Fail($"the run ended before it published run.json:\n{(await run).All}\n{OneCommandRunTests.Logs(dataDir)}");
 
             using var state = JsonDocument.Parse(await File.ReadAllTextAsync(runJson));
             var gateway = new Uri(state.RootElement.GetProperty("Gateway").GetString()!);
@@ -42,7 +40,7 @@ public sealed class SecureRunTests
             var verify = await CliRun.RunAsync(TimeSpan.FromMinutes(2), "verify", "sensorstream/sensors", "--data-dir", dataDir);
             Assert.True(verify.ExitCode == 0, verify.All);
 
-            var result = await run;
+            var result = await OneCommandRunTests.EndRunAsync(run, live);
             OneCommandRunTests.AssertVerifiedSummary(result, dataDir);
             // The follow-up it prints works as printed: this run's data folder is not the default one.
             Assert.Contains($" export get sensorstream/sensors --data-dir {dataDir}`", result.StdOut);

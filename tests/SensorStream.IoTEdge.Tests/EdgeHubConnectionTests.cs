@@ -38,9 +38,9 @@ public sealed class EdgeHubConnectionTests
     public async Task Without_edgeHub_the_client_waits_and_connects_once_it_appears_and_again_after_a_restart()
     {
         // The fake edgeHub subscribes just after the broker starts; a client that is quicker gets no twin answer,
-        // times out (1 s here) and reconnects: so connection counts are "at least", and the twin round trip is
-        // what proves the link works.
-        await using var rig = await EdgeRig.StartAsync(o => o with { OperationTimeout = TimeSpan.FromSeconds(1) }, startBroker: false);
+        // times out (5 s here: a loaded CI machine can take more than 1 s for a twin round trip, every time) and
+        // reconnects: so connection counts are "at least", and the twin round trip is what proves the link works.
+        await using var rig = await EdgeRig.StartAsync(o => o with { OperationTimeout = TimeSpan.FromSeconds(5) }, startBroker: false);
         await Poll.UntilAsync(() => rig.Client.LastError is not null, "a failed connection attempt");
         Assert.False(rig.Client.IsConnected);
         Assert.Equal(0, rig.Client.ConnectionCount);

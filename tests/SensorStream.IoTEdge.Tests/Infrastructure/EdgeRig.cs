@@ -51,7 +51,9 @@ public sealed class EdgeRig : IAsyncDisposable
             HealthInterval = TimeSpan.FromMilliseconds(300),
             MinBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromMilliseconds(400),
-            OperationTimeout = TimeSpan.FromSeconds(5),
+            // The product's default: a shorter one lets a loaded machine time out a twin sync or a health publish, and the
+            // reconnection that follows breaks the tests' exact connection and twin-request counts.
+            OperationTimeout = TimeSpan.FromSeconds(30),
         };
         rig.Options = configure is null ? options : configure(options);
         rig._brokerKey = brokerKey ?? rig.ModuleKey;
@@ -108,7 +110,7 @@ public sealed class EdgeRig : IAsyncDisposable
     {
         await _stop.CancelAsync();
         // RunAsync promises to end quietly on cancellation: an exception here fails the test.
-        await RunTask.WaitAsync(TimeSpan.FromSeconds(10));
+        await RunTask.WaitAsync(TimeSpan.FromSeconds(30));
         await StopBrokerAsync();
         await Workload.DisposeAsync();
         _stop.Dispose();

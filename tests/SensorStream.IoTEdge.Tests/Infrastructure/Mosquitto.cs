@@ -80,7 +80,7 @@ public sealed class Mosquitto : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60); // a process start on a loaded CI machine
         while (!await broker.AcceptsConnectionsAsync())
         {
             if (process.HasExited || DateTime.UtcNow > deadline)

@@ -14,13 +14,28 @@ public sealed class NicSensorTests
 
     private static int _ifindex;
 
+    /// <summary>
+    /// Creates the interface's directory at once, as the kernel does: written aside and renamed into place, so a sampler
+    /// reading meanwhile never sees it half-made (an empty counter, no ifindex yet), however long the writes take.
+    /// </summary>
     private static string FakeSysfs(TempDirectory dir, string iface, long start)
     {
-        var stats = Path.Combine(dir.Path, "class", "net", iface, "statistics");
-        Directory.CreateDirectory(stats);
-        for (var i = 0; i < Counters.Length; i++) File.WriteAllText(Path.Combine(stats, Counters[i]), $"{start + i}\n");
-        File.WriteAllText(Path.Combine(stats, "..", "ifindex"), $"{Interlocked.Increment(ref _ifindex)}\n");
-        return stats;
+        var net = Path.Combine(dir.Path, "class", "net");
+        var aside = Path.Combine(net, $".{iface}.new");
+        var staged = Path.Combine(aside, "statistics");
+        Directory.CreateDirectory(staged);
+        for (var i = 0; i < Counters.Length; i++) File.WriteAllText(Path.Combine(staged, Counters[i]), $"{start + i}\n");
+        File.WriteAllText(Path.Combine(aside, "ifindex"), $"{Interlocked.Increment(ref _ifindex)}\n");
+        Directory.Move(aside, Path.Combine(net, iface));
+        return Path.Combine(net, iface, "statistics");
+    }
+
+    /// <summary>Removes the interface's directory at once (renamed aside, then deleted), as the kernel does.</summary>
+    private static void RemoveSysfs(TempDirectory dir, string iface)
+    {
+        var gone = Path.Combine(dir.Path, "class", "net", $".{iface}.gone");
+        Directory.Move(Path.Combine(dir.Path, "class", "net", iface), gone);
+        Directory.Delete(gone, recursive: true);
     }
 
     [Fact]
@@ -99,7 +114,7 @@ public sealed class NicSensorTests
         await Poll.UntilAsync(() => stats.ReadErrors >= 300, TimeSpan.FromSeconds(30), "300 failed reads of the missing interface");
         FakeSysfs(dir, "eth9", 10);
         await Poll.UntilAsync(() => batches.Any(b => b.SensorId == "nic-eth9"), TimeSpan.FromSeconds(30), "the interface is read once it appears");
-        Directory.Delete(Path.Combine(dir.Path, "class", "net", "eth9"), recursive: true);
+        RemoveSysfs(dir, "eth9");
         var before = stats.ReadErrors;
         await Poll.UntilAsync(() => stats.ReadErrors >= before + 300, TimeSpan.FromSeconds(30), "300 failed reads of the vanished interface");
         FakeSysfs(dir, "eth9", 0);

@@ -32,6 +32,25 @@ public partial class ReadmeCommandsTests
             .ToList();
     }
 
+    /// <summary>
+    /// The README's run ends by its --duration (the other run tests end theirs by SIGTERM, so that their checks while
+    /// it is live never race its end): exit 0 with the summary and a clean verdict, without any signal.
+    /// </summary>
+    [Fact]
+    public async Task A_run_ends_by_itself_when_its_duration_has_passed_and_verifies_clean()
+    {
+        var dataDir = OneCommandRunTests.NewDataDir();
+        try
+        {
+            var result = await CliRun.RunAsync(TimeSpan.FromMinutes(6), OneCommandRunTests.Run(dataDir, "8s"));
+            OneCommandRunTests.AssertVerifiedSummary(result, dataDir, minSamples: 1);
+        }
+        finally
+        {
+            if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Every_command_of_the_readme_run_section_works_as_written()
     {

@@ -41,7 +41,7 @@ internal static class DrainBenchmark
                 Console.WriteLine($"  queue → 2PC drain, pipeline depth {depth}: {elapsed.TotalSeconds:F2} s for {mb:F0} MiB ({mb / elapsed.TotalSeconds:F1} MiB/s, " +
                                   $"{events * 1000 / elapsed.TotalSeconds / 1e6:F2} M samples/s; {stats.CommittedTransactions} transactions, " +
                                   $"{stats.PipelinedTransactions} pipelined)");
-                Console.WriteLine($"  → depth {depth}: raw/drain throughput ratio {raw.TotalSeconds / elapsed.TotalSeconds:F2} (drain/raw time {elapsed.TotalSeconds / raw.TotalSeconds:F2}); " +
+                Console.WriteLine($"  → depth {depth}: ratio drain ÷ raw throughput {raw.TotalSeconds / elapsed.TotalSeconds:F2} (drain ÷ raw time {elapsed.TotalSeconds / raw.TotalSeconds:F2}); " +
                                   $"{backlogSeconds / elapsed.TotalSeconds:F0}× faster than real time (goal: 1 h in ≤ 5 s = 720×)");
             }
         }

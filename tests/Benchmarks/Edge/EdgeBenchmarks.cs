@@ -21,10 +21,10 @@ public static class EdgeBenchmarks
         if (which is "queue" or "all") QueueIngestBenchmark.Run(events: 5000, samplesPerEvent: 100);
         if (which is "drain" or "all") await DrainBenchmark.RunAsync(backlogSeconds);
         if (which is "protocol" or "all") await PublicProtocolBenchmark.RunAsync(backlogSeconds, BenchmarkArgs.Option(args, "--commits", 500));
-        if (which is "csv" or "all") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200));
+        if (which is "csv" or "all") await CsvImportBenchmark.RunAsync(BenchmarkArgs.Option(args, "--mb", 200));
         if (which is "iio" or "all") IioLoadBenchmark.Run(TimeSpan.FromSeconds(seconds));
         if (which is "sequence-scan") await SequenceScanBenchmark.RunAsync(BenchmarkArgs.Option(args, "--events", 100_000));
-        if (which is "csv-import") CsvImportBenchmark.Run(BenchmarkArgs.Option(args, "--mb", 200), importOnly: true);
+        if (which is "csv-import") await CsvImportBenchmark.RunAsync(BenchmarkArgs.Option(args, "--mb", 200), importOnly: true);
         if (which is "steady" or "all") await SteadyStateBenchmark.RunAsync(TimeSpan.FromSeconds(Math.Min(seconds, 10)), BenchmarkArgs.Option(args, "--batch", 10));
         return 0;
     }

@@ -33,6 +33,17 @@ public static class EndToEndBenchmark
         Console.WriteLine($"(load average now: {MachineLoad.LoadAverage()})");
         Console.WriteLine($"e2e: {sensorCount} synthetic sensors at 1 kHz for {seconds} s; mirror and export every {timerSeconds} s, roll {rollSeconds} s");
 
+        // The benchmark's own build covers the gateway and the collector (project references); the cloud host runs from
+        // its own build output, which a build of this project does not produce (referencing it would rebuild the Functions
+        // worker's extensions on every `dotnet run`, ~40 s): say in one line what to build.
+        var layout = RepoLayout.Discover();
+        var cloudHost = Path.Combine(layout.Root, "functions-local", "bin", layout.Configuration, "net10.0", "SensorStream.Functions.LocalHost.dll");
+        if (!File.Exists(cloudHost))
+        {
+            Console.Error.WriteLine($"e2e: the cloud host is not built ({cloudHost}): run `dotnet build -c {layout.Configuration} functions-local` once in {layout.Root}, then run the benchmark again");
+            return 3;
+        }
+
         var dataDir = Path.Combine(Path.GetTempPath(), "bench-e2e-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dataDir);
         var stream = new StreamName("bench", "e2e");
@@ -56,7 +67,7 @@ public static class EndToEndBenchmark
             LocalPipeline started;
             try
             {
-                started = await LocalPipeline.StartAsync(options, RepoLayout.Discover(), line => Console.WriteLine("  " + line), CancellationToken.None);
+                started = await LocalPipeline.StartAsync(options, layout, line => Console.WriteLine("  " + line), CancellationToken.None);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -25,6 +25,9 @@ public sealed class LocalAzurite : IAsyncDisposable
 
     public BlobServiceClient Client { get; }
 
+    /// <summary>The Azurite (node) process, for its CPU time.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The one line to print when Azurite cannot be started: what to run, where.</summary>
     public static string InstallHint => $"Azurite is not installed: run `npm ci --no-audit --no-fund` in {RepoPaths.Root} (it installs node_modules/.bin/azurite-blob), then run the benchmark again";
 

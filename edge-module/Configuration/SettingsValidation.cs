@@ -55,10 +55,11 @@ internal static class SettingsValidation
         if (s.Sensors.All(x => x.Descriptor.Timing is SensorTiming.Imported or SensorTiming.Unavailable)) return;
         var least = (long)s.Batch * CollectorLimits.LeastBytesPerSample;
         if (least <= s.MaxQueueBytes) return;
-        throw new SettingsException(SettingsCatalog.ByKey("MaxQueueMb"), string.Create(CultureInfo.InvariantCulture,
-            $"{s.MaxQueueMb} MiB ({s.MaxQueueBytes} bytes) cannot hold one event of {SettingsCatalog.ByKey("Batch").Flag} {s.Batch} samples, " +
+        var (queue, batch) = (SettingsCatalog.ByKey("MaxQueueMb"), SettingsCatalog.ByKey("Batch"));
+        throw new SettingsException(queue, string.Create(CultureInfo.InvariantCulture,
+            $"{s.MaxQueueMb} MiB ({s.MaxQueueBytes} bytes) cannot hold one event of {batch.Flag} {s.Batch} samples, " +
             $"which takes at least {least} bytes ({CollectorLimits.LeastBytesPerSample} per sample: a 19-digit timestamp and a value): " +
-            $"raise --max-queue-mb (a queue should hold many events) or lower {SettingsCatalog.ByKey("Batch").Flag}"));
+            $"raise {queue.Flag} (a queue should hold many events) or lower {batch.Flag}"));
     }
 
     /// <summary>The token in the file, trimmed; the error names the setting, never the file's content.</summary>

@@ -382,13 +382,20 @@ public sealed class Exporter
                 run++;
                 continue;
             }
-            if (run > 0) hours[ExportLayout.HourOf(from)] = hours.GetValueOrDefault(ExportLayout.HourOf(from)) + run;
+            AddRun();
             from = t / NanosPerHour * NanosPerHour;
             to = from + NanosPerHour;
             run = 1;
         }
-        if (run > 0) hours[ExportLayout.HourOf(from)] = hours.GetValueOrDefault(ExportLayout.HourOf(from)) + run;
+        AddRun();
         return hours;
+
+        void AddRun()
+        {
+            if (run == 0) return;
+            var hour = ExportLayout.HourOf(from);
+            hours[hour] = hours.GetValueOrDefault(hour) + run;
+        }
     }
 
     /// <summary>The fixed columns of every table (SensorId, Sequence, TimestampNanos, Timestamp), for the size estimate.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace SensorStream.Gateway.Storage;
@@ -149,10 +150,40 @@ public static class FrameScanner
                 if (format.IsValid(window.AsSpan(at, size))) return offset;
                 continue;
             }
-            var frame = new byte[size];
-            if (ReadFully(file, frame, offset) == size && format.IsValid(frame)) return offset;
+            if (IntactFrameSizeAt(file, offset, length, format) == size) return offset;
         }
         return -1;
+    }
+
+    /// <summary>
+    /// The size of the intact <paramref name="format"/> frame that starts at <paramref name="offset"/> and ends by
+    /// <paramref name="end"/>, at most <paramref name="maxFrameSize"/> bytes, or -1. Its check is computed a block at a
+    /// time (one pooled 64 KiB block): a header announcing a large size allocates nothing of that size, and one
+    /// announcing more than <paramref name="maxFrameSize"/> is refused unread.
+    /// </summary>
+    public static int IntactFrameSizeAt(SafeFileHandle file, long offset, long end, FrameFormat format, int maxFrameSize = int.MaxValue)
+    {
+        Span<byte> header = stackalloc byte[format.HeaderSize];
+        if (offset < 0 || offset > end - header.Length || ReadFully(file, header, offset) < header.Length) return -1;
+        var payload = format.PayloadLength(header);
+        if (payload < 0 || format.Size(payload) > maxFrameSize || offset > end - format.Size(payload)) return -1;
+        var crc = FrameFormat.PayloadCheckSeed(header);
+        var block = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            for (long at = offset + format.HeaderSize, stop = offset + format.Size(payload); at < stop;)
+            {
+                var read = ReadFully(file, block.AsSpan(0, (int)Math.Min(block.Length, stop - at)), at);
+                if (read == 0) return -1;
+                crc = Crc32C.Compute(block.AsSpan(0, read), crc);
+                at += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(block);
+        }
+        return format.PayloadCheckHolds(header, crc) ? format.Size(payload) : -1;
     }
 
     /// <summary>pread until <paramref name="buffer"/> is full or the file ends.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Win32.SafeHandles;
 
@@ -197,37 +196,16 @@ public sealed class SegmentFile : IDisposable
     }
 
     /// <summary>
-    /// The frame size of the intact event that starts at <paramref name="offset"/> and ends by <see cref="End"/>, or -1.
-    /// Its check is computed a block at a time: a header announcing a large size allocates nothing of that size, and one
-    /// announcing more than <see cref="SegmentRecord.LargestFrameSize"/> is refused unread (a hostile pointer costs at
-    /// most one largest event's read).
+    /// The frame size of the intact event that starts at <paramref name="offset"/> and ends by <see cref="End"/>, or -1
+    /// (<see cref="FrameScanner.IntactFrameSizeAt"/>: checked a block at a time; a header announcing more than
+    /// <see cref="SegmentRecord.LargestFrameSize"/> is refused unread, so a hostile pointer costs at most one largest
+    /// event's read).
     /// </summary>
     private int IntactFrameSizeAt(long offset)
     {
-        var end = End;
-        Span<byte> header = stackalloc byte[RecordFrame.HeaderSize];
         using var use = Use();
-        if (offset < 0 || offset > end - header.Length || FrameScanner.ReadFully(use.Handle, header, offset) < header.Length) return -1;
-        var payload = RecordFrame.PayloadLength(header);
-        if (payload < SegmentRecord.TimestampSize || payload > SegmentRecord.LargestFrameSize - RecordFrame.HeaderSize
-            || offset > end - RecordFrame.Size(payload)) return -1;
-        var crc = FrameFormat.PayloadCheckSeed(header);
-        var block = ArrayPool<byte>.Shared.Rent(64 * 1024);
-        try
-        {
-            for (long at = offset + RecordFrame.HeaderSize, stop = offset + RecordFrame.Size(payload); at < stop;)
-            {
-                var read = FrameScanner.ReadFully(use.Handle, block.AsSpan(0, (int)Math.Min(block.Length, stop - at)), at);
-                if (read == 0) return -1;
-                crc = Crc32C.Compute(block.AsSpan(0, read), crc);
-                at += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(block);
-        }
-        return FrameFormat.Record.PayloadCheckHolds(header, crc) ? RecordFrame.Size(payload) : -1;
+        var size = FrameScanner.IntactFrameSizeAt(use.Handle, offset, End, FrameFormat.Record, SegmentRecord.LargestFrameSize);
+        return size - RecordFrame.HeaderSize >= SegmentRecord.TimestampSize ? size : -1;
     }
 
     /// <summary>

@@ -49,6 +49,15 @@ public sealed class PhaseTimes
         lock (_lock) (_gatewayCpu, _clientCpu) = (gateway, client);
     }
 
+    /// <summary>Average BeginTransaction latency in milliseconds (0 before any transaction).</summary>
+    public double BeginMilliseconds
+    {
+        get
+        {
+            lock (_lock) return _count == 0 ? 0 : _begin.TotalMilliseconds / _count;
+        }
+    }
+
     public void Add(TimeSpan begin, TimeSpan write, TimeSpan commit)
     {
         lock (_lock) (_begin, _write, _commit, _count) = (_begin + begin, _write + write, _commit + commit, _count + 1);

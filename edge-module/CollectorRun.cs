@@ -46,6 +46,8 @@ internal sealed class CollectorRun
         {
             MaxBytes = settings.MaxQueueBytes,
             FullPolicy = settings.QueueFull,
+            MaxBytesSetting = SettingsCatalog.ByKey(nameof(EdgeSettings.MaxQueueMb)).Flag!,
+            BatchSetting = SettingsCatalog.ByKey(nameof(EdgeSettings.Batch)).Flag!,
         }, loggers.CreateLogger<EventQueue>());
         _sources = [];
         try

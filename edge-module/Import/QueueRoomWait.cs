@@ -21,7 +21,7 @@ internal sealed class QueueRoomWait(ILogger log, TimeProvider clock, long roomBy
         if (_since is not null) return;
         _since = clock.GetUtcNow();
         _parts = 0;
-        if (queue.LargerThanWhole($"{file}: a part of one row", neededBytes, "it can never be queued; the file waits in place until --max-queue-mb is raised") is { } tooLarge)
+        if (queue.LargerThanWhole($"{file}: a part of one row", neededBytes, $"it can never be queued; the file waits in place until {queue.MaxBytesSetting} is raised") is { } tooLarge)
             log.LogError("{Problem}", tooLarge);
         else
             log.LogInformation("{File}: waiting for room in the queue ({Free} bytes free, a part needs at least {Needed}); the import goes on as it drains",

@@ -116,7 +116,7 @@ public sealed partial class EventQueue : IDisposable
         foreach (var e in encoded)
         {
             if (e.Data.Length > SampleBatchJson.MaxEventBytes)
-                throw new ArgumentException($"event of {e.SensorId} at sequence {e.FirstSequence} is {e.Data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower --batch");
+                throw new ArgumentException($"event of {e.SensorId} at sequence {e.FirstSequence} is {e.Data.Length} bytes, over the {SampleBatchJson.MaxEventBytes}-byte limit: lower {_options.BatchSetting}");
             size += e.Data.Length;
         }
         var now = MonotonicClock.UnixNowNanos();

@@ -22,7 +22,7 @@ internal sealed class FullQueueReporter(ILogger log, QueueOptions options)
     {
         _refusedSamples += samples;
         if (options.LargerThanWhole($"An event of {source}", eventBytes,
-                "it can never be queued and its samples are refused (recorded in Losses); raise --max-queue-mb or lower --batch") is { } tooLarge)
+                $"it can never be queued and its samples are refused (recorded in Losses); raise {options.MaxBytesSetting} or lower {options.BatchSetting}") is { } tooLarge)
         {
             if (_tooLarge.Add(source)) log.LogError("{Problem}", tooLarge);
             return;

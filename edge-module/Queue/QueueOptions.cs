@@ -17,6 +17,18 @@ public sealed record QueueOptions
     public QueueFullPolicy FullPolicy { get; init; } = QueueFullPolicy.Reject;
 
     /// <summary>
+    /// How the queue's advice names the setting of <see cref="MaxBytes"/> (the collector passes its flag from the
+    /// settings catalog, <c>--max-queue-mb</c>); words for a queue opened by other code.
+    /// </summary>
+    public string MaxBytesSetting { get; init; } = "the queue's size bound";
+
+    /// <summary>
+    /// How the queue's advice names the setting of samples per event (the collector passes its flag, <c>--batch</c>);
+    /// words for a queue opened by other code.
+    /// </summary>
+    public string BatchSetting { get; init; } = "the samples per event";
+
+    /// <summary>
     /// Samples per sensor reserved at a time in the high-water mark file (<c>&lt;db&gt;.hwm</c>, one fsync per block):
     /// larger means fewer writes, and a larger skip when the progress file is found unreadable. 100 000 = 100 s at 1 kHz.
     /// </summary>

@@ -5,6 +5,7 @@ using Polly.Retry;
 using SensorStream.EdgeModule.Queue;
 using SensorStream.EdgeModule.Sampling;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Configuration.Catalogs;
 using SensorStream.Streams.Events;
 using SensorStream.Streams.Naming;
 
@@ -556,10 +557,10 @@ public sealed class TransactionCoordinator
     private static string Describe(Exception error) => error switch
     {
         RpcException { StatusCode: StatusCode.Unauthenticated } rpc =>
-            $"UNAUTHENTICATED: {rpc.Status.Detail}; correct GatewayToken or the GatewayTokenFile (read at start) and restart the collector",
+            $"UNAUTHENTICATED: {rpc.Status.Detail}; correct {CollectorSettings.Group["GatewayToken"].Key} or the {CollectorSettings.Group["GatewayTokenFile"].Key} (read at start) and restart the collector",
         _ when IsEventTooLarge(error) =>
             $"{((RpcException)error).Status.Detail} — the gateway's event limit is below the collector's ({SampleBatchJson.MaxEventBytes} bytes, " +
-            $"Pravega's 8 MiB): start the gateway with --max-event-bytes {SampleBatchJson.MaxEventBytes}, or lower --batch so events fit its limit; " +
+            $"Pravega's 8 MiB): start the gateway with {GatewayServerSettings.Group["MaxEventBytes"].Flag} {SampleBatchJson.MaxEventBytes}, or lower {CollectorSettings.Batch.Flag} so events fit its limit; " +
             "the events stay queued",
         RpcException rpc => $"{rpc.StatusCode}: {rpc.Status.Detail}",
         _ => error.Message,

@@ -26,7 +26,7 @@ public sealed class EventLimitTests
         using var dir = new TempDirectory();
         var db = dir.File("queue.db");
         var exact = OfExactly(SampleBatchJson.MaxEventBytes, first: 0);
-        using (var queue = EventQueue.Open(db, new QueueOptions(), NullLogger.Instance))
+        using (var queue = EventQueue.Open(db, new QueueOptions { BatchSetting = "--batch" }, NullLogger.Instance))
         {
             queue.Enqueue(exact);
             var refused = Assert.Throws<ArgumentException>(() => queue.Enqueue(OfExactly(SampleBatchJson.MaxEventBytes + 1, first: 1)));

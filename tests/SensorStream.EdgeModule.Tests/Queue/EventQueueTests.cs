@@ -168,6 +168,6 @@ public sealed class EventQueueTests
         using var queue = Open(dir.File("q.db"));
         // ~18 bytes a sample (a 10-digit time, a 6-digit Sample): ~10.8 MB, over the 8 MiB event limit.
         var e = Assert.Throws<ArgumentException>(() => queue.Enqueue(Batch("a", 0, 600_000)));
-        Assert.Contains("lower --batch", e.Message);
+        Assert.Contains("over the 8388608-byte limit: lower the samples per event", e.Message);
     }
 }

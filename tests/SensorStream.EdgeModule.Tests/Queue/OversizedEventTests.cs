@@ -17,7 +17,7 @@ public sealed class OversizedEventTests
         using var dir = new TempDirectory();
         var size = SampleBatchJson.Serialize(EventQueueTests.Batch("s", 0, 100)).Length;
         var log = new TestLogger();
-        using var queue = EventQueue.Open(dir.File("q.db"), new QueueOptions { MaxBytes = size - 1, FullPolicy = policy }, log);
+        using var queue = EventQueue.Open(dir.File("q.db"), new QueueOptions { MaxBytes = size - 1, FullPolicy = policy, MaxBytesSetting = "--max-queue-mb", BatchSetting = "--batch" }, log);
 
         var outcomes = Enumerable.Range(0, 50).Select(i => queue.Enqueue(EventQueueTests.Batch("s", i * 100, 100))).ToList();
 

@@ -23,7 +23,7 @@ public sealed partial class CsvFieldTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     private EventQueue Open(long maxBytes = 1L << 30) =>
-        EventQueue.Open(_dir.File("q.db"), new QueueOptions { MaxBytes = maxBytes }, NullLogger.Instance);
+        EventQueue.Open(_dir.File("q.db"), new QueueOptions { MaxBytes = maxBytes, MaxBytesSetting = "--max-queue-mb" }, NullLogger.Instance);
 
     private static readonly TimeSpan Stable = TimeSpan.FromSeconds(1);
 

@@ -241,7 +241,7 @@ public sealed class RunCommand : AsyncCommand<RunCommand.Settings>
         Console.WriteLine($"  files exported:    {audit.CsvFiles} CSV + {audit.ParquetFiles} Parquet in container '{ExportAudit.Container}' " +
                           $"(Azurite data in {Path.Combine(pipeline.Options.DataDir, "azurite")}; `{DataFolder.FollowUp(pipeline.Options.DataDir, $"export get {stream}")}` downloads them)");
         Console.WriteLine($"  logs:              {pipeline.Options.LogDir}");
-        Console.WriteLine($"verify: {(audit.Clean ? "OK" : "FAILED")}: {audit.Gaps} gaps, {audit.Duplicates} duplicates" +
+        Console.WriteLine($"verify: {(audit.Clean ? "OK" : "FAILED")}: {audit.MissingSamples} missing samples, {audit.Duplicates} duplicates (stream, CSV and Parquet together)" +
                           (audit.ExportsComplete ? "" : "; the exports do not hold every sample of the stream"));
         return audit.Clean ? ExitCodes.Ok : ExitCodes.CheckFailed;
     }

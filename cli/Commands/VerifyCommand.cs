@@ -54,6 +54,6 @@ public static class VerifyReport
         AnsiConsole.Write(table);
         var verdict = audit.Clean && undecodable == 0 ? "OK" : "FAILED";
         Console.WriteLine($"verify {what}: {verdict}: {count:N0} {unit}, {audit.Samples:N0} samples, {audit.Sensors.Count} sensors, " +
-                          $"{audit.Gaps} missing, {audit.Duplicates} duplicates, {undecodable} undecodable");
+                          $"{audit.MissingSamples} missing, {audit.Duplicates} duplicates, {undecodable} undecodable");
     }
 }

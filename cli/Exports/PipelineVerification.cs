@@ -21,8 +21,10 @@ public sealed record PipelineAudit(SequenceAudit Stream, long Events, long Undec
 
     public bool Clean => Stream.Samples > 0 && Stream.Clean && Undecodable == 0 && Csv.Clean && Parquet.Clean && ExportsComplete;
 
-    public long Gaps => Stream.Gaps + Csv.Gaps + Parquet.Gaps;
+    /// <summary>Missing samples summed over the three stages (a sample missing from the stream is usually missing from both exports too).</summary>
+    public long MissingSamples => Stream.MissingSamples + Csv.MissingSamples + Parquet.MissingSamples;
 
+    /// <summary>Duplicate samples summed over the three stages.</summary>
     public long Duplicates => Stream.Duplicates + Csv.Duplicates + Parquet.Duplicates;
 }
 

@@ -62,9 +62,10 @@ public sealed class SequenceAudit
             return new SensorAudit(p.Key, first, last, last - first + 1 - covered, list.Count - 1);
         }).ToList();
 
-    public long Gaps => Sensors.Sum(s => s.MissingSamples);
+    /// <summary>Samples missing between each sensor's first and last sequence, over all sensors (not the number of gaps: see <see cref="SensorAudit.Holes"/>).</summary>
+    public long MissingSamples => Sensors.Sum(s => s.MissingSamples);
 
-    public bool Clean => Duplicates == 0 && Gaps == 0;
+    public bool Clean => Duplicates == 0 && MissingSamples == 0;
 
     /// <summary>Whether <paramref name="other"/> holds exactly the same samples as this audit.</summary>
     public bool SameSamplesAs(SequenceAudit other) =>

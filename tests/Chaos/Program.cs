@@ -135,7 +135,7 @@ await using (var pipeline = await LocalPipeline.StartAsync(pipelineOptions, Repo
         ok = audit.Stream.Samples > 0 && audit.Duplicates == 0 && audit.Undecodable == 0 && audit.ExportsComplete && damaged.Unexplained.Count == 0
              && csvTaken && csvIssued == csv.RowsWritten && injector.Problems.Count == 0;
     }
-    Console.WriteLine($"chaos: {(ok ? "PASSED" : "FAILED")}: {audit.Stream.Samples} samples, {audit.Gaps} gaps, {audit.Duplicates} duplicates, " +
+    Console.WriteLine($"chaos: {(ok ? "PASSED" : "FAILED")}: {audit.Stream.Samples} samples, {audit.MissingSamples} missing samples, {audit.Duplicates} duplicates, " +
                       $"exports complete: {audit.ExportsComplete}, every sensor from sequence 0: {startsAtZero}, CSV rows exactly once: {csvExact}, " +
                       $"problems after faults: {injector.Problems.Count}");
     exitCode = ok ? 0 : 1;

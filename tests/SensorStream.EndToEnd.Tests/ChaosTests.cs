@@ -22,7 +22,7 @@ public partial class ChaosTests
             var output = result.All;
             Assert.True(result.ExitCode == 0, $"chaos exit {result.ExitCode}\n{output}\n{OneCommandRunTests.Logs(dataDir)}");
             Assert.Contains("chaos: PASSED", output);
-            Assert.Contains(" 0 gaps, 0 duplicates", output);
+            Assert.Contains(" 0 missing samples, 0 duplicates", output);
             var faults = FaultsLine().Match(output);
             Assert.True(faults.Success, output);
             Assert.True(int.Parse(faults.Groups[1].Value) >= 20, faults.Value);

@@ -62,7 +62,7 @@ public partial class OneCommandRunTests
     internal static void AssertVerifiedSummary(CliResult result, string dataDir, long minSamples = 10_000)
     {
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}\n{result.All}\n{Logs(dataDir)}");
-        Assert.Contains("verify: OK: 0 gaps, 0 duplicates", result.StdOut);
+        Assert.Contains("verify: OK: 0 missing samples, 0 duplicates (stream, CSV and Parquet together)", result.StdOut);
 
         var samples = SamplesLine().Match(result.StdOut);
         Assert.True(samples.Success, result.StdOut);

@@ -28,7 +28,7 @@ public class SequenceAuditTests
         audit.Add("a", 200, 10);
         audit.Add("a", 95, 110);  // overlaps [95,110) = 15 and [200,205) = 5 duplicates
         Assert.Equal(31, audit.Duplicates);
-        Assert.Equal(0, audit.Gaps);
+        Assert.Equal(0, audit.MissingSamples);
     }
 
     [Fact]

@@ -38,7 +38,11 @@ public sealed class Exporter
         public const string AfterDeadLetters = "export.after-dead-letters";
         public const string AfterFile = "export.after-file";
 
-        /// <summary>A file's writer has put its last byte into the upload (what remains: the last blocks staging, the create-only commit).</summary>
+        /// <summary>
+        /// A file's writer has put its last byte into the upload (what remains: the last blocks staging, the create-only
+        /// commit). Passed once per file from that format's own task — the formats are written at the same time, so a
+        /// probe that acts on this point must be thread-safe.
+        /// </summary>
         public const string AfterWrite = "export.after-write";
         public const string BeforeDone = "export.before-done";
         public const string AfterRecordRoll = "export.after-record-roll";

@@ -1,3 +1,4 @@
+using csFastFloat;
 using System.Buffers;
 using System.Globalization;
 using System.Text;
@@ -178,8 +179,11 @@ public static class SampleBatchJson
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number) throw new FormatException($"array '{name}' must hold numbers only");
-            // TryGetDouble refuses what does not fit a finite double; double.Parse reads it as ±Infinity, as before.
-            if (!reader.TryGetDouble(out var value)) value = double.Parse(reader.ValueSpan, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
+            // The reader has checked the token is a JSON number. fast_float (csFastFloat) gives the correctly rounded
+            // double, as double.Parse does, at about half its cost (the doubles are most of an event's parse); anything
+            // it refuses goes to double.Parse, which reads what does not fit a finite double as ±Infinity, as before.
+            if (!FastDoubleParser.TryParseDouble(reader.ValueSpan, out var value))
+                value = double.Parse(reader.ValueSpan, NumberStyles.Float | NumberStyles.AllowThousands, CultureInfo.InvariantCulture);
             if (n == doubles.Length) _doubleScratch = doubles = Grow(doubles);
             doubles[n++] = value;
         }

@@ -117,14 +117,16 @@ public sealed class CreateOnlyBlobUploadTests(AzuriteFixture azurite)
     public async Task Parquet_and_csv_writers_streamed_through_small_blocks_give_the_bytes_they_write_to_memory()
     {
         var rng = new Random(3);
-        var batch = new SampleBatch("accel", 0, Enumerable.Range(0, 5000).Select(i => 1_795_687_200_000_000_000L + i * 1_000_000L).ToArray())
-            .WithColumn("X", Enumerable.Range(0, 5000).Select(_ => rng.NextDouble()).ToArray());
+        // Just over one row group (122,880 rows), so the Parquet file has two.
+        var rows = ParquetExportWriter.RowGroupUnit + 5000;
+        var batch = new SampleBatch("accel", 0, Enumerable.Range(0, rows).Select(i => 1_795_687_200_000_000_000L + i * 1_000_000L).ToArray())
+            .WithColumn("X", Enumerable.Range(0, rows).Select(_ => rng.NextDouble()).ToArray());
         var table = ExportTableBuilder.Build([batch]);
         foreach (var format in new[] { ExportFormat.Parquet, ExportFormat.Csv })
         {
             using var memory = new MemoryStream();
             var blob = await NewBlobAsync(format.ToString());
-            await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 16 * 1024, maxInFlight: 2, singlePutBytes: 16 * 1024))
+            await using (var upload = new CreateOnlyBlobUpload(blob, null, null, blockBytes: 128 * 1024, maxInFlight: 2, singlePutBytes: 128 * 1024))
             {
                 if (format == ExportFormat.Csv)
                 {

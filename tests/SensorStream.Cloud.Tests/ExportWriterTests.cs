@@ -108,16 +108,22 @@ public sealed class ExportWriterTests
     [Fact]
     public async Task Parquet_has_typed_columns_snappy_and_row_groups_sized_by_column_count()
     {
-        var rows = 5000;
+        var rows = 2 * ParquetExportWriter.RowGroupUnit + 1000;
         var batch = new SampleBatch("acc", 0, Enumerable.Range(0, rows).Select(i => (long)i).ToArray())
             .WithScalar("Unit", "m/s2").WithColumn("X", Enumerable.Range(0, rows).Select(i => i * 0.5).ToArray());
         var table = Table(batch);
+        // Whole multiples of DuckDB's 122,880 rows within the target (6 columns × 8 bytes a value): the default 8 MiB
+        // holds one, 64 MiB eleven; a target below one unit still gets one.
+        Assert.Equal(122_880, ParquetExportWriter.RowsPerGroup(table, new ExportOptions().TargetRowGroupBytes));
+        Assert.Equal(11 * 122_880, ParquetExportWriter.RowsPerGroup(table, 64L << 20));
+        Assert.Equal(122_880, ParquetExportWriter.RowsPerGroup(table, 1));
         using var output = new MemoryStream();
-        // 6 columns × 8 bytes × 1024 rows = the smallest group size allowed: 5 groups of 1024 (the last 904).
+        // 3 groups: 122,880, 122,880 and the last 1,000.
         await ParquetExportWriter.WriteAsync(table, output, targetRowGroupBytes: 1, default);
         output.Position = 0;
         await using var reader = await ParquetReader.CreateAsync(output);
-        Assert.Equal(5, reader.RowGroupCount);
+        Assert.Equal(3, reader.RowGroupCount);
+        Assert.Equal([122_880L, 122_880L, 1000L], reader.Metadata!.RowGroups.Select(g => g.NumRows));
         var fields = reader.Schema.GetDataFields();
         Assert.Equal(["SensorId", "Sequence", "TimestampNanos", "Timestamp", "X", "Unit"], fields.Select(f => f.Name));
         Assert.Equal([typeof(long), typeof(long), typeof(DateTime), typeof(double)], fields[1..5].Select(f => f.ClrType));
@@ -125,9 +131,9 @@ public sealed class ExportWriterTests
         Assert.Equal((Parquet.Schema.DateTimeFormat.Timestamp, true, Parquet.Schema.DateTimeTimeUnit.Micros), (timestamp.DateTimeFormat, timestamp.IsAdjustedToUTC, timestamp.Unit));
         Assert.Equal([false, false, false, false, true, true], fields.Select(f => f.IsNullable));
         Assert.All(reader.Metadata!.RowGroups.SelectMany(g => g.Columns), c => Assert.Equal(Parquet.Meta.CompressionCodec.SNAPPY, c.MetaData!.Codec));
-        using var group = reader.OpenRowGroupReader(4);
+        using var group = reader.OpenRowGroupReader(2);
         var x = new double?[group.RowCount];
         await group.ReadAsync(fields[4], x.AsMemory(), null);
-        Assert.Equal(4096 * 0.5, x[0]);
+        Assert.Equal(2 * 122_880 * 0.5, x[0]);
     }
 }

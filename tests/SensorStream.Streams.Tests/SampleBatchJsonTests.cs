@@ -41,6 +41,23 @@ public class SampleBatchJsonTests
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), batch.TimestampNanos);
     }
 
+    [Fact]
+    public void Doubles_are_the_correctly_rounded_double_of_their_text_bit_for_bit()
+    {
+        // Halfway cases (ties to even), the subnormal boundary, more digits than a double holds, negative zero: the
+        // parsed bits equal double.Parse's (the runtime's correctly rounded parse), whichever parser reads them.
+        string[] doubles =
+        [
+            "-0.0", "0.30000000000000004", "4.9406564584124654E-324", "2.4703282292062327e-324", "2.4703282292062328e-324",
+            "1.00000000000000011102230246251565404236316680908203125", "1.00000000000000011102230246251565404236316680908203126",
+            "9007199254740993.0", "9007199254740995.0", "2.2250738585072011e-308", "1.7976931348623158e308", "1.7976931348623159e308",
+            "0.000000000000000000000000000000000000000000001", "123456789012345678901234567890.5e-10", "1E-7", "-3.14159265358979323846",
+        ];
+        var json = $$"""{"SensorId":"a","FirstSequence":0,"TimestampNanos":[{{string.Join(',', Enumerable.Range(1, doubles.Length))}}],"D":[{{string.Join(',', doubles)}}]}""";
+        var parsed = SampleBatchJson.Deserialize(Encoding.UTF8.GetBytes(json)).DoubleColumn("D")!;
+        Assert.Equal(doubles.Select(d => BitConverter.DoubleToInt64Bits(double.Parse(d, System.Globalization.CultureInfo.InvariantCulture))), parsed.Select(BitConverter.DoubleToInt64Bits));
+    }
+
     [Theory]
     [InlineData("[]", "not a JSON object")]
     [InlineData("""{"FirstSequence":1,"TimestampNanos":[]}""", "no SensorId")]

@@ -36,8 +36,12 @@ public sealed record ExportOptions
     /// <summary>How CSV files are written (separator, byte order mark).</summary>
     public CsvDialect Csv { get; init; } = CsvDialect.Rfc4180;
 
-    /// <summary>Target uncompressed size of a Parquet row group; the row count follows from the column count.</summary>
-    public long TargetRowGroupBytes { get; init; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Target uncompressed size of a Parquet row group; the row count follows from the column count, in whole
+    /// multiples of 122,880 rows (<see cref="ParquetExportWriter.RowsPerGroup"/>). Default 8 MiB: 122,880 rows (DuckDB's
+    /// own row group) for tables of up to 8 columns. Was 64 MiB: a 1M-row file was one group, encoded whole in memory.
+    /// </summary>
+    public long TargetRowGroupBytes { get; init; } = 8L * 1024 * 1024;
 
     /// <summary>
     /// Largest event exported, in bytes (default <see cref="SampleBatchJson.MaxEventBytes"/>, 8 MiB: Pravega's limit and

@@ -9,7 +9,7 @@ namespace SensorStream.Streams.Exporting;
 /// <see cref="ExportTimestamps"/>) — required for the fixed columns and optional for every sensor column (so every
 /// file of a table version has the same schema), snappy compression, delta-binary-packed integers,
 /// dictionary-encoded strings (scalars repeat), plain doubles (sensor readings do not repeat, so dictionaries would
-/// only cost), and row groups sized from the column count. The table's schema record (JSON) is stored in the
+/// only cost), and row groups of whole multiples of DuckDB's 122,880 rows sized from the column count (see <see cref="RowsPerGroup"/>). The table's schema record (JSON) is stored in the
 /// file's key-value metadata under <see cref="SchemaMetadataKey"/> when given.
 /// </summary>
 public static class ParquetExportWriter
@@ -50,9 +50,25 @@ public static class ParquetExportWriter
         }
     }
 
-    /// <summary>Rows per group so that a group's uncompressed values come near the target (8 bytes a value as the estimate).</summary>
-    public static int RowsPerGroup(ExportTable table, long targetRowGroupBytes) =>
-        (int)Math.Clamp(targetRowGroupBytes / (8L * Math.Max(1, table.Columns.Count)), 1024, int.MaxValue / 2);
+    /// <summary>
+    /// DuckDB's row group: its default <c>ROW_GROUP_SIZE</c> when it writes Parquet, and the unit its scan hands to
+    /// one thread (https://duckdb.org/docs/stable/data/parquet/tips). Row groups are whole multiples of it.
+    /// </summary>
+    public const int RowGroupUnit = 122_880;
+
+    /// <summary>
+    /// Rows per group: the most whole <see cref="RowGroupUnit"/>s whose uncompressed values (8 bytes a value as the
+    /// estimate) stay within <paramref name="targetRowGroupBytes"/>, at least one unit; the file's last group holds
+    /// what remains. Why not one group per file, as the Parquet docs' "512 MB – 1 GB" (sized for HDFS blocks) would
+    /// give: a reader scans a row group on one thread (DuckDB), and Parquet.Net holds a whole column chunk in memory
+    /// before writing it — with groups of ~8 MiB the file's bytes reach the streamed upload a few MB at a time while
+    /// the next group is encoded, and a group's buffers stay a few MB whatever the file's size.
+    /// </summary>
+    public static int RowsPerGroup(ExportTable table, long targetRowGroupBytes)
+    {
+        var units = targetRowGroupBytes / (8L * Math.Max(1, table.Columns.Count)) / RowGroupUnit;
+        return (int)Math.Clamp(units, 1, int.MaxValue / 2 / RowGroupUnit) * RowGroupUnit;
+    }
 
     private static DataField Field(ExportColumn column) => column.Kind switch
     {

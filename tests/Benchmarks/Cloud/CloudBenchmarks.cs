@@ -1,5 +1,6 @@
 using System.Globalization;
 using SensorStream.Streams.Client;
+using SensorStream.Streams.Exporting;
 using SensorStream.Streams.Mirroring;
 using SensorStream.Testing;
 
@@ -84,9 +85,29 @@ public static class CloudBenchmarks
             var allocated = r.AllocatedBytes is { } a ? Invariant($", allocated {a / 1e6:N0} MB") : "";
             Console.WriteLine(Invariant($"{r.Case}: {r.Time.TotalSeconds:N2} s (CPU {r.Cpu.TotalSeconds:N2} s{allocated}); floor {f.Total.TotalSeconds:N2} s = download {f.SourceBytes / 1e6:N1} MB in {f.Download.TotalSeconds:N2} s + upload {f.OutputBytes / 1e6:N1} MB in {f.Upload.TotalSeconds:N2} s"));
             if (r.Phases is { Count: > 0 } phases)
+            {
                 Console.WriteLine("  phases (s since the step began): " + string.Join(", ", phases.Select(p => Invariant($"{p.Point.Replace("export.", "", StringComparison.Ordinal)} {p.At.TotalSeconds:N2}"))));
+                if (Breakdown(phases, f) is { } breakdown) Console.WriteLine("  " + breakdown);
+            }
         }
         return 0;
+    }
+
+    /// <summary>
+    /// The step's two halves against their floors: the gather (download ∥ parse, up to the plan recorded) against the raw
+    /// download, and the file (from the roll recorded to the last file created) against the raw upload, split at the
+    /// writer's last byte (<see cref="Exporter.Points.AfterWrite"/>): before it the writer and the upload run together,
+    /// after it only the upload's last blocks and the commit. Null when the step did not pass those points.
+    /// </summary>
+    private static string? Breakdown(IReadOnlyList<(string Point, TimeSpan At)> phases, ExportBenchmark.IoFloor floor)
+    {
+        TimeSpan? First(string point) => phases.Where(p => p.Point == point).Select(p => (TimeSpan?)p.At).FirstOrDefault();
+        TimeSpan? Last(string point) => phases.Where(p => p.Point == point).Select(p => (TimeSpan?)p.At).LastOrDefault();
+        if (First(Exporter.Points.AfterRecordPlan) is not { } plan || First(Exporter.Points.AfterRecordRoll) is not { } roll
+            || Last(Exporter.Points.AfterWrite) is not { } written || Last(Exporter.Points.AfterFile) is not { } file)
+            return null;
+        return Invariant($"gather {plan.TotalSeconds:N2} s vs download {floor.Download.TotalSeconds:N2} s; file {(file - roll).TotalSeconds:N2} s vs upload {floor.Upload.TotalSeconds:N2} s ") +
+            Invariant($"(written {(written - roll).TotalSeconds:N2} s while uploading, then upload tail + commit {(file - written).TotalSeconds:N2} s); between them {(roll - plan).TotalSeconds:N2} s");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

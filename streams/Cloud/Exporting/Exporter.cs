@@ -485,19 +485,17 @@ public sealed class Exporter
     /// <summary>
     /// A file of up to 8 MiB is one create-only Put Blob once written; a larger one goes up while it is written, in
     /// blocks of 8 MiB, at most 4 staging at once while the next fills, committed create-only as one block list —
-    /// the block size and concurrency of the SDK's own parallel upload (<c>StorageTransferOptions</c> with
-    /// <c>MaximumTransferSize</c> 8 MiB, <c>MaximumConcurrency</c> 4, the raw upload the export benchmark's I/O floor
-    /// uses). So at most 40 MiB of a file's bytes are in memory, whatever its size (see <see cref="CreateOnlyBlobUpload"/>:
-    /// (4 + 1) × 8 MiB). Was 4 MiB × 3 (16 MiB): 120 MB of CSV took 0.7 s longer than the raw upload of the same
-    /// bytes (#16 item 4, functions/README.md).
+    /// <see cref="CreateOnlyBlobUpload"/>'s defaults, the block size and concurrency of the SDK's own parallel upload
+    /// (the raw upload the export benchmark's I/O floor uses). So at most 40 MiB of a file's bytes are in memory,
+    /// whatever its size ((4 + 1) × 8 MiB).
     /// </summary>
-    public const int FileBlockBytes = 8 << 20;
+    public const int FileBlockBytes = CreateOnlyBlobUpload.DefaultBlockBytes;
 
     /// <inheritdoc cref="FileBlockBytes"/>
-    public const int FileSinglePutBytes = 8 << 20;
+    public const int FileSinglePutBytes = CreateOnlyBlobUpload.DefaultSinglePutBytes;
 
     /// <inheritdoc cref="FileBlockBytes"/>
-    public const int FileBlocksInFlight = 4;
+    public const int FileBlocksInFlight = CreateOnlyBlobUpload.DefaultMaxInFlight;
 
     /// <summary>
     /// Uploads create-only. 409 means an earlier attempt at this very range wrote it: same rows (or schema), same

@@ -163,7 +163,11 @@ public static class ExportBenchmark
                 files.Add((await exports.GetBlobClient(item.Name).DownloadContentAsync()).Value.Content);
         var target = blobs.GetBlobContainerClient("raw-export-floor");
         await target.CreateIfNotExistsAsync();
-        var transfer = new Azure.Storage.StorageTransferOptions { MaximumConcurrency = 4, InitialTransferSize = 8 << 20, MaximumTransferSize = 8 << 20 };
+        // The SDK's parallel upload with the exporter's block size and concurrency: the floor moves with them.
+        var transfer = new Azure.Storage.StorageTransferOptions
+        {
+            MaximumConcurrency = Exporter.FileBlocksInFlight, InitialTransferSize = Exporter.FileSinglePutBytes, MaximumTransferSize = Exporter.FileBlockBytes,
+        };
 
         (TimeSpan Download, TimeSpan Upload)? best = null;
         long sourceBytes = 0;
